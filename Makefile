@@ -1,0 +1,65 @@
+# dossier: one plain Makefile. `make deps` installs what the build and the
+# tests need from Debian's packages; `make` builds build/dossier; `make check`
+# runs every test, then the whole suite again under ASan and UBSan.
+
+CC ?= cc
+PKGS := libxml-2.0 libxslt jansson libpcre2-8 libutf8proc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
+WARN := -Wall -Wextra -Wpedantic -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Debian packages for the build (first line) and the tests (second).
+DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
+	libpcre2-dev libutf8proc-dev \
+	libxml2-utils diffutils valgrind
+
+SRC := $(wildcard convert/*.c)
+LIB_SRC := $(filter-out convert/cli.c convert/cli_%.c,$(SRC))
+OBJ := $(SRC:convert/%.c=build/obj/%.o)
+SAN_OBJ := $(SRC:convert/%.c=build/san/%.o)
+LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit_*.c)
+UNITS := $(UNIT_SRC:tests/%.c=build/tests/%)
+
+.PHONY: all deps check check-valgrind clean
+all: build/dossier $(UNITS)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "installing:$$missing"; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all installed"; fi
+
+build/obj/%.o: convert/%.c convert/internal.h | build/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/san/%.o: convert/%.c convert/internal.h | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+build/dossier: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+build/san/dossier: $(SAN_OBJ)
+	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
+
+build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) convert/internal.h | build/tests
+	$(CC) $(ALL_CFLAGS) -Iconvert -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
+
+build/obj build/san build/tests:
+	mkdir -p $@
+
+check: all build/san/dossier
+	tests/run.sh build/dossier
+	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build/san/dossier
+
+check-valgrind: all
+	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
+
+clean:
+	rm -rf build

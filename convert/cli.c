@@ -1,0 +1,339 @@
+/*
+ * main(): the command table and the validate and convert commands. They read
+ * options, call the library and map the outcome to an exit status: 0 valid,
+ * 1 invalid data, 2 usage error, unreadable file, invalid schema or refused
+ * input. With several inputs each is read and reported; the highest status wins.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DSR_VERSION "0.1.0"
+
+int cmd_aliases(int argc, char **argv); /* cli_aliases.c */
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("dossier: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\ntry 'dossier --help'\n", stderr);
+    return 2;
+}
+
+/* What one run of validate or convert shares across its inputs. */
+struct run {
+    int format;                 /* --format, or -1 for "by extension" */
+    int table;                  /* --table, or -1 for "by file name" */
+    struct dsr_diags diags;     /* everything reported */
+    struct dsr_sorter *sorter;  /* records in canonical order */
+    int keep_records;           /* convert keeps whole records; validate only ids */
+    const char **names;         /* every input read, for reports */
+    size_t n_names;
+};
+
+static int collect(void *ctx, struct dsr_record *rec)
+{
+    struct run *run = ctx;
+    if (!run->keep_records) {
+        /* Validation needs only the id, to find duplicates. */
+        const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
+        for (size_t f = 1; f < info->n_fields; f++) {
+            struct dsr_value *v = &rec->values[f];
+            free(v->text);
+            for (size_t i = 0; i < v->n; i++) {
+                free(v->items[i]);
+                if (v->roles)
+                    free(v->roles[i]);
+            }
+            free(v->items);
+            free(v->roles);
+            memset(v, 0, sizeof(*v));
+        }
+    }
+    if (dsr_sorter_take(run->sorter, rec) < 0) {
+        dsr_diag_add(&run->diags, DSR_DIAG_REFUSED, rec->file, 0, 0, NULL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static void read_path(struct run *run, const char *path);
+
+/* A folder's files with a known extension, in name order. */
+static void read_dir(struct run *run, const char *path)
+{
+    struct dirent **list;
+    int n = scandir(path, &list, NULL, alphasort);
+    if (n < 0) {
+        dsr_diag_add(&run->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot read folder: %s",
+                     strerror(errno));
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        if (name[0] != '.' && dsr_format_from_path(name) >= 0) {
+            size_t len = strlen(path) + strlen(name) + 2;
+            char *full = malloc(len);
+            if (full) {
+                snprintf(full, len, "%s%s%s", path,
+                         path[strlen(path) - 1] == '/' ? "" : "/", name);
+                read_path(run, full);
+            }
+        }
+        free(list[i]);
+    }
+    free(list);
+}
+
+/* Reads one input named on the command line ("-" for stdin, or a folder). */
+static void read_path(struct run *run, const char *path)
+{
+    struct stat st;
+    int is_stdin = !strcmp(path, "-");
+    if (!is_stdin && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        read_dir(run, path);
+        return;
+    }
+    int format = run->format >= 0 ? run->format : dsr_format_from_path(path);
+    if (format < 0) {
+        dsr_diag_add(&run->diags, DSR_DIAG_USAGE, path, 0, 0, NULL,
+                     "cannot tell the format of %s: name it with --format", path);
+        return;
+    }
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        dsr_diag_add(&run->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s",
+                     strerror(errno));
+        return;
+    }
+    const char **names = realloc(run->names, (run->n_names + 1) * sizeof(*names));
+    if (names) {
+        run->names = names;
+        run->names[run->n_names++] = path;
+    }
+    struct dsr_input in = {path, fp, (enum dsr_format)format, run->table, NULL};
+    dsr_read(&in, collect, run, &run->diags);
+    if (!is_stdin)
+        fclose(fp);
+}
+
+static int run_inputs(struct run *run, int argc, char **argv)
+{
+    if (optind >= argc)
+        return usage_error("%sno input given", "");
+    for (int i = optind; i < argc; i++)
+        read_path(run, argv[i]);
+    return 0;
+}
+
+static void run_release(struct run *run)
+{
+    dsr_sorter_free(run->sorter);
+    dsr_diags_release(&run->diags);
+    free(run->names);
+}
+
+/* Parses --format and --table, shared by validate and convert. */
+static int common_option(struct run *run, int opt, const char *arg)
+{
+    if (opt == 'f') {
+        run->format = dsr_format_from_name(arg);
+        if (run->format < 0)
+            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv", arg);
+    } else if (opt == 't') {
+        run->table = dsr_kind_from_name(arg);
+        if (run->table < 0)
+            return usage_error("unknown table \"%s\": expected entities, designations, "
+                               "events or sources", arg);
+    }
+    return 0;
+}
+
+static int finish(struct run *run, enum dsr_report_format report)
+{
+    dsr_diags_sort(&run->diags);
+    FILE *out = report == DSR_REPORT_TEXT ? stderr : stdout;
+    dsr_report_write(out, report, &run->diags, run->names, run->n_names);
+    return dsr_diags_status(&run->diags);
+}
+
+static const char validate_usage[] =
+    "usage: dossier validate [--format F] [--table T] [--report FORM] FILE|DIR|- ...\n";
+
+static int cmd_validate(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"format", required_argument, NULL, 'f'}, {"table", required_argument, NULL, 't'},
+        {"report", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    struct run run = {.format = -1, .table = -1};
+    int report = DSR_REPORT_TEXT, opt, rc;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(validate_usage, stdout);
+            return 0;
+        }
+        if (opt == 'r' && (report = dsr_report_format_from_name(optarg)) < 0)
+            return usage_error("unknown report \"%s\": expected text, json, junit, github, "
+                               "sarif or html", optarg);
+        if (opt == '?')
+            return usage_error("%sbad option", "");
+        if ((rc = common_option(&run, opt, optarg)))
+            return rc;
+    }
+    run.sorter = dsr_sorter_new();
+    if (!run.sorter || (rc = run_inputs(&run, argc, argv)))
+        goto out;
+    dsr_sorter_finish(run.sorter, &run.diags);
+    rc = finish(&run, (enum dsr_report_format)report);
+out:
+    run_release(&run);
+    return rc;
+}
+
+/* Writes the sorted records to path (or stdout) through a temporary file. */
+static int write_output(struct run *run, enum dsr_format format, const char *path)
+{
+    struct dsr_writer w;
+    const struct dsr_record *rec;
+    char *tmp = NULL;
+    FILE *out = stdout;
+    int rc = -1;
+    if (path && format != DSR_FORMAT_CSV) {
+        size_t len = strlen(path) + 16;
+        tmp = malloc(len);
+        int fd = -1;
+        if (tmp) {
+            snprintf(tmp, len, "%s.tmp-XXXXXX", path);
+            fd = mkstemp(tmp);
+        }
+        if (fd < 0 || !(out = fdopen(fd, "wb"))) {
+            dsr_diag_add(&run->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot write: %s",
+                         strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+                unlink(tmp);
+            }
+            free(tmp);
+            return -1;
+        }
+    }
+    if (dsr_writer_open(&w, format, out, format == DSR_FORMAT_CSV ? path : NULL,
+                        &run->diags) < 0)
+        goto out;
+    while ((rec = dsr_sorter_next(run->sorter)))
+        if (dsr_writer_record(&w, rec) < 0)
+            break;
+    if (rec || dsr_writer_close(&w, &run->diags) < 0) {
+        dsr_writer_abort(&w);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (tmp) {
+        if (fclose(out) != 0 || rc < 0 || rename(tmp, path) != 0) {
+            if (rc == 0)
+                dsr_diag_add(&run->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot write: %s",
+                             strerror(errno));
+            unlink(tmp);
+            rc = -1;
+        }
+        free(tmp);
+    }
+    return rc;
+}
+
+static const char convert_usage[] =
+    "usage: dossier convert --to xml|json|jsonl|csv [--format F] [--table T] [-o FILE|DIR] "
+    "FILE|DIR|- ...\n";
+
+static int cmd_convert(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"to", required_argument, NULL, 'T'},     {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'}, {"table", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    struct run run = {.format = -1, .table = -1, .keep_records = 1};
+    const char *output = NULL;
+    int to = -1, opt, rc;
+    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(convert_usage, stdout);
+            return 0;
+        }
+        if (opt == 'T' && (to = dsr_format_from_name(optarg)) < 0)
+            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv", optarg);
+        if (opt == 'o')
+            output = optarg;
+        if (opt == '?')
+            return usage_error("%sbad option", "");
+        if ((rc = common_option(&run, opt, optarg)))
+            return rc;
+    }
+    if (to < 0)
+        return usage_error("%s--to is required", "");
+    if (to == DSR_FORMAT_CSV && !output)
+        return usage_error("%s--to csv writes four tables: name a folder with -o", "");
+    run.sorter = dsr_sorter_new();
+    if (!run.sorter || (rc = run_inputs(&run, argc, argv)))
+        goto out;
+    /* Nothing is written unless every input was read cleanly. */
+    if (dsr_diags_status(&run.diags) == 0 && dsr_sorter_finish(run.sorter, &run.diags) == 0)
+        write_output(&run, (enum dsr_format)to, output);
+    rc = finish(&run, DSR_REPORT_TEXT);
+out:
+    run_release(&run);
+    return rc;
+}
+
+static const struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    {"validate", cmd_validate, "check datasets against their schemas"},
+    {"convert", cmd_convert, "convert datasets to canonical XML, JSON, JSON Lines or CSV"},
+    {"aliases", cmd_aliases, "resolve alias lists into entities"},
+};
+
+static void help(void)
+{
+    fputs("usage: dossier COMMAND [OPTIONS] FILE|DIR|- ...\n\ncommands:\n", stdout);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        printf("  %-10s %s\n", commands[i].name, commands[i].help);
+    fputs("\n'dossier COMMAND --help' shows a command's options\n", stdout);
+}
+
+/* Flushes stdout; a failed write (a full disk, a closed pipe) is exit 2. */
+static int close_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fprintf(stderr, "dossier: cannot write output: %s\n", strerror(errno));
+        return 2;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%sno command given", "");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        help();
+        return close_stdout(0);
+    }
+    if (!strcmp(argv[1], "--version")) {
+        puts("dossier " DSR_VERSION);
+        return close_stdout(0);
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return close_stdout(commands[i].fn(argc - 1, argv + 1));
+    return usage_error("unknown command \"%s\"", argv[1]);
+}

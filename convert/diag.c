@@ -1,0 +1,124 @@
+/*
+ * The diagnostic list: readers, validators and the CLI add to it; report.c
+ * prints it. Fixed-size fields keep a diagnostic free of pointers to free.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void dsr_diags_init(struct dsr_diags *diags) { memset(diags, 0, sizeof(*diags)); }
+
+void dsr_diags_release(struct dsr_diags *diags)
+{
+    free(diags->items);
+    dsr_diags_init(diags);
+}
+
+void dsr_copy_tail(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+    if (len < n) {
+        memcpy(dst, src, len + 1);
+        return;
+    }
+    /* Keep the end, which names the file or the innermost member. */
+    const char *tail = src + len - (n - 4);
+    while ((*tail & 0xC0) == 0x80) /* do not start inside a UTF-8 sequence */
+        tail++;
+    memcpy(dst, "...", 3);
+    memcpy(dst + 3, tail, strlen(tail) + 1);
+}
+
+static int status_of(enum dsr_diag_kind kind)
+{
+    return kind == DSR_DIAG_SYNTAX || kind == DSR_DIAG_SCHEMA ? 1 : 2;
+}
+
+struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
+                               const char *file, int line, int column, const char *path,
+                               const char *fmt, va_list ap)
+{
+    if (!diags)
+        return NULL;
+    if (status_of(kind) > diags->worst)
+        diags->worst = status_of(kind);
+    if (diags->count >= DSR_DIAGS_KEEP) {
+        diags->dropped++;
+        return NULL;
+    }
+    if (diags->count == diags->alloc) {
+        size_t alloc = diags->alloc ? diags->alloc * 2 : 16;
+        struct dsr_diag *items = realloc(diags->items, alloc * sizeof(*items));
+        if (!items) {
+            diags->dropped++;
+            return NULL;
+        }
+        diags->items = items;
+        diags->alloc = alloc;
+    }
+    struct dsr_diag *d = &diags->items[diags->count++];
+    d->severity = DSR_ERROR;
+    d->kind = kind;
+    dsr_copy_tail(d->file, sizeof(d->file), file ? file : "");
+    d->line = line;
+    d->column = column;
+    dsr_copy_tail(d->path, sizeof(d->path), path ? path : "");
+    vsnprintf(d->message, sizeof(d->message), fmt, ap);
+    return d;
+}
+
+struct dsr_diag *dsr_diag_add(struct dsr_diags *diags, enum dsr_diag_kind kind,
+                              const char *file, int line, int column, const char *path,
+                              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct dsr_diag *d = dsr_diag_vadd(diags, kind, file, line, column, path, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+static int diag_cmp(const struct dsr_diag *a, const struct dsr_diag *b)
+{
+    int c = strcmp(a->file, b->file);
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->column != b->column)
+        return a->column < b->column ? -1 : 1;
+    return strcmp(a->path, b->path);
+}
+
+/* Equal keys compare by address, which is the order they were added in. */
+static int diag_ptr_cmp(const void *a, const void *b)
+{
+    const struct dsr_diag *x = *(const struct dsr_diag *const *)a;
+    const struct dsr_diag *y = *(const struct dsr_diag *const *)b;
+    int c = diag_cmp(x, y);
+    return c ? c : (x > y) - (x < y);
+}
+
+void dsr_diags_sort(struct dsr_diags *diags)
+{
+    if (diags->count < 2)
+        return;
+    struct dsr_diag **order = malloc(diags->count * sizeof(*order));
+    struct dsr_diag *sorted = malloc(diags->count * sizeof(*sorted));
+    if (order && sorted) {
+        for (size_t i = 0; i < diags->count; i++)
+            order[i] = &diags->items[i];
+        qsort(order, diags->count, sizeof(*order), diag_ptr_cmp);
+        for (size_t i = 0; i < diags->count; i++)
+            sorted[i] = *order[i];
+        free(diags->items);
+        diags->items = sorted;
+        diags->alloc = diags->count;
+        sorted = NULL;
+    }
+    free(order);
+    free(sorted);
+}
+
+int dsr_diags_status(const struct dsr_diags *diags) { return diags->worst; }

@@ -1,0 +1,106 @@
+/*
+ * Formats by name and extension, and the dispatch from one reader or writer
+ * call to the format's module.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int dsr_format_from_name(const char *s)
+{
+    static const struct { const char *name; enum dsr_format format; } names[] = {
+        {"xml", DSR_FORMAT_XML},     {"json", DSR_FORMAT_JSON}, {"jsonl", DSR_FORMAT_JSONL},
+        {"ndjson", DSR_FORMAT_JSONL}, {"csv", DSR_FORMAT_CSV},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(s, names[i].name))
+            return (int)names[i].format;
+    return -1;
+}
+
+int dsr_format_from_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    if (!dot)
+        return -1;
+    char ext[8];
+    size_t n = strlen(dot + 1);
+    if (n == 0 || n >= sizeof(ext))
+        return -1;
+    for (size_t i = 0; i <= n; i++)
+        ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] + 32 : dot[1 + i]);
+    return dsr_format_from_name(ext);
+}
+
+int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx, struct dsr_diags *diags)
+{
+    switch (in->format) {
+    case DSR_FORMAT_JSON: return dsr_json_read(in, emit, ctx, diags);
+    case DSR_FORMAT_JSONL: return dsr_jsonl_read(in, emit, ctx, diags);
+    case DSR_FORMAT_XML: return dsr_xml_read(in, emit, ctx, diags);
+    case DSR_FORMAT_CSV: return dsr_csv_read(in, emit, ctx, diags);
+    }
+    return -1;
+}
+
+int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out, const char *dir,
+                    struct dsr_diags *diags)
+{
+    memset(w, 0, sizeof(*w));
+    w->format = format;
+    w->out = out;
+    w->dir = dir;
+    w->kind = -1;
+    int rc = 0;
+    switch (format) {
+    case DSR_FORMAT_JSON: rc = dsr_json_write_begin(w); break;
+    case DSR_FORMAT_JSONL: break;
+    case DSR_FORMAT_XML: rc = dsr_xml_write_begin(w); break;
+    case DSR_FORMAT_CSV: rc = dsr_csv_write_begin(w); break;
+    }
+    if (rc < 0)
+        dsr_diag_add(diags, DSR_DIAG_IO, dir ? dir : "-", 0, 0, NULL, "cannot write output");
+    return rc;
+}
+
+int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec)
+{
+    switch (w->format) {
+    case DSR_FORMAT_JSON: return dsr_json_write_record(w, rec);
+    case DSR_FORMAT_JSONL: return dsr_jsonl_write_record(w, rec);
+    case DSR_FORMAT_XML: return dsr_xml_write_record(w, rec);
+    case DSR_FORMAT_CSV: return dsr_csv_write_record(w, rec);
+    }
+    return -1;
+}
+
+int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags)
+{
+    int rc = 0;
+    switch (w->format) {
+    case DSR_FORMAT_JSON: rc = dsr_json_write_end(w); break;
+    case DSR_FORMAT_JSONL: break;
+    case DSR_FORMAT_XML: rc = dsr_xml_write_end(w); break;
+    case DSR_FORMAT_CSV: rc = dsr_csv_write_end(w); break;
+    }
+    if (rc < 0)
+        dsr_diag_add(diags, DSR_DIAG_IO, w->dir ? w->dir : "-", 0, 0, NULL,
+                     "cannot write output");
+    return rc;
+}
+
+void dsr_writer_abort(struct dsr_writer *w)
+{
+    for (int k = 0; k < DSR_KIND_COUNT; k++) {
+        if (w->tables[k])
+            fclose(w->tables[k]);
+        if (w->table_tmp[k])
+            unlink(w->table_tmp[k]);
+        free(w->table_tmp[k]);
+        w->tables[k] = NULL;
+        w->table_tmp[k] = NULL;
+    }
+}

@@ -1,0 +1,331 @@
+/*
+ * Declarations shared between dossier's modules; not installed.
+ *
+ * The pipeline: a reader (json_read.c, xml_read.c, csv_read.c) turns one input
+ * into records and hands them on one at a time; record.c checks and normalises
+ * each record; sort.c puts them in canonical order; a writer (json_write.c,
+ * xml_write.c, csv_write.c) prints them. Diagnostics travel in a struct
+ * dsr_diags that the caller passes in (diag.c); report.c prints them.
+ */
+#ifndef DSR_INTERNAL_H
+#define DSR_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+/* ---- diagnostics (diag.c, report.c) ---- */
+
+#define DSR_FILE_MAX 256
+#define DSR_PATH_MAX 256
+#define DSR_MSG_MAX 512
+
+enum dsr_severity { DSR_ERROR, DSR_WARNING, DSR_NOTE };
+
+enum dsr_diag_kind {
+    DSR_DIAG_SYNTAX,     /* input is not well-formed: exit 1 */
+    DSR_DIAG_SCHEMA,     /* input breaks a schema or model rule: exit 1 */
+    DSR_DIAG_IO,         /* unreadable input, unwritable output: exit 2 */
+    DSR_DIAG_REFUSED,    /* hostile or unsupported input refused: exit 2 */
+    DSR_DIAG_BAD_SCHEMA, /* the schema itself is unusable: exit 2 */
+    DSR_DIAG_USAGE,      /* bad command line: exit 2 */
+};
+
+struct dsr_diag {
+    enum dsr_severity severity; /* DSR_ERROR, DSR_WARNING, DSR_NOTE */
+    enum dsr_diag_kind kind;    /* decides the exit status */
+    char file[DSR_FILE_MAX];    /* name as given by the user; "-" for stdin */
+    int line;                   /* 1-based; 0 = unknown */
+    int column;                 /* 1-based, in characters; 0 = unknown */
+    char path[DSR_PATH_MAX];    /* JSON Pointer (RFC 6901) into the dataset; "" = root */
+    char message[DSR_MSG_MAX];  /* lowercase, no final full stop */
+};
+
+struct dsr_diags {
+    struct dsr_diag *items; /* owned */
+    size_t count;           /* diagnostics kept */
+    size_t alloc;           /* slots allocated */
+    size_t dropped;         /* diagnostics past DSR_DIAGS_KEEP, counted only */
+    int worst;              /* highest exit status among all added, dropped too */
+};
+
+/* Past this many, diagnostics are counted, not kept, so memory stays bounded. */
+#define DSR_DIAGS_KEEP 10000
+
+void dsr_diags_init(struct dsr_diags *diags);
+void dsr_diags_release(struct dsr_diags *diags);
+
+/*
+ * Adds an error of the given kind. diags may be NULL (nothing is collected).
+ * file, path may be NULL. Overlong file or path text is cut from the left and
+ * starts with "...". Returns the diagnostic added, or NULL when none was kept.
+ */
+struct dsr_diag *dsr_diag_add(struct dsr_diags *diags, enum dsr_diag_kind kind,
+                              const char *file, int line, int column, const char *path,
+                              const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
+                               const char *file, int line, int column, const char *path,
+                               const char *fmt, va_list ap);
+
+/* Sorts by (file, line, column, path), keeping the order of equal ones. */
+void dsr_diags_sort(struct dsr_diags *diags);
+
+/* 0 when no error was added, 1 for bad data, 2 for anything refused or unreadable. */
+int dsr_diags_status(const struct dsr_diags *diags);
+
+/* Copies src into a fixed buffer of size n, cutting from the left with "...". */
+void dsr_copy_tail(char *dst, size_t n, const char *src);
+
+enum dsr_report_format {
+    DSR_REPORT_TEXT,
+    DSR_REPORT_JSON,
+    DSR_REPORT_JUNIT,
+    DSR_REPORT_GITHUB,
+    DSR_REPORT_SARIF,
+    DSR_REPORT_HTML,
+};
+
+/* Returns the format named s, or -1. */
+int dsr_report_format_from_name(const char *s);
+
+/*
+ * Writes the diagnostics (already sorted) in the given form; `inputs` names
+ * every input checked, so reports can list the clean ones too. Returns 0 or -1
+ * on a write error.
+ */
+int dsr_report_write(FILE *out, enum dsr_report_format format, const struct dsr_diags *diags,
+                     const char *const *inputs, size_t n_inputs);
+
+/* ---- record model (record.c) ---- */
+
+/* Canonical order of kinds: by their plural, as RFC 8785 sorts the members. */
+enum dsr_kind { DSR_DESIGNATION, DSR_ENTITY, DSR_EVENT, DSR_SOURCE, DSR_KIND_COUNT };
+
+enum dsr_field_type {
+    DSR_FIELD_ID,    /* one identifier: lowercase letters, digits and single hyphens */
+    DSR_FIELD_TEXT,  /* one string */
+    DSR_FIELD_DATE,  /* one EDTF date (edtf.c) */
+    DSR_FIELD_ENUM,  /* one of dsr_field.values */
+    DSR_FIELD_LIST,  /* a list of strings */
+    DSR_FIELD_ROLES, /* a list of entity references, each with a role */
+};
+
+struct dsr_field {
+    const char *name;          /* JSON member, XML element, CSV column */
+    const char *item;          /* XML element of one list item; NULL for one value */
+    enum dsr_field_type type;  /* what the value holds */
+    int required;              /* 1 = must be present */
+    const char *const *values; /* DSR_FIELD_ENUM: allowed values, NULL-terminated */
+    int sorted;                /* 1 = a set: canonical form sorted, duplicates rejected */
+};
+
+#define DSR_FIELDS_MAX 10
+
+struct dsr_kind_info {
+    const char *name;                /* "entity": JSON Lines "record", XML element */
+    const char *plural;              /* "entities": JSON member, XML wrapper, CSV table */
+    const struct dsr_field *fields;  /* canonical order; fields[0] is "id" */
+    size_t n_fields;                 /* at most DSR_FIELDS_MAX */
+};
+
+const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind);
+/* Returns the kind named by its singular or plural name, or -1. */
+int dsr_kind_from_name(const char *name);
+/* Returns the index of the named field of kind, or -1. */
+int dsr_field_index(enum dsr_kind kind, const char *name);
+
+/* One field's value. Lists keep items[i] and, for DSR_FIELD_ROLES, roles[i]. */
+struct dsr_value {
+    char *text;   /* one-valued fields; NULL = absent */
+    char **items; /* list fields: n strings */
+    char **roles; /* DSR_FIELD_ROLES: n roles, parallel to items; else NULL */
+    size_t n;     /* number of list items; 0 = absent */
+};
+
+struct dsr_record {
+    enum dsr_kind kind;                     /* which of the four */
+    struct dsr_value values[DSR_FIELDS_MAX]; /* indexed like dsr_kind_info(kind)->fields */
+    const char *file;                       /* input name, borrowed from the caller; may be NULL */
+    int line;                               /* where the record starts; 0 = unknown */
+    int column;                             /* 1-based; 0 = unknown */
+};
+
+/* Returns a new empty record, or NULL when out of memory; free with dsr_record_free(). */
+struct dsr_record *dsr_record_new(enum dsr_kind kind);
+void dsr_record_free(struct dsr_record *rec);
+
+/* Copies text (len bytes) into a one-valued field. Returns 0, or -1 when out of memory. */
+int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t len);
+/* Appends a copy of item (and role, for DSR_FIELD_ROLES) to a list field. 0 or -1. */
+int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t len,
+                   const char *role, size_t role_len);
+/* Appends every item of a "; "-joined list cell (CSV), "role=entity" for roles. 0 or -1. */
+int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell, size_t len);
+
+/* Returns the record's id, borrowed, or "" when it has none. */
+const char *dsr_record_id(const struct dsr_record *rec);
+
+/*
+ * Says where a problem lies: pointer is a JSON Pointer relative to the record
+ * ("" for the record itself, "/aliases/1" for its second alias). The reader
+ * fills line, column and path of d, which arrives with file and message set.
+ */
+typedef void (*dsr_locate_fn)(void *ctx, const char *pointer, struct dsr_diag *d);
+
+/*
+ * Checks rec against the model's own rules (required fields, enumerations, id
+ * and date forms, list items) and normalises it into canonical form: NFC,
+ * white space collapsed, EDTF dates reprinted, sets sorted. Problems go to
+ * diags as DSR_DIAG_SCHEMA, placed by locate. Returns the number of problems,
+ * or -1 when out of memory.
+ */
+int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn locate,
+                     void *locate_ctx, struct dsr_diags *diags);
+
+/* Orders records canonically: by kind, then id (bytes). */
+int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b);
+
+/*
+ * NFC with white space runs collapsed to one space and trimmed. Returns a new
+ * string (free with free()), or NULL when s is not valid UTF-8 or memory ran out.
+ */
+char *dsr_text_normalize(const char *s, size_t len);
+
+/* Returns 1 when s[0..len) is valid UTF-8 (no NUL bytes, no surrogates), else 0. */
+int dsr_utf8_valid(const char *s, size_t len);
+
+/* Returns the number of code points in s[0..len), assuming valid UTF-8. */
+size_t dsr_utf8_length(const char *s, size_t len);
+
+/* ---- EDTF dates (edtf.c) ---- */
+
+/*
+ * Parses the EDTF level-1 subset PRODUCT.md names: YYYY, YYYY-MM, YYYY-MM-DD,
+ * an optional qualifier ? ~ or %, X for unspecified digits, and intervals A/B
+ * with an open (..) or unknown (empty) end. On success writes the canonical
+ * form into out (size n) and returns 0; else returns -1 and writes the reason.
+ */
+int dsr_edtf_normalize(const char *s, char *out, size_t n);
+
+/* ---- sorting into canonical order (sort.c) ---- */
+
+struct dsr_sorter;
+
+/* Returns a new sorter, or NULL; free with dsr_sorter_free(). */
+struct dsr_sorter *dsr_sorter_new(void);
+void dsr_sorter_free(struct dsr_sorter *s);
+/* Takes rec (frees it even on failure). Returns 0, or -1 when out of memory. */
+int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec);
+/*
+ * Puts everything taken so far in canonical order and reports records of one
+ * kind sharing an id. Returns the number of such duplicates, or -1.
+ */
+int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags);
+/* After finish: the next record in canonical order (borrowed), or NULL at the end. */
+const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s);
+
+/* ---- formats, readers and writers ---- */
+
+enum dsr_format { DSR_FORMAT_XML, DSR_FORMAT_JSON, DSR_FORMAT_JSONL, DSR_FORMAT_CSV };
+
+/* Returns the format named s ("xml", "json", "jsonl", "ndjson", "csv"), or -1. */
+int dsr_format_from_name(const char *s);
+/* Returns the format a file name's extension names, or -1. */
+int dsr_format_from_path(const char *path);
+
+struct dsr_jschema; /* jschema.c */
+
+/* One input to read. */
+struct dsr_input {
+    const char *name;                  /* as given by the user, "-" for stdin */
+    FILE *fp;                          /* open for reading, binary */
+    enum dsr_format format;            /* from the extension or --format */
+    int table;                         /* CSV: enum dsr_kind, or -1 for "from the name" */
+    const struct dsr_jschema *schema;  /* validate records against it; NULL = model only */
+};
+
+/* Receives each record read; takes ownership. Returns 0, or -1 to stop reading. */
+typedef int (*dsr_record_fn)(void *ctx, struct dsr_record *rec);
+
+/*
+ * Readers hand each checked, normalised record to emit as soon as it is read.
+ * Invalid records are reported in diags and not handed on. They return 0 when
+ * the input was read to its end (diags may hold schema errors), -1 when reading
+ * stopped early: a syntax error, a refused input, an I/O error, or emit
+ * returning -1.
+ */
+int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                  struct dsr_diags *diags);
+int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                   struct dsr_diags *diags);
+int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                 struct dsr_diags *diags);
+int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                 struct dsr_diags *diags);
+
+/* Reads any input by its format. */
+int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx, struct dsr_diags *diags);
+
+/*
+ * A writer takes records in canonical order (dsr_record_cmp) and prints the
+ * dataset canonically. Every kind's section is written, empty or not.
+ */
+struct dsr_writer {
+    enum dsr_format format;        /* what to write */
+    FILE *out;                     /* XML, JSON, JSON Lines: the stream */
+    const char *dir;               /* CSV: the folder that receives the four tables */
+    FILE *tables[DSR_KIND_COUNT];  /* CSV: temporary table files, renamed by close */
+    char *table_tmp[DSR_KIND_COUNT]; /* CSV: their names */
+    int kind;                      /* kind of the last record written; -1 = none yet */
+    size_t in_kind;                /* records written of that kind */
+};
+
+/* Opens a writer and writes the preamble. 0, or -1 with a diagnostic. */
+int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out, const char *dir,
+                    struct dsr_diags *diags);
+int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec);
+/* Finishes the output (CSV: renames the tables into place). 0, or -1 with a diagnostic. */
+int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags);
+/* Abandons the output: CSV's temporary tables are removed. */
+void dsr_writer_abort(struct dsr_writer *w);
+
+/* Per-format halves of the writer, called by dsr_writer_*. Each returns 0 or -1. */
+int dsr_json_write_begin(struct dsr_writer *w);
+int dsr_json_write_record(struct dsr_writer *w, const struct dsr_record *rec);
+int dsr_json_write_end(struct dsr_writer *w);
+int dsr_jsonl_write_record(struct dsr_writer *w, const struct dsr_record *rec);
+int dsr_xml_write_begin(struct dsr_writer *w);
+int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec);
+int dsr_xml_write_end(struct dsr_writer *w);
+int dsr_csv_write_begin(struct dsr_writer *w);
+int dsr_csv_write_record(struct dsr_writer *w, const struct dsr_record *rec);
+int dsr_csv_write_end(struct dsr_writer *w);
+
+/* Writes s as an RFC 8785 JSON string, quotes included. 0 or -1. */
+int dsr_json_put_string(FILE *out, const char *s);
+
+/*
+ * Builds a record from one JSON object (a dataset member's element, a JSON
+ * Lines line, or a CSV row as an object of strings): unknown members, wrong
+ * types and model rules are reported through locate. Returns the record, or
+ * NULL when it is invalid (problems added to diags) or memory ran out.
+ */
+struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const char *file,
+                                        dsr_locate_fn locate, void *locate_ctx,
+                                        struct dsr_diags *diags);
+
+/* ---- JSON positions (json_pos.c) ---- */
+
+/*
+ * Finds where the value at JSON Pointer `pointer` starts in the JSON text
+ * text[0..len), which begins at (line0, column0) of its file. Writes line and
+ * column (characters, 1-based) and returns 0, or -1 when the pointer does not
+ * resolve (then the position of the nearest enclosing value is written).
+ */
+int dsr_json_locate(const char *text, size_t len, int line0, int column0, const char *pointer,
+                    int *line, int *column);
+
+#endif

@@ -1,0 +1,566 @@
+/*
+ * JSON and JSON Lines -> records. jansson parses whole values, so we stream
+ * around it: a small scanner walks the dataset document's outer object and
+ * arrays itself and hands jansson one record's text at a time (one line, for
+ * JSON Lines). Memory is bounded by the largest record, not the file. The
+ * scanner only finds where values end; jansson checks everything else.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* A record's text larger than this is refused rather than buffered. */
+#define RECORD_MAX (64u << 20)
+#define CHUNK 65536
+
+struct scan {
+    const struct dsr_input *in;
+    struct dsr_diags *diags;
+    char *buf;       /* bytes read and not yet consumed start at buf + pos */
+    size_t pos, len, cap;
+    int eof;         /* nothing more to read */
+    int line, column; /* position of buf + pos */
+};
+
+/* Makes at least `want` bytes available from pos, unless the input ends first. */
+static int fill(struct scan *s, size_t want)
+{
+    if (s->len - s->pos >= want || s->eof)
+        return 0;
+    if (s->pos > 0) {
+        memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+        s->len -= s->pos;
+        s->pos = 0;
+    }
+    while (s->len < want && !s->eof) {
+        if (s->cap - s->len < CHUNK) {
+            size_t cap = s->cap ? s->cap * 2 : CHUNK * 2;
+            char *buf = realloc(s->buf, cap);
+            if (!buf) {
+                dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                             "out of memory");
+                return -1;
+            }
+            s->buf = buf;
+            s->cap = cap;
+        }
+        size_t n = fread(s->buf + s->len, 1, s->cap - s->len, s->in->fp);
+        s->len += n;
+        if (n == 0) {
+            if (ferror(s->in->fp)) {
+                dsr_diag_add(s->diags, DSR_DIAG_IO, s->in->name, 0, 0, NULL,
+                             "cannot read: read error");
+                return -1;
+            }
+            s->eof = 1;
+        }
+    }
+    return 0;
+}
+
+static int peek(struct scan *s)
+{
+    if (fill(s, 1) < 0)
+        return -2;
+    return s->pos < s->len ? (unsigned char)s->buf[s->pos] : -1;
+}
+
+/* Consumes n bytes (all available), keeping line and column. */
+static void advance(struct scan *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s->buf[s->pos + i];
+        if (c == '\n') {
+            s->line++;
+            s->column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            s->column++;
+        }
+    }
+    s->pos += n;
+}
+
+static int skip_ws(struct scan *s)
+{
+    for (;;) {
+        int c = peek(s);
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            return c;
+        advance(s, 1);
+    }
+}
+
+static void syntax(struct scan *s, const char *fmt, const char *what)
+{
+    dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL, fmt, what);
+}
+
+/* Found where the next JSON value's text ends; returns its length, or 0 on error. */
+static size_t value_extent(struct scan *s)
+{
+    size_t i = 0;
+    int depth = 0, in_string = 0;
+    for (;;) {
+        if (s->pos + i >= s->len) {
+            if (i >= RECORD_MAX) {
+                dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, s->line, s->column,
+                             NULL, "record larger than %u MiB refused", RECORD_MAX >> 20);
+                return 0;
+            }
+            if (fill(s, i + CHUNK) < 0)
+                return 0;
+            if (s->pos + i >= s->len)
+                return i; /* input ends: jansson reports what is missing */
+        }
+        char c = s->buf[s->pos + i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+            if (!in_string && depth == 0)
+                return i + 1;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i; /* a scalar ended by its container */
+            if (--depth == 0)
+                return i + 1;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')) {
+            return i;
+        }
+        i++;
+    }
+}
+
+/* Parses text with jansson; on error reports it at its place in the file. */
+static json_t *load(const struct dsr_input *in, const char *text, size_t n, int line0,
+                    int column0, struct dsr_diags *diags)
+{
+    json_error_t err;
+    json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    if (!v) {
+        /* jansson counts from the start of the text we gave it. */
+        int line = line0 + (err.line > 0 ? err.line - 1 : 0);
+        int column = err.line <= 1 ? column0 + (err.column > 0 ? err.column - 1 : 0) : err.column;
+        if (err.line < 0) {
+            line = line0;
+            column = column0;
+        }
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, in->name, line, column, NULL, "%s", err.text);
+    }
+    return v;
+}
+
+/* Places diagnostics for one record whose text is known. */
+struct json_place {
+    const char *file;
+    const char *text;
+    size_t len;
+    int line, column;
+    char prefix[DSR_PATH_MAX]; /* pointer of the record in the document */
+};
+
+static void locate_json(void *ctx, const char *pointer, struct dsr_diag *d)
+{
+    struct json_place *p = ctx;
+    char path[DSR_PATH_MAX * 2];
+    dsr_json_locate(p->text, p->len, p->line, p->column, pointer, &d->line, &d->column);
+    snprintf(path, sizeof(path), "%s%s", p->prefix, pointer);
+    dsr_copy_tail(d->path, sizeof(d->path), path);
+}
+
+static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn locate, void *ctx,
+                   const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn locate, void *ctx,
+                   const char *pointer, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct dsr_diag *d = dsr_diag_vadd(diags, DSR_DIAG_SCHEMA, file, 0, 0, NULL, fmt, ap);
+    va_end(ap);
+    if (d && locate)
+        locate(ctx, pointer, d);
+}
+
+static const char *type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+/* Copies one list member's items; returns problems found, or -1 when out of memory. */
+static int take_list(struct dsr_record *rec, int f, const char *name, json_t *arr,
+                     const char *file, dsr_locate_fn locate, void *ctx, struct dsr_diags *diags)
+{
+    const struct dsr_field *spec = &dsr_kind_info(rec->kind)->fields[f];
+    size_t i;
+    json_t *item;
+    int problems = 0;
+    char pointer[DSR_PATH_MAX];
+    json_array_foreach(arr, i, item) {
+        snprintf(pointer, sizeof(pointer), "/%s/%zu", name, i);
+        if (spec->type == DSR_FIELD_ROLES) {
+            json_t *entity = json_object_get(item, "entity"), *role = json_object_get(item, "role");
+            if (!json_is_object(item) || !json_is_string(entity) || !json_is_string(role) ||
+                json_object_size(item) != 2) {
+                report(diags, file, locate, ctx, pointer,
+                       "invalid %s: expected {\"entity\": string, \"role\": string}", spec->item);
+                problems++;
+                continue;
+            }
+            if (dsr_record_add(rec, f, json_string_value(entity), json_string_length(entity),
+                               json_string_value(role), json_string_length(role)) < 0)
+                return -1;
+        } else if (!json_is_string(item)) {
+            report(diags, file, locate, ctx, pointer, "invalid %s: expected a string, found %s",
+                   spec->item, type_name(item));
+            problems++;
+        } else if (dsr_record_add(rec, f, json_string_value(item), json_string_length(item),
+                                  NULL, 0) < 0) {
+            return -1;
+        }
+    }
+    return problems;
+}
+
+struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const char *file,
+                                        dsr_locate_fn locate, void *locate_ctx,
+                                        struct dsr_diags *diags)
+{
+    const struct dsr_kind_info *info = dsr_kind_info(kind);
+    if (!json_is_object(obj)) {
+        report(diags, file, locate, locate_ctx, "", "invalid %s: expected an object, found %s",
+               info->name, type_name(obj));
+        return NULL;
+    }
+    struct dsr_record *rec = dsr_record_new(kind);
+    if (!rec)
+        return NULL;
+    int problems = 0;
+    const char *name;
+    json_t *value;
+    char pointer[DSR_PATH_MAX];
+    json_object_foreach(obj, name, value) {
+        int f = dsr_field_index(kind, name);
+        snprintf(pointer, sizeof(pointer), "/%s", name);
+        if (f < 0) {
+            report(diags, file, locate, locate_ctx, pointer, "unknown field \"%s\" in %s", name,
+                   info->name);
+            problems++;
+            continue;
+        }
+        const struct dsr_field *spec = &info->fields[f];
+        int list = spec->type == DSR_FIELD_LIST || spec->type == DSR_FIELD_ROLES;
+        if (list ? !json_is_array(value) : !json_is_string(value)) {
+            report(diags, file, locate, locate_ctx, pointer, "invalid %s: expected %s, found %s",
+                   name, list ? "an array" : "a string", type_name(value));
+            problems++;
+            continue;
+        }
+        if (list) {
+            int r = take_list(rec, f, name, value, file, locate, locate_ctx, diags);
+            if (r < 0)
+                goto oom;
+            problems += r;
+        } else if (dsr_record_set(rec, f, json_string_value(value),
+                                  json_string_length(value)) < 0) {
+            goto oom;
+        }
+    }
+    int r = dsr_record_check(rec, file, locate, locate_ctx, diags);
+    if (r < 0)
+        goto oom;
+    if (r + problems == 0)
+        return rec;
+    dsr_record_free(rec);
+    return NULL;
+oom:
+    dsr_diag_add(diags, DSR_DIAG_REFUSED, file, 0, 0, NULL, "out of memory");
+    dsr_record_free(rec);
+    return NULL;
+}
+
+/*
+ * Loads the value at the scan position, turns it into a record of kind (or,
+ * with kind -1, of the kind its "record" member names) and emits it.
+ * Returns 0 to go on, -1 to stop.
+ */
+static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_fn emit,
+                       void *ctx)
+{
+    size_t n = value_extent(s);
+    if (n == 0) {
+        if (dsr_diags_status(s->diags) < 2)
+            syntax(s, "expected a value%s", "");
+        return -1;
+    }
+    struct json_place place = {s->in->name, s->buf + s->pos, n, s->line, s->column, ""};
+    dsr_copy_tail(place.prefix, sizeof(place.prefix), prefix);
+    json_t *obj = load(s->in, place.text, n, s->line, s->column, s->diags);
+    if (!obj)
+        return -1;
+    int rc = 0;
+    if (kind < 0) {
+        json_t *name = json_object_get(obj, "record");
+        kind = json_is_string(name) ? dsr_kind_from_name(json_string_value(name)) : -1;
+        if (kind < 0 || strcmp(json_string_value(name), dsr_kind_info(kind)->name)) {
+            report(s->diags, s->in->name, locate_json, &place, name ? "/record" : "",
+                   "%s: expected \"record\": \"entity\", \"designation\", \"event\" or "
+                   "\"source\"", name ? "unknown record kind" : "missing record kind");
+            goto out;
+        }
+        json_object_del(obj, "record");
+    }
+    struct dsr_record *rec =
+        dsr_record_from_json(kind, obj, s->in->name, locate_json, &place, s->diags);
+    if (rec) {
+        rec->file = s->in->name;
+        rec->line = place.line;
+        rec->column = place.column;
+        rc = emit(ctx, rec);
+    }
+out:
+    json_decref(obj);
+    advance(s, n);
+    return rc;
+}
+
+/* Refuses UTF-16 and UTF-32 (they start with a NUL or a UTF-16 BOM) and skips a UTF-8 BOM. */
+static int check_encoding(struct scan *s)
+{
+    if (fill(s, 4) < 0)
+        return -1;
+    const unsigned char *b = (const unsigned char *)s->buf;
+    size_t n = s->len;
+    if ((n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE))) ||
+        (n >= 2 && (b[0] == 0 || b[1] == 0))) {
+        dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 1, 1, NULL,
+                     "UTF-16 or UTF-32 input refused: dossier reads UTF-8");
+        return -1;
+    }
+    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+        s->pos = 3; /* the column stays 1: a BOM is not a character of the text */
+    if (n == s->pos) {
+        syntax(s, "empty input%s", "");
+        return -1;
+    }
+    return 0;
+}
+
+static int expect(struct scan *s, int want, const char *what)
+{
+    int c = skip_ws(s);
+    if (c == -2)
+        return -1;
+    if (c != want) {
+        if (c < 0)
+            syntax(s, "unexpected end of input: expected %s", what);
+        else
+            syntax(s, "expected %s", what);
+        return -1;
+    }
+    advance(s, 1);
+    return 0;
+}
+
+/* Reads one member name of the outer object into name (size n). */
+static int member_name(struct scan *s, char *name, size_t n)
+{
+    size_t len = value_extent(s);
+    if (len == 0 || s->buf[s->pos] != '"') {
+        syntax(s, "expected a member name%s", "");
+        return -1;
+    }
+    json_t *v = load(s->in, s->buf + s->pos, len, s->line, s->column, s->diags);
+    if (!v)
+        return -1;
+    snprintf(name, n, "%s", json_string_value(v));
+    json_decref(v);
+    advance(s, len);
+    return 0;
+}
+
+/* Streams the elements of one kind's array. */
+static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, void *ctx)
+{
+    char prefix[DSR_PATH_MAX];
+    if (expect(s, '[', "\"[\" to open the array") < 0)
+        return -1;
+    int c = skip_ws(s);
+    for (size_t i = 0; c != ']'; i++) {
+        if (c < 0) {
+            if (c == -1)
+                syntax(s, "unexpected end of input: expected \"]\"%s", "");
+            return -1;
+        }
+        snprintf(prefix, sizeof(prefix), "/%s/%zu", dsr_kind_info(kind)->plural, i);
+        if (take_record(s, (int)kind, prefix, emit, ctx) < 0)
+            return -1;
+        c = skip_ws(s);
+        if (c == ',') {
+            advance(s, 1);
+            c = skip_ws(s);
+            if (c == ']') {
+                syntax(s, "expected a value after \",\"%s", "");
+                return -1;
+            }
+        } else if (c != ']') {
+            if (c >= -1)
+                syntax(s, "expected \",\" or \"]\"%s", "");
+            return -1;
+        }
+    }
+    advance(s, 1);
+    return 0;
+}
+
+static void scan_init(struct scan *s, const struct dsr_input *in, struct dsr_diags *diags)
+{
+    memset(s, 0, sizeof(*s));
+    s->in = in;
+    s->diags = diags;
+    s->line = s->column = 1;
+}
+
+int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                  struct dsr_diags *diags)
+{
+    struct scan s;
+    int seen[DSR_KIND_COUNT] = {0}, rc = -1;
+    char name[256];
+    scan_init(&s, in, diags);
+    if (check_encoding(&s) < 0 || expect(&s, '{', "a dataset object \"{\"") < 0)
+        goto out;
+    int c = skip_ws(&s);
+    while (c != '}') {
+        if (c == -1)
+            syntax(&s, "unexpected end of input: expected \"}\"%s", "");
+        int line = s.line, column = s.column;
+        if (c < 0 || member_name(&s, name, sizeof(name)) < 0 ||
+            expect(&s, ':', "\":\" after a member name") < 0 || skip_ws(&s) < -1)
+            goto out;
+        int kind = dsr_kind_from_name(name);
+        if (kind >= 0 && !strcmp(name, dsr_kind_info(kind)->plural)) {
+            if (seen[kind]++) {
+                dsr_diag_add(diags, DSR_DIAG_SYNTAX, in->name, line, column, NULL,
+                             "duplicate object key \"%s\"", name);
+                goto out;
+            }
+            if (read_array(&s, kind, emit, ctx) < 0)
+                goto out;
+        } else {
+            dsr_diag_add(diags, DSR_DIAG_SCHEMA, in->name, line, column, NULL,
+                         "unknown member \"%s\": expected \"entities\", \"designations\", "
+                         "\"events\" or \"sources\"", name);
+            size_t n = value_extent(&s);
+            json_t *v = n ? load(in, s.buf + s.pos, n, s.line, s.column, diags) : NULL;
+            if (!v)
+                goto out;
+            json_decref(v);
+            advance(&s, n);
+        }
+        c = skip_ws(&s);
+        if (c == ',') {
+            advance(&s, 1);
+            c = skip_ws(&s);
+            if (c == '}') {
+                syntax(&s, "expected a member name after \",\"%s", "");
+                goto out;
+            }
+        } else if (c != '}') {
+            if (c >= -1)
+                syntax(&s, "expected \",\" or \"}\"%s", "");
+            goto out;
+        }
+    }
+    advance(&s, 1);
+    c = skip_ws(&s);
+    if (c >= 0) {
+        syntax(&s, "unexpected text after the dataset object%s", "");
+        goto out;
+    }
+    rc = c == -1 ? 0 : -1;
+out:
+    free(s.buf);
+    return rc;
+}
+
+int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                   struct dsr_diags *diags)
+{
+    struct scan s;
+    int rc = -1;
+    scan_init(&s, in, diags);
+    if (check_encoding(&s) < 0)
+        goto out;
+    for (;;) {
+        /* Find the end of the line, reading more as needed. */
+        size_t n = 0;
+        for (;;) {
+            char *nl = memchr(s.buf + s.pos + n, '\n', s.len - s.pos - n);
+            if (nl) {
+                n = (size_t)(nl - (s.buf + s.pos));
+                break;
+            }
+            n = s.len - s.pos;
+            if (s.eof)
+                break;
+            if (n >= RECORD_MAX) {
+                dsr_diag_add(diags, DSR_DIAG_REFUSED, in->name, s.line, 1, NULL,
+                             "line longer than %u MiB refused", RECORD_MAX >> 20);
+                goto out;
+            }
+            if (fill(&s, n + CHUNK) < 0)
+                goto out;
+        }
+        if (n == 0 && s.pos >= s.len)
+            break;
+        size_t text_len = n;
+        if (text_len && s.buf[s.pos + text_len - 1] == '\r')
+            text_len--;
+        size_t k = 0;
+        while (k < text_len && strchr(" \t", s.buf[s.pos + k]))
+            k++;
+        if (k < text_len) {
+            /* Let the record run no further than its line. */
+            size_t save_len = s.len;
+            int save_eof = s.eof;
+            s.len = s.pos + text_len;
+            s.eof = 1;
+            advance(&s, k);
+            int r = take_record(&s, -1, "", emit, ctx);
+            if (r == 0 && skip_ws(&s) >= 0)
+                syntax(&s, "unexpected text after the record%s", "");
+            s.len = save_len;
+            s.eof = save_eof;
+            if (r < 0 && dsr_diags_status(diags) == 2)
+                goto out;
+        }
+        /* Move to the next line whatever happened on this one. */
+        while (s.pos < s.len && s.buf[s.pos] != '\n')
+            advance(&s, 1);
+        if (s.pos < s.len)
+            advance(&s, 1);
+        else if (s.eof)
+            break;
+    }
+    rc = 0;
+out:
+    free(s.buf);
+    return rc;
+}

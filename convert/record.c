@@ -1,0 +1,460 @@
+/*
+ * The record model: the four kinds of record, their fields in canonical order,
+ * and the checks and normalisation every reader applies, whatever the format.
+ * Schemas (XSD, JSON Schema) say the same rules for tools outside dossier;
+ * the readers report positions, this module only says which field is wrong.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "internal.h"
+
+static const char *const entity_kinds[] = {"person", "organization", NULL};
+
+static const char *const event_kinds[] = {
+    "agreement",  "arrest",      "attack",      "communication", "conviction",
+    "death",      "designation", "detention",   "extradition",   "hearing",
+    "kidnapping", "meeting",     "plot",        "publication",   "raid",
+    "release",    "relocation",  "sentencing",  "statement",     "testimony",
+    "training",   "transfer",    "transit",     "travel",        "trial",
+    NULL};
+
+static const struct dsr_field designation_fields[] = {
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
+    {"date", NULL, DSR_FIELD_DATE, 1, NULL, 0},
+    {"authority", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
+    {"program", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"subjects", "subject", DSR_FIELD_LIST, 1, NULL, 0},
+    {"reason", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"sources", "source", DSR_FIELD_LIST, 0, NULL, 0},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+};
+
+static const struct dsr_field entity_fields[] = {
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
+    {"kind", NULL, DSR_FIELD_ENUM, 1, entity_kinds, 0},
+    {"name", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
+    {"aliases", "alias", DSR_FIELD_LIST, 0, NULL, 1},
+    {"notes", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+};
+
+static const struct dsr_field event_fields[] = {
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
+    {"date", NULL, DSR_FIELD_DATE, 1, NULL, 0},
+    {"kind", NULL, DSR_FIELD_ENUM, 1, event_kinds, 0},
+    {"summary", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
+    {"place", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"participants", "participant", DSR_FIELD_ROLES, 0, NULL, 0},
+    {"sources", "source", DSR_FIELD_LIST, 0, NULL, 0},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+};
+
+static const struct dsr_field source_fields[] = {
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
+    {"title", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
+    {"publisher", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"date", NULL, DSR_FIELD_DATE, 0, NULL, 0},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+};
+
+#define FIELDS(a) a, sizeof(a) / sizeof(a[0])
+
+static const struct dsr_kind_info kinds[DSR_KIND_COUNT] = {
+    {"designation", "designations", FIELDS(designation_fields)},
+    {"entity", "entities", FIELDS(entity_fields)},
+    {"event", "events", FIELDS(event_fields)},
+    {"source", "sources", FIELDS(source_fields)},
+};
+
+const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind) { return &kinds[kind]; }
+
+int dsr_kind_from_name(const char *name)
+{
+    for (int k = 0; k < DSR_KIND_COUNT; k++)
+        if (!strcmp(name, kinds[k].name) || !strcmp(name, kinds[k].plural))
+            return k;
+    return -1;
+}
+
+int dsr_field_index(enum dsr_kind kind, const char *name)
+{
+    for (size_t i = 0; i < kinds[kind].n_fields; i++)
+        if (!strcmp(kinds[kind].fields[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+struct dsr_record *dsr_record_new(enum dsr_kind kind)
+{
+    struct dsr_record *rec = calloc(1, sizeof(*rec));
+    if (rec)
+        rec->kind = kind;
+    return rec;
+}
+
+static void value_release(struct dsr_value *v)
+{
+    free(v->text);
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->items[i]);
+        if (v->roles)
+            free(v->roles[i]);
+    }
+    free(v->items);
+    free(v->roles);
+    memset(v, 0, sizeof(*v));
+}
+
+void dsr_record_free(struct dsr_record *rec)
+{
+    if (!rec)
+        return;
+    for (size_t i = 0; i < DSR_FIELDS_MAX; i++)
+        value_release(&rec->values[i]);
+    free(rec);
+}
+
+static char *copy(const char *s, size_t len)
+{
+    char *c = malloc(len + 1);
+    if (c) {
+        memcpy(c, s, len);
+        c[len] = '\0';
+    }
+    return c;
+}
+
+int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t len)
+{
+    char *c = copy(text, len);
+    if (!c)
+        return -1;
+    free(rec->values[field].text);
+    rec->values[field].text = c;
+    return 0;
+}
+
+int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t len,
+                   const char *role, size_t role_len)
+{
+    struct dsr_value *v = &rec->values[field];
+    int with_role = kinds[rec->kind].fields[field].type == DSR_FIELD_ROLES;
+    char **items = realloc(v->items, (v->n + 1) * sizeof(*items));
+    if (!items)
+        return -1;
+    v->items = items;
+    if (with_role) {
+        char **roles = realloc(v->roles, (v->n + 1) * sizeof(*roles));
+        if (!roles)
+            return -1;
+        v->roles = roles;
+    }
+    char *c = copy(item, len);
+    char *r = with_role ? copy(role ? role : "", role ? role_len : 0) : NULL;
+    if (!c || (with_role && !r)) {
+        free(c);
+        free(r);
+        return -1;
+    }
+    v->items[v->n] = c;
+    if (with_role)
+        v->roles[v->n] = r;
+    v->n++;
+    return 0;
+}
+
+int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell, size_t len)
+{
+    int with_role = kinds[rec->kind].fields[field].type == DSR_FIELD_ROLES;
+    const char *p = cell, *end = cell + len;
+    while (p < end) {
+        const char *sep = p;
+        while (sep < end && *sep != ';')
+            sep++;
+        const char *item = p;
+        size_t item_len = (size_t)(sep - p);
+        const char *role = NULL;
+        size_t role_len = 0;
+        if (with_role) {
+            const char *eq = memchr(item, '=', item_len);
+            if (eq) {
+                role = item;
+                role_len = (size_t)(eq - item);
+                item_len -= role_len + 1;
+                item = eq + 1;
+            }
+        }
+        if (dsr_record_add(rec, field, item, item_len, role, role_len) < 0)
+            return -1;
+        p = sep < end ? sep + 1 : end;
+    }
+    return 0;
+}
+
+const char *dsr_record_id(const struct dsr_record *rec)
+{
+    return rec->values[0].text ? rec->values[0].text : "";
+}
+
+int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b)
+{
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return strcmp(dsr_record_id(a), dsr_record_id(b));
+}
+
+/* ---- text ---- */
+
+int dsr_utf8_valid(const char *s, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n < 0 || cp == 0)
+            return 0;
+        p += n;
+        left -= n;
+    }
+    return 1;
+}
+
+size_t dsr_utf8_length(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static int is_space(utf8proc_int32_t cp)
+{
+    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 ||
+           utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS ||
+           cp == 0x2028 || cp == 0x2029;
+}
+
+char *dsr_text_normalize(const char *s, size_t len)
+{
+    if (!dsr_utf8_valid(s, len))
+        return NULL;
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+                                      &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (n < 0)
+        return NULL;
+    /* Collapse in place: the result is never longer than the NFC text. */
+    utf8proc_uint8_t *r = nfc, *w = nfc, *end = nfc + n;
+    int pending_space = 0;
+    while (r < end) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(r, end - r, &cp);
+        if (is_space(cp)) {
+            pending_space = w > nfc;
+        } else {
+            if (pending_space)
+                *w++ = ' ';
+            pending_space = 0;
+            memmove(w, r, (size_t)k);
+            w += k;
+        }
+        r += k;
+    }
+    *w = '\0';
+    return (char *)nfc;
+}
+
+/* ---- checks ---- */
+
+struct checker {
+    struct dsr_record *rec;
+    const char *file;
+    dsr_locate_fn locate;
+    void *ctx;
+    struct dsr_diags *diags;
+    int problems;
+};
+
+static void problem(struct checker *c, int field, int item, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void problem(struct checker *c, int field, int item, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct dsr_diag *d =
+        dsr_diag_vadd(c->diags, DSR_DIAG_SCHEMA, c->file, c->rec->line, c->rec->column, "",
+                      fmt, ap);
+    va_end(ap);
+    if (d && c->locate) {
+        char pointer[DSR_PATH_MAX] = "";
+        if (field >= 0 && item >= 0)
+            snprintf(pointer, sizeof(pointer), "/%s/%d", kinds[c->rec->kind].fields[field].name, item);
+        else if (field >= 0)
+            snprintf(pointer, sizeof(pointer), "/%s", kinds[c->rec->kind].fields[field].name);
+        c->locate(c->ctx, pointer, d);
+    }
+    c->problems++;
+}
+
+static int valid_id(const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 0 || len > 100 || s[0] == '-' || s[len - 1] == '-')
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                 (ch == '-' && s[i + 1] != '-');
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static int has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7F)
+            return 1;
+    return 0;
+}
+
+/* Normalises *s in place; returns 0, 1 when it is not acceptable text (reported), -1 on OOM. */
+static int normalize_text(struct checker *c, int field, int item, char **s, const char *what)
+{
+    size_t len = strlen(*s);
+    if (!dsr_utf8_valid(*s, len)) {
+        problem(c, field, item, "invalid UTF-8 in %s", what);
+        return 1;
+    }
+    if (has_control(*s)) {
+        problem(c, field, item, "control character in %s", what);
+        return 1;
+    }
+    char *n = dsr_text_normalize(*s, len);
+    if (!n)
+        return -1;
+    free(*s);
+    *s = n;
+    if (!*n) {
+        problem(c, field, item, "empty %s", what);
+        return 1;
+    }
+    return 0;
+}
+
+static int in_list(const char *const *values, const char *s)
+{
+    for (; *values; values++)
+        if (!strcmp(*values, s))
+            return 1;
+    return 0;
+}
+
+static int check_one(struct checker *c, int f, const struct dsr_field *spec)
+{
+    char **text = &c->rec->values[f].text;
+    int r = normalize_text(c, f, -1, text, spec->name);
+    if (r)
+        return r;
+    switch (spec->type) {
+    case DSR_FIELD_ID:
+        if (!valid_id(*text))
+            problem(c, f, -1, "invalid %s \"%s\": expected lowercase letters, digits and "
+                              "single hyphens", spec->name, *text);
+        break;
+    case DSR_FIELD_DATE: {
+        char out[128];
+        if (dsr_edtf_normalize(*text, out, sizeof(out)) < 0) {
+            problem(c, f, -1, "invalid date \"%s\": %s", *text, out);
+        } else if (strcmp(out, *text)) {
+            char *n = strdup(out);
+            if (!n)
+                return -1;
+            free(*text);
+            *text = n;
+        }
+        break;
+    }
+    case DSR_FIELD_ENUM:
+        if (!in_list(spec->values, *text))
+            problem(c, f, -1, "unknown %s \"%s\"", spec->name, *text);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int valid_role(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static int check_list(struct checker *c, int f, const struct dsr_field *spec)
+{
+    struct dsr_value *v = &c->rec->values[f];
+    for (size_t i = 0; i < v->n; i++) {
+        int r = normalize_text(c, f, (int)i, &v->items[i], spec->item);
+        if (r < 0)
+            return -1;
+        if (r == 0 && strchr(v->items[i], ';'))
+            problem(c, f, (int)i, "\";\" in %s \"%s\": it separates list items in CSV",
+                    spec->item, v->items[i]);
+        if (v->roles && !valid_role(v->roles[i]))
+            problem(c, f, (int)i, "invalid role \"%s\" of %s \"%s\": expected lowercase words",
+                    v->roles[i], spec->item, v->items[i]);
+    }
+    if (spec->sorted && v->n > 1) {
+        /* Report duplicates where the user wrote them, then sort. */
+        for (size_t i = 1; i < v->n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(v->items[i], v->items[j])) {
+                    problem(c, f, (int)i, "duplicate %s \"%s\"", spec->item, v->items[i]);
+                    break;
+                }
+        qsort(v->items, v->n, sizeof(*v->items), cmp_str);
+    }
+    return 0;
+}
+
+int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn locate,
+                     void *locate_ctx, struct dsr_diags *diags)
+{
+    struct checker c = {rec, file, locate, locate_ctx, diags, 0};
+    const struct dsr_kind_info *info = &kinds[rec->kind];
+    for (size_t f = 0; f < info->n_fields; f++) {
+        const struct dsr_field *spec = &info->fields[f];
+        const struct dsr_value *v = &rec->values[f];
+        int present = (spec->type == DSR_FIELD_LIST || spec->type == DSR_FIELD_ROLES)
+                          ? v->n > 0
+                          : v->text != NULL;
+        if (!present) {
+            if (spec->required)
+                problem(&c, -1, -1, "missing required field \"%s\" in %s", spec->name, info->name);
+            continue;
+        }
+        int r = (spec->type == DSR_FIELD_LIST || spec->type == DSR_FIELD_ROLES)
+                    ? check_list(&c, (int)f, spec)
+                    : check_one(&c, (int)f, spec);
+        if (r < 0)
+            return -1;
+    }
+    return c.problems;
+}
