@@ -18,9 +18,9 @@ DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-d
 
 SRC := $(wildcard convert/*.c)
 LIB_SRC := $(filter-out convert/cli.c convert/cli_%.c,$(SRC))
-OBJ := $(SRC:convert/%.c=build/obj/%.o)
-SAN_OBJ := $(SRC:convert/%.c=build/san/%.o)
-LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o)
+OBJ := $(SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
+SAN_OBJ := $(SRC:convert/%.c=build/san/%.o) build/san/schemas.o
+LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNITS := $(UNIT_SRC:tests/%.c=build/tests/%)
 
@@ -43,6 +43,18 @@ build/obj/%.o: convert/%.c convert/internal.h | build/obj
 build/san/%.o: convert/%.c convert/internal.h | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+# The dataset schemas are built into the binary: validation needs no install path.
+SCHEMAS := xsd:schemas/dossier.xsd json:schemas/dossier.schema.json
+build/gen/schemas.c: $(foreach s,$(SCHEMAS),$(lastword $(subst :, ,$(s)))) | build/gen
+	{ echo '#include <stddef.h>'; for s in $(SCHEMAS); do n=$${s%%:*}; f=$${s#*:}; \
+	  echo "const unsigned char dsr_schema_$$n[] = {"; \
+	  od -An -v -tx1 "$$f" | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '0x00};'; \
+	  echo "const size_t dsr_schema_$${n}_len = $$(wc -c < "$$f");"; done; } > $@
+build/obj/schemas.o: build/gen/schemas.c | build/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/san/schemas.o: build/gen/schemas.c | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
 build/dossier: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
 build/san/dossier: $(SAN_OBJ)
@@ -51,7 +63,7 @@ build/san/dossier: $(SAN_OBJ)
 build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) convert/internal.h | build/tests
 	$(CC) $(ALL_CFLAGS) -Iconvert -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
-build/obj build/san build/tests:
+build/obj build/san build/tests build/gen:
 	mkdir -p $@
 
 check: all build/san/dossier

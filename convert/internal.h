@@ -317,6 +317,13 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const c
                                         dsr_locate_fn locate, void *locate_ctx,
                                         struct dsr_diags *diags);
 
+/* ---- the dataset schemas, built in from schemas/ (build/gen/schemas.c) ---- */
+
+extern const unsigned char dsr_schema_xsd[];  /* schemas/dossier.xsd, NUL-terminated */
+extern const size_t dsr_schema_xsd_len;       /* its length in bytes, without the NUL */
+extern const unsigned char dsr_schema_json[]; /* schemas/dossier.schema.json */
+extern const size_t dsr_schema_json_len;
+
 /* ---- JSON positions (json_pos.c) ---- */
 
 /*
