@@ -24,7 +24,7 @@ LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNITS := $(UNIT_SRC:tests/%.c=build/tests/%)
 
-.PHONY: all deps check check-valgrind clean
+.PHONY: all deps check check-valgrind bench clean
 all: build/dossier $(UNITS)
 
 deps:
@@ -38,9 +38,9 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all installed"; fi
 
-build/obj/%.o: convert/%.c convert/internal.h | build/obj
+build/obj/%.o: convert/%.c $(wildcard convert/*.h) | build/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-build/san/%.o: convert/%.c convert/internal.h | build/san
+build/san/%.o: convert/%.c $(wildcard convert/*.h) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 # The dataset schemas are built into the binary: validation needs no install path.
@@ -60,7 +60,7 @@ build/dossier: $(OBJ)
 build/san/dossier: $(SAN_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
 
-build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) convert/internal.h | build/tests
+build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) $(wildcard convert/*.h) | build/tests
 	$(CC) $(ALL_CFLAGS) -Iconvert -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
 build/obj build/san build/tests build/gen:
@@ -72,6 +72,11 @@ check: all build/san/dossier
 
 check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
+
+# Figures, not tests: each bench/*.sh prints its measurements side by side
+# with the tools users would otherwise pick.
+bench: all
+	@for b in bench/*.sh; do bash "$$b" || exit 1; done
 
 clean:
 	rm -rf build

@@ -16,7 +16,23 @@
 
 #define DSR_VERSION "0.1.0"
 
-int cmd_aliases(int argc, char **argv); /* cli_aliases.c */
+int cmd_aliases(int argc, char **argv);         /* cli_aliases.c */
+int cmd_validate_schema(int argc, char **argv); /* cli_schema.c: --schema FILE.json */
+int cmd_validate_xsd(int argc, char **argv);    /* cli_xsd.c: --schema FILE.xsd */
+
+/* The value of --schema in argv, or NULL. */
+static const char *schema_option(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (!strcmp(argv[i], "--schema") && i + 1 < argc)
+            return argv[i + 1];
+        if (!strncmp(argv[i], "--schema=", 9))
+            return argv[i] + 9;
+    }
+    return NULL;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -174,6 +190,14 @@ static int cmd_validate(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     struct run run = {.format = -1, .table = -1};
     int report = DSR_REPORT_TEXT, opt, rc;
+    /* A schema of the user's own makes validate a general validator. */
+    const char *schema = schema_option(argc, argv);
+    if (schema) {
+        size_t n = strlen(schema);
+        if (n > 4 && !strcmp(schema + n - 4, ".xsd"))
+            return cmd_validate_xsd(argc, argv);
+        return cmd_validate_schema(argc, argv);
+    }
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (opt == 'h') {
             fputs(validate_usage, stdout);
