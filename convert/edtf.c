@@ -15,18 +15,21 @@ struct edtf_date {
     int year, month, day;     /* -1 = not given; parts with X are -2 */
 };
 
+/* Reads n digits, or (with allow_x) unspecified digits: X only from the right. */
 static int digits(const char *s, int n, int allow_x, int *value)
 {
-    int v = 0, any_x = 0;
+    int v = 0, x = 0;
     for (int i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9')
+        if (s[i] >= '0' && s[i] <= '9' && !x)
             v = v * 10 + (s[i] - '0');
         else if (allow_x && s[i] == 'X')
-            any_x = 1;
+            x++;
         else
             return -1;
     }
-    *value = any_x ? -2 : v;
+    if (x > allow_x)
+        return -1;
+    *value = x ? -2 : v;
     return 0;
 }
 
@@ -48,16 +51,18 @@ static int parse_date(const char *s, size_t len, struct edtf_date *d, char *err,
         snprintf(err, n, "expected YYYY, YYYY-MM or YYYY-MM-DD");
         return -1;
     }
-    if (digits(s, 4, 1, &d->year) < 0 || (len > 4 && s[4] != '-') || (len > 7 && s[7] != '-')) {
+    /* Level 1 leaves at most the last two digits of a year unspecified. */
+    if (digits(s, 4, 2, &d->year) < 0 || (len > 4 && s[4] != '-') || (len > 7 && s[7] != '-')) {
         snprintf(err, n, "expected YYYY, YYYY-MM or YYYY-MM-DD");
         return -1;
     }
-    if (len >= 7 && digits(s + 5, 2, 1, &d->month) < 0) {
-        snprintf(err, n, "month is not two digits");
+    if (len >= 7 && (digits(s + 5, 2, 2, &d->month) < 0 || (d->month == -2 && s[5] != 'X'))) {
+        snprintf(err, n, "month is not two digits or XX");
         return -1;
     }
-    if (len == 10 && digits(s + 8, 2, 1, &d->day) < 0) {
-        snprintf(err, n, "day is not two digits");
+    if (len == 10 && (digits(s + 8, 2, 2, &d->day) < 0 || (d->day == -2 && s[8] != 'X') ||
+                      (d->month == -2 && d->day != -2))) {
+        snprintf(err, n, "day is not two digits or XX");
         return -1;
     }
     int season = d->month >= 21 && d->month <= 24;

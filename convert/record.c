@@ -397,12 +397,14 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Lowercase words joined by single hyphens, as the schemas' role pattern says. */
 static int valid_role(const char *s)
 {
-    if (!*s)
+    size_t len = strlen(s);
+    if (len == 0 || s[0] == '-' || s[len - 1] == '-')
         return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || *s == '-'))
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] == '-' && s[i + 1] != '-')))
             return 0;
     return 1;
 }
