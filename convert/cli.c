@@ -81,6 +81,13 @@ static int collect(void *ctx, struct dsr_record *rec)
 
 static void read_path(struct run *run, const char *path);
 
+/* DOSSIER_SORT_MEMORY (bytes) caps the records held in memory while sorting. */
+static size_t sort_budget(void)
+{
+    const char *s = getenv("DOSSIER_SORT_MEMORY");
+    return s ? (size_t)strtoull(s, NULL, 10) : 0;
+}
+
 /* A folder's files with a known extension, in name order. */
 static void read_dir(struct run *run, const char *path)
 {
@@ -211,7 +218,7 @@ static int cmd_validate(int argc, char **argv)
         if ((rc = common_option(&run, opt, optarg)))
             return rc;
     }
-    run.sorter = dsr_sorter_new();
+    run.sorter = dsr_sorter_new(sort_budget());
     if (!run.sorter || (rc = run_inputs(&run, argc, argv)))
         goto out;
     dsr_sorter_finish(run.sorter, &run.diags);
@@ -254,7 +261,10 @@ static int write_output(struct run *run, enum dsr_format format, const char *pat
     while ((rec = dsr_sorter_next(run->sorter)))
         if (dsr_writer_record(&w, rec) < 0)
             break;
-    if (rec || dsr_writer_close(&w, &run->diags) < 0) {
+    if (!rec && dsr_sorter_failed(run->sorter))
+        dsr_diag_add(&run->diags, DSR_DIAG_IO, NULL, 0, 0, NULL,
+                     "cannot sort: temporary file could not be read");
+    if (rec || dsr_sorter_failed(run->sorter) || dsr_writer_close(&w, &run->diags) < 0) {
         dsr_writer_abort(&w);
         goto out;
     }
@@ -304,7 +314,7 @@ static int cmd_convert(int argc, char **argv)
         return usage_error("%s--to is required", "");
     if (to == DSR_FORMAT_CSV && !output)
         return usage_error("%s--to csv writes four tables: name a folder with -o", "");
-    run.sorter = dsr_sorter_new();
+    run.sorter = dsr_sorter_new(sort_budget());
     if (!run.sorter || (rc = run_inputs(&run, argc, argv)))
         goto out;
     /* Nothing is written unless every input was read cleanly. */

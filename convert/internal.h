@@ -214,8 +214,12 @@ int dsr_edtf_normalize(const char *s, char *out, size_t n);
 
 struct dsr_sorter;
 
-/* Returns a new sorter, or NULL; free with dsr_sorter_free(). */
-struct dsr_sorter *dsr_sorter_new(void);
+/*
+ * Returns a new sorter that holds about `budget` bytes of records in memory
+ * (0 = the default, 256 MiB) and spills sorted runs to temporary files past
+ * that; NULL when out of memory. Free with dsr_sorter_free().
+ */
+struct dsr_sorter *dsr_sorter_new(size_t budget);
 void dsr_sorter_free(struct dsr_sorter *s);
 /* Takes rec (frees it even on failure). Returns 0, or -1 when out of memory. */
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec);
@@ -224,8 +228,13 @@ int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec);
  * kind sharing an id. Returns the number of such duplicates, or -1.
  */
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags);
-/* After finish: the next record in canonical order (borrowed), or NULL at the end. */
+/*
+ * After finish: the next record in canonical order, or NULL at the end (or on
+ * a read error: see dsr_sorter_failed). Borrowed until the next call.
+ */
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s);
+/* 1 when a temporary file could not be written or read back. */
+int dsr_sorter_failed(const struct dsr_sorter *s);
 
 /* ---- formats, readers and writers ---- */
 

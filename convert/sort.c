@@ -1,35 +1,214 @@
 /*
- * Canonical order: records by kind, then id. The sorter holds the records
- * taken and sorts them when asked; duplicates (one kind, one id) are reported
- * there, where they meet. Spilling sorted runs to temporary files and merging
- * them, as sort(1) does for files larger than memory, fits behind this same
- * interface.
+ * Canonical order: records by kind, then id, the way sort(1) sorts files
+ * larger than memory. Records are held in memory up to a budget; past it they
+ * are sorted and spilled as a run to an anonymous temporary file (tmpfile():
+ * nothing is left behind, whatever happens). finish() merges the runs, at
+ * most FAN_IN at a time, into one sorted stream, dropping and reporting
+ * records of one kind that share an id. Equal keys keep input order, so the
+ * first record read is the one kept.
  */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
+#define DEFAULT_BUDGET (256u << 20)
+#define FAN_IN 64
+
 struct entry {
     struct dsr_record *rec; /* owned */
-    size_t seq;             /* order taken in: equal keys keep it */
+    size_t seq;             /* order taken in: ties keep it */
+};
+
+struct run {
+    FILE *fp;                /* records in canonical order, from its start */
+    struct dsr_record *head; /* the next record of the run, owned; NULL = run ended */
+    size_t index;            /* position in input order: ties go to the lower index */
 };
 
 struct dsr_sorter {
-    struct entry *recs;       /* owned */
-    size_t n, alloc;          /* records taken, slots allocated */
-    size_t next;              /* after finish: index of the next record to hand out */
+    size_t budget;          /* bytes of records held before spilling */
+    size_t held;            /* estimated bytes held now */
+    struct entry *recs;     /* in memory, owned */
+    size_t n, alloc, seq;   /* records held, slots, records taken so far */
+    struct run *runs;       /* spilled runs, in input order */
+    size_t n_runs;
+    size_t next;            /* in memory, after finish: next index handed out */
+    struct run merged;      /* after finish, when runs were spilled: the result */
+    struct dsr_record *out; /* last record handed out from merged, owned */
+    int failed;             /* a temporary file could not be written or read */
 };
 
-struct dsr_sorter *dsr_sorter_new(void) { return calloc(1, sizeof(struct dsr_sorter)); }
+struct dsr_sorter *dsr_sorter_new(size_t budget)
+{
+    struct dsr_sorter *s = calloc(1, sizeof(*s));
+    if (s)
+        s->budget = budget ? budget : DEFAULT_BUDGET;
+    return s;
+}
+
+static void run_release(struct run *r)
+{
+    if (r->fp)
+        fclose(r->fp);
+    dsr_record_free(r->head);
+    memset(r, 0, sizeof(*r));
+}
 
 void dsr_sorter_free(struct dsr_sorter *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = s->next; i < s->n; i++)
         dsr_record_free(s->recs[i].rec);
+    for (size_t i = 0; i < s->n_runs; i++)
+        run_release(&s->runs[i]);
+    run_release(&s->merged);
+    dsr_record_free(s->out);
     free(s->recs);
+    free(s->runs);
     free(s);
+}
+
+static size_t record_size(const struct dsr_record *rec)
+{
+    size_t size = sizeof(*rec) + sizeof(struct entry);
+    for (size_t f = 0; f < dsr_kind_info(rec->kind)->n_fields; f++) {
+        const struct dsr_value *v = &rec->values[f];
+        if (v->text)
+            size += strlen(v->text) + 17;
+        for (size_t i = 0; i < v->n; i++)
+            size += strlen(v->items[i]) + 25 + (v->roles ? strlen(v->roles[i]) + 17 : 0);
+    }
+    return size;
+}
+
+/* ---- run files: records in a private binary form, read back by this process ---- */
+
+static void put_bytes(FILE *fp, const char *s)
+{
+    uint32_t len = (uint32_t)strlen(s);
+    fwrite(&len, sizeof(len), 1, fp);
+    fwrite(s, 1, len, fp);
+}
+
+static void put_record(FILE *fp, const struct dsr_record *rec)
+{
+    const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
+    uint8_t kind = (uint8_t)rec->kind;
+    int32_t pos[2] = {rec->line, rec->column};
+    fwrite(&kind, 1, 1, fp);
+    fwrite(&rec->file, sizeof(rec->file), 1, fp); /* borrowed by this same process */
+    fwrite(pos, sizeof(pos), 1, fp);
+    for (size_t f = 0; f < info->n_fields; f++) {
+        const struct dsr_value *v = &rec->values[f];
+        uint8_t has_text = v->text != NULL;
+        uint32_t n = (uint32_t)v->n;
+        fwrite(&has_text, 1, 1, fp);
+        if (has_text)
+            put_bytes(fp, v->text);
+        fwrite(&n, sizeof(n), 1, fp);
+        for (size_t i = 0; i < v->n; i++) {
+            put_bytes(fp, v->items[i]);
+            if (v->roles)
+                put_bytes(fp, v->roles[i]);
+        }
+    }
+}
+
+static char *get_bytes(FILE *fp)
+{
+    uint32_t len;
+    if (fread(&len, sizeof(len), 1, fp) != 1)
+        return NULL;
+    char *s = malloc((size_t)len + 1);
+    if (s && fread(s, 1, len, fp) != len) {
+        free(s);
+        return NULL;
+    }
+    if (s)
+        s[len] = '\0';
+    return s;
+}
+
+/* Reads the next record; NULL at the end of the run. *failed is set on a bad read. */
+static struct dsr_record *get_record(FILE *fp, int *failed)
+{
+    uint8_t kind;
+    int32_t pos[2];
+    if (fread(&kind, 1, 1, fp) != 1)
+        return NULL;
+    struct dsr_record *rec = dsr_record_new((enum dsr_kind)kind);
+    if (!rec || fread(&rec->file, sizeof(rec->file), 1, fp) != 1 ||
+        fread(pos, sizeof(pos), 1, fp) != 1)
+        goto fail;
+    rec->line = pos[0];
+    rec->column = pos[1];
+    for (size_t f = 0; f < dsr_kind_info(rec->kind)->n_fields; f++) {
+        struct dsr_value *v = &rec->values[f];
+        uint8_t has_text;
+        uint32_t n;
+        int with_roles = dsr_kind_info(rec->kind)->fields[f].type == DSR_FIELD_ROLES;
+        if (fread(&has_text, 1, 1, fp) != 1 || (has_text && !(v->text = get_bytes(fp))) ||
+            fread(&n, sizeof(n), 1, fp) != 1)
+            goto fail;
+        /* One slot more than needed, so the cleanup below may look at items[n]. */
+        if (n && (!(v->items = calloc(n + 1, sizeof(char *))) ||
+                  (with_roles && !(v->roles = calloc(n + 1, sizeof(char *))))))
+            goto fail;
+        for (; v->n < n; v->n++)
+            if (!(v->items[v->n] = get_bytes(fp)) ||
+                (with_roles && !(v->roles[v->n] = get_bytes(fp))))
+                goto fail;
+    }
+    return rec;
+fail:
+    /* A partly read list has items up to v->n set; free the one being read too. */
+    for (size_t f = 0; rec && f < DSR_FIELDS_MAX; f++) {
+        struct dsr_value *v = &rec->values[f];
+        if (v->items && v->items[v->n]) {
+            free(v->items[v->n]);
+            v->items[v->n] = NULL;
+        }
+    }
+    dsr_record_free(rec);
+    *failed = 1;
+    return NULL;
+}
+
+/* ---- in memory ---- */
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+    int c = dsr_record_cmp(x->rec, y->rec);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Sorts what is held and writes it out as a new run. */
+static int spill(struct dsr_sorter *s)
+{
+    struct run *runs = realloc(s->runs, (s->n_runs + 1) * sizeof(*runs));
+    if (!runs)
+        return -1;
+    s->runs = runs;
+    struct run *r = &s->runs[s->n_runs];
+    memset(r, 0, sizeof(*r));
+    if (!(r->fp = tmpfile()))
+        return -1;
+    r->index = s->n_runs++;
+    qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
+    for (size_t i = 0; i < s->n; i++) {
+        put_record(r->fp, s->recs[i].rec);
+        dsr_record_free(s->recs[i].rec);
+    }
+    s->n = 0;
+    s->held = 0;
+    if (fflush(r->fp) != 0 || ferror(r->fp))
+        return -1;
+    rewind(r->fp);
+    return 0;
 }
 
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec)
@@ -45,32 +224,99 @@ int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec)
         s->alloc = alloc;
     }
     s->recs[s->n].rec = rec;
-    s->recs[s->n].seq = s->n;
+    s->recs[s->n].seq = s->seq++;
     s->n++;
+    s->held += record_size(rec);
+    if (s->held > s->budget && spill(s) < 0) {
+        s->failed = 1;
+        return -1;
+    }
     return 0;
 }
 
-static int cmp(const void *a, const void *b)
+/* ---- merging ---- */
+
+/* Is run a's head before run b's? Ended runs sort last; ties go to input order. */
+static int run_before(const struct run *a, const struct run *b)
 {
-    const struct entry *x = a, *y = b;
-    int c = dsr_record_cmp(x->rec, y->rec);
-    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+    if (!a->head || !b->head)
+        return a->head != NULL;
+    int c = dsr_record_cmp(a->head, b->head);
+    return c ? c < 0 : a->index < b->index;
 }
 
-int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags)
+static void sift_down(struct run **heap, size_t n, size_t i)
+{
+    for (;;) {
+        size_t least = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && run_before(heap[l], heap[least]))
+            least = l;
+        if (r < n && run_before(heap[r], heap[least]))
+            least = r;
+        if (least == i)
+            return;
+        struct run *t = heap[i];
+        heap[i] = heap[least];
+        heap[least] = t;
+        i = least;
+    }
+}
+
+/*
+ * Merges runs[0..n) into out, in order. With diags, records sharing a key with
+ * the one before are dropped and reported. Returns duplicates found, or -1.
+ */
+static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags)
+{
+    struct run **heap = malloc(n * sizeof(*heap));
+    struct dsr_record *last = NULL;
+    int failed = 0, duplicates = 0;
+    if (!heap)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        heap[i] = &runs[i];
+        runs[i].head = get_record(runs[i].fp, &failed);
+    }
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(heap, n, i);
+    while (!failed && heap[0]->head) {
+        struct dsr_record *rec = heap[0]->head;
+        heap[0]->head = get_record(heap[0]->fp, &failed);
+        sift_down(heap, n, 0);
+        if (diags && last && dsr_record_cmp(last, rec) == 0) {
+            dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
+                         "duplicate %s id \"%s\": first defined at %s:%d:%d",
+                         dsr_kind_info(rec->kind)->name, dsr_record_id(rec),
+                         last->file ? last->file : "-", last->line, last->column);
+            duplicates++;
+            dsr_record_free(rec);
+            continue;
+        }
+        put_record(out, rec);
+        dsr_record_free(last);
+        last = rec;
+    }
+    dsr_record_free(last);
+    free(heap);
+    if (failed || fflush(out) != 0 || ferror(out))
+        return -1;
+    rewind(out);
+    return duplicates;
+}
+
+/* Reports and drops duplicates among the sorted records held in memory. */
+static int drop_duplicates(struct dsr_sorter *s, struct dsr_diags *diags)
 {
     int duplicates = 0;
-    if (s->n > 1)
-        qsort(s->recs, s->n, sizeof(*s->recs), cmp);
     size_t kept = 0;
     for (size_t i = 0; i < s->n; i++) {
         struct dsr_record *r = s->recs[i].rec;
         if (kept > 0 && dsr_record_cmp(s->recs[kept - 1].rec, r) == 0) {
             const struct dsr_record *first = s->recs[kept - 1].rec;
-            dsr_diag_add(
-                diags, DSR_DIAG_SCHEMA, r->file, r->line, r->column, NULL,
-                "duplicate %s id \"%s\": first defined at %s:%d", dsr_kind_info(r->kind)->name,
-                dsr_record_id(r), first->file ? first->file : "-", first->line);
+            dsr_diag_add(diags, DSR_DIAG_SCHEMA, r->file, r->line, r->column, NULL,
+                         "duplicate %s id \"%s\": first defined at %s:%d:%d",
+                         dsr_kind_info(r->kind)->name, dsr_record_id(r),
+                         first->file ? first->file : "-", first->line, first->column);
             dsr_record_free(r);
             duplicates++;
             continue;
@@ -78,11 +324,62 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags)
         s->recs[kept++] = s->recs[i];
     }
     s->n = kept;
-    s->next = 0;
     return duplicates;
+}
+
+int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags)
+{
+    if (s->failed)
+        goto fail;
+    if (s->n_runs == 0) {
+        qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
+        return drop_duplicates(s, diags);
+    }
+    if (s->n > 0 && spill(s) < 0)
+        goto fail;
+    /* Merge the oldest FAN_IN runs into one until few enough remain. */
+    while (s->n_runs > FAN_IN) {
+        struct run merged = {tmpfile(), NULL, 0};
+        if (!merged.fp || merge(s->runs, FAN_IN, merged.fp, NULL) < 0) {
+            run_release(&merged);
+            goto fail;
+        }
+        for (size_t i = 0; i < FAN_IN; i++)
+            run_release(&s->runs[i]);
+        memmove(s->runs + 1, s->runs + FAN_IN, (s->n_runs - FAN_IN) * sizeof(*s->runs));
+        s->runs[0] = merged;
+        s->n_runs -= FAN_IN - 1;
+        for (size_t i = 0; i < s->n_runs; i++)
+            s->runs[i].index = i;
+    }
+    if (!(s->merged.fp = tmpfile()))
+        goto fail;
+    int duplicates = merge(s->runs, s->n_runs, s->merged.fp, diags);
+    for (size_t i = 0; i < s->n_runs; i++)
+        run_release(&s->runs[i]);
+    s->n_runs = 0;
+    if (duplicates >= 0)
+        return duplicates;
+fail:
+    s->failed = 1;
+    dsr_diag_add(diags, DSR_DIAG_IO, NULL, 0, 0, NULL,
+                 "cannot sort: temporary file could not be written or read");
+    return -1;
 }
 
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s)
 {
-    return s->next < s->n ? s->recs[s->next++].rec : NULL;
+    if (!s->merged.fp) {
+        if (s->next >= s->n)
+            return NULL;
+        /* Hand each record out once and free it with the next call. */
+        dsr_record_free(s->out);
+        s->out = s->recs[s->next++].rec;
+        return s->out;
+    }
+    dsr_record_free(s->out);
+    s->out = get_record(s->merged.fp, &s->failed);
+    return s->out;
 }
+
+int dsr_sorter_failed(const struct dsr_sorter *s) { return s->failed; }
