@@ -48,6 +48,7 @@ struct run {
     int table;                  /* --table, or -1 for "by file name" */
     struct dsr_diags diags;     /* everything reported */
     struct dsr_sorter *sorter;  /* records in canonical order */
+    struct dsr_index *index;    /* entity and source ids, for references */
     int keep_records;           /* convert keeps whole records; validate only ids */
     const char **names;         /* every input read, for reports */
     size_t n_names;
@@ -56,26 +57,29 @@ struct run {
 static int collect(void *ctx, struct dsr_record *rec)
 {
     struct run *run = ctx;
-    if (!run->keep_records) {
-        /* Validation needs only the id, to find duplicates. */
-        const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
-        for (size_t f = 1; f < info->n_fields; f++) {
-            struct dsr_value *v = &rec->values[f];
-            free(v->text);
-            for (size_t i = 0; i < v->n; i++) {
-                free(v->items[i]);
-                if (v->roles)
-                    free(v->roles[i]);
-            }
-            free(v->items);
-            free(v->roles);
-            memset(v, 0, sizeof(*v));
-        }
-    }
-    if (dsr_sorter_take(run->sorter, rec) < 0) {
-        dsr_diag_add(&run->diags, DSR_DIAG_REFUSED, rec->file, 0, 0, NULL, "out of memory");
+    if (dsr_index_add(run->index, rec) < 0) {
+        dsr_record_free(rec);
+        dsr_diag_add(&run->diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
         return -1;
     }
+    if (!run->keep_records) {
+        /* Validation keeps only the id and the references, to check them. */
+        const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
+        for (size_t f = 1; f < info->n_fields; f++)
+            if (!rec->values[f].n || !strcmp(info->fields[f].name, "aliases"))
+                dsr_record_clear(rec, (int)f);
+    }
+    if (dsr_sorter_take(run->sorter, rec) < 0) {
+        dsr_diag_add(&run->diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int check_refs(void *ctx, struct dsr_record *rec)
+{
+    struct run *run = ctx;
+    dsr_index_check_refs(run->index, rec, &run->diags);
     return 0;
 }
 
@@ -155,9 +159,20 @@ static int run_inputs(struct run *run, int argc, char **argv)
     return 0;
 }
 
+static int run_start(struct run *run)
+{
+    run->sorter = dsr_sorter_new(sort_budget());
+    run->index = dsr_index_new();
+    if (run->sorter && run->index)
+        return 0;
+    fputs("dossier: out of memory\n", stderr);
+    return 2;
+}
+
 static void run_release(struct run *run)
 {
     dsr_sorter_free(run->sorter);
+    dsr_index_free(run->index);
     dsr_diags_release(&run->diags);
     free(run->names);
 }
@@ -218,10 +233,9 @@ static int cmd_validate(int argc, char **argv)
         if ((rc = common_option(&run, opt, optarg)))
             return rc;
     }
-    run.sorter = dsr_sorter_new(sort_budget());
-    if (!run.sorter || (rc = run_inputs(&run, argc, argv)))
+    if ((rc = run_start(&run)) || (rc = run_inputs(&run, argc, argv)))
         goto out;
-    dsr_sorter_finish(run.sorter, &run.diags);
+    dsr_sorter_finish(run.sorter, &run.diags, check_refs, &run);
     rc = finish(&run, (enum dsr_report_format)report);
 out:
     run_release(&run);
@@ -314,11 +328,12 @@ static int cmd_convert(int argc, char **argv)
         return usage_error("%s--to is required", "");
     if (to == DSR_FORMAT_CSV && !output)
         return usage_error("%s--to csv writes four tables: name a folder with -o", "");
-    run.sorter = dsr_sorter_new(sort_budget());
-    if (!run.sorter || (rc = run_inputs(&run, argc, argv)))
+    if ((rc = run_start(&run)) || (rc = run_inputs(&run, argc, argv)))
         goto out;
     /* Nothing is written unless every input was read cleanly. */
-    if (dsr_diags_status(&run.diags) == 0 && dsr_sorter_finish(run.sorter, &run.diags) == 0)
+    if (dsr_diags_status(&run.diags) == 0 &&
+        dsr_sorter_finish(run.sorter, &run.diags, check_refs, &run) >= 0 &&
+        dsr_diags_status(&run.diags) == 0)
         write_output(&run, (enum dsr_format)to, output);
     rc = finish(&run, DSR_REPORT_TEXT);
 out:

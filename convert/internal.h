@@ -156,6 +156,8 @@ struct dsr_record {
 /* Returns a new empty record, or NULL when out of memory; free with dsr_record_free(). */
 struct dsr_record *dsr_record_new(enum dsr_kind kind);
 void dsr_record_free(struct dsr_record *rec);
+/* Frees one field's value, leaving it absent. */
+void dsr_record_clear(struct dsr_record *rec, int field);
 
 /* Copies text (len bytes) into a one-valued field. Returns 0, or -1 when out of memory. */
 int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t len);
@@ -164,6 +166,9 @@ int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t l
                    const char *role, size_t role_len);
 /* Appends every item of a "; "-joined list cell (CSV), "role=entity" for roles. 0 or -1. */
 int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell, size_t len);
+
+/* 1 when s is a valid id: lowercase letters, digits, single hyphens, at most 100 bytes. */
+int dsr_id_valid(const char *s);
 
 /* Returns the record's id, borrowed, or "" when it has none. */
 const char *dsr_record_id(const struct dsr_record *rec);
@@ -223,11 +228,16 @@ struct dsr_sorter *dsr_sorter_new(size_t budget);
 void dsr_sorter_free(struct dsr_sorter *s);
 /* Takes rec (frees it even on failure). Returns 0, or -1 when out of memory. */
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec);
+/* Called by finish for each record kept, in canonical order; 0, or -1 to fail. */
+typedef int (*dsr_visit_fn)(void *ctx, struct dsr_record *rec);
+
 /*
  * Puts everything taken so far in canonical order and reports records of one
- * kind sharing an id. Returns the number of such duplicates, or -1.
+ * kind sharing an id; visit (may be NULL) sees each record kept, and may
+ * change it. Returns the number of duplicates, or -1.
  */
-int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags);
+int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
+                      void *ctx);
 /*
  * After finish: the next record in canonical order, or NULL at the end (or on
  * a read error: see dsr_sorter_failed). Borrowed until the next call.
@@ -235,6 +245,24 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags);
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s);
 /* 1 when a temporary file could not be written or read back. */
 int dsr_sorter_failed(const struct dsr_sorter *s);
+
+/* ---- the dataset index: entity and source ids, for references (index.c) ---- */
+
+struct dsr_index;
+
+/* Returns a new empty index, or NULL; free with dsr_index_free(). */
+struct dsr_index *dsr_index_new(void);
+void dsr_index_free(struct dsr_index *ix);
+/* Records rec's id when it is an entity or a source. 0, or -1 when out of memory. */
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec);
+/* 1 when a record of kind with this id was added. */
+int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id);
+/*
+ * Reports each source reference and each id-shaped entity reference of rec
+ * that names no record read. Returns the number reported.
+ */
+int dsr_index_check_refs(const struct dsr_index *ix, const struct dsr_record *rec,
+                         struct dsr_diags *diags);
 
 /* ---- formats, readers and writers ---- */
 

@@ -108,6 +108,8 @@ static void value_release(struct dsr_value *v)
     memset(v, 0, sizeof(*v));
 }
 
+void dsr_record_clear(struct dsr_record *rec, int field) { value_release(&rec->values[field]); }
+
 void dsr_record_free(struct dsr_record *rec)
 {
     if (!rec)
@@ -302,7 +304,7 @@ static void problem(struct checker *c, int field, int item, const char *fmt, ...
     c->problems++;
 }
 
-static int valid_id(const char *s)
+int dsr_id_valid(const char *s)
 {
     size_t len = strlen(s);
     if (len == 0 || len > 100 || s[0] == '-' || s[len - 1] == '-')
@@ -365,7 +367,7 @@ static int check_one(struct checker *c, int f, const struct dsr_field *spec)
         return r;
     switch (spec->type) {
     case DSR_FIELD_ID:
-        if (!valid_id(*text))
+        if (!dsr_id_valid(*text))
             problem(c, f, -1, "invalid %s \"%s\": expected lowercase letters, digits and "
                               "single hyphens", spec->name, *text);
         break;

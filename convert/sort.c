@@ -263,10 +263,12 @@ static void sift_down(struct run **heap, size_t n, size_t i)
 }
 
 /*
- * Merges runs[0..n) into out, in order. With diags, records sharing a key with
- * the one before are dropped and reported. Returns duplicates found, or -1.
+ * Merges runs[0..n) into out, in order. With diags (the final merge), records
+ * sharing a key with the one before are dropped and reported, and visit sees
+ * each record kept. Returns duplicates found, or -1.
  */
-static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags)
+static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags,
+                 dsr_visit_fn visit, void *ctx)
 {
     struct run **heap = malloc(n * sizeof(*heap));
     struct dsr_record *last = NULL;
@@ -292,6 +294,8 @@ static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags)
             dsr_record_free(rec);
             continue;
         }
+        if (visit && visit(ctx, rec) < 0)
+            failed = 1;
         put_record(out, rec);
         dsr_record_free(last);
         last = rec;
@@ -327,20 +331,25 @@ static int drop_duplicates(struct dsr_sorter *s, struct dsr_diags *diags)
     return duplicates;
 }
 
-int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags)
+int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
+                      void *ctx)
 {
     if (s->failed)
         goto fail;
     if (s->n_runs == 0) {
         qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
-        return drop_duplicates(s, diags);
+        int duplicates = drop_duplicates(s, diags);
+        for (size_t i = 0; visit && i < s->n; i++)
+            if (visit(ctx, s->recs[i].rec) < 0)
+                return -1;
+        return duplicates;
     }
     if (s->n > 0 && spill(s) < 0)
         goto fail;
     /* Merge the oldest FAN_IN runs into one until few enough remain. */
     while (s->n_runs > FAN_IN) {
         struct run merged = {tmpfile(), NULL, 0};
-        if (!merged.fp || merge(s->runs, FAN_IN, merged.fp, NULL) < 0) {
+        if (!merged.fp || merge(s->runs, FAN_IN, merged.fp, NULL, NULL, NULL) < 0) {
             run_release(&merged);
             goto fail;
         }
@@ -354,7 +363,7 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags)
     }
     if (!(s->merged.fp = tmpfile()))
         goto fail;
-    int duplicates = merge(s->runs, s->n_runs, s->merged.fp, diags);
+    int duplicates = merge(s->runs, s->n_runs, s->merged.fp, diags, visit, ctx);
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     s->n_runs = 0;
