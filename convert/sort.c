@@ -337,7 +337,8 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
     if (s->failed)
         goto fail;
     if (s->n_runs == 0) {
-        qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
+        if (s->n > 1)
+            qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
         int duplicates = drop_duplicates(s, diags);
         for (size_t i = 0; visit && i < s->n; i++)
             if (visit(ctx, s->recs[i].rec) < 0)

