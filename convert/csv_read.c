@@ -370,6 +370,15 @@ static int column_of(const struct reader *r, const char *name)
 
 static int has_role(const char *item, size_t len) { return memchr(item, '=', len) != NULL; }
 
+/* The number of spaces and tabs s[0..len) starts with ("; " leaves one). */
+static size_t blanks(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && (s[n] == ' ' || s[n] == '\t'))
+        n++;
+    return n;
+}
+
 /*
  * Finds the content offset of list item `index` of a cell; for role lists
  * the index counts only items with a role, as the row object holds only
@@ -383,7 +392,7 @@ static long item_offset(const struct cell *c, int roles, size_t index, size_t *i
         if (!roles || has_role(c->text + start, len)) {
             if (kept++ == index) {
                 *in_cell = k;
-                return (long)start;
+                return (long)(start + blanks(c->text + start, len));
             }
         }
         if (start + len >= c->len)
@@ -454,18 +463,17 @@ static json_t *list_value(struct reader *r, const struct cell *c, const struct d
         } else if (!has_role(item, len)) {
             int line, column;
             char path[DSR_PATH_MAX];
-            cell_position(c, start, &line, &column);
+            size_t skip = blanks(item, len);
+            cell_position(c, start + skip, &line, &column);
             snprintf(path, sizeof(path), "/%zu/%s/%zu", row, spec->name, k);
             dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, line, column, path,
                          "%s \"%.*s\" has no role: expected role=entity", spec->item,
-                         (int)len, item);
+                         (int)(len - skip), item + skip);
             (*problems)++;
             v = NULL;
         } else {
             /* The role is one lowercase word: trim the blanks "; " leaves around it. */
-            const char *eq = memchr(item, '=', len), *rs = item, *re = eq;
-            while (rs < re && (*rs == ' ' || *rs == '\t'))
-                rs++;
+            const char *eq = memchr(item, '=', len), *rs = item + blanks(item, len), *re = eq;
             while (re > rs && (re[-1] == ' ' || re[-1] == '\t'))
                 re--;
             v = json_pack("{s:s%,s:s%}", "entity", eq + 1, (size_t)(item + len - eq - 1),

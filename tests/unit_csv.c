@@ -122,7 +122,7 @@ static void schema_errors(void)
           "-- 0\n"
           "2:22 schema /0/participants/0: participant \"p-1\" has no role: expected "
           "role=entity\n"
-          "2:38 schema /0/participants/2: invalid role \"\" of participant \"p-3\": expected "
+          "2:39 schema /0/participants/2: invalid role \"\" of participant \"p-3\": expected "
           "lowercase words\n");
     check("ragged rows, reading goes on", "sources.csv",
           "id,title\ns-1\ns-2,T,x\ns-3,T\n",
