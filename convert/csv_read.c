@@ -652,9 +652,8 @@ int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_ma
     int kind = in->table >= 0 ? in->table : dsr_csv_table_from_name(in->name);
     if (kind < 0) {
         dsr_diag_add(diags, DSR_DIAG_USAGE, in->name, 0, 0, NULL,
-                     "cannot tell which table %s holds: name it entities.csv, "
-                     "designations.csv, events.csv or sources.csv, or use --table",
-                     in->name);
+                     "cannot tell which table this file holds: name it entities.csv, "
+                     "designations.csv, events.csv or sources.csv, or use --table");
         return -1;
     }
     struct reader r = {.in = in, .emit = emit, .ctx = ctx, .diags = diags,

@@ -174,7 +174,7 @@ static void refused(void)
     check_len("table named by --table", "-", DSR_SOURCE, "id,title\ns-1,T\n", 15, 0,
               "{\"id\":\"s-1\",\"record\":\"source\",\"title\":\"T\"}\n-- 0\n");
     check("table not named", "data.csv", "id,title\n",
-          "-- -1\n0:0 usage -: cannot tell which table data.csv holds: name it entities.csv, "
+          "-- -1\n0:0 usage -: cannot tell which table this file holds: name it entities.csv, "
           "designations.csv, events.csv or sources.csv, or use --table\n");
 }
 
