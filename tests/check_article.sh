@@ -12,11 +12,17 @@ for f in article.json article.jsonl; do
     if [ "$rc" = 0 ]; then echo "ok article/validate-$f"; else echo "FAIL article/validate-$f: exit $rc"; printf '%s\n' "$err" | head -20; fi
 done
 
-if cmp -s <(${DOSSIER_WRAP:-} "$DOSSIER" convert --to json "$dir/article.json" 2>&1) \
-          <(${DOSSIER_WRAP:-} "$DOSSIER" convert --to json "$dir/article.jsonl" 2>&1); then
-    echo "ok article/jsonl-and-json-convert-alike"
-else
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+${DOSSIER_WRAP:-} "$DOSSIER" convert --to json "$dir/article.json" > "$tmp/json" 2>&1; rc1=$?
+${DOSSIER_WRAP:-} "$DOSSIER" convert --to json "$dir/article.jsonl" > "$tmp/jsonl" 2>&1; rc2=$?
+if [ "$rc1" != 0 ] || [ "$rc2" != 0 ]; then
+    echo "FAIL article/jsonl-and-json-convert-alike: convert exited $rc1 (json), $rc2 (jsonl)"
+    head -c 2000 "$tmp/json" "$tmp/jsonl"
+elif ! cmp -s "$tmp/json" "$tmp/jsonl"; then
     echo "FAIL article/jsonl-and-json-convert-alike: canonical JSON of article.jsonl differs from article.json"
+else
+    echo "ok article/jsonl-and-json-convert-alike"
 fi
 
 if [ ! -f "$article" ]; then
