@@ -1,11 +1,879 @@
-/* XML -> records: not yet written; this input format is refused until then. */
-#include "internal.h"
+/*
+ * XML -> records, and XSD validation of any XML document. libxml2's push
+ * parser streams the input through SAX2 callbacks with the XSD validator
+ * plugged in between (xmlSchemaSAXPlug), so one pass checks the schema and
+ * builds records; memory holds one record at a time. The validator speaks
+ * just after our own callback for the element concerned, so a record is
+ * finished only at the next event. A record the XSD rejected is reported in
+ * the model's words and dropped; one it accepted still goes through
+ * dsr_record_check, which adds the rules an XSD cannot say (days in a month).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
+#include "xml.h"
+
+#define CHUNK 65536
+#define DEPTH_MAX 256            /* libxml2's own default nesting limit */
+#define TEXT_MAX (16u << 20)     /* longest field text kept */
+#define RAWS_MAX 64              /* schema errors kept for one record */
+#define TAG_MAX 64
+
+enum role { R_OTHER, R_DATASET, R_SECTION, R_RECORD, R_FIELD, R_ITEM };
+
+/* One open element, or the element a schema error concerns. */
+struct elem {
+    enum role role;
+    int kind;                   /* R_SECTION and below: enum dsr_kind; else -1 */
+    int field, item;            /* R_FIELD, R_ITEM: field index, item index; else -1 */
+    int line, column;           /* where the start tag begins */
+    char name[TAG_MAX];         /* local name, cut */
+    char parent[TAG_MAX];       /* the parent's local name; "" for the root */
+    char path[DSR_PATH_MAX];    /* JSON Pointer into the dataset; "" in any document */
+};
+
+/* A schema error about a record, kept until the record ends. */
+struct raw_error {
+    int code;                   /* xmlParserErrors */
+    struct elem at;             /* the element concerned */
+    char attr[TAG_MAX];         /* the attribute concerned, or "" */
+    char msg[DSR_MSG_MAX];      /* libxml2's text */
+};
+
+struct pos {
+    int line, column;
+};
+
+struct reader {
+    const struct dsr_input *in;
+    struct dsr_diags *diags;
+    dsr_record_fn emit;         /* NULL: validate only, any document */
+    void *emit_ctx;
+    xmlParserCtxtPtr parser;
+    struct elem *stack;         /* open elements, root first */
+    size_t depth, alloc;
+    struct elem last;           /* what the validator's next error is about */
+    int last_line, last_column; /* where the last schema error was put; repeats are dropped */
+    char last_attr[TAG_MAX];
+    size_t counts[DSR_KIND_COUNT]; /* records seen per section: path indexes */
+    struct dsr_record *rec;     /* the record being read; NULL outside one */
+    char rec_path[DSR_PATH_MAX];
+    int pending;                /* rec is closed: finish it at the next event */
+    int seen[DSR_FIELDS_MAX];   /* field elements met in rec */
+    struct pos fields[DSR_FIELDS_MAX];
+    struct pos *items[DSR_FIELDS_MAX];
+    size_t n_items[DSR_FIELDS_MAX], alloc_items[DSR_FIELDS_MAX];
+    char *text;                 /* text of the open field or item */
+    size_t text_len, text_alloc;
+    char *role;                 /* role attribute of the open item; NULL = none */
+    struct raw_error *raws;     /* schema errors about rec */
+    size_t n_raws;
+    int rejected;               /* the XSD rejected rec */
+    int stopped;                /* syntax error, refusal or emit failure: ignore the rest */
+    int root_seen;              /* the root element has started */
+};
+
+/* ---- messages ---- */
+
+/* dst = base/tail, cut from the left when long: the innermost name matters most. */
+static void path_join(char *dst, const char *base, const char *tail)
+{
+    char buf[DSR_PATH_MAX + TAG_MAX + 2];
+    snprintf(buf, sizeof(buf), "%.*s/%.*s", DSR_PATH_MAX - 1, base, TAG_MAX - 1, tail);
+    dsr_copy_tail(dst, DSR_PATH_MAX, buf);
+}
+
+
+/* libxml2's text without its "Element 'x': " head, final full stop and newlines. */
+static void clean_message(const char *msg, char *out, size_t n)
+{
+    const char *p = msg;
+    if (!strncmp(p, "Element '", 9)) {
+        const char *colon = strstr(p, "': ");
+        if (colon)
+            p = colon + 3;
+    }
+    if (!strncmp(p, "[facet '", 8) && strstr(p, "] "))
+        p = strstr(p, "] ") + 2;
+    size_t k = 0;
+    for (; *p && k + 1 < n; p++) {
+        char c = *p == '\n' ? ' ' : *p;
+        if (c == ' ' && (k == 0 || out[k - 1] == ' '))
+            continue;
+        out[k++] = c;
+    }
+    while (k > 0 && (out[k - 1] == ' ' || out[k - 1] == '.'))
+        k--;
+    out[k] = '\0';
+    /* Lowercase a leading word, not an acronym such as "UTF-8". */
+    if (out[0] >= 'A' && out[0] <= 'Z' && !(out[1] >= 'A' && out[1] <= 'Z'))
+        out[0] = (char)(out[0] + 32);
+}
+
+/* Copies the text between `after` and the next `until` in msg; "" when absent. */
+static void extract(const char *msg, const char *after, const char *until, char *out, size_t n)
+{
+    const char *p = strstr(msg, after);
+    out[0] = '\0';
+    if (!p)
+        return;
+    p += strlen(after);
+    const char *e = strstr(p, until);
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len >= n)
+        len = n - 1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+
+/* The names after "Expected is ( a )" or "Expected is one of ( a, b )". */
+static void expected_names(const char *msg, char *out, size_t n)
+{
+    extract(msg, "Expected is ( ", " )", out, n);
+    if (!out[0])
+        extract(msg, "Expected is one of ( ", " )", out, n);
+}
+
+/* Says what is wrong with a field value the XSD refused, as dsr_record_check would. */
+static int value_message(const struct reader *r, const struct raw_error *e, char *out, size_t n)
+{
+    const struct dsr_kind_info *info = dsr_kind_info(r->rec->kind);
+    int f = e->at.role == R_RECORD && !strcmp(e->attr, "id") ? 0 : e->at.field;
+    if (f < 0 || (e->at.role == R_RECORD && f != 0) || (e->at.role != R_RECORD && e->attr[0] &&
+                                                        strcmp(e->attr, "role")))
+        return -1;
+    const struct dsr_field *spec = &info->fields[f];
+    const struct dsr_value *v = &r->rec->values[f];
+    const char *value = v->text, *what = spec->name;
+    if (e->at.role == R_ITEM) {
+        if (e->at.item < 0 || (size_t)e->at.item >= v->n)
+            return -1;
+        value = v->items[e->at.item];
+        what = spec->item;
+        if (!strcmp(e->attr, "role") && v->roles) {
+            snprintf(out, n, "invalid role \"%s\" of %s \"%s\": expected lowercase words",
+                     v->roles[e->at.item], what, value);
+            return 0;
+        }
+    }
+    if (!value || e->attr[0] == 'r')
+        return -1;
+    char *t = dsr_text_normalize(value, strlen(value));
+    if (!t)
+        return -1;
+    char reason[128];
+    if (strchr(t, 0x7F))
+        snprintf(out, n, "control character in %s", what);
+    else if (!*t)
+        snprintf(out, n, "empty %s", what);
+    else if (spec->type == DSR_FIELD_ID)
+        snprintf(out, n, "invalid %s \"%s\": expected lowercase letters, digits and single "
+                         "hyphens", what, t);
+    else if (spec->type == DSR_FIELD_DATE)
+        snprintf(out, n, "invalid %s \"%s\": %s", what, t,
+                 dsr_edtf_normalize(t, reason, sizeof(reason)) < 0 ? reason
+                                                                    : "expected an EDTF date");
+    else if (spec->type == DSR_FIELD_ENUM)
+        snprintf(out, n, "unknown %s \"%s\"", what, t);
+    else if (e->at.role == R_ITEM && strchr(t, ';'))
+        snprintf(out, n, "\";\" in %s \"%s\": it separates list items in CSV", what, t);
+    else
+        snprintf(out, n, "invalid %s \"%s\"", what, t);
+    free(t);
+    return 0;
+}
+
+/* The first required field of the record among libxml2's expected names. */
+static const char *required_among(int kind, const char *names)
+{
+    const struct dsr_kind_info *info = dsr_kind_info(kind);
+    for (size_t f = 1; f < info->n_fields; f++) {
+        const char *p = strstr(names, info->fields[f].name);
+        size_t len = strlen(info->fields[f].name);
+        if (info->fields[f].required && p && (p[len] == '\0' || p[len] == ',') &&
+            (p == names || p[-1] == ' '))
+            return info->fields[f].name;
+    }
+    return NULL;
+}
+
+/* Content-model errors: an element missing, unknown, repeated or out of order. */
+static void content_message(const struct reader *r, const struct raw_error *e, char *out,
+                            size_t n)
+{
+    char names[256];
+    const struct elem *at = &e->at;
+    int dataset = r->emit != NULL;
+    expected_names(e->msg, names, sizeof(names));
+    if (strstr(e->msg, "Missing child")) {
+        const char *req = dataset && at->role == R_RECORD ? required_among(at->kind, names) : NULL;
+        if (req)
+            snprintf(out, n, "missing required field \"%s\" in %s", req, at->name);
+        else if (dataset && at->role == R_FIELD)
+            snprintf(out, n, "missing required field \"%s\" in %s", at->name, at->parent);
+        else
+            snprintf(out, n, "missing element %s in %s", names, at->name);
+    } else if (dataset && at->role == R_FIELD && r->rec && r->seen[at->field] > 1) {
+        snprintf(out, n, "duplicate element \"%s\" in %s", at->name, at->parent);
+    } else if (dataset && at->role == R_FIELD) {
+        snprintf(out, n, "element \"%s\" out of order in %s: expected %s", at->name, at->parent,
+                 names[0] ? names : "its end");
+    } else if (dataset && at->role == R_OTHER && r->rec) {
+        snprintf(out, n, "unknown element \"%s\" in %s%s%s", at->name, at->parent,
+                 names[0] ? ": expected " : "", names);
+    } else if (names[0]) {
+        snprintf(out, n, "unexpected element \"%s\" in %s: expected %s", at->name, at->parent,
+                 names);
+    } else {
+        snprintf(out, n, "unexpected element \"%s\" in %s", at->name, at->parent);
+    }
+}
+
+/* Turns one libxml2 schema error into our wording. */
+static void describe(const struct reader *r, const struct raw_error *e, char *out, size_t n)
+{
+    char name[TAG_MAX], clean[DSR_MSG_MAX];
+    const struct elem *at = &e->at;
+    switch (e->code) {
+    case XML_SCHEMAV_ELEMENT_CONTENT:
+        content_message(r, e, out, n);
+        return;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1:
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3:
+        snprintf(out, n, "unexpected text in %s", at->name);
+        return;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
+        extract(e->msg, "attribute '", "'", name, sizeof(name));
+        if (r->emit && at->role == R_RECORD)
+            snprintf(out, n, "missing required field \"%s\" in %s", name, at->name);
+        else
+            snprintf(out, n, "missing attribute \"%s\" in %s", name, at->name);
+        return;
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
+        snprintf(out, n, "unknown attribute \"%s\" in %s", e->attr, at->name);
+        return;
+    case XML_SCHEMAV_CVC_ELT_1:
+        snprintf(out, n, "unexpected root element \"%s\"%s", at->name,
+                 r->emit ? ": expected dataset" : "");
+        return;
+    case XML_SCHEMAV_CVC_PATTERN_VALID:
+    case XML_SCHEMAV_CVC_ENUMERATION_VALID:
+    case XML_SCHEMAV_CVC_LENGTH_VALID:
+    case XML_SCHEMAV_CVC_MINLENGTH_VALID:
+    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
+    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
+        if (r->rec && value_message(r, e, out, n) == 0)
+            return;
+        break;
+    default:
+        break;
+    }
+    clean_message(e->msg, clean, sizeof(clean));
+    char buf[DSR_MSG_MAX + 3 * TAG_MAX];
+    if (e->attr[0])
+        snprintf(buf, sizeof(buf), "%s in attribute \"%s\" of %s", clean, e->attr, at->name);
+    else
+        snprintf(buf, sizeof(buf), "%s in %s", clean, at->name);
+    snprintf(out, n, "%.*s", (int)n - 1, buf);
+}
+
+static void report(struct reader *r, const struct raw_error *e)
+{
+    char msg[DSR_MSG_MAX], path[DSR_PATH_MAX];
+    describe(r, e, msg, sizeof(msg));
+    /* A record's attribute is one of its fields: point at it as JSON would. */
+    if (r->emit && e->at.role == R_RECORD && e->attr[0])
+        path_join(path, e->at.path, e->attr);
+    else
+        snprintf(path, sizeof(path), "%s", e->at.path);
+    dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, e->at.line, e->at.column, path, "%s",
+                 msg);
+}
+
+/* ---- records ---- */
+
+static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d)
+{
+    struct reader *r = ctx;
+    const struct dsr_kind_info *info = dsr_kind_info(r->rec->kind);
+    char name[TAG_MAX] = "", path[DSR_PATH_MAX * 2];
+    int item = -1;
+    struct pos at = {r->rec->line, r->rec->column};
+    if (pointer[0] == '/')
+        sscanf(pointer, "/%63[^/]/%d", name, &item);
+    int f = name[0] ? dsr_field_index(r->rec->kind, name) : -1;
+    if (f > 0 && r->seen[f])
+        at = r->fields[f];
+    if (f > 0 && item >= 0 && (size_t)item < r->n_items[f])
+        at = r->items[f][item];
+    (void)info;
+    d->line = at.line;
+    d->column = at.column;
+    snprintf(path, sizeof(path), "%s%s", r->rec_path, pointer);
+    dsr_copy_tail(d->path, sizeof(d->path), path);
+}
+
+static void oom(struct reader *r)
+{
+    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 0, 0, NULL, "out of memory");
+    r->stopped = 1;
+    xmlStopParser(r->parser);
+}
+
+static void record_reset(struct reader *r)
+{
+    dsr_record_free(r->rec);
+    r->rec = NULL;
+    r->pending = r->rejected = 0;
+    r->n_raws = 0;
+    memset(r->seen, 0, sizeof(r->seen));
+    memset(r->n_items, 0, sizeof(r->n_items));
+}
+
+/*
+ * Ends the record once the validator has spoken: reports what the XSD found,
+ * or runs the model's own check and hands the record on.
+ */
+static void finish_record(struct reader *r)
+{
+    if (!r->rec)
+        return;
+    if (r->rejected || r->stopped) {
+        for (size_t i = 0; i < r->n_raws; i++)
+            report(r, &r->raws[i]);
+    } else {
+        int problems = dsr_record_check(r->rec, r->in->name, locate_xml, r, r->diags);
+        if (problems < 0) {
+            oom(r);
+        } else if (problems == 0) {
+            struct dsr_record *rec = r->rec;
+            r->rec = NULL;
+            if (r->emit(r->emit_ctx, rec) < 0) {
+                r->stopped = 1;
+                xmlStopParser(r->parser);
+            }
+        }
+    }
+    record_reset(r);
+}
+
+static void finish_pending(struct reader *r)
+{
+    if (r->pending)
+        finish_record(r);
+}
+
+/* ---- SAX callbacks ---- */
+
+/* Where the start tag just parsed begins: libxml2 stands at its end. */
+static void tag_position(const struct reader *r, int *line, int *column)
+{
+    xmlParserInputPtr in = r->parser->input;
+    const xmlChar *p = in->cur, *lt = in->cur;
+    int newlines = 0, chars = 0;
+    *line = in->line;
+    *column = in->col;
+    while (lt > in->base && *lt != '<')
+        lt--;
+    if (*lt != '<')
+        return;
+    for (p = lt; p < in->cur; p++) {
+        newlines += *p == '\n';
+        chars += (*p & 0xC0) != 0x80;
+    }
+    *line = in->line - newlines;
+    if (newlines == 0) {
+        *column = in->col - chars;
+        return;
+    }
+    /* The tag spans lines: count from the line start, when the buffer holds it. */
+    for (p = lt, chars = 1; p > in->base && p[-1] != '\n'; p--)
+        chars += (p[-1] & 0xC0) != 0x80;
+    *column = p > in->base ? chars : 0;
+}
+
+/* Sets what e is in the dataset's structure, from its parent and name. */
+static void classify(struct reader *r, struct elem *e, const xmlChar *uri)
+{
+    const struct elem *up = r->depth ? &r->stack[r->depth - 1] : NULL;
+    e->role = R_OTHER;
+    e->kind = up ? up->kind : -1;
+    e->field = e->item = -1;
+    snprintf(e->parent, sizeof(e->parent), "%s", up ? up->name : "");
+    if (!r->emit)
+        return;
+    path_join(e->path, up ? up->path : "", e->name);
+    if (uri)
+        return;
+    if (!up) {
+        if (!strcmp(e->name, "dataset")) {
+            e->role = R_DATASET;
+            e->path[0] = '\0';
+        }
+    } else if (up->role == R_DATASET) {
+        int k = dsr_kind_from_name(e->name);
+        if (k >= 0 && !strcmp(e->name, dsr_kind_info(k)->plural)) {
+            e->role = R_SECTION;
+            e->kind = k;
+        }
+    } else if (up->role == R_SECTION && !strcmp(e->name, dsr_kind_info(up->kind)->name)) {
+        e->role = R_RECORD;
+        snprintf(e->path, sizeof(e->path), "/%s/%zu", dsr_kind_info(up->kind)->plural,
+                 r->counts[up->kind]++);
+    } else if (up->role == R_RECORD) {
+        e->field = dsr_field_index(up->kind, e->name);
+        e->role = e->field > 0 ? R_FIELD : R_OTHER;
+        e->field = e->field > 0 ? e->field : -1;
+    } else if (up->role == R_FIELD && dsr_kind_info(up->kind)->fields[up->field].item &&
+               !strcmp(e->name, dsr_kind_info(up->kind)->fields[up->field].item)) {
+        e->role = R_ITEM;
+        e->field = up->field;
+        e->item = (int)r->n_items[up->field];
+        char index[16];
+        snprintf(index, sizeof(index), "%d", e->item);
+        path_join(e->path, up->path, index);
+    }
+}
+
+/* The value of the unqualified attribute name among SAX2's quintuples, or NULL. */
+static char *attribute(const xmlChar **attrs, int n, const char *name)
+{
+    for (int i = 0; i < n; i++, attrs += 5)
+        if (!attrs[2] && !strcmp((const char *)attrs[0], name)) {
+            size_t len = (size_t)(attrs[4] - attrs[3]);
+            char *v = malloc(len + 1);
+            if (v) {
+                memcpy(v, attrs[3], len);
+                v[len] = '\0';
+            }
+            return v;
+        }
+    return NULL;
+}
+
+static int note_item(struct reader *r, const struct elem *e)
+{
+    size_t f = (size_t)e->field;
+    if (r->n_items[f] == r->alloc_items[f]) {
+        size_t alloc = r->alloc_items[f] ? r->alloc_items[f] * 2 : 8;
+        struct pos *p = realloc(r->items[f], alloc * sizeof(*p));
+        if (!p)
+            return -1;
+        r->items[f] = p;
+        r->alloc_items[f] = alloc;
+    }
+    r->items[f][r->n_items[f]++] = (struct pos){e->line, e->column};
+    return 0;
+}
+
+/* Starts what the new element opens: a record, a field's text, an item. */
+static int open_elem(struct reader *r, const struct elem *e, const xmlChar **attrs, int n)
+{
+    if (e->role == R_RECORD) {
+        record_reset(r);
+        r->rec = dsr_record_new((enum dsr_kind)e->kind);
+        if (!r->rec)
+            return -1;
+        r->rec->file = r->in->name;
+        r->rec->line = e->line;
+        r->rec->column = e->column;
+        snprintf(r->rec_path, sizeof(r->rec_path), "%s", e->path);
+        char *id = attribute(attrs, n, "id");
+        int rc = id ? dsr_record_set(r->rec, 0, id, strlen(id)) : 0;
+        free(id);
+        return rc;
+    }
+    if (!r->rec || (e->role != R_FIELD && e->role != R_ITEM))
+        return 0;
+    r->text_len = 0;
+    if (e->role == R_FIELD) {
+        if (r->seen[e->field]++ == 0)
+            r->fields[e->field] = (struct pos){e->line, e->column};
+        return 0;
+    }
+    free(r->role);
+    r->role = attribute(attrs, n, "role");
+    return note_item(r, e);
+}
+
+static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
+                          const xmlChar *uri, int nb_ns, const xmlChar **ns, int n_attrs,
+                          int n_defaulted, const xmlChar **attrs)
+{
+    struct reader *r = ctx;
+    (void)prefix, (void)nb_ns, (void)ns, (void)n_defaulted;
+    if (r->stopped)
+        return;
+    finish_pending(r);
+    struct elem e;
+    tag_position(r, &e.line, &e.column);
+    if (r->depth >= DEPTH_MAX) {
+        dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, e.line, e.column, NULL,
+                     "nesting deeper than %d elements refused", DEPTH_MAX);
+        r->stopped = 1;
+        xmlStopParser(r->parser);
+        return;
+    }
+    e.path[0] = '\0';
+    snprintf(e.name, sizeof(e.name), "%s", (const char *)name);
+    classify(r, &e, uri);
+    if (r->depth == r->alloc) {
+        size_t alloc = r->alloc ? r->alloc * 2 : 16;
+        struct elem *s = realloc(r->stack, alloc * sizeof(*s));
+        if (!s) {
+            oom(r);
+            return;
+        }
+        r->stack = s;
+        r->alloc = alloc;
+    }
+    r->stack[r->depth++] = e;
+    r->root_seen = 1;
+    r->last = e;
+    if (open_elem(r, &e, attrs, n_attrs) < 0)
+        oom(r);
+}
+
+static void end_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
+                        const xmlChar *uri)
+{
+    struct reader *r = ctx;
+    (void)name, (void)prefix, (void)uri;
+    if (r->stopped || r->depth == 0)
+        return;
+    finish_pending(r);
+    const struct elem *e = &r->stack[--r->depth];
+    r->last = *e;
+    int rc = 0;
+    if (r->rec && e->role == R_FIELD && !dsr_kind_info(r->rec->kind)->fields[e->field].item)
+        rc = dsr_record_set(r->rec, e->field, r->text ? r->text : "", r->text_len);
+    else if (r->rec && e->role == R_ITEM)
+        rc = dsr_record_add(r->rec, e->field, r->text ? r->text : "", r->text_len, r->role,
+                            r->role ? strlen(r->role) : 0);
+    else if (r->rec && e->role == R_RECORD)
+        r->pending = 1;
+    if (rc < 0)
+        oom(r);
+}
+
+static void characters(void *ctx, const xmlChar *ch, int len)
+{
+    struct reader *r = ctx;
+    if (r->stopped || r->depth == 0)
+        return;
+    finish_pending(r);
+    const struct elem *top = &r->stack[r->depth - 1];
+    r->last = *top;
+    if (!r->rec || (top->role != R_FIELD && top->role != R_ITEM))
+        return;
+    if (r->text_len + (size_t)len > TEXT_MAX) {
+        dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, top->line, top->column, top->path,
+                     "text longer than %u MiB refused", TEXT_MAX >> 20);
+        r->stopped = 1;
+        xmlStopParser(r->parser);
+        return;
+    }
+    if (r->text_len + (size_t)len + 1 > r->text_alloc) {
+        size_t alloc = (r->text_len + (size_t)len + 1) * 2;
+        char *t = realloc(r->text, alloc);
+        if (!t) {
+            oom(r);
+            return;
+        }
+        r->text = t;
+        r->text_alloc = alloc;
+    }
+    memcpy(r->text + r->text_len, ch, (size_t)len);
+    r->text_len += (size_t)len;
+}
+
+/* A DOCTYPE could declare entities (bombs, external files) or load a DTD: refuse it. */
+static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *public_id,
+                            const xmlChar *system_id)
+{
+    struct reader *r = ctx;
+    (void)name, (void)public_id, (void)system_id;
+    if (r->stopped)
+        return;
+    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, r->parser->input->line, 1, NULL,
+                 "DOCTYPE refused: dossier reads no DTDs, entity declarations or external files");
+    r->stopped = 1;
+    xmlStopParser(r->parser);
+}
+
+/* Not well-formed: keep the first error and stop, as every reader does. */
+static void parser_error(void *data, xmlErrorPtr err)
+{
+    (void)data;
+    xmlParserCtxtPtr p = err->ctxt;
+    struct reader *r = p ? p->_private : NULL;
+    if (!r || r->stopped || err->level == XML_ERR_WARNING)
+        return;
+    char msg[DSR_MSG_MAX];
+    clean_message(err->message ? err->message : "not well-formed", msg, sizeof(msg));
+    enum dsr_diag_kind kind = DSR_DIAG_SYNTAX;
+    /* The push parser says "extra content" where input ran out too soon. */
+    if (err->code == XML_ERR_DOCUMENT_END && r->depth > 0)
+        snprintf(msg, sizeof(msg), "unexpected end of input: element \"%s\" is not closed",
+                 r->stack[r->depth - 1].name);
+    else if (err->code == XML_ERR_DOCUMENT_END && !r->root_seen)
+        snprintf(msg, sizeof(msg), "document is empty");
+    if (err->code == XML_ERR_NO_MEMORY || strstr(msg, "XML_PARSE_HUGE")) {
+        kind = DSR_DIAG_REFUSED;
+        snprintf(msg, sizeof(msg), "input beyond libxml2's safety limits refused");
+    }
+    dsr_diag_add(r->diags, kind, r->in->name, err->line, err->int2, NULL, "%s", msg);
+    r->stopped = 1;
+    if (r->rec)
+        finish_record(r); /* reports what the XSD found before; checks nothing more */
+    xmlStopParser(p);
+}
+
+static void schema_error(void *data, xmlErrorPtr err)
+{
+    struct reader *r = data;
+    struct raw_error e;
+    if (r->stopped || err->level == XML_ERR_WARNING)
+        return;
+    /* The sorter reports duplicate ids, with where each one is. */
+    if (r->emit && err->code == XML_SCHEMAV_CVC_IDC && err->message &&
+        strstr(err->message, "Duplicate key-sequence"))
+        return;
+    e.code = err->code;
+    e.at = r->last;
+    snprintf(e.msg, sizeof(e.msg), "%s", err->message ? err->message : "invalid");
+    extract(e.msg, "', attribute '", "'", e.attr, sizeof(e.attr));
+    /* libxml2 often adds a second error for the same value: keep the first. */
+    if (e.at.line == r->last_line && e.at.column == r->last_column &&
+        !strcmp(e.attr, r->last_attr))
+        return;
+    r->last_line = e.at.line;
+    r->last_column = e.at.column;
+    snprintf(r->last_attr, sizeof(r->last_attr), "%s", e.attr);
+    if (!r->rec) {
+        report(r, &e);
+        return;
+    }
+    r->rejected = 1;
+    if (r->n_raws == RAWS_MAX)
+        return;
+    if (!r->raws && !(r->raws = malloc(RAWS_MAX * sizeof(*r->raws)))) {
+        oom(r);
+        return;
+    }
+    r->raws[r->n_raws++] = e;
+}
+
+/* ---- loading schemas ---- */
+
+struct load_ctx {
+    struct dsr_diags *diags;
+    const char *name;           /* the schema as the user named it */
+    int errors;                 /* problems reported */
+};
+
+static void load_error(void *data, xmlErrorPtr err)
+{
+    struct load_ctx *lc = data;
+    char msg[DSR_MSG_MAX];
+    if (err->level == XML_ERR_WARNING && err->domain != XML_FROM_SCHEMASP)
+        return;
+    clean_message(err->message ? err->message : "invalid schema", msg, sizeof(msg));
+    dsr_diag_add(lc->diags, DSR_DIAG_BAD_SCHEMA, err->file ? err->file : lc->name, err->line,
+                 err->int2, NULL, "invalid schema: %s", msg);
+    lc->errors++;
+}
+
+/* Parse errors of a schema document reach us through the parser's _private. */
+static void load_parse_error(void *data, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr p = err->ctxt;
+    (void)data;
+    if (p && p->_private && err->level != XML_ERR_WARNING)
+        load_error(p->_private, err);
+}
+
+static xmlSchemaPtr parse_schema(xmlSchemaParserCtxtPtr pctxt, struct load_ctx *lc)
+{
+    xmlSchemaPtr schema = NULL;
+    if (pctxt) {
+        xmlSchemaSetParserStructuredErrors(pctxt, load_error, lc);
+        schema = xmlSchemaParse(pctxt);
+        xmlSchemaFreeParserCtxt(pctxt);
+    }
+    if (!schema && lc->errors == 0)
+        dsr_diag_add(lc->diags, DSR_DIAG_BAD_SCHEMA, lc->name, 0, 0, NULL,
+                     "invalid schema: it does not load");
+    return schema;
+}
+
+xmlSchemaPtr dsr_xsd_load_memory(const char *text, size_t len, const char *name,
+                                 struct dsr_diags *diags)
+{
+    struct load_ctx lc = {diags, name, 0};
+    return parse_schema(xmlSchemaNewMemParserCtxt(text, (int)len), &lc);
+}
+
+xmlSchemaPtr dsr_xsd_load_file(const char *path, struct dsr_diags *diags)
+{
+    struct load_ctx lc = {diags, path, 0};
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open schema: %s",
+                     strerror(errno));
+        return NULL;
+    }
+    fclose(fp);
+    /* Read it once ourselves: libxml2's schema loader would print parse errors. */
+    xmlParserCtxtPtr p = xmlNewParserCtxt();
+    if (!p) {
+        dsr_diag_add(diags, DSR_DIAG_REFUSED, path, 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    p->_private = &lc;
+    p->sax->serror = load_parse_error;
+    xmlDocPtr doc = xmlCtxtReadFile(p, path, NULL, XML_PARSE_NONET);
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(p);
+    if (!doc) {
+        if (lc.errors == 0)
+            dsr_diag_add(diags, DSR_DIAG_BAD_SCHEMA, path, 0, 0, NULL,
+                         "invalid schema: it is not well-formed XML");
+        return NULL;
+    }
+    return parse_schema(xmlSchemaNewParserCtxt(path), &lc);
+}
+
+/* ---- driving the parser ---- */
+
+/* Refuses UTF-16 and UTF-32 unless an XML declaration names the encoding. */
+static int check_encoding(struct reader *r, const unsigned char *b, size_t n)
+{
+    static const unsigned char decls[][20] = {
+        {'<', 0, '?', 0, 'x', 0, 'm', 0, 'l', 0},
+        {0, '<', 0, '?', 0, 'x', 0, 'm', 0, 'l'},
+        {'<', 0, 0, 0, '?', 0, 0, 0, 'x', 0, 0, 0, 'm', 0, 0, 0, 'l', 0, 0, 0},
+        {0, 0, 0, '<', 0, 0, 0, '?', 0, 0, 0, 'x', 0, 0, 0, 'm', 0, 0, 0, 'l'},
+    };
+    static const size_t lens[] = {10, 10, 20, 20};
+    int wide = (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE))) ||
+               (n >= 1 && b[0] == 0) || (n >= 2 && b[1] == 0);
+    if (!wide)
+        return 0;
+    size_t skip = n >= 4 && ((b[0] == 0xFF && b[1] == 0xFE && !b[2] && !b[3]) ||
+                             (!b[0] && !b[1] && b[2] == 0xFE && b[3] == 0xFF)) ? 4
+                  : (b[0] == 0xFE || b[0] == 0xFF) ? 2 : 0;
+    for (size_t i = 0; i < 4; i++)
+        if (n >= skip + lens[i] && !memcmp(b + skip, decls[i], lens[i]))
+            return 0;
+    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 1, 1, NULL,
+                 "UTF-16 or UTF-32 input without an XML declaration refused: dossier reads "
+                 "UTF-8");
+    return -1;
+}
+
+/* Streams in->fp through the parser with schema plugged in; see dsr_xml_read. */
+static int run(struct reader *r, xmlSchemaPtr schema)
+{
+    xmlSAXHandler sax;
+    xmlSAXHandlerPtr saxp = &sax;
+    void *user = r;
+    unsigned char *buf = malloc(CHUNK);
+    int rc = -1;
+    xmlSchemaValidCtxtPtr vctxt = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+    xmlSchemaSAXPlugPtr plug = NULL;
+    memset(&sax, 0, sizeof(sax));
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = start_element;
+    sax.endElementNs = end_element;
+    sax.characters = characters;
+    sax.cdataBlock = characters;
+    sax.internalSubset = internal_subset;
+    if (!buf || !vctxt) {
+        oom(r);
+        goto out;
+    }
+    xmlSchemaSetValidStructuredErrors(vctxt, schema_error, r);
+    plug = xmlSchemaSAXPlug(vctxt, &saxp, &user);
+    size_t n = fread(buf, 1, CHUNK, r->in->fp);
+    if (check_encoding(r, buf, n) < 0)
+        goto out;
+    /* The first bytes let libxml2 detect the encoding and skip a BOM. */
+    size_t head = n < 4 ? n : 4;
+    r->parser = xmlCreatePushParserCtxt(saxp, user, (const char *)buf, (int)head, r->in->name);
+    if (!plug || !r->parser) {
+        oom(r);
+        goto out;
+    }
+    r->parser->_private = r;
+    r->parser->sax->serror = parser_error; /* the plug does not pass it on */
+    xmlCtxtUseOptions(r->parser, XML_PARSE_NONET);
+    xmlParseChunk(r->parser, (const char *)buf + head, (int)(n - head), 0);
+    while (!r->stopped) {
+        n = fread(buf, 1, CHUNK, r->in->fp);
+        if (n == 0 && ferror(r->in->fp)) {
+            dsr_diag_add(r->diags, DSR_DIAG_IO, r->in->name, 0, 0, NULL,
+                         "cannot read: read error");
+            goto out;
+        }
+        xmlParseChunk(r->parser, (const char *)buf, (int)n, n == 0);
+        if (n == 0)
+            break;
+    }
+    finish_pending(r);
+    rc = r->stopped ? -1 : 0;
+out:
+    if (plug)
+        xmlSchemaSAXUnplug(plug);
+    if (r->parser)
+        xmlFreeParserCtxt(r->parser);
+    xmlSchemaFreeValidCtxt(vctxt);
+    free(buf);
+    return rc;
+}
+
+static void reader_release(struct reader *r)
+{
+    record_reset(r);
+    for (int f = 0; f < DSR_FIELDS_MAX; f++)
+        free(r->items[f]);
+    free(r->stack);
+    free(r->text);
+    free(r->role);
+    free(r->raws);
+}
+
+int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema, struct dsr_diags *diags)
+{
+    struct reader r;
+    memset(&r, 0, sizeof(r));
+    r.in = in;
+    r.diags = diags;
+    int rc = run(&r, schema);
+    reader_release(&r);
+    return rc;
+}
 
 int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                  struct dsr_diags *diags)
 {
-    (void)emit;
-    (void)ctx;
-    dsr_diag_add(diags, DSR_DIAG_REFUSED, in->name, 0, 0, NULL, "XML input is not supported yet");
-    return -1;
+    xmlSchemaPtr schema = dsr_xsd_load_memory((const char *)dsr_schema_xsd, dsr_schema_xsd_len,
+                                              "dossier.xsd", diags);
+    if (!schema)
+        return -1;
+    struct reader r;
+    memset(&r, 0, sizeof(r));
+    r.in = in;
+    r.diags = diags;
+    r.emit = emit;
+    r.emit_ctx = ctx;
+    int rc = run(&r, schema);
+    reader_release(&r);
+    xmlSchemaFree(schema);
+    return rc;
 }

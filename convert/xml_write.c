@@ -1,6 +1,125 @@
-/* Records -> XML: not yet written; this output format fails until then. */
+/*
+ * Records -> canonical XML. The output is already in Canonical XML 1.0 form
+ * (C14N), so `xmllint --c14n` leaves it byte for byte as it is: no XML
+ * declaration, one attribute per element (so no ordering question), empty
+ * elements as start and end tag, C14N's escapes, and nothing after the root
+ * end tag, not even a newline. The indentation (a newline and two spaces per
+ * level) is white-space text and part of the canonical document we define.
+ * Element order follows the field tables in record.c, as schemas/dossier.xsd does.
+ */
 #include "internal.h"
 
-int dsr_xml_write_begin(struct dsr_writer *w) { (void)w; return -1; }
-int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec) { (void)w; (void)rec; return -1; }
-int dsr_xml_write_end(struct dsr_writer *w) { (void)w; return -1; }
+/* C14N text escapes (section 2.3): & < > and carriage return. */
+static void put_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '\r': fputs("&#xD;", out); break;
+        default: putc(*s, out);
+        }
+    }
+}
+
+/* C14N attribute escapes: & < " and the white-space characters tab, newline, return. */
+static void put_attr(FILE *out, const char *name, const char *value)
+{
+    fprintf(out, " %s=\"", name);
+    for (const char *s = value; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\t': fputs("&#x9;", out); break;
+        case '\n': fputs("&#xA;", out); break;
+        case '\r': fputs("&#xD;", out); break;
+        default: putc(*s, out);
+        }
+    }
+    putc('"', out);
+}
+
+/* A newline and two spaces per level of nesting. */
+static void indent(FILE *out, int level)
+{
+    putc('\n', out);
+    for (int i = 0; i < level; i++)
+        fputs("  ", out);
+}
+
+static void put_list(FILE *out, const struct dsr_field *spec, const struct dsr_value *v)
+{
+    indent(out, 3);
+    fprintf(out, "<%s>", spec->name);
+    for (size_t i = 0; i < v->n; i++) {
+        indent(out, 4);
+        fprintf(out, "<%s", spec->item);
+        if (v->roles)
+            put_attr(out, "role", v->roles[i]);
+        putc('>', out);
+        put_text(out, v->items[i]);
+        fprintf(out, "</%s>", spec->item);
+    }
+    indent(out, 3);
+    fprintf(out, "</%s>", spec->name);
+}
+
+/* Closes the sections of kinds before `upto` and opens the rest up to it. */
+static void advance_to(struct dsr_writer *w, int upto)
+{
+    while (w->kind < upto) {
+        if (w->kind >= 0) {
+            if (w->in_kind)
+                indent(w->out, 1);
+            fprintf(w->out, "</%s>", dsr_kind_info(w->kind)->plural);
+        }
+        w->kind++;
+        if (w->kind < DSR_KIND_COUNT) {
+            indent(w->out, 1);
+            fprintf(w->out, "<%s>", dsr_kind_info(w->kind)->plural);
+            w->in_kind = 0;
+        }
+    }
+}
+
+int dsr_xml_write_begin(struct dsr_writer *w)
+{
+    return fputs("<dataset>", w->out) == EOF ? -1 : 0;
+}
+
+int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec)
+{
+    const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
+    advance_to(w, (int)rec->kind);
+    w->in_kind++;
+    indent(w->out, 2);
+    fprintf(w->out, "<%s", info->name);
+    put_attr(w->out, info->fields[0].name, dsr_record_id(rec));
+    putc('>', w->out);
+    for (size_t f = 1; f < info->n_fields; f++) {
+        const struct dsr_field *spec = &info->fields[f];
+        const struct dsr_value *v = &rec->values[f];
+        if (spec->item) {
+            if (v->n)
+                put_list(w->out, spec, v);
+        } else if (v->text) {
+            indent(w->out, 3);
+            fprintf(w->out, "<%s>", spec->name);
+            put_text(w->out, v->text);
+            fprintf(w->out, "</%s>", spec->name);
+        }
+    }
+    indent(w->out, 2);
+    fprintf(w->out, "</%s>", info->name);
+    return ferror(w->out) ? -1 : 0;
+}
+
+int dsr_xml_write_end(struct dsr_writer *w)
+{
+    advance_to(w, DSR_KIND_COUNT);
+    /* C14N drops everything outside the root element: no final newline. */
+    fputs("\n</dataset>", w->out);
+    return ferror(w->out) ? -1 : 0;
+}
