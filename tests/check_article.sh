@@ -61,6 +61,11 @@ for kind in ("designations", "events"):
         bad += ["%s: source %r is not a source" % (r["id"], s) for s in r.get("sources", []) if s not in ids["sources"]]
 report("references", bad)
 
+# An entity's sentence names it, by its name or one of its aliases.
+report("entity-named-in-evidence",
+       ["%s: evidence names neither %r nor an alias" % (r["id"], r["name"]) for r in data["entities"]
+        if not any(n.lower() in r.get("evidence", "").lower() for n in [r["name"]] + r.get("aliases", []))])
+
 # A dated source is a dated act: some designation or event of that date cites it.
 cited = {(s, r["date"]) for k in ("designations", "events") for r in data[k] for s in r.get("sources", [])}
 report("dated-sources-cited", ["%s: no designation or event dated %s cites it" % (r["id"], r["date"])
