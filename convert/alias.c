@@ -1,0 +1,449 @@
+/*
+ * The alias set: one node per distinct name key, merged into entities with a
+ * union-find. Lists add nodes and same-list merges; dsr_alias_resolve adds
+ * the merges that need every name at hand (transliteration keys, tail short
+ * forms), so the result does not depend on input order. Memory is per
+ * distinct name and per distinct merge, plus one int per input line.
+ * Entities and ids are in alias_entity.c, output and lookups in alias_write.c.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alias_set.h"
+
+/* ---- hash tables: string -> index, and a set of 64-bit pairs ---- */
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static uint64_t hash_u64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    return x ^ (x >> 33);
+}
+
+/* Returns the slot of key: where it is, or the empty slot where it would go. */
+static size_t smap_slot(const struct smap *m, const char *key)
+{
+    size_t i = hash_str(key) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+long dsr_alias_smap_get(const struct smap *m, const char *key)
+{
+    if (!m->cap)
+        return -1;
+    size_t i = smap_slot(m, key);
+    return m->keys[i] ? (long)m->vals[i] : -1;
+}
+
+/* Grows the table so that one more key fits at most half full. 0 or -1. */
+static int smap_grow(struct smap *m)
+{
+    if (2 * (m->n + 1) <= m->cap)
+        return 0;
+    struct smap big = {calloc(m->cap ? m->cap * 2 : 64, sizeof(char *)), NULL, 0,
+                       m->cap ? m->cap * 2 : 64};
+    big.vals = malloc(big.cap * sizeof(uint32_t));
+    if (!big.keys || !big.vals) {
+        free(big.keys);
+        free(big.vals);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) {
+            size_t j = smap_slot(&big, m->keys[i]);
+            big.keys[j] = m->keys[i];
+            big.vals[j] = m->vals[i];
+        }
+    big.n = m->n;
+    free(m->keys);
+    free(m->vals);
+    *m = big;
+    return 0;
+}
+
+/* Maps key (borrowed: it must outlive the table) to val. 0, or -1 when out of memory. */
+int dsr_alias_smap_put(struct smap *m, const char *key, uint32_t val)
+{
+    if (smap_grow(m) < 0)
+        return -1;
+    size_t i = smap_slot(m, key);
+    if (!m->keys[i])
+        m->n++;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    return 0;
+}
+
+void dsr_alias_smap_release(struct smap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Adds x to the set; returns 1 when it was new, 0 when present, -1 when out of memory. */
+static int pairs_add(struct pairset *s, uint64_t x)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        uint64_t *v = calloc(cap, sizeof(*v));
+        if (!v)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i]) {
+                size_t j = hash_u64(s->v[i]) & (cap - 1);
+                while (v[j])
+                    j = (j + 1) & (cap - 1);
+                v[j] = s->v[i];
+            }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    size_t i = hash_u64(x) & (s->cap - 1);
+    while (s->v[i] && s->v[i] != x)
+        i = (i + 1) & (s->cap - 1);
+    if (s->v[i])
+        return 0;
+    s->v[i] = x;
+    s->n++;
+    return 1;
+}
+
+/* Appends x to a growable array of uint32_t. 0 or -1. */
+int dsr_alias_push(struct u32vec *v, uint32_t x)
+{
+    if (v->n == v->alloc) {
+        size_t alloc = v->alloc ? v->alloc * 2 : 4;
+        uint32_t *p = realloc(v->v, alloc * sizeof(*p));
+        if (!p)
+            return -1;
+        v->v = p;
+        v->alloc = alloc;
+    }
+    v->v[v->n++] = x;
+    return 0;
+}
+
+/* ---- union-find ---- */
+
+uint32_t dsr_alias_find(struct dsr_alias_set *set, uint32_t x)
+{
+    while (set->nodes[x].parent != x) {
+        set->nodes[x].parent = set->nodes[set->nodes[x].parent].parent;
+        x = set->nodes[x].parent;
+    }
+    return x;
+}
+
+/* The root kept is the smaller index; which one does not matter to the output. */
+static void unite(struct dsr_alias_set *set, uint32_t a, uint32_t b)
+{
+    a = dsr_alias_find(set, a);
+    b = dsr_alias_find(set, b);
+    if (a != b) {
+        if (a > b) {
+            uint32_t t = a;
+            a = b;
+            b = t;
+        }
+        set->nodes[b].parent = a;
+    }
+}
+
+/* Records that node a joined node b by rule; duplicates are kept once. 0 or -1. */
+static int add_edge(struct dsr_alias_set *set, uint32_t a, uint32_t b, enum dsr_alias_rule rule)
+{
+    int fresh = pairs_add(&set->edge_seen, ((uint64_t)a << 32 | b) * 8 + rule + 1);
+    if (fresh <= 0)
+        return fresh;
+    if (set->n_edges == set->a_edges) {
+        size_t alloc = set->a_edges ? set->a_edges * 2 : 64;
+        struct edge *e = realloc(set->edges, alloc * sizeof(*e));
+        if (!e)
+            return -1;
+        set->edges = e;
+        set->a_edges = alloc;
+    }
+    set->edges[set->n_edges++] = (struct edge){a, b, rule};
+    unite(set, a, b);
+    return 0;
+}
+
+/* ---- adding names ---- */
+
+struct dsr_alias_set *dsr_alias_set_new(int flags)
+{
+    struct dsr_alias_set *set = calloc(1, sizeof(*set));
+    if (set)
+        set->flags = flags;
+    return set;
+}
+
+static void node_release(struct node *nd)
+{
+    free(nd->key);
+    free(nd->form);
+    free(nd->pinned);
+    for (size_t i = 0; i < nd->n_var; i++)
+        free(nd->var[i].text);
+    free(nd->var);
+    free(nd->lines.v);
+}
+
+void dsr_alias_set_free(struct dsr_alias_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->n_nodes; i++)
+        node_release(&set->nodes[i]);
+    free(set->nodes);
+    dsr_alias_smap_release(&set->keys);
+    free(set->edge_seen.v);
+    free(set->edges);
+    dsr_alias_index_release(set);
+    dsr_alias_entities_release(set);
+    free(set);
+}
+
+/* Adds one display form to a node, counting repeats. 0 or -1. */
+static int add_variant(struct node *nd, char *text, int lead)
+{
+    for (size_t i = 0; i < nd->n_var; i++)
+        if (!strcmp(nd->var[i].text, text)) {
+            nd->var[i].count++;
+            nd->var[i].lead += lead != 0;
+            free(text);
+            return 0;
+        }
+    struct variant *v = realloc(nd->var, (nd->n_var + 1) * sizeof(*v));
+    if (!v) {
+        free(text);
+        return -1;
+    }
+    nd->var = v;
+    nd->var[nd->n_var++] = (struct variant){text, 1, lead != 0};
+    return 0;
+}
+
+/* Returns the node of key (taking it), creating it; -1 when out of memory. */
+static long node_of(struct dsr_alias_set *set, char *key)
+{
+    long i = dsr_alias_smap_get(&set->keys, key);
+    if (i >= 0) {
+        free(key);
+        return i;
+    }
+    if (set->n_nodes == set->a_nodes) {
+        size_t alloc = set->a_nodes ? set->a_nodes * 2 : 256;
+        struct node *nodes = realloc(set->nodes, alloc * sizeof(*nodes));
+        if (!nodes) {
+            free(key);
+            return -1;
+        }
+        set->nodes = nodes;
+        set->a_nodes = alloc;
+    }
+    struct node *nd = &set->nodes[set->n_nodes];
+    memset(nd, 0, sizeof(*nd));
+    nd->key = key;
+    nd->parent = (uint32_t)set->n_nodes;
+    if (dsr_alias_smap_put(&set->keys, key, (uint32_t)set->n_nodes) < 0) {
+        free(key);
+        return -1;
+    }
+    return (long)set->n_nodes++;
+}
+
+/* Column (characters, 1-based) of byte offset off in text. */
+static int column_of(const char *text, size_t off)
+{
+    return (int)dsr_utf8_length(text, off) + 1;
+}
+
+/* Byte offset of the first invalid UTF-8 sequence or NUL in text. */
+static size_t first_invalid(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t n = 1;
+        while (n < 4 && i + n < len && ((unsigned char)text[i + n] & 0xC0) == 0x80)
+            n++;
+        if (!dsr_utf8_valid(text + i, n))
+            break;
+        i += n;
+    }
+    return i;
+}
+
+#define MAX_NAMES 256
+
+/* Checks and keys every name of a list; 1 with diagnostics when one is bad. */
+static int key_names(const char *text, const struct dsr_alias_name *names, int n,
+                     char **keys, char **shown, const char *file, int line,
+                     struct dsr_diags *diags)
+{
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = text + names[i].start;
+        int col = column_of(text, names[i].start);
+        keys[i] = shown[i] = NULL;
+        if (names[i].len == 0) {
+            dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, col, NULL, "empty name in alias list");
+            bad = 1;
+            continue;
+        }
+        keys[i] = dsr_alias_key(s, names[i].len);
+        shown[i] = dsr_text_normalize(s, names[i].len);
+        if (!keys[i] || !shown[i])
+            return -1;
+        if (!keys[i][0]) {
+            dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, col, NULL,
+                         "name has no letters or digits: \"%s\"", shown[i]);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+/* Adds a list's names to the set as one entity; the line goes to the first name. */
+static int add_names(struct dsr_alias_set *set, const char *text, size_t len,
+                     const char *pinned, const char *file, int line, struct dsr_diags *diags)
+{
+    struct dsr_alias_name names[MAX_NAMES];
+    char *keys[MAX_NAMES], *shown[MAX_NAMES];
+    size_t badpos = 0;
+    int n = dsr_alias_split(text, len, names, MAX_NAMES, &badpos);
+    if (n < 0) {
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, column_of(text, badpos), NULL,
+                     "unbalanced parenthesis in alias list");
+        return 1;
+    }
+    if (n > MAX_NAMES) {
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, 1, NULL,
+                     "alias list has %d names: at most %d are allowed", n, MAX_NAMES);
+        return 1;
+    }
+    int rc = key_names(text, names, n, keys, shown, file, line, diags);
+    long first = -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        long nd = node_of(set, keys[i]);
+        keys[i] = NULL;
+        if (nd < 0 || add_variant(&set->nodes[nd], shown[i], names[i].lead) < 0)
+            rc = -1;
+        shown[i] = NULL;
+        if (rc == 0 && first < 0) {
+            first = nd;
+            rc = dsr_alias_push(&set->nodes[nd].lines, (uint32_t)line);
+            if (rc == 0 && pinned && !set->nodes[nd].pinned &&
+                !(set->nodes[nd].pinned = strdup(pinned)))
+                rc = -1;
+        } else if (rc == 0 && nd != first) {
+            rc = add_edge(set, (uint32_t)nd, (uint32_t)first, DSR_RULE_SAME_LINE);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        free(keys[i]);
+        free(shown[i]);
+    }
+    return rc;
+}
+
+int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size_t len,
+                       const char *file, int line, struct dsr_diags *diags)
+{
+    if (!dsr_utf8_valid(text, len)) {
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line,
+                     column_of(text, first_invalid(text, len)), NULL,
+                     "invalid UTF-8 in alias list");
+        return 1;
+    }
+    return add_names(set, text, len, NULL, file, line, diags);
+}
+
+int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id, const char *const *names,
+                         size_t n_names, const char *file, int line, struct dsr_diags *diags)
+{
+    /* Each name is one item of the list: join them with the ";" separator. */
+    size_t len = 0;
+    for (size_t i = 0; i < n_names; i++)
+        len += strlen(names[i]) + 1;
+    char *text = malloc(len + 1), *p = text;
+    if (!text)
+        return -1;
+    for (size_t i = 0; i < n_names; i++)
+        p += sprintf(p, "%s%s", i ? ";" : "", names[i]);
+    int rc = dsr_utf8_valid(text, (size_t)(p - text))
+                 ? add_names(set, text, (size_t)(p - text), id, file, line, diags)
+                 : 1;
+    free(text);
+    return rc;
+}
+
+/* ---- resolving ---- */
+
+/* The key --fuzzy merges on: one short word (an acronym, most often) stays exact. */
+static char *identity_key(const struct node *nd)
+{
+    if (!strchr(nd->key, ' ') && strlen(nd->key) <= 4) {
+        char *k = malloc(strlen(nd->key) + 2);
+        if (k)
+            sprintf(k, "=%s", nd->key);
+        return k;
+    }
+    return dsr_alias_fuzzy_key(nd->key);
+}
+
+/* Joins nodes with equal transliteration keys, each to the group's smallest exact key. */
+static int merge_fuzzy(struct dsr_alias_set *set)
+{
+    size_t n = set->n_nodes;
+    char **ik = calloc(n ? n : 1, sizeof(*ik));
+    struct smap best = {0};
+    int rc = ik ? 0 : -1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!(ik[i] = identity_key(&set->nodes[i]))) {
+            rc = -1;
+            break;
+        }
+        long b = dsr_alias_smap_get(&best, ik[i]);
+        if (b < 0 || strcmp(set->nodes[i].key, set->nodes[b].key) < 0)
+            rc = dsr_alias_smap_put(&best, ik[i], (uint32_t)i);
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        long b = dsr_alias_smap_get(&best, ik[i]);
+        if ((size_t)b != i)
+            rc = add_edge(set, (uint32_t)i, (uint32_t)b, DSR_RULE_FUZZY);
+    }
+    dsr_alias_smap_release(&best);
+    for (size_t i = 0; ik && i < n; i++)
+        free(ik[i]);
+    free(ik);
+    return rc;
+}
+
+long dsr_alias_resolve(struct dsr_alias_set *set, struct dsr_diags *diags)
+{
+    for (size_t i = 0; i < set->n_nodes; i++) {
+        struct node *nd = &set->nodes[i];
+        nd->form = set->flags & DSR_ALIAS_FUZZY ? dsr_alias_fuzzy_key(nd->key) : strdup(nd->key);
+        if (!nd->form)
+            return -1;
+    }
+    if ((set->flags & DSR_ALIAS_FUZZY) && merge_fuzzy(set) < 0)
+        return -1;
+    if (dsr_alias_index_build(set) < 0 || dsr_alias_merge_tails(set, add_edge) < 0)
+        return -1;
+    return dsr_alias_entities_build(set, diags);
+}
