@@ -47,10 +47,10 @@ struct run {
     int format;                 /* --format, or -1 for "by extension" */
     int table;                  /* --table, or -1 for "by file name" */
     struct dsr_diags diags;     /* everything reported */
-    struct dsr_sorter *sorter;  /* records in canonical order */
-    struct dsr_index *index;    /* entity and source ids, for references */
+    struct dsr_sorter *sorter;  /* the dataset's records in canonical order */
+    struct dsr_index *index;    /* the dataset's entity and source ids, for references */
     int keep_records;           /* convert keeps whole records; validate only ids */
-    const char **names;         /* every input read, for reports */
+    char **names;               /* every input read, owned: records borrow them */
     size_t n_names;
 };
 
@@ -111,6 +111,7 @@ static void read_dir(struct run *run, const char *path)
                 snprintf(full, len, "%s%s%s", path,
                          path[strlen(path) - 1] == '/' ? "" : "/", name);
                 read_path(run, full);
+                free(full);
             }
         }
         free(list[i]);
@@ -139,27 +140,27 @@ static void read_path(struct run *run, const char *path)
                      strerror(errno));
         return;
     }
-    const char **names = realloc(run->names, (run->n_names + 1) * sizeof(*names));
-    if (names) {
+    /* Records borrow the name, so the run keeps a copy until it ends. */
+    char **names = realloc(run->names, (run->n_names + 1) * sizeof(*names));
+    char *name = strdup(path);
+    if (names)
         run->names = names;
-        run->names[run->n_names++] = path;
+    if (!names || !name) {
+        free(name);
+        dsr_diag_add(&run->diags, DSR_DIAG_REFUSED, path, 0, 0, NULL, "out of memory");
+        if (!is_stdin)
+            fclose(fp);
+        return;
     }
-    struct dsr_input in = {path, fp, (enum dsr_format)format, run->table, NULL};
+    run->names[run->n_names++] = name;
+    struct dsr_input in = {name, fp, (enum dsr_format)format, run->table, NULL};
     dsr_read(&in, collect, run, &run->diags);
     if (!is_stdin)
         fclose(fp);
 }
 
-static int run_inputs(struct run *run, int argc, char **argv)
-{
-    if (optind >= argc)
-        return usage_error("%sno input given", "");
-    for (int i = optind; i < argc; i++)
-        read_path(run, argv[i]);
-    return 0;
-}
-
-static int run_start(struct run *run)
+/* Starts a dataset: a new sorter and index. 0, or 2 when out of memory. */
+static int dataset_begin(struct run *run)
 {
     run->sorter = dsr_sorter_new(sort_budget());
     run->index = dsr_index_new();
@@ -169,11 +170,47 @@ static int run_start(struct run *run)
     return 2;
 }
 
-static void run_release(struct run *run)
+/* Sorts the dataset read, reports duplicate ids and references to nothing. */
+static int dataset_finish(struct run *run)
+{
+    return dsr_sorter_finish(run->sorter, &run->diags, check_refs, run);
+}
+
+static void dataset_end(struct run *run)
 {
     dsr_sorter_free(run->sorter);
     dsr_index_free(run->index);
+    run->sorter = NULL;
+    run->index = NULL;
+}
+
+/*
+ * Reads the inputs. validate checks each argument (a file, a folder of tables,
+ * or stdin) as a dataset of its own; convert merges them all into one, left
+ * open for writing.
+ */
+static int run_inputs(struct run *run, int argc, char **argv, int one_dataset)
+{
+    if (optind >= argc)
+        return usage_error("%sno input given", "");
+    for (int i = optind; i < argc; i++) {
+        if ((i == optind || !one_dataset) && dataset_begin(run))
+            return 2;
+        read_path(run, argv[i]);
+        if (!one_dataset) {
+            dataset_finish(run);
+            dataset_end(run);
+        }
+    }
+    return 0;
+}
+
+static void run_release(struct run *run)
+{
+    dataset_end(run);
     dsr_diags_release(&run->diags);
+    for (size_t i = 0; i < run->n_names; i++)
+        free(run->names[i]);
     free(run->names);
 }
 
@@ -197,7 +234,7 @@ static int finish(struct run *run, enum dsr_report_format report)
 {
     dsr_diags_sort(&run->diags);
     FILE *out = report == DSR_REPORT_TEXT ? stderr : stdout;
-    dsr_report_write(out, report, &run->diags, run->names, run->n_names);
+    dsr_report_write(out, report, &run->diags, (const char *const *)run->names, run->n_names);
     return dsr_diags_status(&run->diags);
 }
 
@@ -233,9 +270,8 @@ static int cmd_validate(int argc, char **argv)
         if ((rc = common_option(&run, opt, optarg)))
             return rc;
     }
-    if ((rc = run_start(&run)) || (rc = run_inputs(&run, argc, argv)))
+    if ((rc = run_inputs(&run, argc, argv, 0)))
         goto out;
-    dsr_sorter_finish(run.sorter, &run.diags, check_refs, &run);
     rc = finish(&run, (enum dsr_report_format)report);
 out:
     run_release(&run);
@@ -328,11 +364,10 @@ static int cmd_convert(int argc, char **argv)
         return usage_error("%s--to is required", "");
     if (to == DSR_FORMAT_CSV && !output)
         return usage_error("%s--to csv writes four tables: name a folder with -o", "");
-    if ((rc = run_start(&run)) || (rc = run_inputs(&run, argc, argv)))
+    if ((rc = run_inputs(&run, argc, argv, 1)))
         goto out;
     /* Nothing is written unless every input was read cleanly. */
-    if (dsr_diags_status(&run.diags) == 0 &&
-        dsr_sorter_finish(run.sorter, &run.diags, check_refs, &run) >= 0 &&
+    if (dsr_diags_status(&run.diags) == 0 && dataset_finish(&run) >= 0 &&
         dsr_diags_status(&run.diags) == 0)
         write_output(&run, (enum dsr_format)to, output);
     rc = finish(&run, DSR_REPORT_TEXT);

@@ -3,7 +3,8 @@
  * references of designations and events (subjects, participants, sources) can
  * be checked once everything is read. It keeps one string per entity and
  * source, nothing per designation or event. Names given as references, not
- * ids, are left to alias resolution.
+ * ids, are left to alias resolution. References to a kind the dataset holds
+ * none of (a lone CSV table of events, say) are not checked.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 struct dsr_index {
     char **slots;      /* open addressing; each "K:id" with K the kind's letter, owned */
     size_t n, alloc;   /* used slots, slots (a power of two) */
+    size_t entities, sources; /* ids added of each kind */
 };
 
 struct dsr_index *dsr_index_new(void) { return calloc(1, sizeof(struct dsr_index)); }
@@ -87,6 +89,10 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec)
     } else {
         ix->slots[i] = key;
         ix->n++;
+        if (rec->kind == DSR_ENTITY)
+            ix->entities++;
+        else
+            ix->sources++;
     }
     return 0;
 }
@@ -110,7 +116,9 @@ int dsr_index_check_refs(const struct dsr_index *ix, const struct dsr_record *re
         const struct dsr_field *spec = &info->fields[f];
         int sources = !strcmp(spec->name, "sources");
         int entities = !strcmp(spec->name, "subjects") || spec->type == DSR_FIELD_ROLES;
-        if (!sources && !entities)
+        /* A dataset without entities (one CSV table, say) cannot check them. */
+        if ((!sources && !entities) || (sources && !ix->sources) ||
+            (entities && !ix->entities))
             continue;
         for (size_t i = 0; i < rec->values[f].n; i++) {
             const char *ref = rec->values[f].items[i];

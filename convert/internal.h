@@ -259,7 +259,8 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec);
 int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id);
 /*
  * Reports each source reference and each id-shaped entity reference of rec
- * that names no record read. Returns the number reported.
+ * that names no record read, when any record of that kind was read. Returns
+ * the number reported.
  */
 int dsr_index_check_refs(const struct dsr_index *ix, const struct dsr_record *rec,
                          struct dsr_diags *diags);
