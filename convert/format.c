@@ -2,6 +2,7 @@
  * Formats by name and extension, and the dispatch from one reader or writer
  * call to the format's module.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,7 +63,8 @@ int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out, con
     case DSR_FORMAT_CSV: rc = dsr_csv_write_begin(w); break;
     }
     if (rc < 0)
-        dsr_diag_add(diags, DSR_DIAG_IO, dir ? dir : "-", 0, 0, NULL, "cannot write output");
+        dsr_diag_add(diags, DSR_DIAG_IO, dir ? dir : "-", 0, 0, NULL, "cannot write output: %s",
+                     strerror(errno));
     return rc;
 }
 
@@ -88,7 +90,7 @@ int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags)
     }
     if (rc < 0)
         dsr_diag_add(diags, DSR_DIAG_IO, w->dir ? w->dir : "-", 0, 0, NULL,
-                     "cannot write output");
+                     "cannot write output: %s", strerror(errno));
     return rc;
 }
 
