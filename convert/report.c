@@ -1,60 +1,236 @@
 /*
  * Diagnostics out. Text goes one a line in the form compilers use, so editors
  * and CI pick it up: FILE:LINE:COLUMN: error: MESSAGE [at /pointer]. The other
- * forms are for machines: JSON, GitHub workflow annotations, JUnit XML, SARIF
- * 2.1.0, and an HTML page for people.
+ * forms are for machines: JSON, GitHub workflow annotations and SARIF 2.1.0
+ * here; JUnit XML and an HTML page for people in report_xml.c. Every form
+ * keeps the sorted order of the list it is given.
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "report.h"
 
-static const char *const names[] = {"text", "json", "junit", "github", "sarif", "html"};
+static const char *const format_names[] = {"text", "json", "junit", "github", "sarif", "html"};
 
 int dsr_report_format_from_name(const char *s)
 {
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (!strcmp(s, names[i]))
+    for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+        if (!strcmp(s, format_names[i]))
             return (int)i;
     return -1;
 }
 
-static const char *severity_name(enum dsr_severity s)
+/* Indexed by enum dsr_diag_kind: the rule ids of SARIF, "kind" of JSON. */
+static const struct {
+    const char *name;
+    const char *about;
+} kinds[] = {
+    {"syntax", "the input is not well-formed"},
+    {"schema", "the input breaks a schema or model rule"},
+    {"io", "an input cannot be read or an output written"},
+    {"refused", "a hostile or unsupported input was refused"},
+    {"bad-schema", "the schema itself is unusable"},
+    {"usage", "the command line names something that cannot be used"},
+};
+
+const char *dsr_report_kind_name(enum dsr_diag_kind kind) { return kinds[kind].name; }
+
+const char *dsr_report_severity_name(enum dsr_severity s)
 {
     return s == DSR_ERROR ? "error" : s == DSR_WARNING ? "warning" : "note";
 }
 
-static void put_text(FILE *out, const struct dsr_diag *d)
+int dsr_report_kind_status(enum dsr_diag_kind kind)
 {
-    fputs(d->file[0] ? d->file : "dossier", out);
+    return kind == DSR_DIAG_SYNTAX || kind == DSR_DIAG_SCHEMA ? 1 : 2;
+}
+
+const char *dsr_report_file_label(const char *file, const char *fallback)
+{
+    return !file[0] ? fallback : !strcmp(file, "-") ? "stdin" : file;
+}
+
+long dsr_report_utf8_next(const char **s)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    long cp, min;
+    int len;
+    if (p[0] < 0x80)
+        cp = p[0], len = 1, min = 0;
+    else if ((p[0] & 0xE0) == 0xC0)
+        cp = p[0] & 0x1F, len = 2, min = 0x80;
+    else if ((p[0] & 0xF0) == 0xE0)
+        cp = p[0] & 0x0F, len = 3, min = 0x800;
+    else if ((p[0] & 0xF8) == 0xF0)
+        cp = p[0] & 0x07, len = 4, min = 0x10000;
+    else
+        goto invalid;
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) /* also stops at the NUL */
+            goto invalid;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        goto invalid;
+    *s += len;
+    return cp;
+invalid:
+    *s += 1;
+    return -1;
+}
+
+/* Copies s into dst (size n >= 4), invalid UTF-8 replaced by U+FFFD, cut at a character. */
+static void utf8_clean(char *dst, size_t n, const char *s)
+{
+    size_t k = 0;
+    while (*s) {
+        const char *start = s;
+        long cp = dsr_report_utf8_next(&s);
+        size_t len = cp < 0 ? 3 : (size_t)(s - start);
+        if (k + len >= n)
+            break;
+        memcpy(dst + k, cp < 0 ? "\xEF\xBF\xBD" : start, len);
+        k += len;
+    }
+    dst[k] = '\0';
+}
+
+/* JSON strings must be UTF-8: names of files as given may not be. */
+static void put_json_string(FILE *out, const char *s)
+{
+    char clean[3 * DSR_MSG_MAX + 1];
+    utf8_clean(clean, sizeof(clean), s);
+    dsr_json_put_string(out, clean);
+}
+
+/* ---- text ---- */
+
+/* Control characters as C escapes: a value quoted in a message cannot break the line. */
+static void put_line_safe(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n') fputs("\\n", out);
+        else if (*p == '\r') fputs("\\r", out);
+        else if (*p == '\t') fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7F) fprintf(out, "\\x%02x", *p);
+        else putc(*p, out);
+    }
+}
+
+void dsr_report_put_text(FILE *out, const struct dsr_diag *d)
+{
+    put_line_safe(out, d->file[0] ? d->file : "dossier");
     if (d->line > 0) {
         fprintf(out, ":%d", d->line);
         if (d->column > 0)
             fprintf(out, ":%d", d->column);
     }
-    fprintf(out, ": %s: %s", severity_name(d->severity), d->message);
-    if (d->path[0])
-        fprintf(out, " [at %s]", d->path);
-    putc('\n', out);
+    fprintf(out, ": %s: ", dsr_report_severity_name(d->severity));
+    put_line_safe(out, d->message);
+    if (d->path[0]) {
+        fputs(" [at ", out);
+        put_line_safe(out, d->path);
+        putc(']', out);
+    }
 }
 
-static void put_json(FILE *out, const struct dsr_diags *diags)
+static void put_text(FILE *out, const struct dsr_diags *diags)
 {
+    for (size_t i = 0; i < diags->count; i++) {
+        dsr_report_put_text(out, &diags->items[i]);
+        putc('\n', out);
+    }
+    if (diags->dropped)
+        fprintf(out, "dossier: note: %zu more diagnostics not shown\n", diags->dropped);
+}
+
+/* ---- groups ---- */
+
+static int group_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct dsr_report_group *)a)->file,
+                  ((const struct dsr_report_group *)b)->file);
+}
+
+struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
+                                           const char *const *inputs, size_t n_inputs,
+                                           size_t *n)
+{
+    const struct dsr_diag *items = diags->items;
+    size_t k = 0, m = 0, j = 0;
+    struct dsr_report_group *g = calloc(n_inputs + diags->count + 1, sizeof(*g));
+    if (!g)
+        return NULL;
+    /* Inputs are cut as diagnostics cut file names, so that the two match. */
+    for (size_t i = 0; i < n_inputs; i++)
+        dsr_copy_tail(g[k++].file, sizeof(g->file), inputs[i]);
+    for (size_t i = 0; i < diags->count; i++)
+        if (i == 0 || strcmp(items[i].file, items[i - 1].file))
+            memcpy(g[k++].file, items[i].file, sizeof(g->file));
+    qsort(g, k, sizeof(*g), group_cmp);
+    for (size_t i = 0; i < k; i++) {
+        if (m > 0 && !strcmp(g[m - 1].file, g[i].file))
+            continue;
+        if (m != i)
+            memcpy(g[m].file, g[i].file, sizeof(g->file));
+        g[m].diags = items + j;
+        g[m].n = 0;
+        g[m].status = 0;
+        for (; j < diags->count && !strcmp(items[j].file, g[m].file); j++) {
+            int status = dsr_report_kind_status(items[j].kind);
+            g[m].n++;
+            if (status > g[m].status)
+                g[m].status = status;
+        }
+        m++;
+    }
+    *n = m;
+    return g;
+}
+
+/* ---- JSON ---- */
+
+/* Documented in README.md: members sorted as RFC 8785 sorts them. */
+static int put_json(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
+                    size_t n_inputs)
+{
+    size_t n_groups;
+    struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n_groups);
+    if (!groups)
+        return -1;
     fputs("{\"diagnostics\":[", out);
     for (size_t i = 0; i < diags->count; i++) {
         const struct dsr_diag *d = &diags->items[i];
         fprintf(out, "%s{\"column\":%d,\"file\":", i ? "," : "", d->column);
-        dsr_json_put_string(out, d->file);
-        fprintf(out, ",\"line\":%d,\"message\":", d->line);
-        dsr_json_put_string(out, d->message);
+        put_json_string(out, d->file);
+        fprintf(out, ",\"kind\":\"%s\",\"line\":%d,\"message\":", dsr_report_kind_name(d->kind),
+                d->line);
+        put_json_string(out, d->message);
         fputs(",\"path\":", out);
-        dsr_json_put_string(out, d->path);
-        fprintf(out, ",\"severity\":\"%s\"}", severity_name(d->severity));
+        put_json_string(out, d->path);
+        fprintf(out, ",\"severity\":\"%s\"}", dsr_report_severity_name(d->severity));
     }
-    fprintf(out, "],\"dropped\":%zu,\"valid\":%s}\n", diags->dropped,
-            diags->worst ? "false" : "true");
+    fprintf(out, "],\"dropped\":%zu,\"files\":[", diags->dropped);
+    for (size_t i = 0, first = 1; i < n_groups; i++) {
+        if (!groups[i].file[0])
+            continue;
+        if (!first)
+            putc(',', out);
+        put_json_string(out, groups[i].file);
+        first = 0;
+    }
+    fprintf(out, "],\"valid\":%s}\n", diags->worst ? "false" : "true");
+    free(groups);
+    return 0;
 }
 
-/* GitHub annotations: the message's %, CR and LF must be escaped. */
+/* ---- GitHub workflow commands ---- */
+
+/*
+ * Escaped as @actions/core's command.ts does: % CR LF in the message, and
+ * also : and , in a property, where they would end the value.
+ */
 static void put_github_data(FILE *out, const char *s, int property)
 {
     for (; *s; s++) {
@@ -69,12 +245,16 @@ static void put_github_data(FILE *out, const char *s, int property)
 
 static void put_github(FILE *out, const struct dsr_diag *d)
 {
-    fprintf(out, "::%s file=", severity_name(d->severity));
-    put_github_data(out, d->file, 1);
-    if (d->line > 0)
-        fprintf(out, ",line=%d", d->line);
-    if (d->column > 0)
-        fprintf(out, ",col=%d", d->column);
+    /* GitHub's levels: notice, not note. */
+    fprintf(out, "::%s", d->severity == DSR_NOTE ? "notice" : dsr_report_severity_name(d->severity));
+    if (d->file[0]) {
+        fputs(" file=", out);
+        put_github_data(out, dsr_report_file_label(d->file, ""), 1);
+        if (d->line > 0)
+            fprintf(out, ",line=%d", d->line);
+        if (d->line > 0 && d->column > 0)
+            fprintf(out, ",col=%d", d->column);
+    }
     fputs("::", out);
     put_github_data(out, d->message, 0);
     if (d->path[0]) {
@@ -85,25 +265,161 @@ static void put_github(FILE *out, const struct dsr_diag *d)
     putc('\n', out);
 }
 
+static void put_github_all(FILE *out, const struct dsr_diags *diags)
+{
+    for (size_t i = 0; i < diags->count; i++)
+        put_github(out, &diags->items[i]);
+    if (diags->dropped)
+        fprintf(out, "::notice::%zu more diagnostics not shown\n", diags->dropped);
+}
+
+/* ---- SARIF 2.1.0 ---- */
+
+#define SARIF_SCHEMA \
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+/*
+ * artifactLocation.uri must be a URI reference: a relative path as given,
+ * an absolute one as a file: URI, bytes outside RFC 3986's unreserved set
+ * percent-encoded (":" too, which would read as a scheme).
+ */
+static void put_sarif_uri(FILE *out, const char *file)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char uri[3 * DSR_FILE_MAX + 8];
+    size_t k = 0;
+    const char *path = dsr_report_file_label(file, "");
+    if (path[0] == '/') {
+        memcpy(uri, "file://", 7);
+        k = 7;
+    }
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p)) {
+            uri[k++] = (char)*p;
+        } else {
+            uri[k++] = '%';
+            uri[k++] = hex[*p >> 4];
+            uri[k++] = hex[*p & 15];
+        }
+    }
+    uri[k] = '\0';
+    dsr_json_put_string(out, uri);
+}
+
+static void put_sarif_rules(FILE *out)
+{
+    fputs("\"rules\":[", out);
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        fprintf(out, "%s{\"defaultConfiguration\":{\"level\":\"error\"},\"id\":\"%s\","
+                     "\"shortDescription\":{\"text\":",
+                i ? "," : "", kinds[i].name);
+        dsr_json_put_string(out, kinds[i].about);
+        fputs("}}", out);
+    }
+    putc(']', out);
+}
+
+/* Where d lies: its pointer as a logical location, its file and position as a physical one. */
+static void put_sarif_location(FILE *out, const struct dsr_diag *d, long artifact)
+{
+    fputs("\"locations\":[{", out);
+    if (d->path[0]) {
+        fputs("\"logicalLocations\":[{\"fullyQualifiedName\":", out);
+        put_json_string(out, d->path);
+        fputs("}]", out);
+    }
+    if (artifact >= 0) {
+        fprintf(out, "%s\"physicalLocation\":{\"artifactLocation\":{\"index\":%ld,\"uri\":",
+                d->path[0] ? "," : "", artifact);
+        put_sarif_uri(out, d->file);
+        putc('}', out);
+        /* A region needs a start line; the column counts code points (run.columnKind). */
+        if (d->line > 0) {
+            fputs(",\"region\":{", out);
+            if (d->column > 0)
+                fprintf(out, "\"startColumn\":%d,", d->column);
+            fprintf(out, "\"startLine\":%d}", d->line);
+        }
+        putc('}', out);
+    }
+    fputs("}],", out);
+}
+
+/* One result; artifact is the index of its file in run.artifacts, or -1. */
+static void put_sarif_result(FILE *out, const struct dsr_diag *d, long artifact)
+{
+    fprintf(out, "{\"level\":\"%s\",", dsr_report_severity_name(d->severity));
+    if (d->path[0] || artifact >= 0)
+        put_sarif_location(out, d, artifact);
+    fputs("\"message\":{\"text\":", out);
+    put_json_string(out, d->message);
+    fprintf(out, "},\"ruleId\":\"%s\",\"ruleIndex\":%d}", dsr_report_kind_name(d->kind),
+            (int)d->kind);
+}
+
+static int put_sarif(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
+                     size_t n_inputs)
+{
+    size_t n_groups;
+    struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n_groups);
+    if (!groups)
+        return -1;
+    /* The "" group, not about one file, sorts first and is no artifact. */
+    size_t skip = n_groups > 0 && !groups[0].file[0];
+    fputs("{\"$schema\":\"" SARIF_SCHEMA "\",\"runs\":[{\"artifacts\":[", out);
+    for (size_t i = skip; i < n_groups; i++) {
+        fputs(i > skip ? ",{\"location\":{\"uri\":" : "{\"location\":{\"uri\":", out);
+        put_sarif_uri(out, groups[i].file);
+        fputs("},\"roles\":[\"analysisTarget\"]}", out);
+    }
+    /* Finding invalid data is a successful run; exit status 2 is not. */
+    fprintf(out, "],\"columnKind\":\"unicodeCodePoints\",\"invocations\":[{"
+                 "\"executionSuccessful\":%s,\"exitCode\":%d",
+            diags->worst < 2 ? "true" : "false", diags->worst);
+    if (diags->dropped)
+        fprintf(out, ",\"toolExecutionNotifications\":[{\"level\":\"note\",\"message\":"
+                     "{\"text\":\"%zu more diagnostics not shown\"}}]",
+                diags->dropped);
+    fputs("}],\"results\":[", out);
+    for (size_t g = 0, first = 1; g < n_groups; g++)
+        for (size_t i = 0; i < groups[g].n; i++, first = 0) {
+            if (!first)
+                putc(',', out);
+            put_sarif_result(out, &groups[g].diags[i], groups[g].file[0] ? (long)(g - skip) : -1);
+        }
+    fputs("],\"tool\":{\"driver\":{\"name\":\"dossier\",", out);
+    put_sarif_rules(out);
+    fputs(",\"semanticVersion\":\"" DSR_VERSION "\",\"version\":\"" DSR_VERSION "\"}}}],"
+          "\"version\":\"2.1.0\"}\n",
+          out);
+    free(groups);
+    return 0;
+}
+
 int dsr_report_write(FILE *out, enum dsr_report_format format, const struct dsr_diags *diags,
                      const char *const *inputs, size_t n_inputs)
 {
-    (void)inputs;
-    (void)n_inputs;
+    int rc = 0;
     switch (format) {
     case DSR_REPORT_JSON:
-        put_json(out, diags);
+        rc = put_json(out, diags, inputs, n_inputs);
+        break;
+    case DSR_REPORT_JUNIT:
+        rc = dsr_report_junit(out, diags, inputs, n_inputs);
         break;
     case DSR_REPORT_GITHUB:
-        for (size_t i = 0; i < diags->count; i++)
-            put_github(out, &diags->items[i]);
+        put_github_all(out, diags);
+        break;
+    case DSR_REPORT_SARIF:
+        rc = put_sarif(out, diags, inputs, n_inputs);
+        break;
+    case DSR_REPORT_HTML:
+        rc = dsr_report_html(out, diags, inputs, n_inputs);
         break;
     default:
-        for (size_t i = 0; i < diags->count; i++)
-            put_text(out, &diags->items[i]);
-        if (diags->dropped)
-            fprintf(out, "dossier: note: %zu more diagnostics not shown\n", diags->dropped);
+        put_text(out, diags);
         break;
     }
-    return ferror(out) ? -1 : 0;
+    return rc < 0 || ferror(out) ? -1 : 0;
 }

@@ -1,0 +1,70 @@
+/*
+ * Shared by the report writers: report.c (text, JSON, GitHub, SARIF) and
+ * report_xml.c (JUnit XML, HTML). Reports that list files work on groups:
+ * the sorted diagnostics cut into one run per file, with a group for every
+ * input read cleanly too.
+ */
+#ifndef DSR_REPORT_H
+#define DSR_REPORT_H
+
+#include "internal.h"
+
+#ifndef DSR_VERSION
+#define DSR_VERSION "0.1.0"
+#endif
+
+/* One file's share of the diagnostics. */
+struct dsr_report_group {
+    char file[DSR_FILE_MAX];      /* as in the diagnostics; "" = not about one file */
+    const struct dsr_diag *diags; /* its diagnostics, borrowed from the sorted list */
+    size_t n;                     /* how many; 0 = the file is valid */
+    int status;                   /* 0 valid, 1 invalid data, 2 refused or unreadable */
+};
+
+/*
+ * Groups the sorted diagnostics by file, adding a diagnostic-free group for
+ * each clean input. Groups are in file name order, the "" group (if any)
+ * first, so each group's diagnostics are a run of the list. Returns an array
+ * of *n groups (free with free()), or NULL when out of memory.
+ */
+struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
+                                           const char *const *inputs, size_t n_inputs,
+                                           size_t *n);
+
+/* "syntax", "schema", "io", "refused", "bad-schema" or "usage". */
+const char *dsr_report_kind_name(enum dsr_diag_kind kind);
+/* "error", "warning" or "note". */
+const char *dsr_report_severity_name(enum dsr_severity severity);
+/* 1 for the kinds that mean bad data, 2 for the others, as the exit status. */
+int dsr_report_kind_status(enum dsr_diag_kind kind);
+
+/*
+ * Decodes the UTF-8 sequence at *s and moves *s past it. Returns the code
+ * point, or -1 for a byte that starts no valid sequence (*s moves one byte).
+ */
+long dsr_report_utf8_next(const char **s);
+
+/* The name a report shows for a file: "stdin" for "-", fallback for "". */
+const char *dsr_report_file_label(const char *file, const char *fallback);
+
+/*
+ * Writes one diagnostic in text form, FILE:LINE:COLUMN: error: MESSAGE [at
+ * POINTER], without the newline. Control characters are written as escapes,
+ * so a diagnostic is always one line, whatever the input held.
+ */
+void dsr_report_put_text(FILE *out, const struct dsr_diag *d);
+
+/*
+ * Writes s escaped for XML 1.0 and HTML text; attr also escapes quotes and
+ * white space for a double-quoted attribute. Invalid UTF-8 and characters XML
+ * 1.0 forbids or discourages (controls but tab, LF, CR) become U+FFFD.
+ */
+void dsr_report_put_markup(FILE *out, const char *s, int attr);
+
+/* JUnit XML and the HTML page (report_xml.c). Each returns 0, or -1 when out of memory. */
+int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
+                     size_t n_inputs);
+int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
+                    size_t n_inputs);
+
+#endif
