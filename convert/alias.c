@@ -287,6 +287,14 @@ static size_t first_invalid(const char *text, size_t len)
     return i;
 }
 
+static int blank_line(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(" \t\r\n", text[i]))
+            return 0;
+    return 1;
+}
+
 #define MAX_NAMES 256
 
 /* Checks and keys every name of a list; 1 with diagnostics when one is bad. */
@@ -333,6 +341,10 @@ static int add_names(struct dsr_alias_set *set, const char *text, size_t len,
     if (n > MAX_NAMES) {
         dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, 1, NULL,
                      "alias list has %d names: at most %d are allowed", n, MAX_NAMES);
+        return 1;
+    }
+    if (n == 0 && !blank_line(text, len)) {
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, 1, NULL, "no name in alias list");
         return 1;
     }
     int rc = key_names(text, names, n, keys, shown, file, line, diags);

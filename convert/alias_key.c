@@ -27,7 +27,7 @@ static size_t keyword_at(const char *text, size_t len, size_t i)
     for (int k = 0; keywords[k]; k++) {
         size_t n = strlen(keywords[k]);
         if (i + n <= len && !strncasecmp(text + i, keywords[k], n) &&
-            (i + n == len || is_blank(text[i + n])))
+            (i + n == len || is_blank(text[i + n]) || text[i + n] == ')'))
             return n;
     }
     return 0;
@@ -38,11 +38,15 @@ struct splitter {
     struct dsr_alias_name *out;
     int max, count;
     size_t start;  /* where the current name begins */
-    int open;      /* 1 = the current name began after "(" or ")" */
+    int open;      /* 1 = the current name began after ")": it may be empty */
+    int inside;    /* 1 = the current name began after "(" */
     int intro;     /* 1 = the current name was introduced by a keyword or "(" */
 };
 
-/* Ends the name text[s->start..end); empty is allowed only beside a parenthesis. */
+/*
+ * Ends the name text[s->start..end). Empty is allowed only outside a pair of
+ * parentheses, next to one: "A (B)" and "(B) A" leave nothing between, "()" is empty.
+ */
 static void end_name(struct splitter *s, size_t end, int at_paren)
 {
     size_t a = s->start, b = end;
@@ -50,7 +54,7 @@ static void end_name(struct splitter *s, size_t end, int at_paren)
         a++;
     while (b > a && is_blank(s->text[b - 1]))
         b--;
-    if (a == b && (s->open || at_paren))
+    if (a == b && (s->open || (at_paren && !s->inside)))
         return;
     if (s->count < s->max) {
         s->out[s->count].start = a;
@@ -71,7 +75,7 @@ static int name_empty_so_far(const struct splitter *s, size_t i)
 int dsr_alias_split(const char *text, size_t len, struct dsr_alias_name *out, int max,
                     size_t *bad)
 {
-    struct splitter s = {text, out, max, 0, 0, 0, 0};
+    struct splitter s = {text, out, max, 0, 0, 0, 0, 0};
     size_t open_at = 0;
     int depth = 0;
     if (name_empty_so_far(&s, len))
@@ -90,13 +94,15 @@ int dsr_alias_split(const char *text, size_t len, struct dsr_alias_name *out, in
                 depth--;
             end_name(&s, i, 1);
             s.start = ++i;
-            s.open = s.intro = 1;
+            s.intro = 1;
+            s.open = c == ')';
+            s.inside = c == '(';
         } else if (c == ';' || c == '|' ||
                    (c == '/' && (i == 0 || is_blank(text[i - 1])) &&
                     (i + 1 == len || is_blank(text[i + 1])))) {
             end_name(&s, i, 0);
             s.start = ++i;
-            s.open = s.intro = 0;
+            s.open = s.intro = s.inside = 0;
         } else if ((i == 0 || is_blank(text[i - 1]) || text[i - 1] == '(') &&
                    (kw = keyword_at(text, len, i))) {
             /* A keyword opening a name introduces it; inside a name it separates. */
