@@ -28,6 +28,7 @@ enum role { R_OTHER, R_DATASET, R_SECTION, R_RECORD, R_FIELD, R_ITEM };
 /* One open element, or the element a schema error concerns. */
 struct elem {
     enum role role;
+    int in_ns;                  /* 1 = the element has a namespace (ours have none) */
     int kind;                   /* R_SECTION and below: enum dsr_kind; else -1 */
     int field, item;            /* R_FIELD, R_ITEM: field index, item index; else -1 */
     int line, column;           /* where the start tag begins */
@@ -219,6 +220,9 @@ static void content_message(const struct reader *r, const struct raw_error *e, c
             snprintf(out, n, "missing element %s in %s", names, at->name);
     } else if (dataset && at->role == R_FIELD && r->rec && r->seen[at->field] > 1) {
         snprintf(out, n, "duplicate element \"%s\" in %s", at->name, at->parent);
+    } else if (dataset && at->role == R_SECTION) {
+        snprintf(out, n, "section \"%s\" out of order in dataset: expected designations, "
+                         "entities, events, sources, each once, in that order", at->name);
     } else if (dataset && at->role == R_FIELD) {
         snprintf(out, n, "element \"%s\" out of order in %s: expected %s", at->name, at->parent,
                  names[0] ? names : "its end");
@@ -258,8 +262,12 @@ static void describe(const struct reader *r, const struct raw_error *e, char *ou
         snprintf(out, n, "unknown attribute \"%s\" in %s", e->attr, at->name);
         return;
     case XML_SCHEMAV_CVC_ELT_1:
-        snprintf(out, n, "unexpected root element \"%s\"%s", at->name,
-                 r->emit ? ": expected dataset" : "");
+        if (at->in_ns)
+            snprintf(out, n, "unexpected namespace on root element \"%s\"%s", at->name,
+                     r->emit ? ": dossier's elements have none" : "");
+        else
+            snprintf(out, n, "unexpected root element \"%s\"%s", at->name,
+                     r->emit ? ": expected dataset" : "");
         return;
     case XML_SCHEMAV_CVC_PATTERN_VALID:
     case XML_SCHEMAV_CVC_ENUMERATION_VALID:
@@ -276,9 +284,10 @@ static void describe(const struct reader *r, const struct raw_error *e, char *ou
     clean_message(e->msg, clean, sizeof(clean));
     char buf[DSR_MSG_MAX + 3 * TAG_MAX];
     if (e->attr[0])
-        snprintf(buf, sizeof(buf), "%s in attribute \"%s\" of %s", clean, e->attr, at->name);
+        snprintf(buf, sizeof(buf), "%s, in attribute \"%s\" of element \"%s\"", clean,
+                 e->attr, at->name);
     else
-        snprintf(buf, sizeof(buf), "%s in %s", clean, at->name);
+        snprintf(buf, sizeof(buf), "%s, in element \"%s\"", clean, at->name);
     snprintf(out, n, "%.*s", (int)n - 1, buf);
 }
 
@@ -394,7 +403,10 @@ static void tag_position(const struct reader *r, int *line, int *column)
     /* The tag spans lines: count from the line start, when the buffer holds it. */
     for (p = lt, chars = 1; p > in->base && p[-1] != '\n'; p--)
         chars += (p[-1] & 0xC0) != 0x80;
-    *column = p > in->base ? chars : 0;
+    if (p > in->base || in->consumed == 0)
+        *column = chars - (p == in->base && in->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3));
+    else
+        *column = 0;
 }
 
 /* Sets what e is in the dataset's structure, from its parent and name. */
@@ -404,10 +416,12 @@ static void classify(struct reader *r, struct elem *e, const xmlChar *uri)
     e->role = R_OTHER;
     e->kind = up ? up->kind : -1;
     e->field = e->item = -1;
+    e->in_ns = uri != NULL;
     snprintf(e->parent, sizeof(e->parent), "%s", up ? up->name : "");
     if (!r->emit)
         return;
-    path_join(e->path, up ? up->path : "", e->name);
+    if (up)
+        path_join(e->path, up->path, e->name);
     if (uri)
         return;
     if (!up) {
@@ -623,6 +637,13 @@ static void parser_error(void *data, xmlErrorPtr err)
                  r->stack[r->depth - 1].name);
     else if (err->code == XML_ERR_DOCUMENT_END && !r->root_seen)
         snprintf(msg, sizeof(msg), "document is empty");
+    else if (err->code == XML_ERR_TAG_NAME_MISMATCH && err->str1 && err->str2)
+        snprintf(msg, sizeof(msg), "end tag \"%s\" does not match start tag \"%s\" of line %d",
+                 err->str2, err->str1, err->int1);
+    else if (err->code == XML_ERR_ENTITYREF_SEMICOL_MISSING)
+        snprintf(msg, sizeof(msg), "missing \";\" at the end of an entity reference");
+    else if (strstr(msg, "not proper UTF-8") && strstr(msg, "Bytes: "))
+        snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %.4s", strstr(msg, "Bytes: ") + 7);
     if (err->code == XML_ERR_NO_MEMORY || strstr(msg, "XML_PARSE_HUGE")) {
         kind = DSR_DIAG_REFUSED;
         snprintf(msg, sizeof(msg), "input beyond libxml2's safety limits refused");
@@ -694,7 +715,8 @@ static void load_parse_error(void *data, xmlErrorPtr err)
 {
     xmlParserCtxtPtr p = err->ctxt;
     (void)data;
-    if (p && p->_private && err->level != XML_ERR_WARNING)
+    /* As in every reader, the first error of a document that is not well-formed. */
+    if (p && p->_private && err->level != XML_ERR_WARNING && !((struct load_ctx *)p->_private)->errors)
         load_error(p->_private, err);
 }
 
