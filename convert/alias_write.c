@@ -140,7 +140,8 @@ static int write_entity(struct dsr_alias_set *set, const struct entity *e,
         for (size_t v = 0; v < nd->n_var; v++)
             if (strcmp(nd->var[v].text, e->name))
                 names[n_names++] = nd->var[v].text;
-        memcpy(lines + n_lines, nd->lines.v, nd->lines.n * sizeof(*lines));
+        if (nd->lines.n)
+            memcpy(lines + n_lines, nd->lines.v, nd->lines.n * sizeof(*lines));
         n_lines += nd->lines.n;
     }
     qsort(names, n_names, sizeof(*names), str_cmp);

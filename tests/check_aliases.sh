@@ -70,8 +70,10 @@ members() {
 
 for mode in default fuzzy; do
     flag=(); [ $mode = fuzzy ] && flag=(--fuzzy)
-    if ! ${DOSSIER_WRAP:-} "$DOSSIER" aliases "${flag[@]}" --explain "$dir/input.txt" > "$tmp/$mode.out" 2> "$tmp/err"; then
-        echo "FAIL aliases $mode: exit status $?"; cat "$tmp/err"; continue
+    ${DOSSIER_WRAP:-} "$DOSSIER" aliases "${flag[@]}" --explain "$dir/input.txt" > "$tmp/$mode.out" 2> "$tmp/err"
+    rc=$?
+    if [ $rc != 0 ] || [ -s "$tmp/err" ]; then
+        echo "FAIL aliases $mode: exit status $rc"; cat "$tmp/err"; continue
     fi
     names_of < "$tmp/$mode.out" > "$tmp/$mode.names"
     check_groups $mode "$tmp/$mode.names"
