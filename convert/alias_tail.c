@@ -166,11 +166,14 @@ void dsr_alias_index_release(struct dsr_alias_set *set)
     free(set->ambiguous);
 }
 
+/* Candidates listed for one ambiguous short form, at most: enough to act on, and bounded work. */
+#define MAX_CANDIDATES 32
+
 /* Adds the roots of a list's nodes to out, once each; notes whether self is one. */
 static int add_roots(struct dsr_alias_set *set, const struct u32vec *list, long self,
                      struct u32vec *out, int *mine)
 {
-    for (size_t i = 0; i < list->n; i++) {
+    for (size_t i = 0; i < list->n && out->n < MAX_CANDIDATES; i++) {
         uint32_t r = dsr_alias_find(set, list->v[i]);
         size_t j = 0;
         if ((long)r == self) {
