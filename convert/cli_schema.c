@@ -1,12 +1,433 @@
-/* dossier validate --schema FILE (JSON): not yet written. */
-#include <stdio.h>
+/*
+ * dossier validate --schema FILE (a JSON Schema): the general validator. Every
+ * JSON document, JSON Lines line or CSV row (an object of strings keyed by
+ * the header) is one instance, checked against the schema compiled once.
+ * Errors are placed in the input by their instance pointer (json_pos.c).
+ * Exit: 0 all valid, 1 some instance invalid or not JSON, 2 usage error,
+ * unreadable file or unusable schema.
+ */
+#include <csv.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jschema.h"
 
 int cmd_validate_schema(int argc, char **argv);
 
+static const char schema_usage[] =
+    "usage: dossier validate --schema FILE [--draft 2020-12|2019-09|7|4] [--ref-root URI=DIR]...\n"
+    "                        [--ref FILE]... [--format-assert] [--format json|jsonl|csv]\n"
+    "                        [--report text|json|junit|github|sarif|html] FILE|- ...\n";
+
+struct input {
+    char *text;  /* the whole input, NUL-terminated, BOM skipped */
+    char *buf;   /* what to free */
+    size_t len;  /* bytes of text */
+};
+
+/* One instance being checked: where its text lies, and where errors go. */
+struct check {
+    struct dsr_diags *diags;
+    const char *file;
+    const char *text; /* the instance's JSON text, or NULL (CSV rows) */
+    size_t len;
+    int line, column; /* where text starts in the file */
+    const char *prefix; /* CSV: "/<row>" before every pointer */
+    json_t *basic;    /* --report json: the "errors" array, or NULL */
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("dossier: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\ntry 'dossier --help'\n", stderr);
+    return 2;
+}
+
+/* Reads a file (or stdin for "-") whole; refuses UTF-16 and UTF-32, skips a BOM. */
+static int read_input(const char *name, struct input *in, enum dsr_diag_kind bad,
+                      struct dsr_diags *diags)
+{
+    FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = f ? malloc(cap) : NULL;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *p = realloc(buf, cap *= 2);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = p;
+        }
+    }
+    int err = !f || !buf || ferror(f);
+    if (f && f != stdin)
+        fclose(f);
+    if (err) {
+        free(buf);
+        dsr_diag_add(diags, DSR_DIAG_IO, name, 0, 0, NULL, "cannot read: %s",
+                     f ? "read error" : "no such file or not readable");
+        return -1;
+    }
+    buf[n] = '\0';
+    const unsigned char *u = (const unsigned char *)buf;
+    if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF) ||
+                   (u[0] == 0 && u[1] == 0) || (n >= 4 && (u[1] == 0 || u[0] == 0)))) {
+        free(buf);
+        dsr_diag_add(diags, bad, name, 1, 1, NULL,
+                     "refusing UTF-16 or UTF-32 input: convert it to UTF-8");
+        return -1;
+    }
+    int bom = n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
+    in->buf = buf;
+    in->text = buf + 3 * bom;
+    in->len = n - 3 * (size_t)bom;
+    return 0;
+}
+
+/* Parses one JSON value; integers past 64 bits are read as doubles. */
+static json_t *parse(const char *text, size_t len, json_error_t *err)
+{
+    size_t flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
+    json_t *j = json_loadb(text, len, flags, err);
+    if (!j && strstr(err->text, "too big"))
+        j = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, err);
+    return j;
+}
+
+static void on_error(void *ctx, const char *ip, const char *kl, const char *al, const char *msg)
+{
+    struct check *c = ctx;
+    char path[DSR_PATH_MAX * 2];
+    int line = c->line, column = c->column;
+    if (c->text)
+        dsr_json_locate(c->text, c->len, c->line, c->column, ip, &line, &column);
+    snprintf(path, sizeof path, "%s%s", c->prefix ? c->prefix : "", ip);
+    dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, path, "%s (schema %s)", msg,
+                 kl[0] ? kl : "root");
+    if (c->basic) {
+        json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "keywordLocation", kl,
+                              "absoluteKeywordLocation", al, "instanceLocation", ip, "error",
+                              msg);
+        json_array_append_new(c->basic, e);
+    }
+}
+
+/* Validates one instance; returns the basic output object when asked for one. */
+static void check_one(const struct dsr_jschema *js, struct check *c, const json_t *inst,
+                      json_t *outputs)
+{
+    c->basic = outputs ? json_array() : NULL;
+    int rc = dsr_jschema_validate(js, inst, on_error, c);
+    if (rc < 0)
+        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, c->line, c->column, c->prefix,
+                     "validation stopped on this value: a limit was reached");
+    if (outputs) {
+        json_array_append_new(outputs, json_pack("{s:b, s:o}", "valid", rc == 0, "errors",
+                                                 c->basic));
+        c->basic = NULL;
+    }
+}
+
+static void check_json(const struct dsr_jschema *js, struct check *c, json_t *outputs)
+{
+    json_error_t err;
+    json_t *inst = parse(c->text, c->len, &err);
+    if (!inst) {
+        dsr_diag_add(c->diags, DSR_DIAG_SYNTAX, c->file, c->line + err.line - 1,
+                     err.line == 1 ? c->column + err.column - 1 : err.column, NULL,
+                     "invalid JSON: %s", err.text);
+        return;
+    }
+    check_one(js, c, inst, outputs);
+    json_decref(inst);
+}
+
+static void check_lines(const struct dsr_jschema *js, struct check *c, json_t *outputs)
+{
+    const char *p = c->text, *end = c->text + c->len;
+    for (int line = 1; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n && p[n - 1] == '\r')
+            n--;
+        if (strspn(p, " \t") < n) {
+            struct check lc = *c;
+            lc.text = p;
+            lc.len = n;
+            lc.line = line;
+            check_json(js, &lc, outputs);
+        }
+        p += (nl ? (size_t)(nl - p) + 1 : n);
+        if (!nl)
+            break;
+    }
+}
+
+/* CSV: the header names the members; every later row becomes an object of strings. */
+struct csv_rows {
+    const struct dsr_jschema *js;
+    struct check *c;
+    json_t *outputs;
+    json_t *header;   /* array of names */
+    json_t *row;      /* object being built */
+    size_t field;     /* index of the next field in the row */
+    size_t rows;      /* data rows seen */
+    int in_header;    /* 1 until the first row ends */
+    int line;         /* line the current row starts on */
+    int chunk_line;   /* line being parsed */
+};
+
+static void csv_field(void *data, size_t len, void *ctx)
+{
+    struct csv_rows *r = ctx;
+    json_t *s = json_stringn(data ? data : "", data ? len : 0);
+    if (r->in_header)
+        json_array_append_new(r->header, s);
+    else if (r->field < json_array_size(r->header))
+        json_object_set_new(r->row, json_string_value(json_array_get(r->header, r->field)), s);
+    else
+        json_decref(s);
+    r->field++;
+}
+
+static void csv_row(int term, void *ctx)
+{
+    struct csv_rows *r = ctx;
+    (void)term;
+    if (!r->in_header) {
+        char prefix[32];
+        struct check rc = *r->c;
+        snprintf(prefix, sizeof prefix, "/%zu", r->rows);
+        rc.text = NULL;
+        rc.line = r->line;
+        rc.column = 1;
+        rc.prefix = prefix;
+        if (r->field != json_array_size(r->header))
+            dsr_diag_add(rc.diags, DSR_DIAG_SYNTAX, rc.file, rc.line, 1, prefix,
+                         "ragged row: expected %zu fields, found %zu",
+                         json_array_size(r->header), r->field);
+        else
+            check_one(r->js, &rc, r->row, r->outputs);
+        r->rows++;
+    }
+    r->in_header = 0;
+    json_object_clear(r->row);
+    r->field = 0;
+    r->line = r->chunk_line + 1;
+}
+
+static void check_csv(const struct dsr_jschema *js, struct check *c, json_t *outputs)
+{
+    struct csv_parser p;
+    struct csv_rows r = {js, c, outputs, json_array(), json_object(), 0, 0, 1, 1, 0};
+    if (!r.header || !r.row || csv_init(&p, CSV_STRICT | CSV_APPEND_NULL) != 0) {
+        json_decref(r.header);
+        json_decref(r.row);
+        return;
+    }
+    /* parse line by line so that each row knows the line it starts on */
+    const char *p0 = c->text, *end = c->text + c->len;
+    while (p0 < end) {
+        const char *nl = memchr(p0, '\n', (size_t)(end - p0));
+        size_t n = nl ? (size_t)(nl - p0) + 1 : (size_t)(end - p0);
+        r.chunk_line++;
+        if (csv_parse(&p, p0, n, csv_field, csv_row, &r) != n)
+            break;
+        p0 += n;
+    }
+    if (csv_fini(&p, csv_field, csv_row, &r) != 0 || p0 < end)
+        dsr_diag_add(c->diags, DSR_DIAG_SYNTAX, c->file, r.line, 1, NULL, "invalid CSV: %s",
+                     csv_strerror(csv_error(&p)));
+    csv_free(&p);
+    json_decref(r.header);
+    json_decref(r.row);
+}
+
+/* Options shared by the steps of one run. */
+struct opts {
+    struct dsr_jschema_options js;
+    struct dsr_jschema_root *roots;
+    struct dsr_jschema_doc *docs;
+    int format;   /* --format, or -1 for "by extension" */
+    int report;   /* enum dsr_report_format */
+};
+
+/* Loads a schema file (the schema or a --ref); NULL after a diagnostic. */
+static json_t *load_schema(const char *name, struct input *in, struct dsr_diags *diags)
+{
+    json_error_t err;
+    if (read_input(name, in, DSR_DIAG_BAD_SCHEMA, diags))
+        return NULL;
+    json_t *j = parse(in->text, in->len, &err);
+    if (!j)
+        dsr_diag_add(diags, DSR_DIAG_BAD_SCHEMA, name, err.line, err.column, NULL,
+                     "invalid schema: not JSON: %s", err.text);
+    return j;
+}
+
+/* Gives the schema's own diagnostics a line and column from their pointer. */
+static void place_schema_diags(struct dsr_diags *diags, const char *name, const struct input *in)
+{
+    for (size_t i = 0; in->buf && i < diags->count; i++) {
+        struct dsr_diag *d = &diags->items[i];
+        if (d->kind == DSR_DIAG_BAD_SCHEMA && !d->line && !strcmp(d->file, name))
+            dsr_json_locate(in->text, in->len, 1, 1, d->path, &d->line, &d->column);
+    }
+}
+
+static int parse_options(int argc, char **argv, struct opts *o, const char **schema)
+{
+    static const struct option options[] = {
+        {"schema", required_argument, NULL, 's'}, {"draft", required_argument, NULL, 'd'},
+        {"ref-root", required_argument, NULL, 'R'}, {"ref", required_argument, NULL, 'r'},
+        {"format-assert", no_argument, NULL, 'a'}, {"format", required_argument, NULL, 'f'},
+        {"report", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        char *eq;
+        switch (opt) {
+        case 's':
+            *schema = optarg;
+            break;
+        case 'd':
+            if ((o->js.default_draft = dsr_jschema_draft_from_name(optarg)) < 0)
+                return usage_error("unknown draft \"%s\": expected 2020-12, 2019-09, 7, 6 or 4",
+                                   optarg);
+            break;
+        case 'R':
+            if (!(eq = strchr(optarg, '=')) || eq == optarg || !eq[1])
+                return usage_error("bad --ref-root \"%s\": expected URI=DIR", optarg);
+            *eq = '\0';
+            o->roots[o->js.n_roots].uri = optarg;
+            o->roots[o->js.n_roots++].dir = eq + 1;
+            break;
+        case 'r':
+            o->docs[o->js.n_docs++].name = optarg;
+            break;
+        case 'a':
+            o->js.format_assert = 1;
+            break;
+        case 'f':
+            if ((o->format = dsr_format_from_name(optarg)) < 0 || o->format == DSR_FORMAT_XML)
+                return usage_error("unknown format \"%s\": expected json, jsonl or csv", optarg);
+            break;
+        case 'o':
+            if ((o->report = dsr_report_format_from_name(optarg)) < 0)
+                return usage_error("unknown report \"%s\": expected text, json, junit, github, "
+                                   "sarif or html", optarg);
+            break;
+        case 'h':
+            fputs(schema_usage, stdout);
+            return -1;
+        default:
+            return usage_error("%sbad option", "");
+        }
+    }
+    if (optind >= argc)
+        return usage_error("%sno input given", "");
+    return 0;
+}
+
+static void check_input(const struct dsr_jschema *js, const struct opts *o, const char *name,
+                        struct dsr_diags *diags, json_t *outputs)
+{
+    struct input in;
+    if (read_input(name, &in, DSR_DIAG_REFUSED, diags))
+        return;
+    struct check c = {diags, name, in.text, in.len, 1, 1, NULL, NULL};
+    int format = o->format >= 0 ? o->format : dsr_format_from_path(name);
+    if (format == DSR_FORMAT_JSONL)
+        check_lines(js, &c, outputs);
+    else if (format == DSR_FORMAT_CSV)
+        check_csv(js, &c, outputs);
+    else
+        check_json(js, &c, outputs);
+    free(in.buf);
+}
+
+/* Prints the diagnostics, or the specification's "basic" output for --report json. */
+static int finish(struct dsr_diags *diags, const struct opts *o, json_t *outputs, char **names,
+                  size_t n)
+{
+    dsr_diags_sort(diags);
+    int status = dsr_diags_status(diags);
+    if (o->report == DSR_REPORT_JSON && outputs) {
+        /* one basic-output object a line, in input order */
+        for (size_t i = 0; i < json_array_size(outputs); i++) {
+            json_dumpf(json_array_get(outputs, i), stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+            fputc('\n', stdout);
+        }
+        struct dsr_diags rest;
+        dsr_diags_init(&rest);
+        for (size_t i = 0; i < diags->count; i++) {
+            struct dsr_diag *d;
+            if (diags->items[i].kind != DSR_DIAG_SCHEMA &&
+                (d = dsr_diag_add(&rest, diags->items[i].kind, NULL, 0, 0, NULL, "-")))
+                *d = diags->items[i];
+        }
+        dsr_report_write(stderr, DSR_REPORT_TEXT, &rest, (const char *const *)names, n);
+        dsr_diags_release(&rest);
+    } else {
+        FILE *out = o->report == DSR_REPORT_TEXT ? stderr : stdout;
+        dsr_report_write(out, o->report, diags, (const char *const *)names, n);
+    }
+    if (fflush(stdout) != 0) {
+        fputs("dossier: cannot write the report\n", stderr);
+        return 2;
+    }
+    return status;
+}
+
 int cmd_validate_schema(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("dossier: validation against a JSON schema of your own is not available yet\n", stderr);
-    return 2;
+    struct opts o = {.format = -1, .report = DSR_REPORT_TEXT};
+    struct dsr_diags diags;
+    const char *schema_name = NULL;
+    json_t *schema = NULL, *outputs = NULL;
+    struct dsr_jschema *js = NULL;
+    struct input text = {NULL, NULL, 0};
+    int rc = 2;
+    dsr_diags_init(&diags);
+    o.roots = calloc((size_t)argc, sizeof *o.roots);
+    o.docs = calloc((size_t)argc, sizeof *o.docs);
+    if (!o.roots || !o.docs || (rc = parse_options(argc, argv, &o, &schema_name)) != 0) {
+        rc = rc < 0 ? 0 : 2;
+        goto out;
+    }
+    o.js.roots = o.roots;
+    o.js.docs = o.docs;
+    for (size_t i = 0; i < o.js.n_docs; i++) {
+        struct input doc = {NULL, NULL, 0};
+        o.docs[i].schema = load_schema(o.docs[i].name, &doc, &diags);
+        free(doc.buf);
+        if (!o.docs[i].schema)
+            goto report;
+    }
+    schema = load_schema(schema_name, &text, &diags);
+    if (!schema || !(js = dsr_jschema_new(schema, schema_name, &o.js, &diags))) {
+        place_schema_diags(&diags, schema_name, &text);
+        goto report;
+    }
+    outputs = o.report == DSR_REPORT_JSON ? json_array() : NULL;
+    for (int i = optind; i < argc; i++)
+        check_input(js, &o, argv[i], &diags, outputs);
+report:
+    rc = finish(&diags, &o, outputs, argv + optind, (size_t)(argc - optind));
+out:
+    dsr_jschema_free(js);
+    json_decref(schema);
+    json_decref(outputs);
+    for (size_t i = 0; o.docs && i < o.js.n_docs; i++)
+        json_decref(o.docs[i].schema);
+    free(o.roots);
+    free(o.docs);
+    free(text.buf);
+    dsr_diags_release(&diags);
+    return rc;
 }

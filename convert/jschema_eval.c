@@ -276,14 +276,17 @@ static int eval_combinator(struct vctx *c, const struct dsr_jschema_node *n,
             break;
     }
     c->quiet--;
+    char found[128];
+    if ((k->op == DSR_OP_ANYOF && !matched) || (k->op == DSR_OP_ONEOF && matched != 1))
+        dsr_jschema_describe(inst, found, sizeof found);
     if (k->op == DSR_OP_ANYOF && !matched) {
-        fail(c, n, kp, k->name, ip, "anyOf: found a value that matches none of the %zu schemas",
-             k->n);
+        fail(c, n, kp, k->name, ip, "anyOf: found %s, which matches none of the %zu schemas",
+             found, k->n);
         return 0;
     }
     if (k->op == DSR_OP_ONEOF && matched != 1) {
         fail(c, n, kp, k->name, ip,
-             "oneOf: found a value that matches %s of the %zu schemas, expected exactly one",
+             "oneOf: found %s, which matches %s of the %zu schemas, expected exactly one", found,
              matched ? "more than one" : "none", k->n);
         return 0;
     }
@@ -335,8 +338,9 @@ static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
             return 1;
         type_names(k->types, want, sizeof want);
         dsr_jschema_describe(inst, found, sizeof found);
-        fail(c, n, kp, k->name, ip, "type: expected %s, found %s %s", want, type_name(inst),
-             found);
+        fail(c, n, kp, k->name, ip, "type: expected %s, found %s%s%s", want,
+             json_is_number(inst) || json_is_string(inst) ? type_name(inst) : "",
+             json_is_number(inst) || json_is_string(inst) ? " " : "", found);
         return 0;
     case DSR_OP_CONST:
         if (dsr_jschema_equal(inst, v))

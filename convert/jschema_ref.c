@@ -379,8 +379,7 @@ static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char
         free(path);
         return doc;
     }
-    snprintf(why, n, "cannot resolve \"%s\": no built-in schema, --ref or --ref-root provides it",
-             uri);
+    snprintf(why, n, "no built-in schema, --ref or --ref-root provides \"%s\"", uri);
     return NULL;
 }
 

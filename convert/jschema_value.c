@@ -155,7 +155,7 @@ void dsr_jschema_describe(const json_t *v, char *buf, size_t n)
         snprintf(buf, n, "an object");
         break;
     case JSON_ARRAY:
-        snprintf(buf, n, "an array of %zu", json_array_size(v));
+        snprintf(buf, n, "an array of %zu items", json_array_size(v));
         break;
     case JSON_STRING:
         snprintf(buf, n, "\"%.60s%s\"", json_string_value(v),

@@ -158,10 +158,32 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* --emit DIR FILE: writes each group's schema and each test's data to DIR, for the CLI pass. */
+static int emit(const char *dir, const char *file)
+{
+    json_t *groups = load(file);
+    char path[2048];
+    for (size_t g = 0; g < json_array_size(groups); g++) {
+        json_t *group = json_array_get(groups, g), *tests = json_object_get(group, "tests");
+        snprintf(path, sizeof path, "%s/%zu.schema.json", dir, g);
+        json_dump_file(json_object_get(group, "schema"), path, JSON_ENCODE_ANY);
+        for (size_t t = 0; t < json_array_size(tests); t++) {
+            json_t *test = json_array_get(tests, t);
+            snprintf(path, sizeof path, "%s/%zu-%zu.json", dir, g, t);
+            json_dump_file(json_object_get(test, "data"), path, JSON_ENCODE_ANY);
+            printf("%zu %zu %d\n", g, t, !json_is_true(json_object_get(test, "valid")));
+        }
+    }
+    json_decref(groups);
+    return groups ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return 0;
+    if (argc == 4 && !strcmp(argv[1], "--emit"))
+        return emit(argv[2], argv[3]);
     struct run r = {argv[1], "", NULL, 0, 0};
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--optional"))
