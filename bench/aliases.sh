@@ -18,13 +18,15 @@ gen() {
         split(" / |; | (alias | a.k.a. | aka ", sep, "|")
         seed = 12345
         for (i = 1; i <= n; i++) {
-            seed = (seed * 1103515245 + 12345) % 2147483648
-            g = given[seed % 16 + 1]
-            s = syl[int(seed / 16) % 22 + 1] syl[int(seed / 352) % 22 + 1] syl[int(seed / 7744) % 22 + 1] "i"
-            k = int(seed / 170368) % 8
+            # Two steps, high bits only: the low bits of this generator repeat quickly.
+            seed = (seed * 1103515245 + 12345) % 2147483648; a = int(seed / 65536)
+            seed = (seed * 1103515245 + 12345) % 2147483648; b = int(seed / 65536)
+            g = given[a % 16 + 1]
+            s = syl[int(a / 16) % 22 + 1] syl[b % 22 + 1] syl[int(b / 22) % 22 + 1] "i"
+            k = int(a / 352) % 8
             if (k == 0) print g " al-" s
             else if (k == 1) print toupper(g " al-" s)
-            else if (k == 2) print g " bin " s sep[int(seed / 1362944) % 5 + 1] "Abu " s (int(seed / 1362944) % 5 == 2 ? ")" : "")
+            else if (k == 2) print g " bin " s sep[int(b / 484) % 5 + 1] "Abu " s (int(b / 484) % 5 == 2 ? ")" : "")
             else if (k == 3) print s
             else if (k == 4) print g " el " s
             else if (k == 5) print "Islamic " s " Front (" toupper(substr(s, 1, 3)) "F)"
