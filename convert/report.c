@@ -10,7 +10,8 @@
 
 #include "report.h"
 
-static const char *const format_names[] = {"text", "json", "junit", "github", "sarif", "html"};
+static const char *const format_names[] = {"text",   "json",  "junit",
+                                           "github", "sarif", "html"};
 
 int dsr_report_format_from_name(const char *s)
 {
@@ -80,7 +81,7 @@ invalid:
     return -1;
 }
 
-/* Copies s into dst (size n >= 4), invalid UTF-8 replaced by U+FFFD, cut at a character. */
+/* Copies s into dst (size n >= 4) with U+FFFD for invalid UTF-8, cut at a character. */
 static void utf8_clean(char *dst, size_t n, const char *s)
 {
     size_t k = 0;
@@ -110,11 +111,16 @@ static void put_json_string(FILE *out, const char *s)
 static void put_line_safe(FILE *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n') fputs("\\n", out);
-        else if (*p == '\r') fputs("\\r", out);
-        else if (*p == '\t') fputs("\\t", out);
-        else if (*p < 0x20 || *p == 0x7F) fprintf(out, "\\x%02x", *p);
-        else putc(*p, out);
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\r')
+            fputs("\\r", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7F)
+            fprintf(out, "\\x%02x", *p);
+        else
+            putc(*p, out);
     }
 }
 
@@ -191,12 +197,19 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
 
 /* ---- JSON ---- */
 
-/* Documented in README.md: members sorted as RFC 8785 sorts them. */
+/*
+ * {"diagnostics":[{"column","file","kind","line","message","path","severity"}],
+ *  "dropped":N,"files":[every input and every file named in a diagnostic],
+ *  "valid":bool}, members sorted as RFC 8785 sorts them. line and column are
+ * 0 when unknown, path "" when there is no pointer; dropped counts the
+ * diagnostics past DSR_DIAGS_KEEP, which are not listed.
+ */
 static int put_json(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
                     size_t n_inputs)
 {
     size_t n_groups;
-    struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n_groups);
+    struct dsr_report_group *groups =
+        dsr_report_groups(diags, inputs, n_inputs, &n_groups);
     if (!groups)
         return -1;
     fputs("{\"diagnostics\":[", out);
@@ -204,8 +217,8 @@ static int put_json(FILE *out, const struct dsr_diags *diags, const char *const 
         const struct dsr_diag *d = &diags->items[i];
         fprintf(out, "%s{\"column\":%d,\"file\":", i ? "," : "", d->column);
         put_json_string(out, d->file);
-        fprintf(out, ",\"kind\":\"%s\",\"line\":%d,\"message\":", dsr_report_kind_name(d->kind),
-                d->line);
+        fprintf(out, ",\"kind\":\"%s\",\"line\":%d,\"message\":",
+                dsr_report_kind_name(d->kind), d->line);
         put_json_string(out, d->message);
         fputs(",\"path\":", out);
         put_json_string(out, d->path);
@@ -234,19 +247,26 @@ static int put_json(FILE *out, const struct dsr_diags *diags, const char *const 
 static void put_github_data(FILE *out, const char *s, int property)
 {
     for (; *s; s++) {
-        if (*s == '%') fputs("%25", out);
-        else if (*s == '\r') fputs("%0D", out);
-        else if (*s == '\n') fputs("%0A", out);
-        else if (property && *s == ':') fputs("%3A", out);
-        else if (property && *s == ',') fputs("%2C", out);
-        else putc(*s, out);
+        if (*s == '%')
+            fputs("%25", out);
+        else if (*s == '\r')
+            fputs("%0D", out);
+        else if (*s == '\n')
+            fputs("%0A", out);
+        else if (property && *s == ':')
+            fputs("%3A", out);
+        else if (property && *s == ',')
+            fputs("%2C", out);
+        else
+            putc(*s, out);
     }
 }
 
 static void put_github(FILE *out, const struct dsr_diag *d)
 {
     /* GitHub's levels: notice, not note. */
-    fprintf(out, "::%s", d->severity == DSR_NOTE ? "notice" : dsr_report_severity_name(d->severity));
+    fprintf(out, "::%s",
+            d->severity == DSR_NOTE ? "notice" : dsr_report_severity_name(d->severity));
     if (d->file[0]) {
         fputs(" file=", out);
         put_github_data(out, dsr_report_file_label(d->file, ""), 1);
@@ -275,8 +295,9 @@ static void put_github_all(FILE *out, const struct dsr_diags *diags)
 
 /* ---- SARIF 2.1.0 ---- */
 
-#define SARIF_SCHEMA \
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+#define SARIF_SCHEMA                                                                     \
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"                \
+    "sarif-schema-2.1.0.json"
 
 /*
  * artifactLocation.uri must be a URI reference: a relative path as given,
@@ -294,8 +315,8 @@ static void put_sarif_uri(FILE *out, const char *file)
         k = 7;
     }
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~/", *p)) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
             uri[k++] = (char)*p;
         } else {
             uri[k++] = '%';
@@ -311,8 +332,9 @@ static void put_sarif_rules(FILE *out)
 {
     fputs("\"rules\":[", out);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        fprintf(out, "%s{\"defaultConfiguration\":{\"level\":\"error\"},\"id\":\"%s\","
-                     "\"shortDescription\":{\"text\":",
+        fprintf(out,
+                "%s{\"defaultConfiguration\":{\"level\":\"error\"},\"id\":\"%s\","
+                "\"shortDescription\":{\"text\":",
                 i ? "," : "", kinds[i].name);
         dsr_json_put_string(out, kinds[i].about);
         fputs("}}", out);
@@ -320,7 +342,7 @@ static void put_sarif_rules(FILE *out)
     putc(']', out);
 }
 
-/* Where d lies: its pointer as a logical location, its file and position as a physical one. */
+/* Where d lies: its pointer as a logical location, file and position as physical. */
 static void put_sarif_location(FILE *out, const struct dsr_diag *d, long artifact)
 {
     fputs("\"locations\":[{", out);
@@ -330,7 +352,8 @@ static void put_sarif_location(FILE *out, const struct dsr_diag *d, long artifac
         fputs("}]", out);
     }
     if (artifact >= 0) {
-        fprintf(out, "%s\"physicalLocation\":{\"artifactLocation\":{\"index\":%ld,\"uri\":",
+        fprintf(out,
+                "%s\"physicalLocation\":{\"artifactLocation\":{\"index\":%ld,\"uri\":",
                 d->path[0] ? "," : "", artifact);
         put_sarif_uri(out, d->file);
         putc('}', out);
@@ -362,7 +385,8 @@ static int put_sarif(FILE *out, const struct dsr_diags *diags, const char *const
                      size_t n_inputs)
 {
     size_t n_groups;
-    struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n_groups);
+    struct dsr_report_group *groups =
+        dsr_report_groups(diags, inputs, n_inputs, &n_groups);
     if (!groups)
         return -1;
     /* The "" group, not about one file, sorts first and is no artifact. */
@@ -374,19 +398,22 @@ static int put_sarif(FILE *out, const struct dsr_diags *diags, const char *const
         fputs("},\"roles\":[\"analysisTarget\"]}", out);
     }
     /* Finding invalid data is a successful run; exit status 2 is not. */
-    fprintf(out, "],\"columnKind\":\"unicodeCodePoints\",\"invocations\":[{"
-                 "\"executionSuccessful\":%s,\"exitCode\":%d",
+    fprintf(out,
+            "],\"columnKind\":\"unicodeCodePoints\",\"invocations\":[{"
+            "\"executionSuccessful\":%s,\"exitCode\":%d",
             diags->worst < 2 ? "true" : "false", diags->worst);
     if (diags->dropped)
-        fprintf(out, ",\"toolExecutionNotifications\":[{\"level\":\"note\",\"message\":"
-                     "{\"text\":\"%zu more diagnostics not shown\"}}]",
+        fprintf(out,
+                ",\"toolExecutionNotifications\":[{\"level\":\"note\",\"message\":"
+                "{\"text\":\"%zu more diagnostics not shown\"}}]",
                 diags->dropped);
     fputs("}],\"results\":[", out);
     for (size_t g = 0, first = 1; g < n_groups; g++)
         for (size_t i = 0; i < groups[g].n; i++, first = 0) {
             if (!first)
                 putc(',', out);
-            put_sarif_result(out, &groups[g].diags[i], groups[g].file[0] ? (long)(g - skip) : -1);
+            put_sarif_result(out, &groups[g].diags[i],
+                             groups[g].file[0] ? (long)(g - skip) : -1);
         }
     fputs("],\"tool\":{\"driver\":{\"name\":\"dossier\",", out);
     put_sarif_rules(out);
@@ -397,8 +424,9 @@ static int put_sarif(FILE *out, const struct dsr_diags *diags, const char *const
     return 0;
 }
 
-int dsr_report_write(FILE *out, enum dsr_report_format format, const struct dsr_diags *diags,
-                     const char *const *inputs, size_t n_inputs)
+int dsr_report_write(FILE *out, enum dsr_report_format format,
+                     const struct dsr_diags *diags, const char *const *inputs,
+                     size_t n_inputs)
 {
     int rc = 0;
     switch (format) {

@@ -61,7 +61,7 @@ void dsr_report_put_text(FILE *out, const struct dsr_diag *d);
  */
 void dsr_report_put_markup(FILE *out, const char *s, int attr);
 
-/* JUnit XML and the HTML page (report_xml.c). Each returns 0, or -1 when out of memory. */
+/* JUnit XML and the HTML page (report_xml.c). 0, or -1 when out of memory. */
 int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
                      size_t n_inputs);
 int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const *inputs,

@@ -35,7 +35,7 @@ void dsr_report_put_markup(FILE *out, const char *s, int attr)
     }
 }
 
-/* The text form of d, newline included, escaped as markup. 0, or -1 when out of memory. */
+/* Writes d's text form and a newline, escaped as markup. 0, or -1 when out of memory. */
 static int put_text_markup(FILE *out, const struct dsr_diag *d)
 {
     char *line = NULL;
@@ -107,8 +107,10 @@ int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const
         errors += groups[i].status == 2;
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<testsuites name=\"dossier\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-            n, failures, errors);
+    fprintf(
+        out,
+        "<testsuites name=\"dossier\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+        n, failures, errors);
     fprintf(out,
             "  <testsuite name=\"dossier validate\" tests=\"%zu\" failures=\"%zu\" "
             "errors=\"%zu\" skipped=\"0\">\n",
@@ -128,32 +130,36 @@ int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const
 
 /* Light and dark, GitHub-like colours; nothing is loaded from elsewhere. */
 static const char html_style[] =
-    ":root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;"
-    "--line:#d1d9e0;--pass:#1a7f37;--fail:#cf222e;--error:#9a6700}\n"
-    "@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;"
-    "--panel:#151b23;--line:#3d444d;--pass:#238636;--fail:#da3633;--error:#9e6a03}}\n"
+    ":root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;"
+    "--panel:#f6f8fa;--line:#d1d9e0;--pass:#1a7f37;--fail:#cf222e;--error:#9a6700}\n"
+    "@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;"
+    "--bg:#0d1117;--panel:#151b23;--line:#3d444d;--pass:#238636;--fail:#da3633;"
+    "--error:#9e6a03}}\n"
     "*{box-sizing:border-box}\n"
-    "body{margin:0;background:var(--bg);color:var(--fg);"
-    "font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\",sans-serif}\n"
+    "body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,"
+    "-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\",sans-serif}\n"
     "main{max-width:1080px;margin:0 auto;padding:32px 24px 48px}\n"
-    "h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:0;display:flex;gap:10px;"
-    "align-items:center;flex-wrap:wrap}\n"
+    "h1{font-size:26px;margin:0 0 4px}\n"
+    "h2{font-size:18px;margin:0;display:flex;gap:10px;align-items:center;"
+    "flex-wrap:wrap}\n"
     ".lead{color:var(--muted);margin:0 0 24px}\n"
     ".cards{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 28px}\n"
     ".card{flex:1 1 120px;background:var(--panel);border:1px solid var(--line);"
     "border-radius:8px;padding:12px 16px}\n"
-    ".card b{display:block;font-size:26px;line-height:1.2}.card span{color:var(--muted);"
-    "font-size:13px}\n"
-    "section{border:1px solid var(--line);border-radius:8px;margin:0 0 20px;overflow:hidden}\n"
-    "section>header{background:var(--panel);padding:10px 16px;border-bottom:1px solid "
-    "var(--line)}\n"
+    ".card b{display:block;font-size:26px;line-height:1.2}\n"
+    ".card span{color:var(--muted);font-size:13px}\n"
+    "section{border:1px solid var(--line);border-radius:8px;margin:0 0 20px;"
+    "overflow-x:auto}\n"
+    "section>header{background:var(--panel);padding:10px 16px;"
+    "border-bottom:1px solid var(--line)}\n"
     ".count{color:var(--muted);font-size:14px;font-weight:normal}\n"
     "table{width:100%;border-collapse:collapse;table-layout:fixed}\n"
+    "table.problems{min-width:640px}\n"
     ".w-num{width:5.5em}.w-kind{width:7.5em}.w-ptr{width:16em}.w-badge{width:8em}\n"
     "th,td{text-align:left;padding:7px 16px;border-top:1px solid var(--line);"
     "vertical-align:top}\n"
-    "thead th{border-top:0;font-size:12px;text-transform:uppercase;letter-spacing:.04em;"
-    "color:var(--muted)}\n"
+    "thead th{border-top:0;font-size:12px;text-transform:uppercase;"
+    "letter-spacing:.04em;color:var(--muted)}\n"
     "th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     "td.num{color:var(--muted)}\n"
     "td.msg{overflow-wrap:anywhere}\n"
@@ -163,15 +169,18 @@ static const char html_style[] =
     ".badge{display:inline-block;min-width:4.2em;text-align:center;padding:1px 10px;"
     "border-radius:999px;font-size:12px;font-weight:600;text-transform:uppercase;"
     "letter-spacing:.04em;color:#fff}\n"
-    ".pass{background:var(--pass)}.fail{background:var(--fail)}.error{background:var(--error)}\n"
+    ".pass{background:var(--pass)}.fail{background:var(--fail)}\n"
+    ".error{background:var(--error)}\n"
     ".note{color:var(--muted)}\n"
-    "footer{color:var(--muted);font-size:13px;margin-top:32px}\n";
+    "footer{color:var(--muted);font-size:13px;margin-top:32px}\n"
+    "@media (max-width:760px){main{padding:20px 12px}th,td{padding:6px 8px}}\n";
 
 static const char *const badge_names[] = {"pass", "fail", "error"};
 
 static void put_badge(FILE *out, int status)
 {
-    fprintf(out, "<span class=\"badge %s\">%s</span>", badge_names[status], badge_names[status]);
+    fprintf(out, "<span class=\"badge %s\">%s</span>", badge_names[status],
+            badge_names[status]);
 }
 
 static void put_head(FILE *out, size_t files, size_t bad)
@@ -180,8 +189,8 @@ static void put_head(FILE *out, size_t files, size_t bad)
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n",
           out);
     if (bad)
-        fprintf(out, "<title>dossier validate: %zu of %zu %s failed</title>\n", bad, files,
-                files == 1 ? "file" : "files");
+        fprintf(out, "<title>dossier validate: %zu of %zu %s failed</title>\n", bad,
+                files, files == 1 ? "file" : "files");
     else
         fprintf(out, "<title>dossier validate: all %zu %s valid</title>\n", files,
                 files == 1 ? "file" : "files");
@@ -196,9 +205,10 @@ static void put_card(FILE *out, size_t value, const char *label)
 /* The table of every file: badge, name (a link to its problems) and count. */
 static void put_overview(FILE *out, const struct dsr_report_group *groups, size_t n)
 {
-    fputs("<section>\n<header><h2>Files</h2></header>\n<table>\n<colgroup><col class=\"w-badge\"/>"
-          "<col/><col class=\"w-badge\"/></colgroup>\n<thead><tr><th>Result</th><th>File</th>"
-          "<th class=\"num\">Problems</th></tr></thead>\n<tbody>\n",
+    fputs("<section>\n<header><h2>Files</h2></header>\n<table>\n"
+          "<colgroup><col class=\"w-badge\"/><col/><col class=\"w-badge\"/></colgroup>\n"
+          "<thead><tr><th>Result</th><th>File</th><th class=\"num\">Problems</th></tr>"
+          "</thead>\n<tbody>\n",
           out);
     for (size_t i = 0; i < n; i++) {
         const struct dsr_report_group *g = &groups[i];
@@ -208,9 +218,10 @@ static void put_overview(FILE *out, const struct dsr_report_group *groups, size_
         if (g->n)
             fprintf(out, "<a href=\"#file-%zu\">", i + 1);
         fputs("<code>", out);
-        dsr_report_put_markup(out, dsr_report_file_label(g->file, "(not about one file)"), 0);
-        fprintf(out, "</code>%s</td><td class=\"num\">%zu</td></tr>\n", g->n ? "</a>" : "",
-                g->n);
+        dsr_report_put_markup(out, dsr_report_file_label(g->file, "(not about one file)"),
+                              0);
+        fprintf(out, "</code>%s</td><td class=\"num\">%zu</td></tr>\n",
+                g->n ? "</a>" : "", g->n);
     }
     fputs("</tbody>\n</table>\n</section>\n", out);
 }
@@ -232,10 +243,11 @@ static void put_file_table(FILE *out, const struct dsr_report_group *g, size_t i
     dsr_report_put_markup(out, dsr_report_file_label(g->file, "(not about one file)"), 0);
     fprintf(out, "</code><span class=\"count\">%zu %s</span></h2></header>\n", g->n,
             g->n == 1 ? "problem" : "problems");
-    fputs("<table>\n<colgroup><col class=\"w-num\"/><col class=\"w-num\"/><col class=\"w-kind\"/>"
-          "<col/><col class=\"w-ptr\"/></colgroup>\n<thead><tr><th class=\"num\">Line</th>"
-          "<th class=\"num\">Column</th><th>Kind</th><th>Message</th><th>Pointer</th></tr>"
-          "</thead>\n<tbody>\n",
+    fputs("<table class=\"problems\">\n<colgroup><col class=\"w-num\"/>"
+          "<col class=\"w-num\"/><col class=\"w-kind\"/><col/><col class=\"w-ptr\"/>"
+          "</colgroup>\n<thead><tr><th class=\"num\">Line</th>"
+          "<th class=\"num\">Column</th><th>Kind</th><th>Message</th><th>Pointer</th>"
+          "</tr></thead>\n<tbody>\n",
           out);
     for (size_t i = 0; i < g->n; i++) {
         const struct dsr_diag *d = &g->diags[i];
@@ -266,10 +278,11 @@ int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const 
     put_head(out, files, counts[1] + counts[2]);
     fputs("<h1>dossier validate</h1>\n<p class=\"lead\">", out);
     put_badge(out, diags->worst);
-    static const char *const verdicts[] = {"Every input is valid.", "Some input is not valid.",
+    static const char *const verdicts[] = {"Every input is valid.",
+                                           "Some input is not valid.",
                                            "Some input could not be checked."};
     fprintf(out, " %s</p>\n<div class=\"cards\">\n", verdicts[diags->worst]);
-    put_card(out, files, "files checked");
+    put_card(out, files, "files");
     put_card(out, counts[0], "valid");
     put_card(out, counts[1], "invalid");
     put_card(out, counts[2], "not checked");
@@ -281,9 +294,12 @@ int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const 
         if (groups[i].n)
             put_file_table(out, &groups[i], i + 1);
     if (diags->dropped)
-        fprintf(out, "<p class=\"note\">%zu more problems were counted but not kept.</p>\n",
+        fprintf(out,
+                "<p class=\"note\">%zu more problems were counted but not kept.</p>\n",
                 diags->dropped);
-    fputs("<footer>Made by dossier " DSR_VERSION ".</footer>\n</main>\n</body>\n</html>\n", out);
+    fputs("<footer>Made by dossier " DSR_VERSION
+          ".</footer>\n</main>\n</body>\n</html>\n",
+          out);
     free(groups);
     return 0;
 }

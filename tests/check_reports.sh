@@ -22,98 +22,112 @@ verdict() {
     if [ -z "$2" ]; then echo "ok $1"; else echo "FAIL $1"; printf '%s\n' "$2"; fi
 }
 
-for form in junit html; do
+for form in junit html sarif json; do
     report "$form"
+done
+for form in junit html; do
     verdict "reports/$form-well-formed" "$(xmllint --noout "$tmp/$form.out" 2>&1)"
 done
 
-# Structure a JUnit reader relies on: one testcase per input, counts that add up.
-verdict reports/junit-structure "$(python3 - "$tmp/junit.out" "${#inputs[@]}" <<'EOF'
-import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-suite = root.find("testsuite")
-cases = suite.findall("testcase")
-fails = [c for c in cases if c.find("failure") is not None]
-errs = [c for c in cases if c.find("error") is not None]
-problems = []
-if len(cases) != int(sys.argv[2]):
-    problems.append(f"{len(cases)} testcases for {sys.argv[2]} inputs")
-for node in (root, suite):
-    got = (node.get("tests"), node.get("failures"), node.get("errors"))
-    want = (str(len(cases)), str(len(fails)), str(len(errs)))
-    if got != want:
-        problems.append(f"{node.tag} counts {got}, expected {want}")
-names = {c.get("name") for c in cases}
-if "valid.json" not in names or any(c.get("name") == "valid.json" for c in fails + errs):
-    problems.append("valid.json is not a passing testcase")
-if not any(c.get("name") == "/nonexistent/x.json" for c in errs):
-    problems.append("an unreadable file is not an <error>")
-for c in fails:
-    if c.find("failure").get("type") not in ("syntax", "schema"):
-        problems.append(f"failure type {c.find('failure').get('type')!r}")
-print("\n".join(problems))
-EOF
-)"
-
 # The page stands alone: no scripts, nothing loaded from elsewhere.
-verdict reports/html-self-contained "$(grep -noiE '<script|<link|<img|<iframe|src=|@import|url\(|https?://' "$tmp/html.out")"
+verdict reports/html-self-contained \
+    "$(grep -noiE '<script|<link|<img|<iframe|src=|@import|url\(|https?://' "$tmp/html.out")"
 
-report sarif
-verdict reports/sarif-2.1.0 "$(python3 - "$tmp/sarif.out" <<'EOF'
-import json, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-log = json.loads(text)
-problems = []
-def need(cond, what):
-    if not cond:
-        problems.append(what)
-need(text == json.dumps(log, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n",
-     "not in canonical member order")
-need(log.get("version") == "2.1.0" and "sarif-schema-2.1.0" in log.get("$schema", ""),
-     "version or $schema missing")
-need(len(log.get("runs", [])) == 1, "not exactly one run")
-run = log["runs"][0]
-driver = run["tool"]["driver"]
-need(driver.get("name") == "dossier" and driver.get("version") == "0.1.0", "driver name/version")
-ids = [r["id"] for r in driver["rules"]]
-need(ids == ["syntax", "schema", "io", "refused", "bad-schema", "usage"], f"rules {ids}")
-need(all(r["shortDescription"]["text"] for r in driver["rules"]), "rule without description")
-uris = [a["location"]["uri"] for a in run["artifacts"]]
-need(len(uris) == 6 and "valid.json" in uris, f"artifacts {uris}")
-need("file:///nonexistent/x.json" in uris, "absolute path is not a file: URI")
-need(all(" " not in u and "\\" not in u for u in uris), "unencoded URI")
-need(run["invocations"][0]["exitCode"] == 2, "exitCode is not 2")
-for res in run["results"]:
-    need(res["level"] in ("error", "warning", "note"), f"level {res['level']}")
-    need(ids[res["ruleIndex"]] == res["ruleId"], "ruleIndex does not match ruleId")
-    need(res["message"]["text"], "empty message")
-    for loc in res.get("locations", []):
-        art = loc["physicalLocation"]["artifactLocation"]
-        need(uris[art["index"]] == art["uri"], "artifact index does not match uri")
-        region = loc["physicalLocation"].get("region", {})
-        need(all(region[k] >= 1 for k in region), f"region {region}")
-        for logical in loc.get("logicalLocations", []):
-            need(logical["fullyQualifiedName"].startswith("/"), "pointer is not a JSON Pointer")
-need(any(r["ruleId"] == "io" for r in run["results"]), "no io result for the unreadable files")
-print("\n".join(problems))
-EOF
-)"
+# One python3 run (it is slow to start) checks the structure readers rely on.
+python3 - "$tmp" "${#inputs[@]}" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+tmp, n_inputs = sys.argv[1], int(sys.argv[2])
 
-report json
-verdict reports/json-canonical "$(python3 - "$tmp/json.out" <<'EOF'
-import json, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-doc = json.loads(text)
-problems = []
-if text != json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n":
-    problems.append("not in canonical member order")
-if set(doc) != {"diagnostics", "dropped", "files", "valid"} or doc["valid"] is not False:
-    problems.append(f"members {sorted(doc)}")
-keys = {"column", "file", "kind", "line", "message", "path", "severity"}
-if any(set(d) != keys for d in doc["diagnostics"]):
-    problems.append("a diagnostic lacks members")
-if len(doc["files"]) != 6 or "valid.json" not in doc["files"]:
-    problems.append(f"files {doc['files']}")
-print("\n".join(problems))
-EOF
-)"
+def canonical(text, doc):
+    return text == json.dumps(doc, sort_keys=True, separators=(",", ":"),
+                              ensure_ascii=False) + "\n"
+
+def junit(need):
+    """One testcase per input, counts that add up, <error> for what was not checked."""
+    root = ET.parse(f"{tmp}/junit.out").getroot()
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    fails = [c for c in cases if c.find("failure") is not None]
+    errs = [c for c in cases if c.find("error") is not None]
+    need(len(cases) == n_inputs, f"{len(cases)} testcases for {n_inputs} inputs")
+    for node in (root, suite):
+        got = (node.get("tests"), node.get("failures"), node.get("errors"))
+        want = (str(len(cases)), str(len(fails)), str(len(errs)))
+        need(got == want, f"{node.tag} counts {got}, expected {want}")
+    passed = [c.get("name") for c in cases if c not in fails + errs]
+    need("valid.json" in passed, "valid.json is not a passing testcase")
+    need(any(c.get("name") == "/nonexistent/x.json" for c in errs),
+         "an unreadable file is not an <error>")
+    for c in fails:
+        need(c.find("failure").get("type") in ("syntax", "schema"), "failure type")
+
+def sarif(need):
+    """The members SARIF 2.1.0 requires, and indexes that point where they should."""
+    text = open(f"{tmp}/sarif.out", encoding="utf-8").read()
+    log = json.loads(text)
+    need(canonical(text, log), "not in canonical member order")
+    need(log["version"] == "2.1.0" and "sarif-schema-2.1.0" in log["$schema"], "version")
+    need(len(log["runs"]) == 1, "not exactly one run")
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    need(driver["name"] == "dossier" and driver["version"] == "0.1.0", "driver")
+    ids = [r["id"] for r in driver["rules"]]
+    need(ids == ["syntax", "schema", "io", "refused", "bad-schema", "usage"], f"rules {ids}")
+    need(all(r["shortDescription"]["text"] for r in driver["rules"]), "rule without text")
+    uris = [a["location"]["uri"] for a in run["artifacts"]]
+    need(len(uris) == n_inputs and "valid.json" in uris, f"artifacts {uris}")
+    need("file:///nonexistent/x.json" in uris, "absolute path is not a file: URI")
+    need(all(" " not in u and "\\" not in u for u in uris), "unencoded URI")
+    need(run["invocations"][0]["exitCode"] == 2, "exitCode is not 2")
+    for res in run["results"]:
+        need(res["level"] in ("error", "warning", "note"), f"level {res['level']}")
+        need(ids[res["ruleIndex"]] == res["ruleId"], "ruleIndex does not match ruleId")
+        need(res["message"]["text"], "empty message")
+        for loc in res.get("locations", []):
+            art = loc["physicalLocation"]["artifactLocation"]
+            need(uris[art["index"]] == art["uri"], "artifact index does not match uri")
+            region = loc["physicalLocation"].get("region", {})
+            need(all(region[k] >= 1 for k in region), f"region {region}")
+            for logical in loc.get("logicalLocations", []):
+                need(logical["fullyQualifiedName"].startswith("/"), "not a JSON Pointer")
+    need(any(r["ruleId"] == "io" for r in run["results"]), "no io result")
+
+def json_report(need):
+    text = open(f"{tmp}/json.out", encoding="utf-8").read()
+    doc = json.loads(text)
+    need(canonical(text, doc), "not in canonical member order")
+    need(set(doc) == {"diagnostics", "dropped", "files", "valid"}, f"members {sorted(doc)}")
+    need(doc["valid"] is False, "valid is not false")
+    keys = {"column", "file", "kind", "line", "message", "path", "severity"}
+    need(all(set(d) == keys for d in doc["diagnostics"]), "a diagnostic lacks members")
+    need(len(doc["files"]) == n_inputs and "valid.json" in doc["files"], "files")
+
+for name, check in (("junit-structure", junit), ("sarif-2.1.0", sarif),
+                    ("json-canonical", json_report)):
+    problems = []
+    try:
+        check(lambda ok, what: ok or problems.append(what))
+    except Exception as e:  # a missing member fails the check, it does not stop the rest
+        problems.append(f"{type(e).__name__}: {e}")
+    print(f"ok reports/{name}" if not problems else
+          f"FAIL reports/{name}\n" + "\n".join(problems))
+PY
+
+# Past DSR_DIAGS_KEEP (10000) diagnostics are counted, not kept: every form
+# must say how many it does not show. 10002 unreadable files make them fast.
+mapfile -t gone < <(seq -f 'gone%g.json' 1 10002)
+(cd "$tmp" && ${DOSSIER_WRAP:-} "$DOSSIER" validate "${gone[@]}" 2> out.text) &
+for form in json github sarif junit html; do
+    (cd "$tmp" && ${DOSSIER_WRAP:-} "$DOSSIER" validate --report "$form" "${gone[@]}" > "out.$form") &
+done
+wait
+problems=""
+need() { grep -qF -- "$2" "$tmp/out.$1" || problems+="$1: no $2"$'\n'; }
+need text 'dossier: note: 2 more diagnostics not shown'
+need json '"dropped":2,'
+need github '::notice::2 more diagnostics not shown'
+need sarif '"toolExecutionNotifications":[{"level":"note","message":{"text":"2 more diagnostics not shown"}}]'
+need junit '<system-err>2 more diagnostics not shown</system-err>'
+need html '2 more problems were counted but not kept'
+problems+=$(xmllint --noout "$tmp/out.junit" "$tmp/out.html" 2>&1 | head -3)
+verdict reports/dropped "$problems"
