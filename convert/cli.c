@@ -57,7 +57,7 @@ struct run {
 static int collect(void *ctx, struct dsr_record *rec)
 {
     struct run *run = ctx;
-    if (dsr_index_add(run->index, rec) < 0) {
+    if (dsr_index_add(run->index, rec, &run->diags) < 0) {
         dsr_record_free(rec);
         dsr_diag_add(&run->diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
         return -1;
@@ -79,8 +79,7 @@ static int collect(void *ctx, struct dsr_record *rec)
 static int check_refs(void *ctx, struct dsr_record *rec)
 {
     struct run *run = ctx;
-    dsr_index_check_refs(run->index, rec, &run->diags);
-    return 0;
+    return dsr_index_check_refs(run->index, rec, &run->diags) < 0 ? -1 : 0;
 }
 
 static void read_path(struct run *run, const char *path);
@@ -173,6 +172,8 @@ static int dataset_begin(struct run *run)
 /* Sorts the dataset read, reports duplicate ids and references to nothing. */
 static int dataset_finish(struct run *run)
 {
+    if (dsr_index_resolve(run->index, &run->diags) < 0)
+        return -1;
     return dsr_sorter_finish(run->sorter, &run->diags, check_refs, run);
 }
 

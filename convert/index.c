@@ -1,24 +1,35 @@
 /*
- * The dataset index: the ids of every entity and source read, so that the
- * references of designations and events (subjects, participants, sources) can
- * be checked once everything is read. It keeps one string per entity and
- * source, nothing per designation or event. Names given as references, not
- * ids, are left to alias resolution. References to a kind the dataset holds
- * none of (a lone CSV table of events, say) are not checked.
+ * The dataset index: the ids of every entity and source read, and the
+ * entities' names in an alias set (alias.c), so that the references of
+ * designations and events (subjects, participants, sources) can be checked,
+ * and names resolved to entity ids, once everything is read. It keeps what is
+ * needed per entity and source, nothing per designation or event. References
+ * to a kind the dataset holds none of (a lone CSV table of events, say) are
+ * not checked.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alias.h"
 #include "internal.h"
 
 struct dsr_index {
     char **slots;      /* open addressing; each "K:id" with K the kind's letter, owned */
     size_t n, alloc;   /* used slots, slots (a power of two) */
     size_t entities, sources; /* ids added of each kind */
+    struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
 };
 
-struct dsr_index *dsr_index_new(void) { return calloc(1, sizeof(struct dsr_index)); }
+struct dsr_index *dsr_index_new(void)
+{
+    struct dsr_index *ix = calloc(1, sizeof(*ix));
+    if (ix && !(ix->aliases = dsr_alias_set_new(0))) {
+        free(ix);
+        return NULL;
+    }
+    return ix;
+}
 
 void dsr_index_free(struct dsr_index *ix)
 {
@@ -27,6 +38,7 @@ void dsr_index_free(struct dsr_index *ix)
     for (size_t i = 0; i < ix->alloc; i++)
         free(ix->slots[i]);
     free(ix->slots);
+    dsr_alias_set_free(ix->aliases);
     free(ix);
 }
 
@@ -74,10 +86,29 @@ static char *key_of(enum dsr_kind kind, const char *id)
     return key;
 }
 
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec)
+/* Adds an entity's name and aliases to the alias set. 0, or -1 when out of memory. */
+static int add_names(struct dsr_index *ix, const struct dsr_record *rec, struct dsr_diags *diags)
+{
+    const struct dsr_value *aliases = &rec->values[dsr_field_index(DSR_ENTITY, "aliases")];
+    const char *name = rec->values[dsr_field_index(DSR_ENTITY, "name")].text;
+    const char **names = malloc((aliases->n + 1) * sizeof(*names));
+    if (!names)
+        return -1;
+    names[0] = name;
+    for (size_t i = 0; i < aliases->n; i++)
+        names[i + 1] = aliases->items[i];
+    int rc = dsr_alias_add_entity(ix->aliases, dsr_record_id(rec), names, aliases->n + 1,
+                                  rec->file, rec->line, diags);
+    free(names);
+    return rc < 0 ? -1 : 0;
+}
+
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec, struct dsr_diags *diags)
 {
     if (rec->kind != DSR_ENTITY && rec->kind != DSR_SOURCE)
         return 0;
+    if (rec->kind == DSR_ENTITY && add_names(ix, rec, diags) < 0)
+        return -1;
     if ((ix->n + 1) * 2 > ix->alloc && grow(ix) < 0)
         return -1;
     char *key = key_of(rec->kind, dsr_record_id(rec));
@@ -107,7 +138,48 @@ int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id
     return found;
 }
 
-int dsr_index_check_refs(const struct dsr_index *ix, const struct dsr_record *rec,
+int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags)
+{
+    return dsr_alias_resolve(ix->aliases, diags) < 0 ? -1 : 0;
+}
+
+/* Resolves an entity reference given by name; replaces it with the entity's id. */
+static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int f, size_t i,
+                        struct dsr_diags *diags)
+{
+    const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
+    char **ref = &rec->values[f].items[i];
+    const char *id;
+    const char *const *candidates;
+    size_t n;
+    switch (dsr_alias_lookup(ix->aliases, *ref, &id, &candidates, &n)) {
+    case DSR_ALIAS_RESOLVED: {
+        char *copy = strdup(id);
+        if (!copy)
+            return -1;
+        free(*ref);
+        *ref = copy;
+        return 0;
+    }
+    case DSR_ALIAS_AMBIGUOUS: {
+        char list[DSR_MSG_MAX / 2] = "";
+        for (size_t c = 0; c < n && strlen(list) + strlen(candidates[c]) + 3 < sizeof(list); c++)
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", c ? ", " : "",
+                     candidates[c]);
+        dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
+                     "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
+                     info->fields[f].name, info->name, dsr_record_id(rec), list);
+        return 1;
+    }
+    default:
+        dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
+                     "unknown entity \"%s\" in %s of %s \"%s\"", *ref, info->fields[f].name,
+                     info->name, dsr_record_id(rec));
+        return 1;
+    }
+}
+
+int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                          struct dsr_diags *diags)
 {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
@@ -125,8 +197,13 @@ int dsr_index_check_refs(const struct dsr_index *ix, const struct dsr_record *re
             if (dsr_index_has(ix, sources ? DSR_SOURCE : DSR_ENTITY, ref))
                 continue;
             /* An entity may be named rather than given by id; a source may not. */
-            if (entities && !dsr_id_valid(ref))
+            if (entities) {
+                int r = resolve_name(ix, rec, (int)f, i, diags);
+                if (r < 0)
+                    return -1;
+                problems += r;
                 continue;
+            }
             dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
                          "unknown %s \"%s\" in %s of %s \"%s\"", sources ? "source" : "entity",
                          ref, spec->name, info->name, dsr_record_id(rec));

@@ -253,16 +253,22 @@ struct dsr_index;
 /* Returns a new empty index, or NULL; free with dsr_index_free(). */
 struct dsr_index *dsr_index_new(void);
 void dsr_index_free(struct dsr_index *ix);
-/* Records rec's id when it is an entity or a source. 0, or -1 when out of memory. */
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec);
+/*
+ * Records rec's id when it is an entity or a source, and an entity's names for
+ * alias resolution (problems with them go to diags). 0, or -1 when out of memory.
+ */
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec, struct dsr_diags *diags);
+/* After the last add: merges entity names into entities (alias.c). 0, or -1. */
+int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
 /* 1 when a record of kind with this id was added. */
 int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id);
 /*
- * Reports each source reference and each id-shaped entity reference of rec
- * that names no record read, when any record of that kind was read. Returns
- * the number reported.
+ * After resolve: replaces each entity reference of rec given by name with the
+ * id of the one entity it names, and reports references that name no record
+ * read, or (a short form) several entities, when any record of that kind was
+ * read. Returns the number reported, or -1 when out of memory.
  */
-int dsr_index_check_refs(const struct dsr_index *ix, const struct dsr_record *rec,
+int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                          struct dsr_diags *diags);
 
 /* ---- formats, readers and writers ---- */
