@@ -178,7 +178,7 @@ static const struct kwdef kwdefs[] = {
     {"required", DSR_OP_REQUIRED, 4, 2020},
     {"dependentRequired", DSR_OP_DEP_REQUIRED, 2019, 2020},
     {"dependentSchemas", DSR_OP_DEP_SCHEMAS, 2019, 2020},
-    {"dependencies", DSR_OP_DEP_SCHEMAS, 4, 7},
+    {"dependencies", DSR_OP_DEP_SCHEMAS, 4, 2020}, /* 2019+: kept for old schemas */
     {"properties", DSR_OP_PROPERTIES, 4, 2020},
     {"patternProperties", DSR_OP_PATTERN_PROPS, 4, 2020},
     {"additionalProperties", DSR_OP_ADDITIONAL_PROPS, 4, 2020},

@@ -385,11 +385,22 @@ static int check_uri(const char *s, size_t len, int need_scheme, int iri)
     return i == len;
 }
 
+static int has_double_dot(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '.' && s[i + 1] == '.')
+            return 1;
+    return 0;
+}
+
 /* RFC 6570: literals and {expressions} of variable names with modifiers. */
 static int check_uri_template(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '}')
+        unsigned char ch = (unsigned char)s[i];
+        if (s[i] == '}' || ch <= ' ' || ch == 0x7f || strchr("\"<>\\^`|", ch))
+            return 0;
+        if (s[i] == '%' && (i + 2 >= len || !is_hex(s[i + 1]) || !is_hex(s[i + 2])))
             return 0;
         if (s[i] != '{')
             continue;
@@ -414,9 +425,13 @@ static int check_uri_template(const char *s, size_t len)
                 for (const char *d = colon + 1; d < s + name_end; d++)
                     if (!is_digit(*d))
                         return 0;
+                /* max-length: 1 to 9999, no leading zero */
+                if (colon[1] == '0' || s + name_end - colon - 1 > 4)
+                    return 0;
                 name_end = (size_t)(colon - s);
             }
-            if (name_end == j)
+            if (name_end == j || s[j] == '.' || s[name_end - 1] == '.' ||
+                has_double_dot(s + j, name_end - j))
                 return 0;
             for (size_t c = j; c < name_end; c++)
                 if (!is_alpha(s[c]) && !is_digit(s[c]) && s[c] != '_' && s[c] != '.' &&
@@ -461,6 +476,18 @@ static int check_regex(const char *s, size_t len)
     char why[128];
     if (strlen(s) != len)
         return 0;
+    /* PCRE2 syntax that ECMA-262 lacks: \a, (?P...), (?#...) and inline flag groups */
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] == '\\' && s[i + 1] == 'a')
+            return 0;
+        if (s[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[i] == '(' && s[i + 1] == '?' && i + 2 < len && (s[i + 2] == 'P' || s[i + 2] == '#' ||
+                                                              is_alpha(s[i + 2])))
+            return 0;
+    }
     struct dsr_jschema_regex *re = dsr_jschema_regex_new(s, why, sizeof why);
     dsr_jschema_regex_free(re);
     return re != NULL;

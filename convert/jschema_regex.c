@@ -115,6 +115,17 @@ static char *translate(const char *pat)
             p += escape(&b, p, in_class, &err);
             continue;
         }
+        /* ECMA-262: [] matches nothing and [^] anything; PCRE2 reads "]" as a member */
+        if (!in_class && !strncmp(p, "[]", 2)) {
+            err |= puts_(&b, "(?!)");
+            p += 2;
+            continue;
+        }
+        if (!in_class && !strncmp(p, "[^]", 3)) {
+            err |= puts_(&b, "[\\s\\S]");
+            p += 3;
+            continue;
+        }
         if (*p == '[' && !in_class)
             in_class = 1;
         else if (*p == ']' && in_class)
