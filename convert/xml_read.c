@@ -849,6 +849,12 @@ static int run(struct reader *r, xmlSchemaPtr schema)
     }
     finish_pending(r);
     rc = r->stopped ? -1 : 0;
+    /*
+     * Input that stopped inside elements leaves their identity-constraint
+     * state in the validator, which libxml2 2.9 then leaks: close them for it.
+     */
+    for (size_t i = r->depth; i > 0 && saxp->endElementNs; i--)
+        saxp->endElementNs(user, (const xmlChar *)r->stack[i - 1].name, NULL, NULL);
 out:
     if (plug)
         xmlSchemaSAXUnplug(plug);
