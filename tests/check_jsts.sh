@@ -8,7 +8,7 @@
 set -u
 root=${DOSSIER_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 suite=${SUITES:-$root/../shared/suites}/json-schema-test-suite
-runner=$root/build/tests/unit_jsts
+runner=${JSTS_RUNNER:-$root/build/tests/unit_jsts}
 if [ ! -d "$suite/tests" ]; then
     echo "skipped: JSON Schema Test Suite not found at $suite"
     exit 0
