@@ -21,29 +21,6 @@
 #define DEPTH_MAX 256            /* libxml2's own default nesting limit */
 #define TEXT_MAX (16u << 20)     /* longest field text kept */
 #define RAWS_MAX 64              /* schema errors kept for one record */
-#define TAG_MAX 64
-
-enum role { R_OTHER, R_DATASET, R_SECTION, R_RECORD, R_FIELD, R_ITEM };
-
-/* One open element, or the element a schema error concerns. */
-struct elem {
-    enum role role;
-    int in_ns;                  /* 1 = the element has a namespace (ours have none) */
-    int kind;                   /* R_SECTION and below: enum dsr_kind; else -1 */
-    int field, item;            /* R_FIELD, R_ITEM: field index, item index; else -1 */
-    int line, column;           /* where the start tag begins */
-    char name[TAG_MAX];         /* local name, cut */
-    char parent[TAG_MAX];       /* the parent's local name; "" for the root */
-    char path[DSR_PATH_MAX];    /* JSON Pointer into the dataset; "" in any document */
-};
-
-/* A schema error about a record, kept until the record ends. */
-struct raw_error {
-    int code;                   /* xmlParserErrors */
-    struct elem at;             /* the element concerned */
-    char attr[TAG_MAX];         /* the attribute concerned, or "" */
-    char msg[DSR_MSG_MAX];      /* libxml2's text */
-};
 
 struct pos {
     int line, column;
@@ -55,11 +32,11 @@ struct reader {
     dsr_record_fn emit;         /* NULL: validate only, any document */
     void *emit_ctx;
     xmlParserCtxtPtr parser;
-    struct elem *stack;         /* open elements, root first */
+    struct dsr_xml_elem *stack;         /* open elements, root first */
     size_t depth, alloc;
-    struct elem last;           /* what the validator's next error is about */
+    struct dsr_xml_elem last;           /* what the validator's next error is about */
     int last_line, last_column; /* where the last schema error was put; repeats are dropped */
-    char last_attr[TAG_MAX];
+    char last_attr[DSR_XML_TAG_MAX];
     size_t counts[DSR_KIND_COUNT]; /* records seen per section: path indexes */
     struct dsr_record *rec;     /* the record being read; NULL outside one */
     char rec_path[DSR_PATH_MAX];
@@ -71,233 +48,20 @@ struct reader {
     char *text;                 /* text of the open field or item */
     size_t text_len, text_alloc;
     char *role;                 /* role attribute of the open item; NULL = none */
-    struct raw_error *raws;     /* schema errors about rec */
+    struct dsr_xml_error *raws;     /* schema errors about rec */
     size_t n_raws;
     int rejected;               /* the XSD rejected rec */
     int stopped;                /* syntax error, refusal or emit failure: ignore the rest */
     int root_seen;              /* the root element has started */
 };
 
-/* ---- messages ---- */
-
-/* dst = base/tail, cut from the left when long: the innermost name matters most. */
-static void path_join(char *dst, const char *base, const char *tail)
-{
-    char buf[DSR_PATH_MAX + TAG_MAX + 2];
-    snprintf(buf, sizeof(buf), "%.*s/%.*s", DSR_PATH_MAX - 1, base, TAG_MAX - 1, tail);
-    dsr_copy_tail(dst, DSR_PATH_MAX, buf);
-}
-
-
-/* libxml2's text without its "Element 'x': " head, final full stop and newlines. */
-static void clean_message(const char *msg, char *out, size_t n)
-{
-    const char *p = msg;
-    if (!strncmp(p, "Element '", 9)) {
-        const char *colon = strstr(p, "': ");
-        if (colon)
-            p = colon + 3;
-    }
-    if (!strncmp(p, "[facet '", 8) && strstr(p, "] "))
-        p = strstr(p, "] ") + 2;
-    size_t k = 0;
-    for (; *p && k + 1 < n; p++) {
-        char c = *p == '\n' ? ' ' : *p;
-        if (c == ' ' && (k == 0 || out[k - 1] == ' '))
-            continue;
-        out[k++] = c;
-    }
-    while (k > 0 && (out[k - 1] == ' ' || out[k - 1] == '.'))
-        k--;
-    out[k] = '\0';
-    /* Lowercase a leading word, not an acronym such as "UTF-8". */
-    if (out[0] >= 'A' && out[0] <= 'Z' && !(out[1] >= 'A' && out[1] <= 'Z'))
-        out[0] = (char)(out[0] + 32);
-}
-
-/* Copies the text between `after` and the next `until` in msg; "" when absent. */
-static void extract(const char *msg, const char *after, const char *until, char *out, size_t n)
-{
-    const char *p = strstr(msg, after);
-    out[0] = '\0';
-    if (!p)
-        return;
-    p += strlen(after);
-    const char *e = strstr(p, until);
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    if (len >= n)
-        len = n - 1;
-    memcpy(out, p, len);
-    out[len] = '\0';
-}
-
-/* The names after "Expected is ( a )" or "Expected is one of ( a, b )". */
-static void expected_names(const char *msg, char *out, size_t n)
-{
-    extract(msg, "Expected is ( ", " )", out, n);
-    if (!out[0])
-        extract(msg, "Expected is one of ( ", " )", out, n);
-}
-
-/* Says what is wrong with a field value the XSD refused, as dsr_record_check would. */
-static int value_message(const struct reader *r, const struct raw_error *e, char *out, size_t n)
-{
-    const struct dsr_kind_info *info = dsr_kind_info(r->rec->kind);
-    int f = e->at.role == R_RECORD && !strcmp(e->attr, "id") ? 0 : e->at.field;
-    if (f < 0 || (e->at.role == R_RECORD && f != 0) || (e->at.role != R_RECORD && e->attr[0] &&
-                                                        strcmp(e->attr, "role")))
-        return -1;
-    const struct dsr_field *spec = &info->fields[f];
-    const struct dsr_value *v = &r->rec->values[f];
-    const char *value = v->text, *what = spec->name;
-    if (e->at.role == R_ITEM) {
-        if (e->at.item < 0 || (size_t)e->at.item >= v->n)
-            return -1;
-        value = v->items[e->at.item];
-        what = spec->item;
-        if (!strcmp(e->attr, "role") && v->roles) {
-            snprintf(out, n, "invalid role \"%s\" of %s \"%s\": expected lowercase words",
-                     v->roles[e->at.item], what, value);
-            return 0;
-        }
-    }
-    if (!value || e->attr[0] == 'r')
-        return -1;
-    char *t = dsr_text_normalize(value, strlen(value));
-    if (!t)
-        return -1;
-    char reason[128];
-    if (strchr(t, 0x7F))
-        snprintf(out, n, "control character in %s", what);
-    else if (!*t)
-        snprintf(out, n, "empty %s", what);
-    else if (spec->type == DSR_FIELD_ID)
-        snprintf(out, n, "invalid %s \"%s\": expected lowercase letters, digits and single "
-                         "hyphens", what, t);
-    else if (spec->type == DSR_FIELD_DATE)
-        snprintf(out, n, "invalid %s \"%s\": %s", what, t,
-                 dsr_edtf_normalize(t, reason, sizeof(reason)) < 0 ? reason
-                                                                    : "expected an EDTF date");
-    else if (spec->type == DSR_FIELD_ENUM)
-        snprintf(out, n, "unknown %s \"%s\"", what, t);
-    else if (e->at.role == R_ITEM && strchr(t, ';'))
-        snprintf(out, n, "\";\" in %s \"%s\": it separates list items in CSV", what, t);
-    else
-        snprintf(out, n, "invalid %s \"%s\"", what, t);
-    free(t);
-    return 0;
-}
-
-/* The first required field of the record among libxml2's expected names. */
-static const char *required_among(int kind, const char *names)
-{
-    const struct dsr_kind_info *info = dsr_kind_info(kind);
-    for (size_t f = 1; f < info->n_fields; f++) {
-        const char *p = strstr(names, info->fields[f].name);
-        size_t len = strlen(info->fields[f].name);
-        if (info->fields[f].required && p && (p[len] == '\0' || p[len] == ',') &&
-            (p == names || p[-1] == ' '))
-            return info->fields[f].name;
-    }
-    return NULL;
-}
-
-/* Content-model errors: an element missing, unknown, repeated or out of order. */
-static void content_message(const struct reader *r, const struct raw_error *e, char *out,
-                            size_t n)
-{
-    char names[256];
-    const struct elem *at = &e->at;
-    int dataset = r->emit != NULL;
-    expected_names(e->msg, names, sizeof(names));
-    if (strstr(e->msg, "Missing child")) {
-        const char *req = dataset && at->role == R_RECORD ? required_among(at->kind, names) : NULL;
-        if (req)
-            snprintf(out, n, "missing required field \"%s\" in %s", req, at->name);
-        else if (dataset && at->role == R_FIELD)
-            snprintf(out, n, "missing required field \"%s\" in %s", at->name, at->parent);
-        else
-            snprintf(out, n, "missing element %s in %s", names, at->name);
-    } else if (dataset && at->role == R_FIELD && r->rec && r->seen[at->field] > 1) {
-        snprintf(out, n, "duplicate element \"%s\" in %s", at->name, at->parent);
-    } else if (dataset && at->role == R_SECTION) {
-        snprintf(out, n, "section \"%s\" out of order in dataset: expected designations, "
-                         "entities, events, sources, each once, in that order", at->name);
-    } else if (dataset && at->role == R_FIELD) {
-        snprintf(out, n, "element \"%s\" out of order in %s: expected %s", at->name, at->parent,
-                 names[0] ? names : "its end");
-    } else if (dataset && at->role == R_OTHER && r->rec) {
-        snprintf(out, n, "unknown element \"%s\" in %s%s%s", at->name, at->parent,
-                 names[0] ? ": expected " : "", names);
-    } else if (names[0]) {
-        snprintf(out, n, "unexpected element \"%s\" in %s: expected %s", at->name, at->parent,
-                 names);
-    } else {
-        snprintf(out, n, "unexpected element \"%s\" in %s", at->name, at->parent);
-    }
-}
-
-/* Turns one libxml2 schema error into our wording. */
-static void describe(const struct reader *r, const struct raw_error *e, char *out, size_t n)
-{
-    char name[TAG_MAX], clean[DSR_MSG_MAX];
-    const struct elem *at = &e->at;
-    switch (e->code) {
-    case XML_SCHEMAV_ELEMENT_CONTENT:
-        content_message(r, e, out, n);
-        return;
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3:
-        snprintf(out, n, "unexpected text in %s", at->name);
-        return;
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
-        extract(e->msg, "attribute '", "'", name, sizeof(name));
-        if (r->emit && at->role == R_RECORD)
-            snprintf(out, n, "missing required field \"%s\" in %s", name, at->name);
-        else
-            snprintf(out, n, "missing attribute \"%s\" in %s", name, at->name);
-        return;
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
-        snprintf(out, n, "unknown attribute \"%s\" in %s", e->attr, at->name);
-        return;
-    case XML_SCHEMAV_CVC_ELT_1:
-        if (at->in_ns)
-            snprintf(out, n, "unexpected namespace on root element \"%s\"%s", at->name,
-                     r->emit ? ": dossier's elements have none" : "");
-        else
-            snprintf(out, n, "unexpected root element \"%s\"%s", at->name,
-                     r->emit ? ": expected dataset" : "");
-        return;
-    case XML_SCHEMAV_CVC_PATTERN_VALID:
-    case XML_SCHEMAV_CVC_ENUMERATION_VALID:
-    case XML_SCHEMAV_CVC_LENGTH_VALID:
-    case XML_SCHEMAV_CVC_MINLENGTH_VALID:
-    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
-        if (r->rec && value_message(r, e, out, n) == 0)
-            return;
-        break;
-    default:
-        break;
-    }
-    clean_message(e->msg, clean, sizeof(clean));
-    char buf[DSR_MSG_MAX + 3 * TAG_MAX];
-    if (e->attr[0])
-        snprintf(buf, sizeof(buf), "%s, in attribute \"%s\" of element \"%s\"", clean,
-                 e->attr, at->name);
-    else
-        snprintf(buf, sizeof(buf), "%s, in element \"%s\"", clean, at->name);
-    snprintf(out, n, "%.*s", (int)n - 1, buf);
-}
-
-static void report(struct reader *r, const struct raw_error *e)
+static void report(struct reader *r, const struct dsr_xml_error *e)
 {
     char msg[DSR_MSG_MAX], path[DSR_PATH_MAX];
-    describe(r, e, msg, sizeof(msg));
+    dsr_xml_describe(e, r->emit != NULL, r->rec, r->seen, msg, sizeof(msg));
     /* A record's attribute is one of its fields: point at it as JSON would. */
-    if (r->emit && e->at.role == R_RECORD && e->attr[0])
-        path_join(path, e->at.path, e->attr);
+    if (r->emit && e->at.role == DSR_XML_RECORD && e->attr[0])
+        dsr_xml_path_join(path, e->at.path, e->attr);
     else
         snprintf(path, sizeof(path), "%s", e->at.path);
     dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, e->at.line, e->at.column, path, "%s",
@@ -310,7 +74,7 @@ static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d)
 {
     struct reader *r = ctx;
     const struct dsr_kind_info *info = dsr_kind_info(r->rec->kind);
-    char name[TAG_MAX] = "", path[DSR_PATH_MAX * 2];
+    char name[DSR_XML_TAG_MAX] = "", path[DSR_PATH_MAX * 2];
     int item = -1;
     struct pos at = {r->rec->line, r->rec->column};
     if (pointer[0] == '/')
@@ -410,10 +174,10 @@ static void tag_position(const struct reader *r, int *line, int *column)
 }
 
 /* Sets what e is in the dataset's structure, from its parent and name. */
-static void classify(struct reader *r, struct elem *e, const xmlChar *uri)
+static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *uri)
 {
-    const struct elem *up = r->depth ? &r->stack[r->depth - 1] : NULL;
-    e->role = R_OTHER;
+    const struct dsr_xml_elem *up = r->depth ? &r->stack[r->depth - 1] : NULL;
+    e->role = DSR_XML_OTHER;
     e->kind = up ? up->kind : -1;
     e->field = e->item = -1;
     e->in_ns = uri != NULL;
@@ -421,36 +185,36 @@ static void classify(struct reader *r, struct elem *e, const xmlChar *uri)
     if (!r->emit)
         return;
     if (up)
-        path_join(e->path, up->path, e->name);
+        dsr_xml_path_join(e->path, up->path, e->name);
     if (uri)
         return;
     if (!up) {
         if (!strcmp(e->name, "dataset")) {
-            e->role = R_DATASET;
+            e->role = DSR_XML_DATASET;
             e->path[0] = '\0';
         }
-    } else if (up->role == R_DATASET) {
+    } else if (up->role == DSR_XML_DATASET) {
         int k = dsr_kind_from_name(e->name);
         if (k >= 0 && !strcmp(e->name, dsr_kind_info(k)->plural)) {
-            e->role = R_SECTION;
+            e->role = DSR_XML_SECTION;
             e->kind = k;
         }
-    } else if (up->role == R_SECTION && !strcmp(e->name, dsr_kind_info(up->kind)->name)) {
-        e->role = R_RECORD;
+    } else if (up->role == DSR_XML_SECTION && !strcmp(e->name, dsr_kind_info(up->kind)->name)) {
+        e->role = DSR_XML_RECORD;
         snprintf(e->path, sizeof(e->path), "/%s/%zu", dsr_kind_info(up->kind)->plural,
                  r->counts[up->kind]++);
-    } else if (up->role == R_RECORD) {
+    } else if (up->role == DSR_XML_RECORD) {
         e->field = dsr_field_index(up->kind, e->name);
-        e->role = e->field > 0 ? R_FIELD : R_OTHER;
+        e->role = e->field > 0 ? DSR_XML_FIELD : DSR_XML_OTHER;
         e->field = e->field > 0 ? e->field : -1;
-    } else if (up->role == R_FIELD && dsr_kind_info(up->kind)->fields[up->field].item &&
+    } else if (up->role == DSR_XML_FIELD && dsr_kind_info(up->kind)->fields[up->field].item &&
                !strcmp(e->name, dsr_kind_info(up->kind)->fields[up->field].item)) {
-        e->role = R_ITEM;
+        e->role = DSR_XML_ITEM;
         e->field = up->field;
         e->item = (int)r->n_items[up->field];
         char index[16];
         snprintf(index, sizeof(index), "%d", e->item);
-        path_join(e->path, up->path, index);
+        dsr_xml_path_join(e->path, up->path, index);
     }
 }
 
@@ -470,7 +234,7 @@ static char *attribute(const xmlChar **attrs, int n, const char *name)
     return NULL;
 }
 
-static int note_item(struct reader *r, const struct elem *e)
+static int note_item(struct reader *r, const struct dsr_xml_elem *e)
 {
     size_t f = (size_t)e->field;
     if (r->n_items[f] == r->alloc_items[f]) {
@@ -486,9 +250,9 @@ static int note_item(struct reader *r, const struct elem *e)
 }
 
 /* Starts what the new element opens: a record, a field's text, an item. */
-static int open_elem(struct reader *r, const struct elem *e, const xmlChar **attrs, int n)
+static int open_elem(struct reader *r, const struct dsr_xml_elem *e, const xmlChar **attrs, int n)
 {
-    if (e->role == R_RECORD) {
+    if (e->role == DSR_XML_RECORD) {
         record_reset(r);
         r->rec = dsr_record_new((enum dsr_kind)e->kind);
         if (!r->rec)
@@ -502,10 +266,10 @@ static int open_elem(struct reader *r, const struct elem *e, const xmlChar **att
         free(id);
         return rc;
     }
-    if (!r->rec || (e->role != R_FIELD && e->role != R_ITEM))
+    if (!r->rec || (e->role != DSR_XML_FIELD && e->role != DSR_XML_ITEM))
         return 0;
     r->text_len = 0;
-    if (e->role == R_FIELD) {
+    if (e->role == DSR_XML_FIELD) {
         if (r->seen[e->field]++ == 0)
             r->fields[e->field] = (struct pos){e->line, e->column};
         return 0;
@@ -524,7 +288,7 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
     if (r->stopped)
         return;
     finish_pending(r);
-    struct elem e;
+    struct dsr_xml_elem e;
     tag_position(r, &e.line, &e.column);
     if (r->depth >= DEPTH_MAX) {
         dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, e.line, e.column, NULL,
@@ -538,7 +302,7 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
     classify(r, &e, uri);
     if (r->depth == r->alloc) {
         size_t alloc = r->alloc ? r->alloc * 2 : 16;
-        struct elem *s = realloc(r->stack, alloc * sizeof(*s));
+        struct dsr_xml_elem *s = realloc(r->stack, alloc * sizeof(*s));
         if (!s) {
             oom(r);
             return;
@@ -561,15 +325,15 @@ static void end_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
     if (r->stopped || r->depth == 0)
         return;
     finish_pending(r);
-    const struct elem *e = &r->stack[--r->depth];
+    const struct dsr_xml_elem *e = &r->stack[--r->depth];
     r->last = *e;
     int rc = 0;
-    if (r->rec && e->role == R_FIELD && !dsr_kind_info(r->rec->kind)->fields[e->field].item)
+    if (r->rec && e->role == DSR_XML_FIELD && !dsr_kind_info(r->rec->kind)->fields[e->field].item)
         rc = dsr_record_set(r->rec, e->field, r->text ? r->text : "", r->text_len);
-    else if (r->rec && e->role == R_ITEM)
+    else if (r->rec && e->role == DSR_XML_ITEM)
         rc = dsr_record_add(r->rec, e->field, r->text ? r->text : "", r->text_len, r->role,
                             r->role ? strlen(r->role) : 0);
-    else if (r->rec && e->role == R_RECORD)
+    else if (r->rec && e->role == DSR_XML_RECORD)
         r->pending = 1;
     if (rc < 0)
         oom(r);
@@ -581,9 +345,9 @@ static void characters(void *ctx, const xmlChar *ch, int len)
     if (r->stopped || r->depth == 0)
         return;
     finish_pending(r);
-    const struct elem *top = &r->stack[r->depth - 1];
+    const struct dsr_xml_elem *top = &r->stack[r->depth - 1];
     r->last = *top;
-    if (!r->rec || (top->role != R_FIELD && top->role != R_ITEM))
+    if (!r->rec || (top->role != DSR_XML_FIELD && top->role != DSR_XML_ITEM))
         return;
     if (r->text_len + (size_t)len > TEXT_MAX) {
         dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, top->line, top->column, top->path,
@@ -629,7 +393,7 @@ static void parser_error(void *data, xmlErrorPtr err)
     if (!r || r->stopped || err->level == XML_ERR_WARNING)
         return;
     char msg[DSR_MSG_MAX];
-    clean_message(err->message ? err->message : "not well-formed", msg, sizeof(msg));
+    dsr_xml_clean_message(err->message ? err->message : "not well-formed", msg, sizeof(msg));
     enum dsr_diag_kind kind = DSR_DIAG_SYNTAX;
     /* The push parser says "extra content" where input ran out too soon. */
     if (err->code == XML_ERR_DOCUMENT_END && r->depth > 0)
@@ -658,7 +422,7 @@ static void parser_error(void *data, xmlErrorPtr err)
 static void schema_error(void *data, xmlErrorPtr err)
 {
     struct reader *r = data;
-    struct raw_error e;
+    struct dsr_xml_error e;
     if (r->stopped || err->level == XML_ERR_WARNING)
         return;
     /* The sorter reports duplicate ids, with where each one is. */
@@ -668,7 +432,7 @@ static void schema_error(void *data, xmlErrorPtr err)
     e.code = err->code;
     e.at = r->last;
     snprintf(e.msg, sizeof(e.msg), "%s", err->message ? err->message : "invalid");
-    extract(e.msg, "', attribute '", "'", e.attr, sizeof(e.attr));
+    dsr_xml_extract(e.msg, "', attribute '", "'", e.attr, sizeof(e.attr));
     /* libxml2 often adds a second error for the same value: keep the first. */
     if (e.at.line == r->last_line && e.at.column == r->last_column &&
         !strcmp(e.attr, r->last_attr))
@@ -688,87 +452,6 @@ static void schema_error(void *data, xmlErrorPtr err)
         return;
     }
     r->raws[r->n_raws++] = e;
-}
-
-/* ---- loading schemas ---- */
-
-struct load_ctx {
-    struct dsr_diags *diags;
-    const char *name;           /* the schema as the user named it */
-    int errors;                 /* problems reported */
-};
-
-static void load_error(void *data, xmlErrorPtr err)
-{
-    struct load_ctx *lc = data;
-    char msg[DSR_MSG_MAX];
-    if (err->level == XML_ERR_WARNING && err->domain != XML_FROM_SCHEMASP)
-        return;
-    clean_message(err->message ? err->message : "invalid schema", msg, sizeof(msg));
-    dsr_diag_add(lc->diags, DSR_DIAG_BAD_SCHEMA, err->file ? err->file : lc->name, err->line,
-                 err->int2, NULL, "invalid schema: %s", msg);
-    lc->errors++;
-}
-
-/* Parse errors of a schema document reach us through the parser's _private. */
-static void load_parse_error(void *data, xmlErrorPtr err)
-{
-    xmlParserCtxtPtr p = err->ctxt;
-    (void)data;
-    /* As in every reader, the first error of a document that is not well-formed. */
-    if (p && p->_private && err->level != XML_ERR_WARNING && !((struct load_ctx *)p->_private)->errors)
-        load_error(p->_private, err);
-}
-
-static xmlSchemaPtr parse_schema(xmlSchemaParserCtxtPtr pctxt, struct load_ctx *lc)
-{
-    xmlSchemaPtr schema = NULL;
-    if (pctxt) {
-        xmlSchemaSetParserStructuredErrors(pctxt, load_error, lc);
-        schema = xmlSchemaParse(pctxt);
-        xmlSchemaFreeParserCtxt(pctxt);
-    }
-    if (!schema && lc->errors == 0)
-        dsr_diag_add(lc->diags, DSR_DIAG_BAD_SCHEMA, lc->name, 0, 0, NULL,
-                     "invalid schema: it does not load");
-    return schema;
-}
-
-xmlSchemaPtr dsr_xsd_load_memory(const char *text, size_t len, const char *name,
-                                 struct dsr_diags *diags)
-{
-    struct load_ctx lc = {diags, name, 0};
-    return parse_schema(xmlSchemaNewMemParserCtxt(text, (int)len), &lc);
-}
-
-xmlSchemaPtr dsr_xsd_load_file(const char *path, struct dsr_diags *diags)
-{
-    struct load_ctx lc = {diags, path, 0};
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open schema: %s",
-                     strerror(errno));
-        return NULL;
-    }
-    fclose(fp);
-    /* Read it once ourselves: libxml2's schema loader would print parse errors. */
-    xmlParserCtxtPtr p = xmlNewParserCtxt();
-    if (!p) {
-        dsr_diag_add(diags, DSR_DIAG_REFUSED, path, 0, 0, NULL, "out of memory");
-        return NULL;
-    }
-    p->_private = &lc;
-    p->sax->serror = load_parse_error;
-    xmlDocPtr doc = xmlCtxtReadFile(p, path, NULL, XML_PARSE_NONET);
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(p);
-    if (!doc) {
-        if (lc.errors == 0)
-            dsr_diag_add(diags, DSR_DIAG_BAD_SCHEMA, path, 0, 0, NULL,
-                         "invalid schema: it is not well-formed XML");
-        return NULL;
-    }
-    return parse_schema(xmlSchemaNewParserCtxt(path), &lc);
 }
 
 /* ---- driving the parser ---- */
