@@ -165,15 +165,18 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
 {
     const struct dsr_diag *items = diags->items;
     size_t k = 0, m = 0, j = 0;
+    int bad_schema = 0;
     struct dsr_report_group *g = calloc(n_inputs + diags->count + 1, sizeof(*g));
     if (!g)
         return NULL;
     /* Inputs are cut as diagnostics cut file names, so that the two match. */
     for (size_t i = 0; i < n_inputs; i++)
         dsr_copy_tail(g[k++].file, sizeof(g->file), inputs[i]);
-    for (size_t i = 0; i < diags->count; i++)
+    for (size_t i = 0; i < diags->count; i++) {
         if (i == 0 || strcmp(items[i].file, items[i - 1].file))
             memcpy(g[k++].file, items[i].file, sizeof(g->file));
+        bad_schema |= items[i].kind == DSR_DIAG_BAD_SCHEMA;
+    }
     qsort(g, k, sizeof(*g), group_cmp);
     for (size_t i = 0; i < k; i++) {
         if (m > 0 && !strcmp(g[m - 1].file, g[i].file))
@@ -182,11 +185,10 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
             memcpy(g[m].file, g[i].file, sizeof(g->file));
         g[m].diags = items + j;
         g[m].n = 0;
-        g[m].status = 0;
+        g[m].status = bad_schema ? 3 : 0;
         for (; j < diags->count && !strcmp(items[j].file, g[m].file); j++) {
             int status = dsr_report_kind_status(items[j].kind);
-            g[m].n++;
-            if (status > g[m].status)
+            if (g[m].n++ == 0 || status > g[m].status)
                 g[m].status = status;
         }
         m++;

@@ -18,14 +18,16 @@ struct dsr_report_group {
     char file[DSR_FILE_MAX];      /* as in the diagnostics; "" = not about one file */
     const struct dsr_diag *diags; /* its diagnostics, borrowed from the sorted list */
     size_t n;                     /* how many; 0 = the file is valid */
-    int status;                   /* 0 valid, 1 invalid data, 2 refused or unreadable */
+    int status; /* 0 valid, 1 invalid data, 2 refused or unreadable, 3 skipped (below) */
 };
 
 /*
  * Groups the sorted diagnostics by file, adding a diagnostic-free group for
  * each clean input. Groups are in file name order, the "" group (if any)
- * first, so each group's diagnostics are a run of the list. Returns an array
- * of *n groups (free with free()), or NULL when out of memory.
+ * first, so each group's diagnostics are a run of the list. When a schema
+ * was unusable, nothing was validated against it: clean inputs are then
+ * skipped (status 3), not valid. Returns an array of *n groups (free with
+ * free()), or NULL when out of memory.
  */
 struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
                                            const char *const *inputs, size_t n_inputs,

@@ -77,6 +77,12 @@ static int put_testcase(FILE *out, const struct dsr_report_group *g)
 {
     fputs("    <testcase classname=\"dossier.validate\" name=\"", out);
     dsr_report_put_markup(out, dsr_report_file_label(g->file, "dossier"), 1);
+    if (g->status == 3) {
+        fputs("\">\n      <skipped message=\"not checked: the schema is unusable\"/>\n"
+              "    </testcase>\n",
+              out);
+        return 0;
+    }
     if (g->n == 0) {
         fputs("\"/>\n", out);
         return 0;
@@ -95,26 +101,27 @@ static int put_testcase(FILE *out, const struct dsr_report_group *g)
     return 0;
 }
 
+static void put_counts(FILE *out, size_t tests, const size_t *counts)
+{
+    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+            tests, counts[1], counts[2], counts[3]);
+}
+
 int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
                      size_t n_inputs)
 {
-    size_t n, failures = 0, errors = 0;
+    size_t n, counts[4] = {0, 0, 0, 0};
     struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n);
     if (!groups)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        failures += groups[i].status == 1;
-        errors += groups[i].status == 2;
-    }
+    for (size_t i = 0; i < n; i++)
+        counts[groups[i].status]++;
+    /* The same counts on both levels: readers take either. */
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(
-        out,
-        "<testsuites name=\"dossier\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-        n, failures, errors);
-    fprintf(out,
-            "  <testsuite name=\"dossier validate\" tests=\"%zu\" failures=\"%zu\" "
-            "errors=\"%zu\" skipped=\"0\">\n",
-            n, failures, errors);
+    fputs("<testsuites name=\"dossier\"", out);
+    put_counts(out, n, counts);
+    fputs("  <testsuite name=\"dossier validate\"", out);
+    put_counts(out, n, counts);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = put_testcase(out, &groups[i]);
@@ -155,7 +162,7 @@ static const char html_style[] =
     ".count{color:var(--muted);font-size:14px;font-weight:normal}\n"
     "table{width:100%;border-collapse:collapse;table-layout:fixed}\n"
     "table.problems{min-width:640px}\n"
-    ".w-num{width:5.5em}.w-kind{width:7.5em}.w-ptr{width:16em}.w-badge{width:8em}\n"
+    ".w-num{width:5.5em}.w-kind{width:9em}.w-ptr{width:16em}.w-badge{width:8em}\n"
     "th,td{text-align:left;padding:7px 16px;border-top:1px solid var(--line);"
     "vertical-align:top}\n"
     "thead th{border-top:0;font-size:12px;text-transform:uppercase;"
@@ -170,12 +177,12 @@ static const char html_style[] =
     "border-radius:999px;font-size:12px;font-weight:600;text-transform:uppercase;"
     "letter-spacing:.04em;color:#fff}\n"
     ".pass{background:var(--pass)}.fail{background:var(--fail)}\n"
-    ".error{background:var(--error)}\n"
+    ".error{background:var(--error)}.skipped{background:var(--muted)}\n"
     ".note{color:var(--muted)}\n"
     "footer{color:var(--muted);font-size:13px;margin-top:32px}\n"
     "@media (max-width:760px){main{padding:20px 12px}th,td{padding:6px 8px}}\n";
 
-static const char *const badge_names[] = {"pass", "fail", "error"};
+static const char *const badge_names[] = {"pass", "fail", "error", "skipped"};
 
 static void put_badge(FILE *out, int status)
 {
@@ -266,7 +273,7 @@ static void put_file_table(FILE *out, const struct dsr_report_group *g, size_t i
 int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
                     size_t n_inputs)
 {
-    size_t n, files = 0, counts[3] = {0, 0, 0};
+    size_t n, files = 0, counts[4] = {0, 0, 0, 0};
     struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n);
     if (!groups)
         return -1;
@@ -275,7 +282,7 @@ int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const 
             files++;
             counts[groups[i].status]++;
         }
-    put_head(out, files, counts[1] + counts[2]);
+    put_head(out, files, counts[1] + counts[2] + counts[3]);
     fputs("<h1>dossier validate</h1>\n<p class=\"lead\">", out);
     put_badge(out, diags->worst);
     static const char *const verdicts[] = {"Every input is valid.",
@@ -285,7 +292,7 @@ int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const 
     put_card(out, files, "files");
     put_card(out, counts[0], "valid");
     put_card(out, counts[1], "invalid");
-    put_card(out, counts[2], "not checked");
+    put_card(out, counts[2] + counts[3], "not checked");
     put_card(out, diags->count + diags->dropped, "problems");
     fputs("</div>\n", out);
     if (n)
