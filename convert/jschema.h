@@ -245,6 +245,9 @@ void dsr_jschema_regex_md_free(void *md);
 int dsr_jschema_regex_search(const struct dsr_jschema_regex *re, const char *s, size_t len,
                              void *md);
 
+/* Host names (jschema_idna.c): 1 valid; unicode 1 allows IDNA2008 U-labels. */
+int dsr_jschema_hostname_check(const char *s, size_t len, int unicode);
+
 /* Formats: 1 valid (or unknown format), 0 invalid. */
 int dsr_jschema_format_check(const char *format, const char *s, size_t len);
 

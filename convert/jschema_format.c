@@ -211,60 +211,6 @@ static int check_ipv6(const char *s, size_t len)
     return gap ? groups < 8 : groups == 8;
 }
 
-/* One host name label (RFC 1123, with the IDNA "--" rule); utf8 allows non-ASCII. */
-static int check_label(const char *s, size_t len, int utf8)
-{
-    if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
-        return 0;
-    if (len >= 4 && s[2] == '-' && s[3] == '-' && strncmp(s, "xn", 2) && strncmp(s, "XN", 2))
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 && utf8)
-            continue;
-        if (!is_alpha(c) && !is_digit(c) && c != '-')
-            return 0;
-    }
-    return 1;
-}
-
-static int check_hostname(const char *s, size_t len, int utf8)
-{
-    if (len == 0 || len > 253 + (size_t)(s[len - 1] == '.'))
-        return 0;
-    if (s[len - 1] == '.')
-        len--;
-    size_t start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && s[i] != '.')
-            continue;
-        if (!check_label(s + start, i - start, utf8))
-            return 0;
-        start = i + 1;
-    }
-    return 1;
-}
-
-/* idn-hostname: UTF-8 labels, dots including the ideographic ones (RFC 3490 3.1). */
-static int check_idn_hostname(const char *s, size_t len)
-{
-    char buf[1024];
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (n + 1 >= sizeof buf)
-            return 0;
-        /* U+3002, U+FF0E, U+FF61 separate labels as "." does */
-        if (i + 2 < len && ((!memcmp(s + i, "\xE3\x80\x82", 3)) ||
-                            !memcmp(s + i, "\xEF\xBC\x8E", 3) || !memcmp(s + i, "\xEF\xBD\xA1", 3))) {
-            buf[n++] = '.';
-            i += 2;
-            continue;
-        }
-        buf[n++] = s[i];
-    }
-    return check_hostname(buf, n, 1);
-}
-
 static int is_atext(int c, int utf8)
 {
     return is_alpha(c) || is_digit(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c)) ||
@@ -299,7 +245,7 @@ static int check_email(const char *s, size_t len, int utf8)
             return check_ipv6(at + 6, dlen - 7);
         return check_ipv4(at + 1, dlen - 2);
     }
-    return utf8 ? check_idn_hostname(at, dlen) : check_hostname(at, dlen, 0);
+    return dsr_jschema_hostname_check(at, dlen, utf8);
 }
 
 /* Characters RFC 3986 allows unescaped in a URI component beyond unreserved ones. */
@@ -328,6 +274,22 @@ static size_t uri_part(const char *s, size_t i, size_t len, const char *stop, co
     return i;
 }
 
+/* RFC 3986 IPvFuture: "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ). */
+static int check_ipvfuture(const char *s, size_t len)
+{
+    size_t i = 1;
+    if (len < 4 || (s[0] != 'v' && s[0] != 'V'))
+        return 0;
+    while (i < len && is_hex(s[i]))
+        i++;
+    if (i == 1 || i + 1 >= len || s[i] != '.')
+        return 0;
+    for (i++; i < len; i++)
+        if (!uri_char((unsigned char)s[i], ":", 0))
+            return 0;
+    return 1;
+}
+
 static int check_authority(const char *s, size_t len, int iri)
 {
     const char *at = memchr(s, '@', len);
@@ -339,7 +301,8 @@ static int check_authority(const char *s, size_t len, int iri)
     }
     if (i < len && s[i] == '[') {
         const char *close = memchr(s + i, ']', len - i);
-        if (!close || !check_ipv6(s + i + 1, (size_t)(close - s) - i - 1))
+        if (!close || !(check_ipv6(s + i + 1, (size_t)(close - s) - i - 1) ||
+                        check_ipvfuture(s + i + 1, (size_t)(close - s) - i - 1)))
             return 0;
         i = (size_t)(close - s) + 1;
     } else {
@@ -373,7 +336,7 @@ static int check_uri(const char *s, size_t len, int need_scheme, int iri)
         if (!check_authority(s + i + 2, end - i - 2, iri))
             return 0;
         i = end;
-    } else if (!i && strcspn(s, "/?#") < len && memchr(s, ':', strcspn(s, "/?#"))) {
+    } else if (!i && memchr(s, ':', strcspn(s, "/?#") < len ? strcspn(s, "/?#") : len)) {
         return 0; /* a relative path's first segment cannot hold ":" */
     }
     if ((i = uri_part(s, i, len, "?#", ":@/", iri)) == (size_t)-1)
@@ -505,10 +468,8 @@ int dsr_jschema_format_check(const char *format, const char *s, size_t len)
         return check_duration(s, len);
     if (!strcmp(format, "email") || !strcmp(format, "idn-email"))
         return check_email(s, len, format[0] == 'i');
-    if (!strcmp(format, "hostname"))
-        return check_hostname(s, len, 0);
-    if (!strcmp(format, "idn-hostname"))
-        return check_idn_hostname(s, len);
+    if (!strcmp(format, "hostname") || !strcmp(format, "idn-hostname"))
+        return dsr_jschema_hostname_check(s, len, format[0] == 'i');
     if (!strcmp(format, "ipv4"))
         return check_ipv4(s, len);
     if (!strcmp(format, "ipv6"))
