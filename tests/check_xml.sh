@@ -10,7 +10,7 @@ run() { ${DOSSIER_WRAP:-} "$DOSSIER" "$@"; }
 
 # Canonical XML from every sample dataset: C14N-stable and idempotent.
 for src in tests/cases/convert/xml-from-json/input.json tests/cases/convert/xml-to-canonical-xml/input.xml \
-           fixtures/article/article.json; do
+           fixtures/article/article.json fixtures/article/article.xml; do
     [ -f "$src" ] || continue
     name=xml-c14n/${src#*/}
     if ! run convert --to xml "$src" > "$tmp/a.xml" 2> "$tmp/err"; then
