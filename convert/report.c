@@ -183,7 +183,7 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
             continue;
         if (m != i)
             memcpy(g[m].file, g[i].file, sizeof(g->file));
-        g[m].diags = items + j;
+        g[m].diags = items ? items + j : NULL; /* NULL + 0 is undefined */
         g[m].n = 0;
         g[m].status = bad_schema ? 3 : 0;
         for (; j < diags->count && !strcmp(items[j].file, g[m].file); j++) {
