@@ -73,7 +73,6 @@ static void report(struct reader *r, const struct dsr_xml_error *e)
 static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d)
 {
     struct reader *r = ctx;
-    const struct dsr_kind_info *info = dsr_kind_info(r->rec->kind);
     char name[DSR_XML_TAG_MAX] = "", path[DSR_PATH_MAX * 2];
     int item = -1;
     struct pos at = {r->rec->line, r->rec->column};
@@ -84,7 +83,6 @@ static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d)
         at = r->fields[f];
     if (f > 0 && item >= 0 && (size_t)item < r->n_items[f])
         at = r->items[f][item];
-    (void)info;
     d->line = at.line;
     d->column = at.column;
     snprintf(path, sizeof(path), "%s%s", r->rec_path, pointer);
