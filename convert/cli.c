@@ -14,8 +14,6 @@
 
 #include "internal.h"
 
-#define DSR_VERSION "0.1.0"
-
 int cmd_aliases(int argc, char **argv);         /* cli_aliases.c */
 int cmd_validate_schema(int argc, char **argv); /* cli_schema.c: --schema FILE.json */
 int cmd_validate_xsd(int argc, char **argv);    /* cli_xsd.c: --schema FILE.xsd */
@@ -235,7 +233,11 @@ static int finish(struct run *run, enum dsr_report_format report)
 {
     dsr_diags_sort(&run->diags);
     FILE *out = report == DSR_REPORT_TEXT ? stderr : stdout;
-    dsr_report_write(out, report, &run->diags, (const char *const *)run->names, run->n_names);
+    if (dsr_report_write(out, report, &run->diags, (const char *const *)run->names,
+                         run->n_names) < 0) {
+        fputs("dossier: cannot write the report\n", stderr);
+        return 2;
+    }
     return dsr_diags_status(&run->diags);
 }
 

@@ -16,6 +16,8 @@
 
 #include <jansson.h>
 
+#define DSR_VERSION "0.1.0"
+
 /* ---- diagnostics (diag.c, report.c) ---- */
 
 #define DSR_FILE_MAX 256

@@ -9,10 +9,6 @@
 
 #include "internal.h"
 
-#ifndef DSR_VERSION
-#define DSR_VERSION "0.1.0"
-#endif
-
 /* One file's share of the diagnostics. */
 struct dsr_report_group {
     char file[DSR_FILE_MAX];      /* as in the diagnostics; "" = not about one file */

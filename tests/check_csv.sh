@@ -17,7 +17,8 @@ cat > "$tmp/rich.json" <<'EOF'
   "aliases":["Saif al-Adel","Sayf","Muhamad Ibrahim Makkawi"],
   "notes":"Egyptian; \"military\" commander,\nlater in Iran","evidence":"Sayf al-Adl, an Egyptian"},
  {"id":"org-al-qaeda","kind":"organization","name":"Al-Qaeda","aliases":["al-Qa'ida","The Base, \"al-Qaeda\""]},
- {"id":"person-zawahiri","kind":"person","name":"Ayman  al-Ẓawāhirī"}],
+ {"id":"person-zawahiri","kind":"person","name":"Ayman  al-Ẓawāhirī"},
+ {"id":"org-a-b-group","kind":"organization","name":"A=B Group"}],
 "designations":[{"id":"des-2001-sayf","date":"2001-10-12","authority":"US Department of the Treasury",
  "program":"E.O. 13224","subjects":["person-sayf-al-adl","Muhamad Ibrahim Makkawi"],
  "reason":"senior leader, \"operations\"","sources":["src-treasury"]}],
@@ -62,9 +63,10 @@ done
 rm -rf "$tmp/a"
 run convert --to csv -o "$tmp/a" "$tmp/rich.json" 2>/dev/null
 printf '%s\r\n' 'id,date,kind,summary,place,participants,sources,evidence' \
-    'ev-1,1991/1992,meeting,"Met in Khartoum, Sudan",Khartoum,attendee=person-sayf-al-adl; host=A=B Group,src-treasury; src-article,' \
+    'ev-1,1991/1992,meeting,"Met in Khartoum, Sudan",Khartoum,attendee=person-sayf-al-adl; host=org-a-b-group,src-treasury; src-article,' \
     'ev-2,1993-11~,training,Çamp — “quoted”,,trainer=org-al-qaeda,,' > "$tmp/events.want"
 printf '%s\r\n' 'id,kind,name,aliases,notes,evidence' \
+    'org-a-b-group,organization,A=B Group,,,' \
     'org-al-qaeda,organization,Al-Qaeda,"The Base, ""al-Qaeda""; al-Qa'"'"'ida",,' \
     'person-sayf-al-adl,person,Sayf al-Adl,Muhamad Ibrahim Makkawi; Saif al-Adel; Sayf,"Egyptian; ""military"" commander, later in Iran","Sayf al-Adl, an Egyptian"' \
     'person-zawahiri,person,Ayman al-Ẓawāhirī,,,' > "$tmp/entities.want"
