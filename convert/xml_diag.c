@@ -20,6 +20,7 @@ void dsr_xml_path_join(char *dst, const char *base, const char *tail)
     dsr_copy_tail(dst, DSR_PATH_MAX, buf);
 }
 
+/* libxml2 writes sentences ("Element 'x': The value ... .\n"); we write one lowercase clause. */
 void dsr_xml_clean_message(const char *msg, char *out, size_t n)
 {
     const char *p = msg;
@@ -45,6 +46,7 @@ void dsr_xml_clean_message(const char *msg, char *out, size_t n)
         out[0] = (char)(out[0] + 32);
 }
 
+/* libxml2 gives names and values only inside its message text, quoted. */
 void dsr_xml_extract(const char *msg, const char *after, const char *until, char *out, size_t n)
 {
     const char *p = strstr(msg, after);
@@ -73,9 +75,15 @@ static int value_message(const struct dsr_record *rec, const struct dsr_xml_erro
                          size_t n)
 {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
-    int f = e->at.role == DSR_XML_RECORD && !strcmp(e->attr, "id") ? 0 : e->at.field;
-    if (f < 0 || (e->at.role == DSR_XML_RECORD && f != 0) || (e->at.role != DSR_XML_RECORD && e->attr[0] &&
-                                                        strcmp(e->attr, "role")))
+    /* The values the model judges: field and item texts, the id, an item's role. */
+    int f;
+    if (e->at.role == DSR_XML_RECORD)
+        f = strcmp(e->attr, "id") ? -1 : 0;
+    else if (e->attr[0] && strcmp(e->attr, "role"))
+        f = -1;
+    else
+        f = e->at.field;
+    if (f < 0)
         return -1;
     const struct dsr_field *spec = &info->fields[f];
     const struct dsr_value *v = &rec->values[f];
@@ -91,7 +99,7 @@ static int value_message(const struct dsr_record *rec, const struct dsr_xml_erro
             return 0;
         }
     }
-    if (!value || e->attr[0] == 'r')
+    if (!value || !strcmp(e->attr, "role"))
         return -1;
     char *t = dsr_text_normalize(value, strlen(value));
     if (!t)
@@ -229,6 +237,7 @@ struct load_ctx {
     int errors;                 /* problems reported */
 };
 
+/* Any problem with the schema, its includes or imports makes it unusable: exit 2. */
 static void load_error(void *data, xmlErrorPtr err)
 {
     struct load_ctx *lc = data;
@@ -251,6 +260,7 @@ static void load_parse_error(void *data, xmlErrorPtr err)
         load_error(p->_private, err);
 }
 
+/* Parses the schema of pctxt (freed here); says "does not load" when libxml2 said nothing. */
 static xmlSchemaPtr parse_schema(xmlSchemaParserCtxtPtr pctxt, struct load_ctx *lc)
 {
     xmlSchemaPtr schema = NULL;
