@@ -47,6 +47,7 @@ struct run {
     struct dsr_diags diags;     /* everything reported */
     struct dsr_sorter *sorter;  /* the dataset's records in canonical order */
     struct dsr_index *index;    /* the dataset's entity and source ids, for references */
+    struct dsr_record_schemas schemas; /* the dataset JSON Schema, compiled once */
     int keep_records;           /* convert keeps whole records; validate only ids */
     char **names;               /* every input read, owned: records borrow them */
     size_t n_names;
@@ -150,7 +151,7 @@ static void read_path(struct run *run, const char *path)
         return;
     }
     run->names[run->n_names++] = name;
-    struct dsr_input in = {name, fp, (enum dsr_format)format, run->table, NULL};
+    struct dsr_input in = {name, fp, (enum dsr_format)format, run->table, &run->schemas};
     dsr_read(&in, collect, run, &run->diags);
     if (!is_stdin)
         fclose(fp);
@@ -192,6 +193,8 @@ static int run_inputs(struct run *run, int argc, char **argv, int one_dataset)
 {
     if (optind >= argc)
         return usage_error("%sno input given", "");
+    if (dsr_record_schemas_init(&run->schemas, &run->diags) < 0)
+        return 0; /* reported: finish() prints it and exits 2 */
     for (int i = optind; i < argc; i++) {
         if ((i == optind || !one_dataset) && dataset_begin(run))
             return 2;
@@ -207,6 +210,7 @@ static int run_inputs(struct run *run, int argc, char **argv, int one_dataset)
 static void run_release(struct run *run)
 {
     dataset_end(run);
+    dsr_record_schemas_release(&run->schemas);
     dsr_diags_release(&run->diags);
     for (size_t i = 0; i < run->n_names; i++)
         free(run->names[i]);

@@ -284,13 +284,30 @@ int dsr_format_from_path(const char *path);
 
 struct dsr_jschema; /* jschema.c */
 
+/* The dataset JSON Schema compiled once per kind of record (record_schema.c). */
+struct dsr_record_schemas {
+    struct dsr_jschema *kind[DSR_KIND_COUNT]; /* validators of $defs/<kind>, owned */
+};
+
+/* Compiles the built-in schema. 0, or -1 with DSR_DIAG_BAD_SCHEMA diagnostics. */
+int dsr_record_schemas_init(struct dsr_record_schemas *s, struct dsr_diags *diags);
+void dsr_record_schemas_release(struct dsr_record_schemas *s);
+/*
+ * Checks a record in its JSON form against $defs/<kind>; each error goes to
+ * diags, placed by locate. Returns the number of errors, or -1 when the check
+ * could not run (reported).
+ */
+int dsr_record_schemas_check(const struct dsr_record_schemas *s, enum dsr_kind kind,
+                             const json_t *obj, const char *file, dsr_locate_fn locate,
+                             void *locate_ctx, struct dsr_diags *diags);
+
 /* One input to read. */
 struct dsr_input {
     const char *name;                  /* as given by the user, "-" for stdin */
     FILE *fp;                          /* open for reading, binary */
     enum dsr_format format;            /* from the extension or --format */
     int table;                         /* CSV: enum dsr_kind, or -1 for "from the name" */
-    const struct dsr_jschema *schema;  /* validate records against it; NULL = model only */
+    const struct dsr_record_schemas *schemas; /* check records against them; NULL = model only */
 };
 
 /* Receives each record read; takes ownership. Returns 0, or -1 to stop reading. */
@@ -355,13 +372,16 @@ int dsr_json_put_string(FILE *out, const char *s);
 
 /*
  * Builds a record from one JSON object (a dataset member's element, a JSON
- * Lines line, or a CSV row as an object of strings): unknown members, wrong
- * types and model rules are reported through locate. Returns the record, or
- * NULL when it is invalid (problems added to diags) or memory ran out.
+ * Lines line, or a CSV row shaped the same way): the model reports unknown
+ * members, wrong types and its rules through locate; what it accepts is then
+ * checked against schemas, when given. Returns
+ * the record, or NULL when it is invalid (problems added to diags) or memory
+ * ran out.
  */
-struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const char *file,
-                                        dsr_locate_fn locate, void *locate_ctx,
-                                        struct dsr_diags *diags);
+struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
+                                        const struct dsr_record_schemas *schemas,
+                                        const char *file, dsr_locate_fn locate,
+                                        void *locate_ctx, struct dsr_diags *diags);
 
 /* ---- the dataset schemas, built in from schemas/ (build/gen/schemas.c) ---- */
 

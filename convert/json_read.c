@@ -238,9 +238,10 @@ static int take_list(struct dsr_record *rec, int f, const char *name, json_t *ar
     return problems;
 }
 
-struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const char *file,
-                                        dsr_locate_fn locate, void *locate_ctx,
-                                        struct dsr_diags *diags)
+struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
+                                        const struct dsr_record_schemas *schemas,
+                                        const char *file, dsr_locate_fn locate,
+                                        void *locate_ctx, struct dsr_diags *diags)
 {
     const struct dsr_kind_info *info = dsr_kind_info(kind);
     if (!json_is_object(obj)) {
@@ -285,6 +286,13 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const c
     int r = dsr_record_check(rec, file, locate, locate_ctx, diags);
     if (r < 0)
         goto oom;
+    /*
+     * The model speaks first, in the words every format shares; the published
+     * schema then checks what it accepted, so the two can never drift apart
+     * unnoticed and no rule is reported twice.
+     */
+    if (r + problems == 0 && schemas)
+        r = dsr_record_schemas_check(schemas, kind, obj, file, locate, locate_ctx, diags);
     if (r + problems == 0)
         return rec;
     dsr_record_free(rec);
@@ -327,7 +335,7 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
         json_object_del(obj, "record");
     }
     struct dsr_record *rec =
-        dsr_record_from_json(kind, obj, s->in->name, locate_json, &place, s->diags);
+        dsr_record_from_json(kind, obj, s->in->schemas, s->in->name, locate_json, &place, s->diags);
     if (rec) {
         rec->file = s->in->name;
         rec->line = place.line;
