@@ -16,7 +16,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
 	libpcre2-dev libutf8proc-dev \
 	libxml2-utils diffutils valgrind python3 \
-	time jq miller csvkit python3-jsonschema
+	time jq bc miller csvkit python3-jsonschema
 
 SRC := $(wildcard convert/*.c)
 LIB_SRC := $(filter-out convert/cli.c convert/cli_%.c,$(SRC))

@@ -137,6 +137,16 @@ static size_t value_extent(struct scan *s)
     }
 }
 
+/* jansson's wording, where it speaks of its own API or bytes, in a user's terms. */
+static const char *reword(const char *text)
+{
+    if (strstr(text, "JSON_ALLOW_NUL"))
+        return "\\u0000 (a NUL character) is not allowed in a string";
+    if (!strncmp(text, "unable to decode byte", 21))
+        return "invalid UTF-8";
+    return text;
+}
+
 /* Parses text with jansson; on error reports it at its place in the file. */
 static json_t *load(const struct dsr_input *in, const char *text, size_t n, int line0,
                     int column0, struct dsr_diags *diags)
@@ -151,7 +161,8 @@ static json_t *load(const struct dsr_input *in, const char *text, size_t n, int 
             line = line0;
             column = column0;
         }
-        dsr_diag_add(diags, DSR_DIAG_SYNTAX, in->name, line, column, NULL, "%s", err.text);
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, in->name, line, column, NULL, "%s",
+                     reword(err.text));
     }
     return v;
 }
