@@ -413,6 +413,9 @@ static int close_stdout(int rc)
 
 int main(int argc, char **argv)
 {
+    /* Diagnostics come in bulk at the end of a run: one write a line would dominate. */
+    static char stderr_buffer[1 << 16];
+    setvbuf(stderr, stderr_buffer, _IOFBF, sizeof(stderr_buffer));
     if (argc < 2)
         return usage_error("%sno command given", "");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
