@@ -41,28 +41,22 @@ for dir in "$root"/tests/cases/*/*/; do
     [ -f "$dir/expected.rc" ] && run_case "${dir%/}"
 done
 
-# Check scripts print "ok NAME" or "FAIL NAME" lines, then details.
-for script in "$root"/tests/check_*.sh; do
-    [ -f "$script" ] || continue
+# Check scripts and unit tests print "ok NAME" or "FAIL NAME" lines, then details.
+tally() {
     while IFS= read -r line; do
         case $line in
             "ok "*) pass ;;
             "FAIL "*) failed=$((failed + 1)); printf '%s\n' "$line" ;;
             *) printf '%s\n' "$line" ;;
         esac
-    done < <(bash "$script" 2>&1)
+    done
+}
+for script in "$root"/tests/check_*.sh; do
+    [ -f "$script" ] && tally < <(bash "$script" 2>&1)
 done
-
-# Unit tests print the same "ok"/"FAIL" lines.
 for unit in "$root"/build/tests/unit_*; do
     [ -x "$unit" ] || continue
-    while IFS= read -r line; do
-        case $line in
-            "ok "*) pass ;;
-            "FAIL "*) failed=$((failed + 1)); printf '%s\n' "$line" ;;
-            *) printf '%s\n' "$line" ;;
-        esac
-    done < <(cd "$root" && ${DOSSIER_WRAP:-} "$unit" 2>&1 || echo "FAIL $(basename "$unit") exited with status $?")
+    tally < <(cd "$root" && ${DOSSIER_WRAP:-} "$unit" 2>&1 || echo "FAIL $(basename "$unit") exited with status $?")
 done
 
 echo "$passed passed, $failed failed"
