@@ -15,7 +15,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 # tools `make bench` measures against (third).
 DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
 	libpcre2-dev libutf8proc-dev \
-	libxml2-utils diffutils valgrind python3 \
+	libxml2-utils diffutils valgrind python3 clang-format \
 	time jq bc miller csvkit python3-jsonschema
 
 SRC := $(wildcard convert/*.c)
@@ -26,7 +26,7 @@ LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNITS := $(UNIT_SRC:tests/%.c=build/tests/%)
 
-.PHONY: all deps check check-valgrind bench clean
+.PHONY: all deps check check-valgrind format-check bench clean
 all: build/dossier $(UNITS)
 
 deps:
@@ -68,7 +68,12 @@ build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) $(wildcard convert/*.h) | build/te
 build/obj build/san build/tests build/gen:
 	mkdir -p $@
 
-check: all build/san/dossier
+# The layout .clang-format describes; jschema_meta.c is generated (schemas/meta/embed.sh).
+FORMATTED := $(filter-out convert/jschema_meta.c,$(wildcard convert/*.c convert/*.h tests/*.c))
+format-check:
+	clang-format --dry-run --Werror $(FORMATTED)
+
+check: all build/san/dossier format-check
 	tests/run.sh build/dossier
 	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build/san/dossier
 

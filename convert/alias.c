@@ -14,32 +14,28 @@
 
 /* ---- hash tables: string -> index, and a set of 64-bit pairs ---- */
 
-static uint64_t hash_str(const char *s)
-{
+static uint64_t hash_str(const char *s) {
     uint64_t h = 14695981039346656037ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
 
-static uint64_t hash_u64(uint64_t x)
-{
+static uint64_t hash_u64(uint64_t x) {
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
     return x ^ (x >> 33);
 }
 
 /* Returns the slot of key: where it is, or the empty slot where it would go. */
-static size_t smap_slot(const struct smap *m, const char *key)
-{
+static size_t smap_slot(const struct smap *m, const char *key) {
     size_t i = hash_str(key) & (m->cap - 1);
     while (m->keys[i] && strcmp(m->keys[i], key))
         i = (i + 1) & (m->cap - 1);
     return i;
 }
 
-long dsr_alias_smap_get(const struct smap *m, const char *key)
-{
+long dsr_alias_smap_get(const struct smap *m, const char *key) {
     if (!m->cap)
         return -1;
     size_t i = smap_slot(m, key);
@@ -47,8 +43,7 @@ long dsr_alias_smap_get(const struct smap *m, const char *key)
 }
 
 /* Grows the table so that one more key fits at most half full. 0 or -1. */
-static int smap_grow(struct smap *m)
-{
+static int smap_grow(struct smap *m) {
     if (2 * (m->n + 1) <= m->cap)
         return 0;
     struct smap big = {calloc(m->cap ? m->cap * 2 : 64, sizeof(char *)), NULL, 0,
@@ -73,8 +68,7 @@ static int smap_grow(struct smap *m)
 }
 
 /* Maps key (borrowed: it must outlive the table) to val. 0, or -1 when out of memory. */
-int dsr_alias_smap_put(struct smap *m, const char *key, uint32_t val)
-{
+int dsr_alias_smap_put(struct smap *m, const char *key, uint32_t val) {
     if (smap_grow(m) < 0)
         return -1;
     size_t i = smap_slot(m, key);
@@ -85,16 +79,14 @@ int dsr_alias_smap_put(struct smap *m, const char *key, uint32_t val)
     return 0;
 }
 
-void dsr_alias_smap_release(struct smap *m)
-{
+void dsr_alias_smap_release(struct smap *m) {
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof(*m));
 }
 
 /* Adds x to the set; returns 1 when it was new, 0 when present, -1 when out of memory. */
-static int pairs_add(struct pairset *s, uint64_t x)
-{
+static int pairs_add(struct pairset *s, uint64_t x) {
     if (2 * (s->n + 1) > s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
         uint64_t *v = calloc(cap, sizeof(*v));
@@ -122,8 +114,7 @@ static int pairs_add(struct pairset *s, uint64_t x)
 }
 
 /* Appends x to a growable array of uint32_t. 0 or -1. */
-int dsr_alias_push(struct u32vec *v, uint32_t x)
-{
+int dsr_alias_push(struct u32vec *v, uint32_t x) {
     if (v->n == v->alloc) {
         size_t alloc = v->alloc ? v->alloc * 2 : 4;
         uint32_t *p = realloc(v->v, alloc * sizeof(*p));
@@ -138,8 +129,7 @@ int dsr_alias_push(struct u32vec *v, uint32_t x)
 
 /* ---- union-find ---- */
 
-uint32_t dsr_alias_find(struct dsr_alias_set *set, uint32_t x)
-{
+uint32_t dsr_alias_find(struct dsr_alias_set *set, uint32_t x) {
     while (set->nodes[x].parent != x) {
         set->nodes[x].parent = set->nodes[set->nodes[x].parent].parent;
         x = set->nodes[x].parent;
@@ -148,8 +138,7 @@ uint32_t dsr_alias_find(struct dsr_alias_set *set, uint32_t x)
 }
 
 /* The root kept is the smaller index; which one does not matter to the output. */
-static void unite(struct dsr_alias_set *set, uint32_t a, uint32_t b)
-{
+static void unite(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
     a = dsr_alias_find(set, a);
     b = dsr_alias_find(set, b);
     if (a != b) {
@@ -163,8 +152,8 @@ static void unite(struct dsr_alias_set *set, uint32_t a, uint32_t b)
 }
 
 /* Records that node a joined node b by rule; duplicates are kept once. 0 or -1. */
-static int add_edge(struct dsr_alias_set *set, uint32_t a, uint32_t b, enum dsr_alias_rule rule)
-{
+static int add_edge(struct dsr_alias_set *set, uint32_t a, uint32_t b,
+                    enum dsr_alias_rule rule) {
     int fresh = pairs_add(&set->edge_seen, ((uint64_t)a << 32 | b) * 8 + rule + 1);
     if (fresh <= 0)
         return fresh;
@@ -183,16 +172,14 @@ static int add_edge(struct dsr_alias_set *set, uint32_t a, uint32_t b, enum dsr_
 
 /* ---- adding names ---- */
 
-struct dsr_alias_set *dsr_alias_set_new(int flags)
-{
+struct dsr_alias_set *dsr_alias_set_new(int flags) {
     struct dsr_alias_set *set = calloc(1, sizeof(*set));
     if (set)
         set->flags = flags;
     return set;
 }
 
-static void node_release(struct node *nd)
-{
+static void node_release(struct node *nd) {
     free(nd->key);
     free(nd->form);
     free(nd->pinned);
@@ -202,8 +189,7 @@ static void node_release(struct node *nd)
     free(nd->lines.v);
 }
 
-void dsr_alias_set_free(struct dsr_alias_set *set)
-{
+void dsr_alias_set_free(struct dsr_alias_set *set) {
     if (!set)
         return;
     for (size_t i = 0; i < set->n_nodes; i++)
@@ -218,8 +204,7 @@ void dsr_alias_set_free(struct dsr_alias_set *set)
 }
 
 /* Adds one display form to a node, counting repeats. 0 or -1. */
-static int add_variant(struct node *nd, char *text, int lead)
-{
+static int add_variant(struct node *nd, char *text, int lead) {
     for (size_t i = 0; i < nd->n_var; i++)
         if (!strcmp(nd->var[i].text, text)) {
             nd->var[i].count++;
@@ -238,8 +223,7 @@ static int add_variant(struct node *nd, char *text, int lead)
 }
 
 /* Returns the node of key (taking it), creating it; -1 when out of memory. */
-static long node_of(struct dsr_alias_set *set, char *key)
-{
+static long node_of(struct dsr_alias_set *set, char *key) {
     long i = dsr_alias_smap_get(&set->keys, key);
     if (i >= 0) {
         free(key);
@@ -267,14 +251,12 @@ static long node_of(struct dsr_alias_set *set, char *key)
 }
 
 /* Column (characters, 1-based) of byte offset off in text. */
-static int column_of(const char *text, size_t off)
-{
+static int column_of(const char *text, size_t off) {
     return (int)dsr_utf8_length(text, off) + 1;
 }
 
 /* Byte offset of the first invalid UTF-8 sequence or NUL in text. */
-static size_t first_invalid(const char *text, size_t len)
-{
+static size_t first_invalid(const char *text, size_t len) {
     size_t i = 0;
     while (i < len) {
         size_t n = 1;
@@ -287,8 +269,7 @@ static size_t first_invalid(const char *text, size_t len)
     return i;
 }
 
-static int blank_line(const char *text, size_t len)
-{
+static int blank_line(const char *text, size_t len) {
     for (size_t i = 0; i < len; i++)
         if (!strchr(" \t\r\n", text[i]))
             return 0;
@@ -300,15 +281,15 @@ static int blank_line(const char *text, size_t len)
 /* Checks and keys every name of a list; 1 with diagnostics when one is bad. */
 static int key_names(const char *text, const struct dsr_alias_name *names, int n,
                      char **keys, char **shown, const char *file, int line,
-                     struct dsr_diags *diags)
-{
+                     struct dsr_diags *diags) {
     int bad = 0;
     for (int i = 0; i < n; i++) {
         const char *s = text + names[i].start;
         int col = column_of(text, names[i].start);
         keys[i] = shown[i] = NULL;
         if (names[i].len == 0) {
-            dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, col, NULL, "empty name in alias list");
+            dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, col, NULL,
+                         "empty name in alias list");
             bad = 1;
             continue;
         }
@@ -327,8 +308,8 @@ static int key_names(const char *text, const struct dsr_alias_name *names, int n
 
 /* Adds a list's names to the set as one entity; the line goes to the first name. */
 static int add_names(struct dsr_alias_set *set, const char *text, size_t len,
-                     const char *pinned, const char *file, int line, struct dsr_diags *diags)
-{
+                     const char *pinned, const char *file, int line,
+                     struct dsr_diags *diags) {
     struct dsr_alias_name names[MAX_NAMES];
     char *keys[MAX_NAMES], *shown[MAX_NAMES];
     size_t badpos = 0;
@@ -344,7 +325,8 @@ static int add_names(struct dsr_alias_set *set, const char *text, size_t len,
         return 1;
     }
     if (n == 0 && !blank_line(text, len)) {
-        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, 1, NULL, "no name in alias list");
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, 1, NULL,
+                     "no name in alias list");
         return 1;
     }
     int rc = key_names(text, names, n, keys, shown, file, line, diags);
@@ -373,8 +355,7 @@ static int add_names(struct dsr_alias_set *set, const char *text, size_t len,
 }
 
 int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size_t len,
-                       const char *file, int line, struct dsr_diags *diags)
-{
+                       const char *file, int line, struct dsr_diags *diags) {
     if (!dsr_utf8_valid(text, len)) {
         dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line,
                      column_of(text, first_invalid(text, len)), NULL,
@@ -384,9 +365,9 @@ int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size_t len,
     return add_names(set, text, len, NULL, file, line, diags);
 }
 
-int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id, const char *const *names,
-                         size_t n_names, const char *file, int line, struct dsr_diags *diags)
-{
+int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id,
+                         const char *const *names, size_t n_names, const char *file,
+                         int line, struct dsr_diags *diags) {
     /* Each name is one item of the list: join them with the ";" separator. */
     size_t len = 0;
     for (size_t i = 0; i < n_names; i++)
@@ -406,8 +387,7 @@ int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id, const char *
 /* ---- resolving ---- */
 
 /* The key --fuzzy merges on: one short word (an acronym, most often) stays exact. */
-static char *identity_key(const struct node *nd)
-{
+static char *identity_key(const struct node *nd) {
     if (!strchr(nd->key, ' ') && strlen(nd->key) <= 4) {
         char *k = malloc(strlen(nd->key) + 2);
         if (k)
@@ -418,8 +398,7 @@ static char *identity_key(const struct node *nd)
 }
 
 /* Joins nodes with equal transliteration keys, each to the group's smallest exact key. */
-static int merge_fuzzy(struct dsr_alias_set *set)
-{
+static int merge_fuzzy(struct dsr_alias_set *set) {
     size_t n = set->n_nodes;
     char **ik = calloc(n ? n : 1, sizeof(*ik));
     struct smap best = {0};
@@ -445,11 +424,11 @@ static int merge_fuzzy(struct dsr_alias_set *set)
     return rc;
 }
 
-long dsr_alias_resolve(struct dsr_alias_set *set, struct dsr_diags *diags)
-{
+long dsr_alias_resolve(struct dsr_alias_set *set, struct dsr_diags *diags) {
     for (size_t i = 0; i < set->n_nodes; i++) {
         struct node *nd = &set->nodes[i];
-        nd->form = set->flags & DSR_ALIAS_FUZZY ? dsr_alias_fuzzy_key(nd->key) : strdup(nd->key);
+        nd->form =
+            set->flags & DSR_ALIAS_FUZZY ? dsr_alias_fuzzy_key(nd->key) : strdup(nd->key);
         if (!nd->form)
             return -1;
     }

@@ -14,9 +14,9 @@
 
 /* One name cut out of an alias list: a span of the list's text, trimmed. */
 struct dsr_alias_name {
-    size_t start;  /* byte offset of the first byte in the list */
-    size_t len;    /* bytes; 0 = an empty name (an error) */
-    int lead;      /* 1 = the list's first name, not introduced by alias, (, a.k.a. ... */
+    size_t start; /* byte offset of the first byte in the list */
+    size_t len;   /* bytes; 0 = an empty name (an error) */
+    int lead;     /* 1 = the list's first name, not introduced by alias, (, a.k.a. ... */
 };
 
 /*
@@ -87,8 +87,9 @@ int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size_t len,
  * and its names (name, then aliases) are one list. Returns like
  * dsr_alias_add_line; line is the record's line, used as its "lines" entry.
  */
-int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id, const char *const *names,
-                         size_t n_names, const char *file, int line, struct dsr_diags *diags);
+int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id,
+                         const char *const *names, size_t n_names, const char *file,
+                         int line, struct dsr_diags *diags);
 
 /*
  * Merges what the mode allows (same list, equal key, --fuzzy's key, unique

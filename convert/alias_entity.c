@@ -11,8 +11,7 @@
 #include "alias_set.h"
 
 /* 1 when text has an uppercase letter and no lowercase one (YASIN AL-SURI). */
-static int all_caps(const char *text)
-{
+static int all_caps(const char *text) {
     int upper = 0;
     utf8proc_int32_t cp;
     for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text; *p;) {
@@ -26,8 +25,7 @@ static int all_caps(const char *text)
 }
 
 /* Spelling shown for a name: mixed case over capitals, then the most used, then bytes. */
-static int variant_cmp(const struct variant *a, const struct variant *b)
-{
+static int variant_cmp(const struct variant *a, const struct variant *b) {
     int ca = all_caps(a->text), cb = all_caps(b->text);
     if (ca != cb)
         return ca - cb;
@@ -36,24 +34,21 @@ static int variant_cmp(const struct variant *a, const struct variant *b)
     return strcmp(a->text, b->text);
 }
 
-static size_t words(const char *key)
-{
+static size_t words(const char *key) {
     size_t n = 1;
     for (; *key; key++)
         n += *key == ' ';
     return n;
 }
 
-static int has_ascii_letter(const char *s)
-{
+static int has_ascii_letter(const char *s) {
     for (; *s; s++)
         if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
             return 1;
     return 0;
 }
 
-static unsigned leads(const struct node *nd)
-{
+static unsigned leads(const struct node *nd) {
     unsigned n = 0;
     for (size_t i = 0; i < nd->n_var; i++)
         n += nd->var[i].lead;
@@ -61,8 +56,7 @@ static unsigned leads(const struct node *nd)
 }
 
 /* 1 when node x's key is the word tail of another name of the entity (a short form). */
-static int is_short(const struct dsr_alias_set *set, const struct entity *e, uint32_t x)
-{
+static int is_short(const struct dsr_alias_set *set, const struct entity *e, uint32_t x) {
     const char *a = set->nodes[x].key;
     size_t la = strlen(a);
     for (size_t i = 0; i < e->n_nodes && e->n_nodes <= 256; i++) {
@@ -79,14 +73,14 @@ static int is_short(const struct dsr_alias_set *set, const struct entity *e, uin
  * Latin script over others, the name that leads the most lists (aliases come
  * after it), more words, a longer key, the better spelling, the smaller key.
  */
-static int primary_cmp(const struct dsr_alias_set *set, const struct entity *e, uint32_t x,
-                       uint32_t y)
-{
+static int primary_cmp(const struct dsr_alias_set *set, const struct entity *e,
+                       uint32_t x, uint32_t y) {
     const struct node *a = &set->nodes[x], *b = &set->nodes[y];
     int d;
     if ((d = is_short(set, e, x) - is_short(set, e, y)))
         return d;
-    if ((d = has_ascii_letter(b->var[b->best].text) - has_ascii_letter(a->var[a->best].text)))
+    if ((d = has_ascii_letter(b->var[b->best].text) -
+             has_ascii_letter(a->var[a->best].text)))
         return d;
     if (leads(a) != leads(b))
         return leads(a) > leads(b) ? -1 : 1;
@@ -99,9 +93,9 @@ static int primary_cmp(const struct dsr_alias_set *set, const struct entity *e, 
     return strcmp(a->key, b->key);
 }
 
-/* Id prefix: org- for an acronym or an organisation word, person- for a name of 2+ words. */
-static const char *kind_prefix(const struct dsr_alias_set *set, const struct entity *e)
-{
+/* Id prefix: org- for an acronym or an organisation word, person- for a name of 2+ words.
+ */
+static const char *kind_prefix(const struct dsr_alias_set *set, const struct entity *e) {
     int person = 0;
     for (size_t i = 0; i < e->n_nodes; i++) {
         const struct node *nd = &set->nodes[e->nodes[i]];
@@ -122,15 +116,13 @@ static const char *kind_prefix(const struct dsr_alias_set *set, const struct ent
     return person ? "person-" : "entity-";
 }
 
-static int by_first_line(const void *a, const void *b)
-{
+static int by_first_line(const void *a, const void *b) {
     const struct entity *x = a, *y = b;
     return (x->first_line > y->first_line) - (x->first_line < y->first_line);
 }
 
 /* Groups nodes by root into entities, in order of first line. 0 or -1. */
-static int group(struct dsr_alias_set *set)
-{
+static int group(struct dsr_alias_set *set) {
     size_t n = set->n_nodes;
     set->ent_of = malloc((n ? n : 1) * sizeof(uint32_t));
     set->ents = calloc(n ? n : 1, sizeof(struct entity));
@@ -142,7 +134,8 @@ static int group(struct dsr_alias_set *set)
         uint32_t r = dsr_alias_find(set, (uint32_t)i);
         if (set->ent_of[r] == UINT32_MAX) {
             set->ent_of[r] = (uint32_t)set->n_ents;
-            set->ents[set->n_ents++] = (struct entity){.root = r, .first_line = UINT32_MAX};
+            set->ents[set->n_ents++] =
+                (struct entity){.root = r, .first_line = UINT32_MAX};
         }
         struct entity *e = &set->ents[set->ent_of[r]];
         uint32_t *nodes = realloc(e->nodes, (e->n_nodes + 1) * sizeof(*nodes));
@@ -161,8 +154,7 @@ static int group(struct dsr_alias_set *set)
 }
 
 /* Chooses the spellings shown, the primary name and the ambiguity candidates. */
-static int choose(struct dsr_alias_set *set, struct entity *e)
-{
+static int choose(struct dsr_alias_set *set, struct entity *e) {
     for (size_t i = 0; i < e->n_nodes; i++) {
         struct node *nd = &set->nodes[e->nodes[i]];
         for (size_t v = 1; v < nd->n_var; v++)
@@ -190,8 +182,7 @@ struct id_slot {
     size_t ent;
 };
 
-static int id_cmp(const void *a, const void *b)
-{
+static int id_cmp(const void *a, const void *b) {
     const struct id_slot *x = a, *y = b;
     int c = strcmp(x->base, y->base);
     if (c)
@@ -203,8 +194,7 @@ static int id_cmp(const void *a, const void *b)
 
 /* The id of a dataset entity, reporting two dataset entities merged into one. */
 static const char *pinned_id(struct dsr_alias_set *set, const struct entity *e,
-                             struct dsr_diags *diags)
-{
+                             struct dsr_diags *diags) {
     const char *id = NULL;
     for (size_t i = 0; i < e->n_nodes; i++) {
         const char *p = set->nodes[e->nodes[i]].pinned;
@@ -221,8 +211,7 @@ static const char *pinned_id(struct dsr_alias_set *set, const struct entity *e,
 }
 
 /* Ids: kept from the dataset, else a slug; equal slugs get -2, -3 in key order. */
-static int assign_ids(struct dsr_alias_set *set, struct dsr_diags *diags)
-{
+static int assign_ids(struct dsr_alias_set *set, struct dsr_diags *diags) {
     struct id_slot *slots = calloc(set->n_ents ? set->n_ents : 1, sizeof(*slots));
     char **bases = calloc(set->n_ents ? set->n_ents : 1, sizeof(*bases));
     int rc = slots && bases ? 0 : -1;
@@ -243,7 +232,8 @@ static int assign_ids(struct dsr_alias_set *set, struct dsr_diags *diags)
             break;
         }
         sprintf(bases[k], "%s%s", kind_prefix(set, e), slug);
-        slots[k] = (struct id_slot){pin ? pin : bases[k], set->nodes[e->primary].key, !!pin, k};
+        slots[k] =
+            (struct id_slot){pin ? pin : bases[k], set->nodes[e->primary].key, !!pin, k};
     }
     if (rc == 0)
         qsort(slots, set->n_ents, sizeof(*slots), id_cmp);
@@ -268,8 +258,7 @@ static int assign_ids(struct dsr_alias_set *set, struct dsr_diags *diags)
     return rc;
 }
 
-long dsr_alias_entities_build(struct dsr_alias_set *set, struct dsr_diags *diags)
-{
+long dsr_alias_entities_build(struct dsr_alias_set *set, struct dsr_diags *diags) {
     if (group(set) < 0)
         return -1;
     for (size_t k = 0; k < set->n_ents; k++)
@@ -280,8 +269,7 @@ long dsr_alias_entities_build(struct dsr_alias_set *set, struct dsr_diags *diags
     return (long)set->n_ents;
 }
 
-void dsr_alias_entities_release(struct dsr_alias_set *set)
-{
+void dsr_alias_entities_release(struct dsr_alias_set *set) {
     for (size_t k = 0; k < set->n_ents; k++) {
         free(set->ents[k].nodes);
         free(set->ents[k].id);

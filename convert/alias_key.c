@@ -15,15 +15,16 @@
 
 /* ---- splitting ---- */
 
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static int is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 /* Keywords that separate names; also skipped where they open a name. */
-static const char *const keywords[] = {"a.k.a.", "a.k.a", "f.k.a.", "f.k.a", "aka",
-                                       "fka", "alias", NULL};
+static const char *const keywords[] = {"a.k.a.", "a.k.a", "f.k.a.", "f.k.a",
+                                       "aka",    "fka",   "alias",  NULL};
 
 /* Length of the keyword at text[i], which must end at a blank or the end; else 0. */
-static size_t keyword_at(const char *text, size_t len, size_t i)
-{
+static size_t keyword_at(const char *text, size_t len, size_t i) {
     for (int k = 0; keywords[k]; k++) {
         size_t n = strlen(keywords[k]);
         if (i + n <= len && !strncasecmp(text + i, keywords[k], n) &&
@@ -37,18 +38,17 @@ struct splitter {
     const char *text;
     struct dsr_alias_name *out;
     int max, count;
-    size_t start;  /* where the current name begins */
-    int open;      /* 1 = the current name began after ")": it may be empty */
-    int inside;    /* 1 = the current name began after "(" */
-    int intro;     /* 1 = the current name was introduced by a keyword or "(" */
+    size_t start; /* where the current name begins */
+    int open;     /* 1 = the current name began after ")": it may be empty */
+    int inside;   /* 1 = the current name began after "(" */
+    int intro;    /* 1 = the current name was introduced by a keyword or "(" */
 };
 
 /*
  * Ends the name text[s->start..end). Empty is allowed only outside a pair of
  * parentheses, next to one: "A (B)" and "(B) A" leave nothing between, "()" is empty.
  */
-static void end_name(struct splitter *s, size_t end, int at_paren)
-{
+static void end_name(struct splitter *s, size_t end, int at_paren) {
     size_t a = s->start, b = end;
     while (a < b && is_blank(s->text[a]))
         a++;
@@ -64,8 +64,7 @@ static void end_name(struct splitter *s, size_t end, int at_paren)
     s->count++;
 }
 
-static int name_empty_so_far(const struct splitter *s, size_t i)
-{
+static int name_empty_so_far(const struct splitter *s, size_t i) {
     for (size_t j = s->start; j < i; j++)
         if (!is_blank(s->text[j]))
             return 0;
@@ -73,8 +72,7 @@ static int name_empty_so_far(const struct splitter *s, size_t i)
 }
 
 int dsr_alias_split(const char *text, size_t len, struct dsr_alias_name *out, int max,
-                    size_t *bad)
-{
+                    size_t *bad) {
     struct splitter s = {text, out, max, 0, 0, 0, 0, 0};
     size_t open_at = 0;
     int depth = 0;
@@ -127,39 +125,44 @@ int dsr_alias_split(const char *text, size_t len, struct dsr_alias_name *out, in
 /* ---- the exact key ---- */
 
 /* Apostrophes and the ʿayn/hamza marks of transliteration: dropped, not spaces. */
-static int is_dropped(utf8proc_int32_t cp)
-{
+static int is_dropped(utf8proc_int32_t cp) {
     switch (cp) {
-    case '\'': case '`': case 0x2018: case 0x2019: case 0x02BB: case 0x02BC:
-    case 0x02BE: case 0x02BF: case 0x02B9: case 0x00B4: case 0x0640:
-        return 1;
-    default:
-        return 0;
+    case '\'':
+    case '`':
+    case 0x2018:
+    case 0x2019:
+    case 0x02BB:
+    case 0x02BC:
+    case 0x02BE:
+    case 0x02BF:
+    case 0x02B9:
+    case 0x00B4:
+    case 0x0640: return 1;
+    default: return 0;
     }
 }
 
-/* Arabic letters that one writer spells two ways: teh marbuta, alef maksura, Persian yeh and kaf. */
-static utf8proc_int32_t fold_arabic(utf8proc_int32_t cp)
-{
+/* Arabic letters that one writer spells two ways: teh marbuta, alef maksura, Persian yeh
+ * and kaf. */
+static utf8proc_int32_t fold_arabic(utf8proc_int32_t cp) {
     switch (cp) {
     case 0x0629: return 0x0647;
-    case 0x0649: case 0x06CC: return 0x064A;
+    case 0x0649:
+    case 0x06CC: return 0x064A;
     case 0x06A9: return 0x0643;
     default: return cp;
     }
 }
 
 /* Letters, digits and symbols stay in a key; everything else separates words. */
-static int is_word(utf8proc_int32_t cp)
-{
+static int is_word(utf8proc_int32_t cp) {
     utf8proc_category_t c = utf8proc_category(cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO) ||
            (c >= UTF8PROC_CATEGORY_SM && c <= UTF8PROC_CATEGORY_SO);
 }
 
 /* Appends word w (n bytes) to key unless it is a particle; folds ibn into bin. */
-static void put_word(char *key, size_t *k, const char *w, size_t n, int last)
-{
+static void put_word(char *key, size_t *k, const char *w, size_t n, int last) {
     if (!last && n == 2 && (!memcmp(w, "al", 2) || !memcmp(w, "el", 2)))
         return;
     if (n == 3 && !memcmp(w, "ibn", 3))
@@ -171,19 +174,19 @@ static void put_word(char *key, size_t *k, const char *w, size_t n, int last)
     key[*k] = '\0';
 }
 
-char *dsr_alias_key(const char *name, size_t len)
-{
+char *dsr_alias_key(const char *name, size_t len) {
     if (!dsr_utf8_valid(name, len))
         return NULL;
     utf8proc_uint8_t *norm = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)len,
-                                      &norm, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                      UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                                      UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)len, &norm,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                         UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
     if (n < 0)
         return NULL;
     /* Words are gathered into `word`, then handed to put_word with one-word lookahead. */
-    char *key = malloc((size_t)n + 2), *word = malloc((size_t)n + 1), *prev = malloc((size_t)n + 1);
+    char *key = malloc((size_t)n + 2), *word = malloc((size_t)n + 1),
+         *prev = malloc((size_t)n + 1);
     size_t k = 0, w = 0, p = 0;
     int have_prev = 0;
     if (!key || !word || !prev) {
@@ -202,7 +205,8 @@ char *dsr_alias_key(const char *name, size_t len)
             continue;
         }
         if (i < n && is_word(cp)) {
-            w += (size_t)utf8proc_encode_char(fold_arabic(cp), (utf8proc_uint8_t *)word + w);
+            w += (size_t)utf8proc_encode_char(fold_arabic(cp),
+                                              (utf8proc_uint8_t *)word + w);
         } else if (w) {
             if (have_prev)
                 put_word(key, &k, prev, p, 0);
@@ -224,26 +228,29 @@ out:
 
 /* ---- the transliteration key ---- */
 
-static int is_vowel(char c) { return c && strchr("aeiou", c) != NULL; }
+static int is_vowel(char c) {
+    return c && strchr("aeiou", c) != NULL;
+}
 
 /* y is a vowel inside a word unless a vowel follows it (Sayf, but Sayyid, Atiyah). */
-static int vowel_at(const char *s, size_t i)
-{
+static int vowel_at(const char *s, size_t i) {
     if (s[i] == 'y')
         return i > 0 && !is_vowel(s[i + 1]);
     return is_vowel(s[i]);
 }
 
 /* Spelling pairs of Arabic transliteration, folded before the skeleton is taken. */
-static const char *const pairs[][2] = {
-    {"qu", "k"}, {"ck", "k"}, {"q", "k"}, {"kh", "x"}, {"gh", "g"}, {"dh", "z"}, {"th", "t"},
-    {"ph", "f"}, {"dj", "j"}, {"ou", "u"}, {"oo", "u"}, {"ee", "i"}, {"o", "u"}, {NULL, NULL}};
+static const char *const pairs[][2] = {{"qu", "k"}, {"ck", "k"}, {"q", "k"},  {"kh", "x"},
+                                       {"gh", "g"}, {"dh", "z"}, {"th", "t"}, {"ph", "f"},
+                                       {"dj", "j"}, {"ou", "u"}, {"oo", "u"}, {"ee", "i"},
+                                       {"o", "u"},  {NULL, NULL}};
 
-/* Class of a vowel run: A, Y, W for long vowels and diphthongs, else a short a, i or u. */
-static char run_class(const char *r, size_t n)
-{
+/* Class of a vowel run: A, Y, W for long vowels and diphthongs, else a short a, i or u.
+ */
+static char run_class(const char *r, size_t n) {
     for (size_t i = 0; i + 1 < n; i++) {
-        if ((r[i] == 'a' || r[i] == 'e') && (r[i + 1] == 'i' || r[i + 1] == 'y' || r[i + 1] == 'e'))
+        if ((r[i] == 'a' || r[i] == 'e') &&
+            (r[i + 1] == 'i' || r[i + 1] == 'y' || r[i + 1] == 'e'))
             return 'Y';
         if (r[i] == 'a' && r[i + 1] == 'u')
             return 'W';
@@ -258,8 +265,7 @@ static char run_class(const char *r, size_t n)
  * tells Mahmud from Muhammad, Saad from Said), later long vowels; later short
  * vowels are dropped, since Arabic does not write them (Hizballah, Hezbollah).
  */
-static size_t skeleton(const char *w, size_t n, char *out)
-{
+static size_t skeleton(const char *w, size_t n, char *out) {
     char t[256];
     size_t m = 0;
     for (size_t i = 0; i < n && m < sizeof(t) - 1;) {
@@ -297,8 +303,7 @@ static size_t skeleton(const char *w, size_t n, char *out)
 }
 
 /* The sun letters assimilate the article: ad-Din, ash-Shabab, az-Zawahiri. */
-static int is_assimilated(const char *w, size_t n, const char *next)
-{
+static int is_assimilated(const char *w, size_t n, const char *next) {
     if (n < 2 || n > 3 || !strchr("aeu", w[0]))
         return 0;
     if (n == 2 && w[1] == 'l')
@@ -307,9 +312,9 @@ static int is_assimilated(const char *w, size_t n, const char *next)
 }
 
 /* Abdul Aziz, Abdelaziz, Abd al-Aziz: the "servant of" prefix spelled one way. */
-static size_t split_abd(const char *w, size_t n, size_t *rest)
-{
-    static const char *const forms[] = {"abdoul", "abdul", "abdel", "abdal", "abdol", NULL};
+static size_t split_abd(const char *w, size_t n, size_t *rest) {
+    static const char *const forms[] = {"abdoul", "abdul", "abdel",
+                                        "abdal",  "abdol", NULL};
     for (int k = 0; forms[k]; k++) {
         size_t f = strlen(forms[k]);
         if (n >= f && !strncmp(w, forms[k], f) && (n == f || n - f >= 3)) {
@@ -320,8 +325,7 @@ static size_t split_abd(const char *w, size_t n, size_t *rest)
     return 0;
 }
 
-char *dsr_alias_fuzzy_key(const char *key)
-{
+char *dsr_alias_fuzzy_key(const char *key) {
     size_t len = strlen(key);
     char *out = malloc(len * 2 + 8);
     if (!out)
@@ -359,13 +363,13 @@ char *dsr_alias_fuzzy_key(const char *key)
 
 /* ---- id slugs ---- */
 
-void dsr_alias_slug(const char *name, char *out, size_t max)
-{
+void dsr_alias_slug(const char *name, char *out, size_t max) {
     utf8proc_uint8_t *s = NULL;
     size_t o = 0;
     if (utf8proc_map((const utf8proc_uint8_t *)name, -1, &s,
                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
-                     UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK) >= 0) {
+                         UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK) >=
+        0) {
         int hyphen = 0;
         for (const utf8proc_uint8_t *p = s; *p && o + 2 < max; p++) {
             if (*p == '\'' || *p >= 0x80)

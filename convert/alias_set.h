@@ -45,55 +45,55 @@ struct variant {
 
 /* One distinct exact key. */
 struct node {
-    char *key;            /* exact key (dsr_alias_key) */
-    char *form;           /* key the mode compares words by: exact or transliteration */
-    struct variant *var;  /* spellings met, n_var of them */
+    char *key;           /* exact key (dsr_alias_key) */
+    char *form;          /* key the mode compares words by: exact or transliteration */
+    struct variant *var; /* spellings met, n_var of them */
     size_t n_var;
-    struct u32vec lines;  /* input lines whose list starts with this name */
-    char *pinned;         /* id of a dataset entity with this name, or NULL */
-    uint32_t parent;      /* union-find */
-    uint32_t best;        /* after resolve: the variant shown for this name */
+    struct u32vec lines; /* input lines whose list starts with this name */
+    char *pinned;        /* id of a dataset entity with this name, or NULL */
+    uint32_t parent;     /* union-find */
+    uint32_t best;       /* after resolve: the variant shown for this name */
 };
 
 struct edge {
-    uint32_t a, b;            /* node a joined through node b */
+    uint32_t a, b; /* node a joined through node b */
     enum dsr_alias_rule rule;
 };
 
 /* One resolved entity (alias_entity.c). */
 struct entity {
-    uint32_t root;         /* union-find root */
-    uint32_t *nodes;       /* its nodes, n_nodes */
+    uint32_t root;   /* union-find root */
+    uint32_t *nodes; /* its nodes, n_nodes */
     size_t n_nodes;
-    uint32_t first_line;   /* order of output */
-    uint32_t primary;      /* node of the primary name */
-    const char *name;      /* primary display form, borrowed from a variant */
+    uint32_t first_line; /* order of output */
+    uint32_t primary;    /* node of the primary name */
+    const char *name;    /* primary display form, borrowed from a variant */
     char *id;
-    struct u32vec cands;   /* ambiguous: candidate nodes (any node of each) */
+    struct u32vec cands; /* ambiguous: candidate nodes (any node of each) */
 };
 
 struct dsr_alias_set {
-    int flags;                 /* DSR_ALIAS_FUZZY */
+    int flags; /* DSR_ALIAS_FUZZY */
     struct node *nodes;
     size_t n_nodes, a_nodes;
-    struct smap keys;          /* exact key -> node */
-    struct pairset edge_seen;  /* edges already recorded */
+    struct smap keys;         /* exact key -> node */
+    struct pairset edge_seen; /* edges already recorded */
     struct edge *edges;
     size_t n_edges, a_edges;
     /* short-form index (alias_tail.c) */
-    struct smap tails;         /* proper word tail of a form -> owner list */
-    struct smap heads;         /* first word of a form of 2+ words -> owner list */
-    struct u32vec *owners;     /* owner lists */
+    struct smap tails;     /* proper word tail of a form -> owner list */
+    struct smap heads;     /* first word of a form of 2+ words -> owner list */
+    struct u32vec *owners; /* owner lists */
     size_t n_owners;
-    char **head_words;         /* copies of first words, n_owners at most */
+    char **head_words; /* copies of first words, n_owners at most */
     size_t n_head_words;
-    struct u32vec *ambiguous;  /* per node: candidate roots when its entity is ambiguous */
+    struct u32vec *ambiguous; /* per node: candidate roots when its entity is ambiguous */
     /* entities (alias_entity.c) */
     struct entity *ents;
     size_t n_ents;
-    uint32_t *ent_of;          /* root node -> entity index */
-    struct smap ids;           /* id -> entity index */
-    const char **scratch;      /* lookup and names results */
+    uint32_t *ent_of;     /* root node -> entity index */
+    struct smap ids;      /* id -> entity index */
+    const char **scratch; /* lookup and names results */
     size_t n_scratch;
 };
 

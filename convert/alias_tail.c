@@ -13,20 +13,23 @@
 #include "alias_set.h"
 
 /* A tail never starts after these: "Iraq" is not a short form of "Al-Qaeda in Iraq". */
-static const char *const connectors[] = {"in", "of", "for", "and", "the", "on", "to", NULL};
+static const char *const connectors[] = {"in",  "of", "for", "and",
+                                         "the", "on", "to",  NULL};
 
 /* Words that alone name no one: "Islamic Group" is not a short form of a longer group. */
 static const char *const generic[] = {
-    "group", "front", "movement", "organization", "organisation", "party", "corps",
-    "council", "committee", "army", "brigade", "brigades", "network", "foundation",
-    "company", "ltd", "inc", "llc", "bank", "ministry", "jihad", "state", "union",
-    "center", "centre", "institute", "university", "society", "association", "agency",
-    "office", "department", "forces", "force", "guard", "commission", "authority",
-    "government", "republic", "islamic", "national", "international", "revolutionary",
-    "liberation", "resistance", "fighting", "security", "intelligence", "general", NULL};
+    "group",      "front",         "movement",      "organization", "organisation",
+    "party",      "corps",         "council",       "committee",    "army",
+    "brigade",    "brigades",      "network",       "foundation",   "company",
+    "ltd",        "inc",           "llc",           "bank",         "ministry",
+    "jihad",      "state",         "union",         "center",       "centre",
+    "institute",  "university",    "society",       "association",  "agency",
+    "office",     "department",    "forces",        "force",        "guard",
+    "commission", "authority",     "government",    "republic",     "islamic",
+    "national",   "international", "revolutionary", "liberation",   "resistance",
+    "fighting",   "security",      "intelligence",  "general",      NULL};
 
-int dsr_alias_stop_word(const char *w, size_t n)
-{
+int dsr_alias_stop_word(const char *w, size_t n) {
     static const char *const *lists[] = {connectors, generic};
     for (int l = 0; l < 2; l++)
         for (int i = 0; lists[l][i]; i++)
@@ -41,8 +44,7 @@ struct stops {
     size_t n_owned;
 };
 
-static int stops_init(struct stops *st)
-{
+static int stops_init(struct stops *st) {
     static const char *const *lists[] = {connectors, generic};
     memset(st, 0, sizeof(*st));
     st->owned = calloc(2 * 64, sizeof(char *));
@@ -61,16 +63,14 @@ static int stops_init(struct stops *st)
     return 0;
 }
 
-static void stops_release(struct stops *st)
-{
+static void stops_release(struct stops *st) {
     for (size_t i = 0; i < st->n_owned; i++)
         free(st->owned[i]);
     free(st->owned);
     dsr_alias_smap_release(&st->words);
 }
 
-static long stop_kind(const struct stops *st, const char *w, size_t n)
-{
+static long stop_kind(const struct stops *st, const char *w, size_t n) {
     char buf[64];
     if (n >= sizeof(buf))
         return -1;
@@ -80,8 +80,8 @@ static long stop_kind(const struct stops *st, const char *w, size_t n)
 }
 
 /* Appends node to the owner list that key maps to in m, creating it. 0 or -1. */
-static int own(struct dsr_alias_set *set, struct smap *m, const char *key, uint32_t node)
-{
+static int own(struct dsr_alias_set *set, struct smap *m, const char *key,
+               uint32_t node) {
     long i = dsr_alias_smap_get(m, key);
     if (i < 0) {
         struct u32vec *o = realloc(set->owners, (set->n_owners + 1) * sizeof(*o));
@@ -102,8 +102,7 @@ static int own(struct dsr_alias_set *set, struct smap *m, const char *key, uint3
 #define MAX_WORDS 64
 
 /* Registers the admissible tails and the first word of one node's form. */
-static int index_node(struct dsr_alias_set *set, const struct stops *st, uint32_t i)
-{
+static int index_node(struct dsr_alias_set *set, const struct stops *st, uint32_t i) {
     const char *f = set->nodes[i].form;
     size_t start[MAX_WORDS + 1], w = 0;
     long kind[MAX_WORDS];
@@ -115,7 +114,8 @@ static int index_node(struct dsr_alias_set *set, const struct stops *st, uint32_
     }
     if (w < 2)
         return 0;
-    /* A tail from word j is admissible unless a connector precedes it or it is all stop words. */
+    /* A tail from word j is admissible unless a connector precedes it or it is all stop
+     * words. */
     int all_stop = 1;
     for (size_t j = w - 1; j >= 1; j--) {
         all_stop = all_stop && kind[j] >= 0;
@@ -140,8 +140,7 @@ static int index_node(struct dsr_alias_set *set, const struct stops *st, uint32_
     return own(set, &set->heads, head, i);
 }
 
-int dsr_alias_index_build(struct dsr_alias_set *set)
-{
+int dsr_alias_index_build(struct dsr_alias_set *set) {
     struct stops st;
     int rc = stops_init(&st);
     for (size_t i = 0; i < set->n_nodes && rc == 0; i++)
@@ -150,8 +149,7 @@ int dsr_alias_index_build(struct dsr_alias_set *set)
     return rc;
 }
 
-void dsr_alias_index_release(struct dsr_alias_set *set)
-{
+void dsr_alias_index_release(struct dsr_alias_set *set) {
     dsr_alias_smap_release(&set->tails);
     dsr_alias_smap_release(&set->heads);
     for (size_t i = 0; i < set->n_owners; i++)
@@ -166,13 +164,13 @@ void dsr_alias_index_release(struct dsr_alias_set *set)
     free(set->ambiguous);
 }
 
-/* Candidates listed for one ambiguous short form, at most: enough to act on, and bounded work. */
+/* Candidates listed for one ambiguous short form, at most: enough to act on, and bounded
+ * work. */
 #define MAX_CANDIDATES 32
 
 /* Adds the roots of a list's nodes to out, once each; notes whether self is one. */
 static int add_roots(struct dsr_alias_set *set, const struct u32vec *list, long self,
-                     struct u32vec *out, int *mine)
-{
+                     struct u32vec *out, int *mine) {
     for (size_t i = 0; i < list->n && out->n < MAX_CANDIDATES; i++) {
         uint32_t r = dsr_alias_find(set, list->v[i]);
         size_t j = 0;
@@ -189,8 +187,7 @@ static int add_roots(struct dsr_alias_set *set, const struct u32vec *list, long 
 }
 
 int dsr_alias_short_owners(struct dsr_alias_set *set, const char *form, long self,
-                           struct u32vec *out)
-{
+                           struct u32vec *out) {
     int mine = 0;
     out->n = 0;
     long t = dsr_alias_smap_get(&set->tails, form);
@@ -206,15 +203,13 @@ int dsr_alias_short_owners(struct dsr_alias_set *set, const char *form, long sel
 }
 
 /* 1 when key b ends with the words of key a (a shorter). */
-static int word_tail(const char *a, const char *b)
-{
+static int word_tail(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     return la < lb && b[lb - la - 1] == ' ' && !strcmp(b + lb - la, a);
 }
 
 /* The owner node the short form joins: the smallest key among the target's owners. */
-static long pick_owner(struct dsr_alias_set *set, const char *form, uint32_t target)
-{
+static long pick_owner(struct dsr_alias_set *set, const char *form, uint32_t target) {
     const struct u32vec *list = &set->owners[dsr_alias_smap_get(&set->tails, form)];
     long best = -1;
     for (size_t i = 0; i < list->n; i++)
@@ -224,8 +219,7 @@ static long pick_owner(struct dsr_alias_set *set, const char *form, uint32_t tar
     return best;
 }
 
-int dsr_alias_merge_tails(struct dsr_alias_set *set, dsr_alias_edge_fn add_edge)
-{
+int dsr_alias_merge_tails(struct dsr_alias_set *set, dsr_alias_edge_fn add_edge) {
     size_t n = set->n_nodes;
     struct u32vec owners = {0}, joins = {0}, pairs = {0};
     set->ambiguous = calloc(n ? n : 1, sizeof(*set->ambiguous));
@@ -248,16 +242,21 @@ int dsr_alias_merge_tails(struct dsr_alias_set *set, dsr_alias_edge_fn add_edge)
         uint32_t i = joins.v[k], a = dsr_alias_find(set, i);
         if (set->ambiguous[a].n == 1)
             rc = dsr_alias_push(&pairs, i) < 0 ||
-                 dsr_alias_push(&pairs, (uint32_t)pick_owner(set, set->nodes[i].form,
-                                                             set->ambiguous[a].v[0])) < 0 ? -1 : 0;
+                         dsr_alias_push(&pairs,
+                                        (uint32_t)pick_owner(set, set->nodes[i].form,
+                                                             set->ambiguous[a].v[0])) < 0
+                     ? -1
+                     : 0;
     }
     for (size_t i = 0; i < n && rc == 0; i++)
         if (set->ambiguous[i].n == 1)
             set->ambiguous[i].n = 0;
     for (size_t k = 0; k + 1 < pairs.n && rc == 0; k += 2) {
         uint32_t i = pairs.v[k], o = pairs.v[k + 1];
-        rc = add_edge(set, i, o, word_tail(set->nodes[i].key, set->nodes[o].key)
-                                     ? DSR_RULE_TAIL : DSR_RULE_FUZZY_TAIL);
+        rc = add_edge(set, i, o,
+                      word_tail(set->nodes[i].key, set->nodes[o].key)
+                          ? DSR_RULE_TAIL
+                          : DSR_RULE_FUZZY_TAIL);
     }
     free(pairs.v);
     free(owners.v);

@@ -8,7 +8,8 @@
 
 #include "alias_set.h"
 
-static const char *const rule_names[] = {"same-line", "same-key", "tail", "fuzzy", "fuzzy-tail"};
+static const char *const rule_names[] = {"same-line", "same-key", "tail", "fuzzy",
+                                         "fuzzy-tail"};
 
 /* One merge as written in "explain" and "evidence". */
 struct why {
@@ -19,8 +20,7 @@ struct why {
     int fuzzy;        /* 1 = listed in "evidence" too */
 };
 
-static int why_cmp(const void *a, const void *b)
-{
+static int why_cmp(const void *a, const void *b) {
     const struct why *x = a, *y = b;
     int c = strcmp(x->rule, y->rule);
     if (!c)
@@ -28,25 +28,21 @@ static int why_cmp(const void *a, const void *b)
     return c ? c : strcmp(x->with, y->with);
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
+static int u32_cmp(const void *a, const void *b) {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
 }
 
-static int str_cmp(const void *a, const void *b)
-{
+static int str_cmp(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static const char *shown(const struct dsr_alias_set *set, uint32_t node)
-{
+static const char *shown(const struct dsr_alias_set *set, uint32_t node) {
     return set->nodes[node].var[set->nodes[node].best].text;
 }
 
 /* Writes a sorted array of strings as a JSON array, each distinct string once. */
-static void put_strings(FILE *out, const char **s, size_t n)
-{
+static void put_strings(FILE *out, const char **s, size_t n) {
     putc('[', out);
     for (size_t i = 0, w = 0; i < n; i++)
         if (!i || strcmp(s[i], s[i - 1])) {
@@ -58,8 +54,7 @@ static void put_strings(FILE *out, const char **s, size_t n)
 
 /* Writes the merges as an array member; fuzzy_only keeps the transliteration ones. */
 static void put_whys(FILE *out, const char *member, const struct why *w, size_t n,
-                     int fuzzy_only)
-{
+                     int fuzzy_only) {
     fprintf(out, ",\"%s\":[", member);
     for (size_t i = 0, k = 0; i < n; i++) {
         if ((fuzzy_only && !w[i].fuzzy) || (i && !why_cmp(&w[i], &w[i - 1])))
@@ -81,8 +76,7 @@ static void put_whys(FILE *out, const char *member, const struct why *w, size_t 
 
 /* Gathers an entity's merges: its edges, and each name's other spellings. */
 static struct why *gather(const struct dsr_alias_set *set, const struct entity *e,
-                          const struct u32vec *edges, size_t *n)
-{
+                          const struct u32vec *edges, size_t *n) {
     size_t max = edges->n;
     for (size_t i = 0; i < e->n_nodes; i++)
         max += set->nodes[e->nodes[i]].n_var;
@@ -100,19 +94,21 @@ static struct why *gather(const struct dsr_alias_set *set, const struct entity *
         const struct node *nd = &set->nodes[e->nodes[i]];
         for (size_t v = 0; v < nd->n_var; v++)
             if (v != nd->best)
-                w[(*n)++] = (struct why){NULL, nd->var[v].text, rule_names[DSR_RULE_SAME_KEY],
-                                         nd->var[nd->best].text, 0};
+                w[(*n)++] =
+                    (struct why){NULL, nd->var[v].text, rule_names[DSR_RULE_SAME_KEY],
+                                 nd->var[nd->best].text, 0};
     }
     qsort(w, *n, sizeof(*w), why_cmp);
     return w;
 }
 
 /* The candidates' ids, sorted, without the entity's own. */
-static size_t candidate_ids(struct dsr_alias_set *set, const struct entity *e, const char **ids)
-{
+static size_t candidate_ids(struct dsr_alias_set *set, const struct entity *e,
+                            const char **ids) {
     size_t n = 0;
     for (size_t i = 0; i < e->cands.n; i++) {
-        const struct entity *c = &set->ents[set->ent_of[dsr_alias_find(set, e->cands.v[i])]];
+        const struct entity *c =
+            &set->ents[set->ent_of[dsr_alias_find(set, e->cands.v[i])]];
         if (c != e)
             ids[n++] = c->id;
     }
@@ -121,8 +117,7 @@ static size_t candidate_ids(struct dsr_alias_set *set, const struct entity *e, c
 }
 
 static int write_entity(struct dsr_alias_set *set, const struct entity *e,
-                        const struct u32vec *edges, FILE *out, int explain)
-{
+                        const struct u32vec *edges, FILE *out, int explain) {
     size_t n_names = 0, n_lines = 0, n_why = 0;
     for (size_t i = 0; i < e->n_nodes; i++) {
         n_names += set->nodes[e->nodes[i]].n_var;
@@ -174,8 +169,7 @@ out:
     return rc;
 }
 
-int dsr_alias_write(struct dsr_alias_set *set, FILE *out, int explain)
-{
+int dsr_alias_write(struct dsr_alias_set *set, FILE *out, int explain) {
     struct u32vec *edges = calloc(set->n_ents ? set->n_ents : 1, sizeof(*edges));
     int rc = edges ? 0 : -1;
     for (size_t i = 0; i < set->n_edges && rc == 0; i++)
@@ -192,8 +186,7 @@ int dsr_alias_write(struct dsr_alias_set *set, FILE *out, int explain)
 /* ---- lookups ---- */
 
 /* Room for n borrowed strings in the set's scratch array. 0 or -1. */
-static int scratch(struct dsr_alias_set *set, size_t n)
-{
+static int scratch(struct dsr_alias_set *set, size_t n) {
     if (n <= set->n_scratch)
         return 0;
     const char **s = realloc(set->scratch, n * sizeof(*s));
@@ -205,8 +198,7 @@ static int scratch(struct dsr_alias_set *set, size_t n)
 }
 
 /* Adds entity k to the found list once. */
-static void found(size_t *list, size_t *n, size_t k)
-{
+static void found(size_t *list, size_t *n, size_t k) {
     for (size_t i = 0; i < *n; i++)
         if (list[i] == k)
             return;
@@ -214,9 +206,8 @@ static void found(size_t *list, size_t *n, size_t k)
 }
 
 /* The entities one name of a reference stands for: by key, else as a short form. */
-static int lookup_name(struct dsr_alias_set *set, const char *name, size_t len, size_t *list,
-                       size_t *n, size_t max)
-{
+static int lookup_name(struct dsr_alias_set *set, const char *name, size_t len,
+                       size_t *list, size_t *n, size_t max) {
     char *key = dsr_alias_key(name, len);
     if (!key)
         return -1;
@@ -240,8 +231,7 @@ static int lookup_name(struct dsr_alias_set *set, const char *name, size_t len, 
 
 enum dsr_alias_match dsr_alias_lookup(struct dsr_alias_set *set, const char *ref,
                                       const char **id, const char *const **candidates,
-                                      size_t *n)
-{
+                                      size_t *n) {
     struct dsr_alias_name names[64];
     size_t list[64], n_found = 0, bad;
     long k = dsr_alias_smap_get(&set->ids, ref);
@@ -255,8 +245,8 @@ enum dsr_alias_match dsr_alias_lookup(struct dsr_alias_set *set, const char *ref
     }
     int count = dsr_alias_split(ref, strlen(ref), names, 64, &bad);
     for (int i = 0; i < count && i < 64; i++)
-        if (names[i].len && lookup_name(set, ref + names[i].start, names[i].len, list,
-                                         &n_found, 64) < 0)
+        if (names[i].len &&
+            lookup_name(set, ref + names[i].start, names[i].len, list, &n_found, 64) < 0)
             return DSR_ALIAS_UNRESOLVED;
     if (n_found == 0)
         return DSR_ALIAS_UNRESOLVED;
@@ -280,8 +270,7 @@ enum dsr_alias_match dsr_alias_lookup(struct dsr_alias_set *set, const char *ref
     return DSR_ALIAS_AMBIGUOUS;
 }
 
-const char *const *dsr_alias_names(struct dsr_alias_set *set, const char *id, size_t *n)
-{
+const char *const *dsr_alias_names(struct dsr_alias_set *set, const char *id, size_t *n) {
     long k = dsr_alias_smap_get(&set->ids, id);
     *n = 0;
     if (k < 0)

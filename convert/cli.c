@@ -19,8 +19,7 @@ int cmd_validate_schema(int argc, char **argv); /* cli_schema.c: --schema FILE.j
 int cmd_validate_xsd(int argc, char **argv);    /* cli_xsd.c: --schema FILE.xsd */
 
 /* The value of --schema in argv, or NULL. */
-static const char *schema_option(int argc, char **argv)
-{
+static const char *schema_option(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--"))
             break;
@@ -32,8 +31,7 @@ static const char *schema_option(int argc, char **argv)
     return NULL;
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
+static int usage_error(const char *fmt, const char *arg) {
     fputs("dossier: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\ntry 'dossier --help'\n", stderr);
@@ -42,19 +40,18 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* What one run of validate or convert shares across its inputs. */
 struct run {
-    int format;                 /* --format, or -1 for "by extension" */
-    int table;                  /* --table, or -1 for "by file name" */
-    struct dsr_diags diags;     /* everything reported */
-    struct dsr_sorter *sorter;  /* the dataset's records in canonical order */
-    struct dsr_index *index;    /* the dataset's entity and source ids, for references */
+    int format;                /* --format, or -1 for "by extension" */
+    int table;                 /* --table, or -1 for "by file name" */
+    struct dsr_diags diags;    /* everything reported */
+    struct dsr_sorter *sorter; /* the dataset's records in canonical order */
+    struct dsr_index *index;   /* the dataset's entity and source ids, for references */
     struct dsr_record_schemas schemas; /* the dataset JSON Schema, compiled once */
-    int keep_records;           /* convert keeps whole records; validate only ids */
-    char **names;               /* every input read, owned: records borrow them */
+    int keep_records; /* convert keeps whole records; validate only ids */
+    char **names;     /* every input read, owned: records borrow them */
     size_t n_names;
 };
 
-static int collect(void *ctx, struct dsr_record *rec)
-{
+static int collect(void *ctx, struct dsr_record *rec) {
     struct run *run = ctx;
     if (dsr_index_add(run->index, rec, &run->diags) < 0) {
         dsr_record_free(rec);
@@ -75,8 +72,7 @@ static int collect(void *ctx, struct dsr_record *rec)
     return 0;
 }
 
-static int check_refs(void *ctx, struct dsr_record *rec)
-{
+static int check_refs(void *ctx, struct dsr_record *rec) {
     struct run *run = ctx;
     return dsr_index_check_refs(run->index, rec, &run->diags) < 0 ? -1 : 0;
 }
@@ -84,15 +80,13 @@ static int check_refs(void *ctx, struct dsr_record *rec)
 static void read_path(struct run *run, const char *path);
 
 /* DOSSIER_SORT_MEMORY (bytes) caps the records held in memory while sorting. */
-static size_t sort_budget(void)
-{
+static size_t sort_budget(void) {
     const char *s = getenv("DOSSIER_SORT_MEMORY");
     return s ? (size_t)strtoull(s, NULL, 10) : 0;
 }
 
 /* A folder's files with a known extension, in name order. */
-static void read_dir(struct run *run, const char *path)
-{
+static void read_dir(struct run *run, const char *path) {
     struct dirent **list;
     int n = scandir(path, &list, NULL, alphasort);
     if (n < 0) {
@@ -118,8 +112,7 @@ static void read_dir(struct run *run, const char *path)
 }
 
 /* Reads one input named on the command line ("-" for stdin, or a folder). */
-static void read_path(struct run *run, const char *path)
-{
+static void read_path(struct run *run, const char *path) {
     struct stat st;
     int is_stdin = !strcmp(path, "-");
     if (!is_stdin && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -158,8 +151,7 @@ static void read_path(struct run *run, const char *path)
 }
 
 /* Starts a dataset: a new sorter and index. 0, or 2 when out of memory. */
-static int dataset_begin(struct run *run)
-{
+static int dataset_begin(struct run *run) {
     run->sorter = dsr_sorter_new(sort_budget());
     run->index = dsr_index_new();
     if (run->sorter && run->index)
@@ -169,15 +161,13 @@ static int dataset_begin(struct run *run)
 }
 
 /* Sorts the dataset read, reports duplicate ids and references to nothing. */
-static int dataset_finish(struct run *run)
-{
+static int dataset_finish(struct run *run) {
     if (dsr_index_resolve(run->index, &run->diags) < 0)
         return -1;
     return dsr_sorter_finish(run->sorter, &run->diags, check_refs, run);
 }
 
-static void dataset_end(struct run *run)
-{
+static void dataset_end(struct run *run) {
     dsr_sorter_free(run->sorter);
     dsr_index_free(run->index);
     run->sorter = NULL;
@@ -189,8 +179,7 @@ static void dataset_end(struct run *run)
  * or stdin) as a dataset of its own; convert merges them all into one, left
  * open for writing.
  */
-static int run_inputs(struct run *run, int argc, char **argv, int one_dataset)
-{
+static int run_inputs(struct run *run, int argc, char **argv, int one_dataset) {
     if (optind >= argc)
         return usage_error("%sno input given", "");
     if (dsr_record_schemas_init(&run->schemas, &run->diags) < 0)
@@ -207,8 +196,7 @@ static int run_inputs(struct run *run, int argc, char **argv, int one_dataset)
     return 0;
 }
 
-static void run_release(struct run *run)
-{
+static void run_release(struct run *run) {
     dataset_end(run);
     dsr_record_schemas_release(&run->schemas);
     dsr_diags_release(&run->diags);
@@ -218,23 +206,23 @@ static void run_release(struct run *run)
 }
 
 /* Parses --format and --table, shared by validate and convert. */
-static int common_option(struct run *run, int opt, const char *arg)
-{
+static int common_option(struct run *run, int opt, const char *arg) {
     if (opt == 'f') {
         run->format = dsr_format_from_name(arg);
         if (run->format < 0)
-            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv", arg);
+            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv",
+                               arg);
     } else if (opt == 't') {
         run->table = dsr_kind_from_name(arg);
         if (run->table < 0)
             return usage_error("unknown table \"%s\": expected entities, designations, "
-                               "events or sources", arg);
+                               "events or sources",
+                               arg);
     }
     return 0;
 }
 
-static int finish(struct run *run, enum dsr_report_format report)
-{
+static int finish(struct run *run, enum dsr_report_format report) {
     dsr_diags_sort(&run->diags);
     FILE *out = report == DSR_REPORT_TEXT ? stderr : stdout;
     if (dsr_report_write(out, report, &run->diags, (const char *const *)run->names,
@@ -248,12 +236,12 @@ static int finish(struct run *run, enum dsr_report_format report)
 static const char validate_usage[] =
     "usage: dossier validate [--format F] [--table T] [--report FORM] FILE|DIR|- ...\n";
 
-static int cmd_validate(int argc, char **argv)
-{
-    static const struct option options[] = {
-        {"format", required_argument, NULL, 'f'}, {"table", required_argument, NULL, 't'},
-        {"report", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+static int cmd_validate(int argc, char **argv) {
+    static const struct option options[] = {{"format", required_argument, NULL, 'f'},
+                                            {"table", required_argument, NULL, 't'},
+                                            {"report", required_argument, NULL, 'r'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     struct run run = {.format = -1, .table = -1};
     int report = DSR_REPORT_TEXT, opt, rc;
     /* A schema of the user's own makes validate a general validator. */
@@ -270,8 +258,10 @@ static int cmd_validate(int argc, char **argv)
             return 0;
         }
         if (opt == 'r' && (report = dsr_report_format_from_name(optarg)) < 0)
-            return usage_error("unknown report \"%s\": expected text, json, junit, github, "
-                               "sarif or html", optarg);
+            return usage_error(
+                "unknown report \"%s\": expected text, json, junit, github, "
+                "sarif or html",
+                optarg);
         if (opt == '?')
             return usage_error("%sbad option", "");
         if ((rc = common_option(&run, opt, optarg)))
@@ -286,8 +276,7 @@ out:
 }
 
 /* Writes the sorted records to path (or stdout) through a temporary file. */
-static int write_output(struct run *run, enum dsr_format format, const char *path)
-{
+static int write_output(struct run *run, enum dsr_format format, const char *path) {
     struct dsr_writer w;
     const struct dsr_record *rec;
     char *tmp = NULL;
@@ -330,8 +319,8 @@ out:
     if (tmp) {
         if (fclose(out) != 0 || rc < 0 || rename(tmp, path) != 0) {
             if (rc == 0)
-                dsr_diag_add(&run->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot write: %s",
-                             strerror(errno));
+                dsr_diag_add(&run->diags, DSR_DIAG_IO, path, 0, 0, NULL,
+                             "cannot write: %s", strerror(errno));
             unlink(tmp);
             rc = -1;
         }
@@ -340,16 +329,17 @@ out:
     return rc;
 }
 
-static const char convert_usage[] =
-    "usage: dossier convert --to xml|json|jsonl|csv [--format F] [--table T] [-o FILE|DIR] "
-    "FILE|DIR|- ...\n";
+static const char convert_usage[] = "usage: dossier convert --to xml|json|jsonl|csv "
+                                    "[--format F] [--table T] [-o FILE|DIR] "
+                                    "FILE|DIR|- ...\n";
 
-static int cmd_convert(int argc, char **argv)
-{
-    static const struct option options[] = {
-        {"to", required_argument, NULL, 'T'},     {"output", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'}, {"table", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+static int cmd_convert(int argc, char **argv) {
+    static const struct option options[] = {{"to", required_argument, NULL, 'T'},
+                                            {"output", required_argument, NULL, 'o'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"table", required_argument, NULL, 't'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     struct run run = {.format = -1, .table = -1, .keep_records = 1};
     const char *output = NULL;
     int to = -1, opt, rc;
@@ -359,7 +349,8 @@ static int cmd_convert(int argc, char **argv)
             return 0;
         }
         if (opt == 'T' && (to = dsr_format_from_name(optarg)) < 0)
-            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv", optarg);
+            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv",
+                               optarg);
         if (opt == 'o')
             output = optarg;
         if (opt == '?')
@@ -389,12 +380,12 @@ static const struct command {
     const char *help;
 } commands[] = {
     {"validate", cmd_validate, "check datasets against their schemas"},
-    {"convert", cmd_convert, "convert datasets to canonical XML, JSON, JSON Lines or CSV"},
+    {"convert", cmd_convert,
+     "convert datasets to canonical XML, JSON, JSON Lines or CSV"},
     {"aliases", cmd_aliases, "resolve alias lists into entities"},
 };
 
-static void help(void)
-{
+static void help(void) {
     fputs("usage: dossier COMMAND [OPTIONS] FILE|DIR|- ...\n\ncommands:\n", stdout);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         printf("  %-10s %s\n", commands[i].name, commands[i].help);
@@ -402,8 +393,7 @@ static void help(void)
 }
 
 /* Flushes stdout; a failed write (a full disk, a closed pipe) is exit 2. */
-static int close_stdout(int rc)
-{
+static int close_stdout(int rc) {
     if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
         fprintf(stderr, "dossier: cannot write output: %s\n", strerror(errno));
         return 2;
@@ -411,8 +401,7 @@ static int close_stdout(int rc)
     return rc;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     /* Diagnostics come in bulk at the end of a run: one write a line would dominate. */
     static char stderr_buffer[1 << 16];
     setvbuf(stderr, stderr_buffer, _IOFBF, sizeof(stderr_buffer));

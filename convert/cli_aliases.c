@@ -23,12 +23,12 @@ static const char aliases_usage[] =
 
 /* Reads one input's lines into set; *line counts on from the previous input. */
 static int read_lines(struct dsr_alias_set *set, const char *path, int *line,
-                      struct dsr_diags *diags)
-{
+                      struct dsr_diags *diags) {
     int is_stdin = !strcmp(path, "-");
     FILE *fp = is_stdin ? stdin : fopen(path, "rb");
     if (!fp) {
-        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s",
+                     strerror(errno));
         return 0;
     }
     char *buf = NULL;
@@ -48,7 +48,8 @@ static int read_lines(struct dsr_alias_set *set, const char *path, int *line,
         rc = dsr_alias_add_line(set, text, (size_t)n, path, *line, diags);
     }
     if (rc >= 0 && ferror(fp))
-        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot read: %s", strerror(errno));
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot read: %s",
+                     strerror(errno));
     free(buf);
     if (!is_stdin)
         fclose(fp);
@@ -61,12 +62,12 @@ struct entity_reader {
     struct dsr_diags *diags;
 };
 
-static int add_entity(void *ctx, struct dsr_record *rec)
-{
+static int add_entity(void *ctx, struct dsr_record *rec) {
     struct entity_reader *r = ctx;
     int rc = 0;
     if (rec->kind == DSR_ENTITY) {
-        const struct dsr_value *aliases = &rec->values[dsr_field_index(DSR_ENTITY, "aliases")];
+        const struct dsr_value *aliases =
+            &rec->values[dsr_field_index(DSR_ENTITY, "aliases")];
         const char **names = malloc((aliases->n + 1) * sizeof(*names));
         rc = names ? 0 : -1;
         if (names) {
@@ -85,12 +86,12 @@ static int add_entity(void *ctx, struct dsr_record *rec)
 }
 
 /* Reads the entity records of a dataset file into set; problems go to diags. */
-static void read_dataset(struct dsr_alias_set *set, const char *path, int format, int *line,
-                         struct dsr_diags *diags)
-{
+static void read_dataset(struct dsr_alias_set *set, const char *path, int format,
+                         int *line, struct dsr_diags *diags) {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s",
+                     strerror(errno));
         return;
     }
     struct entity_reader r = {set, line, diags};
@@ -99,8 +100,7 @@ static void read_dataset(struct dsr_alias_set *set, const char *path, int format
     fclose(fp);
 }
 
-int cmd_aliases(int argc, char **argv)
-{
+int cmd_aliases(int argc, char **argv) {
     static const struct option options[] = {{"fuzzy", no_argument, NULL, 'f'},
                                             {"explain", no_argument, NULL, 'e'},
                                             {"help", no_argument, NULL, 'h'},
@@ -132,7 +132,8 @@ int cmd_aliases(int argc, char **argv)
     if (!failed && optind == argc)
         failed = read_lines(set, "-", &line, &diags) < 0;
     if (!failed)
-        failed = dsr_alias_resolve(set, &diags) < 0 || dsr_alias_write(set, stdout, explain) < 0;
+        failed = dsr_alias_resolve(set, &diags) < 0 ||
+                 dsr_alias_write(set, stdout, explain) < 0;
     if (failed)
         dsr_diag_add(&diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
     dsr_diags_sort(&diags);

@@ -16,14 +16,16 @@
 int cmd_validate_schema(int argc, char **argv);
 
 static const char schema_usage[] =
-    "usage: dossier validate --schema FILE [--draft 2020-12|2019-09|7|4] [--ref-root URI=DIR]...\n"
-    "                        [--ref FILE]... [--format-assert] [--format json|jsonl|csv]\n"
+    "usage: dossier validate --schema FILE [--draft 2020-12|2019-09|7|4] [--ref-root "
+    "URI=DIR]...\n"
+    "                        [--ref FILE]... [--format-assert] [--format "
+    "json|jsonl|csv]\n"
     "                        [--report text|json|junit|github|sarif|html] FILE|- ...\n";
 
 struct input {
-    char *text;  /* the whole input, NUL-terminated, BOM skipped */
-    char *buf;   /* what to free */
-    size_t len;  /* bytes of text */
+    char *text; /* the whole input, NUL-terminated, BOM skipped */
+    char *buf;  /* what to free */
+    size_t len; /* bytes of text */
 };
 
 /* One instance being checked: where its text lies, and where errors go. */
@@ -32,13 +34,12 @@ struct check {
     const char *file;
     const char *text; /* the instance's JSON text, or NULL (CSV rows) */
     size_t len;
-    int line, column; /* where text starts in the file */
+    int line, column;   /* where text starts in the file */
     const char *prefix; /* CSV: "/<row>" before every pointer */
-    json_t *basic;    /* --report json: the "errors" array, or NULL */
+    json_t *basic;      /* --report json: the "errors" array, or NULL */
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
+static int usage_error(const char *fmt, const char *arg) {
     fputs("dossier: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\ntry 'dossier --help'\n", stderr);
@@ -47,8 +48,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* Reads a file (or stdin for "-") whole; refuses UTF-16 and UTF-32, skips a BOM. */
 static int read_input(const char *name, struct input *in, enum dsr_diag_kind bad,
-                      struct dsr_diags *diags)
-{
+                      struct dsr_diags *diags) {
     FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
     size_t cap = 1 << 16, n = 0, got;
     char *buf = f ? malloc(cap) : NULL;
@@ -89,8 +89,7 @@ static int read_input(const char *name, struct input *in, enum dsr_diag_kind bad
 }
 
 /* Parses one JSON value; integers past 64 bits are read as doubles. */
-static json_t *parse(const char *text, size_t len, json_error_t *err)
-{
+static json_t *parse(const char *text, size_t len, json_error_t *err) {
     size_t flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
     json_t *j = json_loadb(text, len, flags, err);
     if (!j && strstr(err->text, "too big"))
@@ -98,42 +97,40 @@ static json_t *parse(const char *text, size_t len, json_error_t *err)
     return j;
 }
 
-static void on_error(void *ctx, const char *ip, const char *kl, const char *al, const char *msg)
-{
+static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
+                     const char *msg) {
     struct check *c = ctx;
     char path[DSR_PATH_MAX * 2];
     int line = c->line, column = c->column;
     if (c->text)
         dsr_json_locate(c->text, c->len, c->line, c->column, ip, &line, &column);
     snprintf(path, sizeof path, "%s%s", c->prefix ? c->prefix : "", ip);
-    dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, path, "%s (schema %s)", msg,
-                 kl[0] ? kl : "root");
+    dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, path, "%s (schema %s)",
+                 msg, kl[0] ? kl : "root");
     if (c->basic) {
         json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "keywordLocation", kl,
-                              "absoluteKeywordLocation", al, "instanceLocation", ip, "error",
-                              msg);
+                              "absoluteKeywordLocation", al, "instanceLocation", ip,
+                              "error", msg);
         json_array_append_new(c->basic, e);
     }
 }
 
 /* Validates one instance; returns the basic output object when asked for one. */
 static void check_one(const struct dsr_jschema *js, struct check *c, const json_t *inst,
-                      json_t *outputs)
-{
+                      json_t *outputs) {
     c->basic = outputs ? json_array() : NULL;
     int rc = dsr_jschema_validate(js, inst, on_error, c);
     if (rc < 0)
         dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, c->line, c->column, c->prefix,
                      "validation stopped on this value: a limit was reached");
     if (outputs) {
-        json_array_append_new(outputs, json_pack("{s:b, s:o}", "valid", rc == 0, "errors",
-                                                 c->basic));
+        json_array_append_new(
+            outputs, json_pack("{s:b, s:o}", "valid", rc == 0, "errors", c->basic));
         c->basic = NULL;
     }
 }
 
-static void check_json(const struct dsr_jschema *js, struct check *c, json_t *outputs)
-{
+static void check_json(const struct dsr_jschema *js, struct check *c, json_t *outputs) {
     json_error_t err;
     json_t *inst = parse(c->text, c->len, &err);
     if (!inst) {
@@ -146,8 +143,7 @@ static void check_json(const struct dsr_jschema *js, struct check *c, json_t *ou
     json_decref(inst);
 }
 
-static void check_lines(const struct dsr_jschema *js, struct check *c, json_t *outputs)
-{
+static void check_lines(const struct dsr_jschema *js, struct check *c, json_t *outputs) {
     const char *p = c->text, *end = c->text + c->len;
     for (int line = 1; p < end; line++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -172,30 +168,29 @@ struct csv_rows {
     const struct dsr_jschema *js;
     struct check *c;
     json_t *outputs;
-    json_t *header;   /* array of names */
-    json_t *row;      /* object being built */
-    size_t field;     /* index of the next field in the row */
-    size_t rows;      /* data rows seen */
-    int in_header;    /* 1 until the first row ends */
-    int line;         /* line the current row starts on */
-    int chunk_line;   /* line being parsed */
+    json_t *header; /* array of names */
+    json_t *row;    /* object being built */
+    size_t field;   /* index of the next field in the row */
+    size_t rows;    /* data rows seen */
+    int in_header;  /* 1 until the first row ends */
+    int line;       /* line the current row starts on */
+    int chunk_line; /* line being parsed */
 };
 
-static void csv_field(void *data, size_t len, void *ctx)
-{
+static void csv_field(void *data, size_t len, void *ctx) {
     struct csv_rows *r = ctx;
     json_t *s = json_stringn(data ? data : "", data ? len : 0);
     if (r->in_header)
         json_array_append_new(r->header, s);
     else if (r->field < json_array_size(r->header))
-        json_object_set_new(r->row, json_string_value(json_array_get(r->header, r->field)), s);
+        json_object_set_new(r->row,
+                            json_string_value(json_array_get(r->header, r->field)), s);
     else
         json_decref(s);
     r->field++;
 }
 
-static void csv_row(int term, void *ctx)
-{
+static void csv_row(int term, void *ctx) {
     struct csv_rows *r = ctx;
     (void)term;
     if (!r->in_header) {
@@ -220,8 +215,7 @@ static void csv_row(int term, void *ctx)
     r->line = r->chunk_line + 1;
 }
 
-static void check_csv(const struct dsr_jschema *js, struct check *c, json_t *outputs)
-{
+static void check_csv(const struct dsr_jschema *js, struct check *c, json_t *outputs) {
     struct csv_parser p;
     struct csv_rows r = {js, c, outputs, json_array(), json_object(), 0, 0, 1, 1, 0};
     if (!r.header || !r.row || csv_init(&p, CSV_STRICT | CSV_APPEND_NULL) != 0) {
@@ -240,8 +234,8 @@ static void check_csv(const struct dsr_jschema *js, struct check *c, json_t *out
         p0 += n;
     }
     if (csv_fini(&p, csv_field, csv_row, &r) != 0 || p0 < end)
-        dsr_diag_add(c->diags, DSR_DIAG_SYNTAX, c->file, r.line, 1, NULL, "invalid CSV: %s",
-                     csv_strerror(csv_error(&p)));
+        dsr_diag_add(c->diags, DSR_DIAG_SYNTAX, c->file, r.line, 1, NULL,
+                     "invalid CSV: %s", csv_strerror(csv_error(&p)));
     csv_free(&p);
     json_decref(r.header);
     json_decref(r.row);
@@ -252,13 +246,12 @@ struct opts {
     struct dsr_jschema_options js;
     struct dsr_jschema_root *roots;
     struct dsr_jschema_doc *docs;
-    int format;   /* --format, or -1 for "by extension" */
-    int report;   /* enum dsr_report_format */
+    int format; /* --format, or -1 for "by extension" */
+    int report; /* enum dsr_report_format */
 };
 
 /* Loads a schema file (the schema or a --ref); NULL after a diagnostic. */
-static json_t *load_schema(const char *name, struct input *in, struct dsr_diags *diags)
-{
+static json_t *load_schema(const char *name, struct input *in, struct dsr_diags *diags) {
     json_error_t err;
     if (read_input(name, in, DSR_DIAG_BAD_SCHEMA, diags))
         return NULL;
@@ -270,8 +263,8 @@ static json_t *load_schema(const char *name, struct input *in, struct dsr_diags 
 }
 
 /* Gives the schema's own diagnostics a line and column from their pointer. */
-static void place_schema_diags(struct dsr_diags *diags, const char *name, const struct input *in)
-{
+static void place_schema_diags(struct dsr_diags *diags, const char *name,
+                               const struct input *in) {
     for (size_t i = 0; in->buf && i < diags->count; i++) {
         struct dsr_diag *d = &diags->items[i];
         if (d->kind == DSR_DIAG_BAD_SCHEMA && !d->line && !strcmp(d->file, name))
@@ -279,26 +272,26 @@ static void place_schema_diags(struct dsr_diags *diags, const char *name, const 
     }
 }
 
-static int parse_options(int argc, char **argv, struct opts *o, const char **schema)
-{
-    static const struct option options[] = {
-        {"schema", required_argument, NULL, 's'}, {"draft", required_argument, NULL, 'd'},
-        {"ref-root", required_argument, NULL, 'R'}, {"ref", required_argument, NULL, 'r'},
-        {"format-assert", no_argument, NULL, 'a'}, {"format", required_argument, NULL, 'f'},
-        {"report", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+static int parse_options(int argc, char **argv, struct opts *o, const char **schema) {
+    static const struct option options[] = {{"schema", required_argument, NULL, 's'},
+                                            {"draft", required_argument, NULL, 'd'},
+                                            {"ref-root", required_argument, NULL, 'R'},
+                                            {"ref", required_argument, NULL, 'r'},
+                                            {"format-assert", no_argument, NULL, 'a'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"report", required_argument, NULL, 'o'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         char *eq;
         switch (opt) {
-        case 's':
-            *schema = optarg;
-            break;
+        case 's': *schema = optarg; break;
         case 'd':
             if ((o->js.default_draft = dsr_jschema_draft_from_name(optarg)) < 0)
-                return usage_error("unknown draft \"%s\": expected 2020-12, 2019-09, 7, 6 or 4",
-                                   optarg);
+                return usage_error(
+                    "unknown draft \"%s\": expected 2020-12, 2019-09, 7, 6 or 4", optarg);
             break;
         case 'R':
             if (!(eq = strchr(optarg, '=')) || eq == optarg || !eq[1])
@@ -307,26 +300,23 @@ static int parse_options(int argc, char **argv, struct opts *o, const char **sch
             o->roots[o->js.n_roots].uri = optarg;
             o->roots[o->js.n_roots++].dir = eq + 1;
             break;
-        case 'r':
-            o->docs[o->js.n_docs++].name = optarg;
-            break;
-        case 'a':
-            o->js.format_assert = 1;
-            break;
+        case 'r': o->docs[o->js.n_docs++].name = optarg; break;
+        case 'a': o->js.format_assert = 1; break;
         case 'f':
-            if ((o->format = dsr_format_from_name(optarg)) < 0 || o->format == DSR_FORMAT_XML)
-                return usage_error("unknown format \"%s\": expected json, jsonl or csv", optarg);
+            if ((o->format = dsr_format_from_name(optarg)) < 0 ||
+                o->format == DSR_FORMAT_XML)
+                return usage_error("unknown format \"%s\": expected json, jsonl or csv",
+                                   optarg);
             break;
         case 'o':
             if ((o->report = dsr_report_format_from_name(optarg)) < 0)
-                return usage_error("unknown report \"%s\": expected text, json, junit, github, "
-                                   "sarif or html", optarg);
+                return usage_error(
+                    "unknown report \"%s\": expected text, json, junit, github, "
+                    "sarif or html",
+                    optarg);
             break;
-        case 'h':
-            fputs(schema_usage, stdout);
-            return -1;
-        default:
-            return usage_error("%sbad option", "");
+        case 'h': fputs(schema_usage, stdout); return -1;
+        default: return usage_error("%sbad option", "");
         }
     }
     if (optind >= argc)
@@ -334,9 +324,8 @@ static int parse_options(int argc, char **argv, struct opts *o, const char **sch
     return 0;
 }
 
-static void check_input(const struct dsr_jschema *js, const struct opts *o, const char *name,
-                        struct dsr_diags *diags, json_t *outputs)
-{
+static void check_input(const struct dsr_jschema *js, const struct opts *o,
+                        const char *name, struct dsr_diags *diags, json_t *outputs) {
     struct input in;
     if (read_input(name, &in, DSR_DIAG_REFUSED, diags))
         return;
@@ -352,15 +341,15 @@ static void check_input(const struct dsr_jschema *js, const struct opts *o, cons
 }
 
 /* Prints the diagnostics, or the specification's "basic" output for --report json. */
-static int finish(struct dsr_diags *diags, const struct opts *o, json_t *outputs, char **names,
-                  size_t n)
-{
+static int finish(struct dsr_diags *diags, const struct opts *o, json_t *outputs,
+                  char **names, size_t n) {
     dsr_diags_sort(diags);
     int status = dsr_diags_status(diags);
     if (o->report == DSR_REPORT_JSON && outputs) {
         /* one basic-output object a line, in input order */
         for (size_t i = 0; i < json_array_size(outputs); i++) {
-            json_dumpf(json_array_get(outputs, i), stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+            json_dumpf(json_array_get(outputs, i), stdout,
+                       JSON_COMPACT | JSON_ENSURE_ASCII);
             fputc('\n', stdout);
         }
         struct dsr_diags rest;
@@ -384,8 +373,7 @@ static int finish(struct dsr_diags *diags, const struct opts *o, json_t *outputs
     return status;
 }
 
-int cmd_validate_schema(int argc, char **argv)
-{
+int cmd_validate_schema(int argc, char **argv) {
     struct opts o = {.format = -1, .report = DSR_REPORT_TEXT};
     struct dsr_diags diags;
     const char *schema_name = NULL;

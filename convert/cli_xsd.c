@@ -23,8 +23,8 @@ static xmlExternalEntityLoader default_loader;
  * parse errors are silenced here because libxml2 would print them, and the
  * schema parser reports the failure in its place.
  */
-static xmlParserInputPtr local_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
+static xmlParserInputPtr local_loader(const char *url, const char *id,
+                                      xmlParserCtxtPtr ctxt) {
     if (!url || (strstr(url, "://") && strncmp(url, "file://", 7)))
         return NULL;
     const char *path = strncmp(url, "file://", 7) ? url : url + 7;
@@ -40,16 +40,14 @@ static xmlParserInputPtr local_loader(const char *url, const char *id, xmlParser
     return default_loader(url, id, ctxt);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
+static int usage_error(const char *fmt, const char *arg) {
     fputs("dossier: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\ntry 'dossier --help'\n", stderr);
     return 2;
 }
 
-static void validate_one(const char *path, xmlSchemaPtr schema, struct dsr_diags *diags)
-{
+static void validate_one(const char *path, xmlSchemaPtr schema, struct dsr_diags *diags) {
     struct stat st;
     int is_stdin = !strcmp(path, "-");
     if (!is_stdin && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -58,7 +56,8 @@ static void validate_one(const char *path, xmlSchemaPtr schema, struct dsr_diags
     }
     FILE *fp = is_stdin ? stdin : fopen(path, "rb");
     if (!fp) {
-        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s",
+                     strerror(errno));
         return;
     }
     struct dsr_input in = {path, fp, DSR_FORMAT_XML, -1, NULL};
@@ -67,16 +66,16 @@ static void validate_one(const char *path, xmlSchemaPtr schema, struct dsr_diags
         fclose(fp);
 }
 
-static const char xsd_usage[] =
-    "usage: dossier validate --schema FILE.xsd [--report text|json|junit|github|sarif|html] "
-    "FILE|- ...\n";
+static const char xsd_usage[] = "usage: dossier validate --schema FILE.xsd [--report "
+                                "text|json|junit|github|sarif|html] "
+                                "FILE|- ...\n";
 
-int cmd_validate_xsd(int argc, char **argv)
-{
-    static const struct option options[] = {
-        {"schema", required_argument, NULL, 's'}, {"report", required_argument, NULL, 'r'},
-        {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+int cmd_validate_xsd(int argc, char **argv) {
+    static const struct option options[] = {{"schema", required_argument, NULL, 's'},
+                                            {"report", required_argument, NULL, 'r'},
+                                            {"format", required_argument, NULL, 'f'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     const char *schema_path = NULL;
     int report = DSR_REPORT_TEXT, opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -87,11 +86,13 @@ int cmd_validate_xsd(int argc, char **argv)
         if (opt == 's')
             schema_path = optarg;
         if (opt == 'r' && (report = dsr_report_format_from_name(optarg)) < 0)
-            return usage_error("unknown report \"%s\": expected text, json, junit, github, "
-                               "sarif or html", optarg);
+            return usage_error(
+                "unknown report \"%s\": expected text, json, junit, github, "
+                "sarif or html",
+                optarg);
         if (opt == 'f' && dsr_format_from_name(optarg) != DSR_FORMAT_XML)
-            return usage_error("format \"%s\" cannot be checked against an XSD: expected xml",
-                               optarg);
+            return usage_error(
+                "format \"%s\" cannot be checked against an XSD: expected xml", optarg);
         if (opt == '?')
             return usage_error("%sbad option", "");
     }
@@ -108,8 +109,9 @@ int cmd_validate_xsd(int argc, char **argv)
         xmlSchemaFree(schema);
     }
     dsr_diags_sort(&diags);
-    dsr_report_write(report == DSR_REPORT_TEXT ? stderr : stdout, (enum dsr_report_format)report,
-                     &diags, (const char *const *)argv + optind, (size_t)(argc - optind));
+    dsr_report_write(report == DSR_REPORT_TEXT ? stderr : stdout,
+                     (enum dsr_report_format)report, &diags,
+                     (const char *const *)argv + optind, (size_t)(argc - optind));
     int rc = dsr_diags_status(&diags);
     dsr_diags_release(&diags);
     return rc;

@@ -7,8 +7,8 @@
 
 #include "internal.h"
 
-#define DSR_CSV_CHUNK 65536           /* bytes read from the file at a time */
-#define DSR_CSV_ROW_MAX (64u << 20)   /* a longer row is refused, not buffered */
+#define DSR_CSV_CHUNK 65536         /* bytes read from the file at a time */
+#define DSR_CSV_ROW_MAX (64u << 20) /* a longer row is refused, not buffered */
 
 /*
  * dsr_csv_read() reading `chunk` bytes at a time and refusing rows longer than

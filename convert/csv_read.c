@@ -40,13 +40,13 @@ struct reader {
 
     /* the scanner */
     int state, quoted, prev_cr;
-    int line, column;              /* position of the next byte */
-    struct pos field_at, row_at;   /* the field and the row being scanned */
-    size_t row_bytes;              /* bytes of the row being scanned */
-    int u8_need;                   /* continuation bytes still expected */
-    unsigned char u8_lo, u8_hi;    /* range of the next continuation byte */
-    unsigned char u8_lead;         /* first byte of the sequence */
-    struct pos u8_at;              /* where the sequence started */
+    int line, column;            /* position of the next byte */
+    struct pos field_at, row_at; /* the field and the row being scanned */
+    size_t row_bytes;            /* bytes of the row being scanned */
+    int u8_need;                 /* continuation bytes still expected */
+    unsigned char u8_lo, u8_hi;  /* range of the next continuation byte */
+    unsigned char u8_lead;       /* first byte of the sequence */
+    struct pos u8_at;            /* where the sequence started */
 
     /* field starts queued by the scanner, popped by the field callback */
     struct pos *queue;
@@ -63,8 +63,7 @@ struct reader {
     size_t rows; /* data rows seen: the next row's index */
 };
 
-static void oom(struct reader *r)
-{
+static void oom(struct reader *r) {
     dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 0, 0, NULL, "out of memory");
     r->stop = 1;
 }
@@ -73,19 +72,18 @@ static void syntax(struct reader *r, struct pos at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Reports a syntax error at `at`; it stops the table. */
-static void syntax(struct reader *r, struct pos at, const char *fmt, ...)
-{
+static void syntax(struct reader *r, struct pos at, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    dsr_diag_vadd(r->diags, DSR_DIAG_SYNTAX, r->in->name, at.line, at.column, NULL, fmt, ap);
+    dsr_diag_vadd(r->diags, DSR_DIAG_SYNTAX, r->in->name, at.line, at.column, NULL, fmt,
+                  ap);
     va_end(ap);
     r->stop = 1;
 }
 
 /* ---- the scanner ---- */
 
-static int push(struct reader *r, struct pos at)
-{
+static int push(struct reader *r, struct pos at) {
     if (r->q_len == r->q_cap) {
         size_t cap = r->q_cap ? r->q_cap * 2 : 64;
         struct pos *q = realloc(r->queue, cap * sizeof(*q));
@@ -101,11 +99,11 @@ static int push(struct reader *r, struct pos at)
 }
 
 /* Checks one byte as part of UTF-8 text (RFC 3629 ranges). 0, or -1 after reporting. */
-static int utf8_byte(struct reader *r, unsigned char c, struct pos here)
-{
+static int utf8_byte(struct reader *r, unsigned char c, struct pos here) {
     if (r->u8_need) {
         if (c < r->u8_lo || c > r->u8_hi) {
-            syntax(r, r->u8_at, "invalid UTF-8 sequence starting with byte 0x%02X", r->u8_lead);
+            syntax(r, r->u8_at, "invalid UTF-8 sequence starting with byte 0x%02X",
+                   r->u8_lead);
             return -1;
         }
         r->u8_need--;
@@ -145,8 +143,7 @@ static int utf8_byte(struct reader *r, unsigned char c, struct pos here)
 }
 
 /* Follows libcsv's state machine for one byte; queues field starts. 0 or -1. */
-static int structure(struct reader *r, unsigned char c, struct pos here)
-{
+static int structure(struct reader *r, unsigned char c, struct pos here) {
     int newline = c == '\r' || c == '\n';
     switch (r->state) {
     case ROW_NOT_BEGUN:
@@ -169,8 +166,9 @@ static int structure(struct reader *r, unsigned char c, struct pos here)
         return 0;
     case FIELD_BEGUN:
         if (c == '"' && !r->quoted) {
-            syntax(r, here, "quote inside an unquoted field: quote the whole field and "
-                            "double the quotes in it");
+            syntax(r, here,
+                   "quote inside an unquoted field: quote the whole field and "
+                   "double the quotes in it");
             return -1;
         }
         if (c == '"')
@@ -188,8 +186,9 @@ static int structure(struct reader *r, unsigned char c, struct pos here)
         else if (newline)
             r->state = ROW_NOT_BEGUN;
         else {
-            syntax(r, here, "text after the closing quote of a field: expected \",\" or a "
-                            "line end");
+            syntax(r, here,
+                   "text after the closing quote of a field: expected \",\" or a "
+                   "line end");
             return -1;
         }
         return 0;
@@ -197,8 +196,7 @@ static int structure(struct reader *r, unsigned char c, struct pos here)
 }
 
 /* Moves the position past byte c: CR, LF and CRLF each end a line. */
-static void step(struct reader *r, unsigned char c)
-{
+static void step(struct reader *r, unsigned char c) {
     if (c == '\n' || c == '\r') {
         if (!(c == '\n' && r->prev_cr))
             r->line++;
@@ -212,10 +210,10 @@ static void step(struct reader *r, unsigned char c)
 }
 
 /* Scans p[0..n); returns how many bytes are fit to hand to libcsv (n unless an error). */
-static size_t scan(struct reader *r, const unsigned char *p, size_t n)
-{
+static size_t scan(struct reader *r, const unsigned char *p, size_t n) {
     if (r->q_head > 0) { /* drop what libcsv has taken */
-        memmove(r->queue, r->queue + r->q_head, (r->q_len - r->q_head) * sizeof(*r->queue));
+        memmove(r->queue, r->queue + r->q_head,
+                (r->q_len - r->q_head) * sizeof(*r->queue));
         r->q_len -= r->q_head;
         r->q_head = 0;
     }
@@ -238,15 +236,16 @@ static size_t scan(struct reader *r, const unsigned char *p, size_t n)
 }
 
 /* At the end of input: reports what is left open. 0, or -1 after reporting. */
-static int scan_end(struct reader *r)
-{
+static int scan_end(struct reader *r) {
     if (r->u8_need) {
-        syntax(r, r->u8_at, "invalid UTF-8 sequence starting with byte 0x%02X", r->u8_lead);
+        syntax(r, r->u8_at, "invalid UTF-8 sequence starting with byte 0x%02X",
+               r->u8_lead);
         return -1;
     }
     if (r->state == FIELD_BEGUN && r->quoted) {
-        syntax(r, r->field_at, "unterminated quoted field: no closing quote before the end "
-                               "of input");
+        syntax(r, r->field_at,
+               "unterminated quoted field: no closing quote before the end "
+               "of input");
         return -1;
     }
     if (r->state == FIELD_NOT_BEGUN) { /* a trailing comma: libcsv adds an empty field */
@@ -258,16 +257,14 @@ static int scan_end(struct reader *r)
 
 /* ---- rows ---- */
 
-static void free_cells(struct reader *r)
-{
+static void free_cells(struct reader *r) {
     for (size_t i = 0; i < r->n_cells; i++)
         free(r->cells[i].text);
     r->n_cells = 0;
 }
 
 /* libcsv's field callback: copies the field, valid only during the call. */
-static void on_field(void *text, size_t len, void *data)
-{
+static void on_field(void *text, size_t len, void *data) {
     struct reader *r = data;
     if (r->stop)
         return;
@@ -299,8 +296,7 @@ static void on_field(void *text, size_t len, void *data)
 }
 
 /* Lists the kind's columns for a message: "id, kind, name, ... or evidence". */
-static void column_list(enum dsr_kind kind, char *out, size_t n)
-{
+static void column_list(enum dsr_kind kind, char *out, size_t n) {
     const struct dsr_kind_info *info = dsr_kind_info(kind);
     size_t used = 0;
     out[0] = '\0';
@@ -312,8 +308,7 @@ static void column_list(enum dsr_kind kind, char *out, size_t n)
 }
 
 /* Checks the header row and maps columns to fields. 0, or -1 when the table stops. */
-static int take_header(struct reader *r)
-{
+static int take_header(struct reader *r) {
     const struct dsr_kind_info *info = dsr_kind_info(r->kind);
     const char *table = info->plural;
     int seen[DSR_FIELDS_MAX] = {0}, problems = 0;
@@ -331,16 +326,18 @@ static int take_header(struct reader *r)
         r->col_field[j] = f;
         if (f < 0 || seen[f]++) {
             dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, c->at.line, c->at.column,
-                         NULL, "%s column \"%s\" in %s%s%s", f < 0 ? "unknown" : "duplicate",
-                         c->text, table, f < 0 ? ": expected " : "", f < 0 ? expected : "");
+                         NULL, "%s column \"%s\" in %s%s%s",
+                         f < 0 ? "unknown" : "duplicate", c->text, table,
+                         f < 0 ? ": expected " : "", f < 0 ? expected : "");
             problems++;
         }
     }
     for (size_t f = 0; f < info->n_fields; f++)
         if (info->fields[f].required && !seen[f]) {
             dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, r->cells[0].at.line,
-                         r->cells[0].at.column, NULL, "missing required column \"%s\" in %s",
-                         info->fields[f].name, table);
+                         r->cells[0].at.column, NULL,
+                         "missing required column \"%s\" in %s", info->fields[f].name,
+                         table);
             problems++;
         }
     r->have_header = 1;
@@ -356,8 +353,7 @@ struct row_place {
 };
 
 /* Returns the column holding the named field (name ends at the first "/"), or -1. */
-static int column_of(const struct reader *r, const char *name)
-{
+static int column_of(const struct reader *r, const char *name) {
     size_t n = strcspn(name, "/");
     const struct dsr_kind_info *info = dsr_kind_info(r->kind);
     for (size_t j = 0; j < r->n_cols; j++) {
@@ -368,11 +364,12 @@ static int column_of(const struct reader *r, const char *name)
     return -1;
 }
 
-static int has_role(const char *item, size_t len) { return memchr(item, '=', len) != NULL; }
+static int has_role(const char *item, size_t len) {
+    return memchr(item, '=', len) != NULL;
+}
 
 /* The number of spaces and tabs s[0..len) starts with ("; " leaves one). */
-static size_t blanks(const char *s, size_t len)
-{
+static size_t blanks(const char *s, size_t len) {
     size_t n = 0;
     while (n < len && (s[n] == ' ' || s[n] == '\t'))
         n++;
@@ -384,8 +381,7 @@ static size_t blanks(const char *s, size_t len)
  * the index counts only items with a role, as the row object holds only
  * those. Writes the item's number in the cell; returns the offset or -1.
  */
-static long item_offset(const struct cell *c, int roles, size_t index, size_t *in_cell)
-{
+static long item_offset(const struct cell *c, int roles, size_t index, size_t *in_cell) {
     size_t start = 0, k = 0, kept = 0;
     for (;;) {
         size_t len = strcspn(c->text + start, ";");
@@ -403,8 +399,7 @@ static long item_offset(const struct cell *c, int roles, size_t index, size_t *i
 }
 
 /* The file position of content offset `off` of a cell: quotes inside were doubled. */
-static void cell_position(const struct cell *c, size_t off, int *line, int *column)
-{
+static void cell_position(const struct cell *c, size_t off, int *line, int *column) {
     *line = c->at.line;
     *column = c->at.column + c->at.quoted;
     for (size_t i = 0; i < off; i++) {
@@ -421,8 +416,7 @@ static void cell_position(const struct cell *c, size_t off, int *line, int *colu
     }
 }
 
-static void locate_row(void *ctx, const char *pointer, struct dsr_diag *d)
-{
+static void locate_row(void *ctx, const char *pointer, struct dsr_diag *d) {
     struct row_place *p = ctx;
     struct reader *r = p->r;
     char path[DSR_PATH_MAX * 2];
@@ -449,9 +443,8 @@ static void locate_row(void *ctx, const char *pointer, struct dsr_diag *d)
 }
 
 /* Splits a list cell on ";" into a JSON array; role items become objects. */
-static json_t *list_value(struct reader *r, const struct cell *c, const struct dsr_field *spec,
-                          size_t row, int *problems)
-{
+static json_t *list_value(struct reader *r, const struct cell *c,
+                          const struct dsr_field *spec, size_t row, int *problems) {
     json_t *arr = json_array();
     size_t start = 0, k = 0;
     for (; arr; k++) {
@@ -473,7 +466,8 @@ static json_t *list_value(struct reader *r, const struct cell *c, const struct d
             v = NULL;
         } else {
             /* The role is one lowercase word: trim the blanks "; " leaves around it. */
-            const char *eq = memchr(item, '=', len), *rs = item + blanks(item, len), *re = eq;
+            const char *eq = memchr(item, '=', len), *rs = item + blanks(item, len),
+                       *re = eq;
             while (re > rs && (re[-1] == ' ' || re[-1] == '\t'))
                 re--;
             v = json_pack("{s:s%,s:s%}", "entity", eq + 1, (size_t)(item + len - eq - 1),
@@ -494,8 +488,7 @@ fail:
 }
 
 /* Builds a data row's JSON object and hands on the record it makes. */
-static void take_row(struct reader *r)
-{
+static void take_row(struct reader *r) {
     size_t row = r->rows++;
     const struct pos at = r->cells[0].at;
     char path[64];
@@ -527,9 +520,8 @@ static void take_row(struct reader *r)
         return;
     }
     struct row_place place = {r, row};
-    struct dsr_record *rec =
-        dsr_record_from_json(r->kind, obj, r->in->schemas, r->in->name, locate_row, &place,
-                             r->diags);
+    struct dsr_record *rec = dsr_record_from_json(
+        r->kind, obj, r->in->schemas, r->in->name, locate_row, &place, r->diags);
     json_decref(obj);
     if (rec && problems) {
         dsr_record_free(rec);
@@ -543,8 +535,7 @@ static void take_row(struct reader *r)
 }
 
 /* libcsv's row callback. */
-static void on_row(int term, void *data)
-{
+static void on_row(int term, void *data) {
     struct reader *r = data;
     (void)term;
     if (!r->stop && r->n_cells > 0) {
@@ -558,8 +549,7 @@ static void on_row(int term, void *data)
 
 /* ---- the table ---- */
 
-int dsr_csv_table_from_name(const char *name)
-{
+int dsr_csv_table_from_name(const char *name) {
     const char *base = strrchr(name, '/');
     base = base ? base + 1 : name;
     size_t n = strlen(base);
@@ -569,10 +559,11 @@ int dsr_csv_table_from_name(const char *name)
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
         const char *plural = dsr_kind_info(k)->plural;
         size_t p = strlen(plural);
-        int match = n == p ? !strncmp(base, plural, p)
-                    : n > p && ((!strncmp(base, plural, p) && strchr("-_.", base[p])) ||
-                                (!strncmp(base + n - p, plural, p) &&
-                                 strchr("-_.", base[n - p - 1])));
+        int match =
+            n == p ? !strncmp(base, plural, p)
+                   : n > p && ((!strncmp(base, plural, p) && strchr("-_.", base[p])) ||
+                               (!strncmp(base + n - p, plural, p) &&
+                                strchr("-_.", base[n - p - 1])));
         if (match && found >= 0)
             return -1; /* "entities-events": ambiguous */
         if (match)
@@ -582,16 +573,14 @@ int dsr_csv_table_from_name(const char *name)
 }
 
 /* Refuses UTF-16 and UTF-32 (a UTF-16 BOM or a NUL among the first two bytes). */
-static int refused_encoding(const unsigned char *b, size_t n)
-{
+static int refused_encoding(const unsigned char *b, size_t n) {
     return n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) ||
                       b[0] == 0 || b[1] == 0);
 }
 
 /* Hands p[0..n) to the scanner, then to libcsv, `chunk` bytes at a time. */
-static void feed(struct reader *r, struct csv_parser *parser, const unsigned char *p, size_t n,
-                 size_t chunk)
-{
+static void feed(struct reader *r, struct csv_parser *parser, const unsigned char *p,
+                 size_t n, size_t chunk) {
     for (size_t off = 0; off < n && !r->stop; off += chunk) {
         size_t len = n - off < chunk ? n - off : chunk;
         size_t ok = scan(r, p + off, len);
@@ -606,15 +595,13 @@ static void feed(struct reader *r, struct csv_parser *parser, const unsigned cha
     }
 }
 
-static int no_space(unsigned char c)
-{
+static int no_space(unsigned char c) {
     (void)c;
     return 0; /* RFC 4180: spaces belong to the field */
 }
 
 /* Reads the input through parser; returns 0 at its end, -1 when stopped. */
-static int read_table(struct reader *r, struct csv_parser *parser, size_t chunk)
-{
+static int read_table(struct reader *r, struct csv_parser *parser, size_t chunk) {
     unsigned char *buf = malloc(chunk > 4 ? chunk : 4);
     size_t n = 0, got;
     if (!buf) {
@@ -635,10 +622,12 @@ static int read_table(struct reader *r, struct csv_parser *parser, size_t chunk)
         feed(r, parser, buf, got, chunk);
     free(buf);
     if (!r->stop && ferror(r->in->fp)) {
-        dsr_diag_add(r->diags, DSR_DIAG_IO, r->in->name, 0, 0, NULL, "cannot read: read error");
+        dsr_diag_add(r->diags, DSR_DIAG_IO, r->in->name, 0, 0, NULL,
+                     "cannot read: read error");
         r->stop = 1;
     }
-    if (!r->stop && scan_end(r) == 0 && csv_fini(parser, on_field, on_row, r) != 0 && !r->stop)
+    if (!r->stop && scan_end(r) == 0 && csv_fini(parser, on_field, on_row, r) != 0 &&
+        !r->stop)
         syntax(r, r->field_at, "malformed CSV");
     if (!r->stop && !r->have_header) {
         struct pos start = {1, 1, 0};
@@ -648,8 +637,7 @@ static int read_table(struct reader *r, struct csv_parser *parser, size_t chunk)
 }
 
 int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_max,
-                         dsr_record_fn emit, void *ctx, struct dsr_diags *diags)
-{
+                         dsr_record_fn emit, void *ctx, struct dsr_diags *diags) {
     int kind = in->table >= 0 ? in->table : dsr_csv_table_from_name(in->name);
     if (kind < 0) {
         dsr_diag_add(diags, DSR_DIAG_USAGE, in->name, 0, 0, NULL,
@@ -657,9 +645,14 @@ int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_ma
                      "designations.csv, events.csv or sources.csv, or use --table");
         return -1;
     }
-    struct reader r = {.in = in, .emit = emit, .ctx = ctx, .diags = diags,
-                       .kind = (enum dsr_kind)kind, .row_max = row_max ? row_max : DSR_CSV_ROW_MAX,
-                       .line = 1, .column = 1};
+    struct reader r = {.in = in,
+                       .emit = emit,
+                       .ctx = ctx,
+                       .diags = diags,
+                       .kind = (enum dsr_kind)kind,
+                       .row_max = row_max ? row_max : DSR_CSV_ROW_MAX,
+                       .line = 1,
+                       .column = 1};
     struct csv_parser parser;
     if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         oom(&r);
@@ -677,7 +670,6 @@ int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_ma
 }
 
 int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
-                 struct dsr_diags *diags)
-{
+                 struct dsr_diags *diags) {
     return dsr_csv_read_chunked(in, DSR_CSV_CHUNK, 0, emit, ctx, diags);
 }

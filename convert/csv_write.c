@@ -15,11 +15,12 @@
 
 #include "csv.h"
 
-static int needs_quotes(const char *s) { return strpbrk(s, ",\"\r\n") != NULL; }
+static int needs_quotes(const char *s) {
+    return strpbrk(s, ",\"\r\n") != NULL;
+}
 
 /* Writes s, doubling its quotes when the field is quoted. */
-static void put_text(FILE *out, const char *s, int quoted)
-{
+static void put_text(FILE *out, const char *s, int quoted) {
     for (; *s; s++) {
         if (*s == '"' && quoted)
             putc('"', out);
@@ -28,8 +29,7 @@ static void put_text(FILE *out, const char *s, int quoted)
 }
 
 /* Writes one field, quoted only when RFC 4180 requires it. */
-static void put_field(FILE *out, const char *s)
-{
+static void put_field(FILE *out, const char *s) {
     int quoted = needs_quotes(s);
     if (quoted)
         putc('"', out);
@@ -39,8 +39,7 @@ static void put_field(FILE *out, const char *s)
 }
 
 /* Writes a list cell: items joined with "; ", as role=entity for participants. */
-static void put_list(FILE *out, const struct dsr_value *v)
-{
+static void put_list(FILE *out, const struct dsr_value *v) {
     int quoted = 0;
     for (size_t i = 0; i < v->n; i++)
         quoted |= needs_quotes(v->items[i]) || (v->roles && needs_quotes(v->roles[i]));
@@ -60,8 +59,7 @@ static void put_list(FILE *out, const struct dsr_value *v)
 }
 
 /* Makes the folder unless it exists. 0, or -1 with errno set. */
-static int make_dir(const char *dir)
-{
+static int make_dir(const char *dir) {
     struct stat st;
     if (mkdir(dir, 0777) == 0)
         return 0;
@@ -73,8 +71,7 @@ static int make_dir(const char *dir)
 }
 
 /* Opens the temporary file of one table, DIR/.<plural>.csv.tmp-XXXXXX. 0 or -1. */
-static int open_table(struct dsr_writer *w, enum dsr_kind k)
-{
+static int open_table(struct dsr_writer *w, enum dsr_kind k) {
     const char *plural = dsr_kind_info(k)->plural;
     size_t len = strlen(w->dir) + strlen(plural) + 32;
     char *tmp = malloc(len);
@@ -97,8 +94,7 @@ static int open_table(struct dsr_writer *w, enum dsr_kind k)
     return 0;
 }
 
-int dsr_csv_write_begin(struct dsr_writer *w)
-{
+int dsr_csv_write_begin(struct dsr_writer *w) {
     if (!w->dir || make_dir(w->dir) < 0)
         return -1;
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
@@ -117,8 +113,7 @@ int dsr_csv_write_begin(struct dsr_writer *w)
     return 0;
 }
 
-int dsr_csv_write_record(struct dsr_writer *w, const struct dsr_record *rec)
-{
+int dsr_csv_write_record(struct dsr_writer *w, const struct dsr_record *rec) {
     FILE *out = w->tables[rec->kind];
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     if (!out)
@@ -127,7 +122,8 @@ int dsr_csv_write_record(struct dsr_writer *w, const struct dsr_record *rec)
         const struct dsr_value *v = &rec->values[f];
         if (f)
             putc(',', out);
-        if (info->fields[f].type == DSR_FIELD_LIST || info->fields[f].type == DSR_FIELD_ROLES)
+        if (info->fields[f].type == DSR_FIELD_LIST ||
+            info->fields[f].type == DSR_FIELD_ROLES)
             put_list(out, v);
         else if (v->text)
             put_field(out, v->text);
@@ -137,9 +133,9 @@ int dsr_csv_write_record(struct dsr_writer *w, const struct dsr_record *rec)
     return fputs("\r\n", out) == EOF ? -1 : 0;
 }
 
-int dsr_csv_write_end(struct dsr_writer *w)
-{
-    /* Close all four before renaming any: a full disk shows up here, with nothing moved. */
+int dsr_csv_write_end(struct dsr_writer *w) {
+    /* Close all four before renaming any: a full disk shows up here, with nothing moved.
+     */
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
         FILE *fp = w->tables[k];
         w->tables[k] = NULL;

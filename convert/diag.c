@@ -7,16 +7,16 @@
 
 #include "internal.h"
 
-void dsr_diags_init(struct dsr_diags *diags) { memset(diags, 0, sizeof(*diags)); }
+void dsr_diags_init(struct dsr_diags *diags) {
+    memset(diags, 0, sizeof(*diags));
+}
 
-void dsr_diags_release(struct dsr_diags *diags)
-{
+void dsr_diags_release(struct dsr_diags *diags) {
     free(diags->items);
     dsr_diags_init(diags);
 }
 
-void dsr_copy_tail(char *dst, size_t n, const char *src)
-{
+void dsr_copy_tail(char *dst, size_t n, const char *src) {
     size_t len = strlen(src);
     if (len < n) {
         memcpy(dst, src, len + 1);
@@ -30,15 +30,13 @@ void dsr_copy_tail(char *dst, size_t n, const char *src)
     memcpy(dst + 3, tail, strlen(tail) + 1);
 }
 
-static int status_of(enum dsr_diag_kind kind)
-{
+static int status_of(enum dsr_diag_kind kind) {
     return kind == DSR_DIAG_SYNTAX || kind == DSR_DIAG_SCHEMA ? 1 : 2;
 }
 
 struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
                                const char *file, int line, int column, const char *path,
-                               const char *fmt, va_list ap)
-{
+                               const char *fmt, va_list ap) {
     if (!diags)
         return NULL;
     if (status_of(kind) > diags->worst)
@@ -70,8 +68,7 @@ struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
 
 struct dsr_diag *dsr_diag_add(struct dsr_diags *diags, enum dsr_diag_kind kind,
                               const char *file, int line, int column, const char *path,
-                              const char *fmt, ...)
-{
+                              const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     struct dsr_diag *d = dsr_diag_vadd(diags, kind, file, line, column, path, fmt, ap);
@@ -79,8 +76,7 @@ struct dsr_diag *dsr_diag_add(struct dsr_diags *diags, enum dsr_diag_kind kind,
     return d;
 }
 
-static int diag_cmp(const struct dsr_diag *a, const struct dsr_diag *b)
-{
+static int diag_cmp(const struct dsr_diag *a, const struct dsr_diag *b) {
     int c = strcmp(a->file, b->file);
     if (c)
         return c;
@@ -92,16 +88,14 @@ static int diag_cmp(const struct dsr_diag *a, const struct dsr_diag *b)
 }
 
 /* Equal keys compare by address, which is the order they were added in. */
-static int diag_ptr_cmp(const void *a, const void *b)
-{
+static int diag_ptr_cmp(const void *a, const void *b) {
     const struct dsr_diag *x = *(const struct dsr_diag *const *)a;
     const struct dsr_diag *y = *(const struct dsr_diag *const *)b;
     int c = diag_cmp(x, y);
     return c ? c : (x > y) - (x < y);
 }
 
-void dsr_diags_sort(struct dsr_diags *diags)
-{
+void dsr_diags_sort(struct dsr_diags *diags) {
     if (diags->count < 2)
         return;
     struct dsr_diag **order = malloc(diags->count * sizeof(*order));
@@ -121,4 +115,6 @@ void dsr_diags_sort(struct dsr_diags *diags)
     free(sorted);
 }
 
-int dsr_diags_status(const struct dsr_diags *diags) { return diags->worst; }
+int dsr_diags_status(const struct dsr_diags *diags) {
+    return diags->worst;
+}

@@ -12,12 +12,11 @@
 #include "internal.h"
 
 struct edtf_date {
-    int year, month, day;     /* -1 = not given; parts with X are -2 */
+    int year, month, day; /* -1 = not given; parts with X are -2 */
 };
 
 /* Reads n digits, or (with allow_x) unspecified digits: X only from the right. */
-static int digits(const char *s, int n, int allow_x, int *value)
-{
+static int digits(const char *s, int n, int allow_x, int *value) {
     int v = 0, x = 0;
     for (int i = 0; i < n; i++) {
         if (s[i] >= '0' && s[i] <= '9' && !x)
@@ -33,17 +32,17 @@ static int digits(const char *s, int n, int allow_x, int *value)
     return 0;
 }
 
-static int days_in(int year, int month)
-{
+static int days_in(int year, int month) {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month == 2 && year >= 0 && (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+    if (month == 2 && year >= 0 &&
+        (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
         return 29;
     return days[month - 1];
 }
 
 /* Parses one date of len bytes; on failure writes why into err. */
-static int parse_date(const char *s, size_t len, struct edtf_date *d, char *err, size_t n)
-{
+static int parse_date(const char *s, size_t len, struct edtf_date *d, char *err,
+                      size_t n) {
     d->year = d->month = d->day = -1;
     if (len > 0 && (s[len - 1] == '?' || s[len - 1] == '~' || s[len - 1] == '%'))
         len--;
@@ -52,11 +51,13 @@ static int parse_date(const char *s, size_t len, struct edtf_date *d, char *err,
         return -1;
     }
     /* Level 1 leaves at most the last two digits of a year unspecified. */
-    if (digits(s, 4, 2, &d->year) < 0 || (len > 4 && s[4] != '-') || (len > 7 && s[7] != '-')) {
+    if (digits(s, 4, 2, &d->year) < 0 || (len > 4 && s[4] != '-') ||
+        (len > 7 && s[7] != '-')) {
         snprintf(err, n, "expected YYYY, YYYY-MM or YYYY-MM-DD");
         return -1;
     }
-    if (len >= 7 && (digits(s + 5, 2, 2, &d->month) < 0 || (d->month == -2 && s[5] != 'X'))) {
+    if (len >= 7 &&
+        (digits(s + 5, 2, 2, &d->month) < 0 || (d->month == -2 && s[5] != 'X'))) {
         snprintf(err, n, "month is not two digits or XX");
         return -1;
     }
@@ -79,11 +80,11 @@ static int parse_date(const char *s, size_t len, struct edtf_date *d, char *err,
 }
 
 /* Compares the known leading parts; 0 when they cannot be ordered. */
-static int date_cmp(const struct edtf_date *a, const struct edtf_date *b)
-{
+static int date_cmp(const struct edtf_date *a, const struct edtf_date *b) {
     const int pa[] = {a->year, a->month, a->day}, pb[] = {b->year, b->month, b->day};
     for (int i = 0; i < 3; i++) {
-        if (pa[i] < 0 || pb[i] < 0 || (i == 1 && (pa[i] > 12 || pb[i] > 12))) /* X, season */
+        if (pa[i] < 0 || pb[i] < 0 ||
+            (i == 1 && (pa[i] > 12 || pb[i] > 12))) /* X, season */
             return 0;
         if (pa[i] != pb[i])
             return pa[i] < pb[i] ? -1 : 1;
@@ -91,8 +92,7 @@ static int date_cmp(const struct edtf_date *a, const struct edtf_date *b)
     return 0;
 }
 
-int dsr_edtf_normalize(const char *s, char *out, size_t n)
-{
+int dsr_edtf_normalize(const char *s, char *out, size_t n) {
     size_t len = strlen(s);
     const char *slash = strchr(s, '/');
     if (!slash) {

@@ -9,11 +9,14 @@
 
 #include "internal.h"
 
-int dsr_format_from_name(const char *s)
-{
-    static const struct { const char *name; enum dsr_format format; } names[] = {
-        {"xml", DSR_FORMAT_XML},     {"json", DSR_FORMAT_JSON}, {"jsonl", DSR_FORMAT_JSONL},
-        {"ndjson", DSR_FORMAT_JSONL}, {"csv", DSR_FORMAT_CSV},
+int dsr_format_from_name(const char *s) {
+    static const struct {
+        const char *name;
+        enum dsr_format format;
+    } names[] = {
+        {"xml", DSR_FORMAT_XML},     {"json", DSR_FORMAT_JSON},
+        {"jsonl", DSR_FORMAT_JSONL}, {"ndjson", DSR_FORMAT_JSONL},
+        {"csv", DSR_FORMAT_CSV},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(s, names[i].name))
@@ -21,8 +24,7 @@ int dsr_format_from_name(const char *s)
     return -1;
 }
 
-int dsr_format_from_path(const char *path)
-{
+int dsr_format_from_path(const char *path) {
     const char *slash = strrchr(path, '/');
     const char *dot = strrchr(slash ? slash : path, '.');
     if (!dot)
@@ -32,12 +34,13 @@ int dsr_format_from_path(const char *path)
     if (n == 0 || n >= sizeof(ext))
         return -1;
     for (size_t i = 0; i <= n; i++)
-        ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] + 32 : dot[1 + i]);
+        ext[i] =
+            (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] + 32 : dot[1 + i]);
     return dsr_format_from_name(ext);
 }
 
-int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx, struct dsr_diags *diags)
-{
+int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+             struct dsr_diags *diags) {
     switch (in->format) {
     case DSR_FORMAT_JSON: return dsr_json_read(in, emit, ctx, diags);
     case DSR_FORMAT_JSONL: return dsr_jsonl_read(in, emit, ctx, diags);
@@ -47,9 +50,8 @@ int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx, struct d
     return -1;
 }
 
-int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out, const char *dir,
-                    struct dsr_diags *diags)
-{
+int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out,
+                    const char *dir, struct dsr_diags *diags) {
     memset(w, 0, sizeof(*w));
     w->format = format;
     w->out = out;
@@ -63,13 +65,12 @@ int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out, con
     case DSR_FORMAT_CSV: rc = dsr_csv_write_begin(w); break;
     }
     if (rc < 0)
-        dsr_diag_add(diags, DSR_DIAG_IO, dir ? dir : "-", 0, 0, NULL, "cannot write output: %s",
-                     strerror(errno));
+        dsr_diag_add(diags, DSR_DIAG_IO, dir ? dir : "-", 0, 0, NULL,
+                     "cannot write output: %s", strerror(errno));
     return rc;
 }
 
-int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec)
-{
+int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec) {
     switch (w->format) {
     case DSR_FORMAT_JSON: return dsr_json_write_record(w, rec);
     case DSR_FORMAT_JSONL: return dsr_jsonl_write_record(w, rec);
@@ -79,8 +80,7 @@ int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec)
     return -1;
 }
 
-int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags)
-{
+int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags) {
     int rc = 0;
     switch (w->format) {
     case DSR_FORMAT_JSON: rc = dsr_json_write_end(w); break;
@@ -94,8 +94,7 @@ int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags)
     return rc;
 }
 
-void dsr_writer_abort(struct dsr_writer *w)
-{
+void dsr_writer_abort(struct dsr_writer *w) {
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
         if (w->tables[k])
             fclose(w->tables[k]);

@@ -15,14 +15,13 @@
 #include "internal.h"
 
 struct dsr_index {
-    char **slots;      /* open addressing; each "K:id" with K the kind's letter, owned */
-    size_t n, alloc;   /* used slots, slots (a power of two) */
-    size_t entities, sources; /* ids added of each kind */
+    char **slots;    /* open addressing; each "K:id" with K the kind's letter, owned */
+    size_t n, alloc; /* used slots, slots (a power of two) */
+    size_t entities, sources;      /* ids added of each kind */
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
 };
 
-struct dsr_index *dsr_index_new(void)
-{
+struct dsr_index *dsr_index_new(void) {
     struct dsr_index *ix = calloc(1, sizeof(*ix));
     if (ix && !(ix->aliases = dsr_alias_set_new(0))) {
         free(ix);
@@ -31,8 +30,7 @@ struct dsr_index *dsr_index_new(void)
     return ix;
 }
 
-void dsr_index_free(struct dsr_index *ix)
-{
+void dsr_index_free(struct dsr_index *ix) {
     if (!ix)
         return;
     for (size_t i = 0; i < ix->alloc; i++)
@@ -42,24 +40,21 @@ void dsr_index_free(struct dsr_index *ix)
     free(ix);
 }
 
-static uint64_t hash(const char *s)
-{
+static uint64_t hash(const char *s) {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211u;
     return h;
 }
 
-static size_t find(const struct dsr_index *ix, const char *key)
-{
+static size_t find(const struct dsr_index *ix, const char *key) {
     size_t i = hash(key) & (ix->alloc - 1);
     while (ix->slots[i] && strcmp(ix->slots[i], key))
         i = (i + 1) & (ix->alloc - 1);
     return i;
 }
 
-static int grow(struct dsr_index *ix)
-{
+static int grow(struct dsr_index *ix) {
     size_t alloc = ix->alloc ? ix->alloc * 2 : 1024;
     char **old = ix->slots, **slots = calloc(alloc, sizeof(*slots));
     size_t old_alloc = ix->alloc;
@@ -74,8 +69,7 @@ static int grow(struct dsr_index *ix)
     return 0;
 }
 
-static char *key_of(enum dsr_kind kind, const char *id)
-{
+static char *key_of(enum dsr_kind kind, const char *id) {
     size_t len = strlen(id);
     char *key = malloc(len + 3);
     if (key) {
@@ -87,9 +81,10 @@ static char *key_of(enum dsr_kind kind, const char *id)
 }
 
 /* Adds an entity's name and aliases to the alias set. 0, or -1 when out of memory. */
-static int add_names(struct dsr_index *ix, const struct dsr_record *rec, struct dsr_diags *diags)
-{
-    const struct dsr_value *aliases = &rec->values[dsr_field_index(DSR_ENTITY, "aliases")];
+static int add_names(struct dsr_index *ix, const struct dsr_record *rec,
+                     struct dsr_diags *diags) {
+    const struct dsr_value *aliases =
+        &rec->values[dsr_field_index(DSR_ENTITY, "aliases")];
     const char *name = rec->values[dsr_field_index(DSR_ENTITY, "name")].text;
     const char **names = malloc((aliases->n + 1) * sizeof(*names));
     if (!names)
@@ -103,8 +98,8 @@ static int add_names(struct dsr_index *ix, const struct dsr_record *rec, struct 
     return rc < 0 ? -1 : 0;
 }
 
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec, struct dsr_diags *diags)
-{
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
+                  struct dsr_diags *diags) {
     if (rec->kind != DSR_ENTITY && rec->kind != DSR_SOURCE)
         return 0;
     if (rec->kind == DSR_ENTITY && add_names(ix, rec, diags) < 0)
@@ -128,8 +123,7 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec, struct dsr
     return 0;
 }
 
-int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id)
-{
+int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id) {
     if (!ix->alloc)
         return 0;
     char *key = key_of(kind, id);
@@ -138,15 +132,13 @@ int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id
     return found;
 }
 
-int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags)
-{
+int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
     return dsr_alias_resolve(ix->aliases, diags) < 0 ? -1 : 0;
 }
 
 /* Resolves an entity reference given by name; replaces it with the entity's id. */
-static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int f, size_t i,
-                        struct dsr_diags *diags)
-{
+static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int f,
+                        size_t i, struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     char **ref = &rec->values[f].items[i];
     const char *id;
@@ -163,9 +155,10 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     }
     case DSR_ALIAS_AMBIGUOUS: {
         char list[DSR_MSG_MAX / 2] = "";
-        for (size_t c = 0; c < n && strlen(list) + strlen(candidates[c]) + 3 < sizeof(list); c++)
-            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", c ? ", " : "",
-                     candidates[c]);
+        for (size_t c = 0;
+             c < n && strlen(list) + strlen(candidates[c]) + 3 < sizeof(list); c++)
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                     c ? ", " : "", candidates[c]);
         dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
                      "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
                      info->fields[f].name, info->name, dsr_record_id(rec), list);
@@ -173,15 +166,14 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     }
     default:
         dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                     "unknown entity \"%s\" in %s of %s \"%s\"", *ref, info->fields[f].name,
-                     info->name, dsr_record_id(rec));
+                     "unknown entity \"%s\" in %s of %s \"%s\"", *ref,
+                     info->fields[f].name, info->name, dsr_record_id(rec));
         return 1;
     }
 }
 
 int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
-                         struct dsr_diags *diags)
-{
+                         struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     int problems = 0;
     for (size_t f = 0; f < info->n_fields; f++) {
@@ -205,8 +197,9 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                 continue;
             }
             dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                         "unknown %s \"%s\" in %s of %s \"%s\"", sources ? "source" : "entity",
-                         ref, spec->name, info->name, dsr_record_id(rec));
+                         "unknown %s \"%s\" in %s of %s \"%s\"",
+                         sources ? "source" : "entity", ref, spec->name, info->name,
+                         dsr_record_id(rec));
             problems++;
         }
     }

@@ -66,8 +66,7 @@ void dsr_diags_release(struct dsr_diags *diags);
  */
 struct dsr_diag *dsr_diag_add(struct dsr_diags *diags, enum dsr_diag_kind kind,
                               const char *file, int line, int column, const char *path,
-                              const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
+                              const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
                                const char *file, int line, int column, const char *path,
                                const char *fmt, va_list ap);
@@ -98,8 +97,9 @@ int dsr_report_format_from_name(const char *s);
  * every input checked, so reports can list the clean ones too. Returns 0 or -1
  * on a write error.
  */
-int dsr_report_write(FILE *out, enum dsr_report_format format, const struct dsr_diags *diags,
-                     const char *const *inputs, size_t n_inputs);
+int dsr_report_write(FILE *out, enum dsr_report_format format,
+                     const struct dsr_diags *diags, const char *const *inputs,
+                     size_t n_inputs);
 
 /* ---- record model (record.c) ---- */
 
@@ -127,10 +127,10 @@ struct dsr_field {
 #define DSR_FIELDS_MAX 10
 
 struct dsr_kind_info {
-    const char *name;                /* "entity": JSON Lines "record", XML element */
-    const char *plural;              /* "entities": JSON member, XML wrapper, CSV table */
-    const struct dsr_field *fields;  /* canonical order; fields[0] is "id" */
-    size_t n_fields;                 /* at most DSR_FIELDS_MAX */
+    const char *name;               /* "entity": JSON Lines "record", XML element */
+    const char *plural;             /* "entities": JSON member, XML wrapper, CSV table */
+    const struct dsr_field *fields; /* canonical order; fields[0] is "id" */
+    size_t n_fields;                /* at most DSR_FIELDS_MAX */
 };
 
 const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind);
@@ -148,11 +148,12 @@ struct dsr_value {
 };
 
 struct dsr_record {
-    enum dsr_kind kind;                     /* which of the four */
-    struct dsr_value values[DSR_FIELDS_MAX]; /* indexed like dsr_kind_info(kind)->fields */
-    const char *file;                       /* input name, borrowed from the caller; may be NULL */
-    int line;                               /* where the record starts; 0 = unknown */
-    int column;                             /* 1-based; 0 = unknown */
+    enum dsr_kind kind; /* which of the four */
+    struct dsr_value
+        values[DSR_FIELDS_MAX]; /* indexed like dsr_kind_info(kind)->fields */
+    const char *file;           /* input name, borrowed from the caller; may be NULL */
+    int line;                   /* where the record starts; 0 = unknown */
+    int column;                 /* 1-based; 0 = unknown */
 };
 
 /* Returns a new empty record, or NULL when out of memory; free with dsr_record_free(). */
@@ -161,15 +162,19 @@ void dsr_record_free(struct dsr_record *rec);
 /* Frees one field's value, leaving it absent. */
 void dsr_record_clear(struct dsr_record *rec, int field);
 
-/* Copies text (len bytes) into a one-valued field. Returns 0, or -1 when out of memory. */
+/* Copies text (len bytes) into a one-valued field. Returns 0, or -1 when out of memory.
+ */
 int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t len);
 /* Appends a copy of item (and role, for DSR_FIELD_ROLES) to a list field. 0 or -1. */
 int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t len,
                    const char *role, size_t role_len);
-/* Appends every item of a "; "-joined list cell (CSV), "role=entity" for roles. 0 or -1. */
-int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell, size_t len);
+/* Appends every item of a "; "-joined list cell (CSV), "role=entity" for roles. 0 or -1.
+ */
+int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell,
+                          size_t len);
 
-/* 1 when s is a valid id: lowercase letters, digits, single hyphens, at most 100 bytes. */
+/* 1 when s is a valid id: lowercase letters, digits, single hyphens, at most 100 bytes.
+ */
 int dsr_id_valid(const char *s);
 
 /* Returns the record's id, borrowed, or "" when it has none. */
@@ -259,7 +264,8 @@ void dsr_index_free(struct dsr_index *ix);
  * Records rec's id when it is an entity or a source, and an entity's names for
  * alias resolution (problems with them go to diags). 0, or -1 when out of memory.
  */
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec, struct dsr_diags *diags);
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
+                  struct dsr_diags *diags);
 /* After the last add: merges entity names into entities (alias.c). 0, or -1. */
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
 /* 1 when a record of kind with this id was added. */
@@ -303,11 +309,12 @@ int dsr_record_schemas_check(const struct dsr_record_schemas *s, enum dsr_kind k
 
 /* One input to read. */
 struct dsr_input {
-    const char *name;                  /* as given by the user, "-" for stdin */
-    FILE *fp;                          /* open for reading, binary */
-    enum dsr_format format;            /* from the extension or --format */
-    int table;                         /* CSV: enum dsr_kind, or -1 for "from the name" */
-    const struct dsr_record_schemas *schemas; /* check records against them; NULL = model only */
+    const char *name;       /* as given by the user, "-" for stdin */
+    FILE *fp;               /* open for reading, binary */
+    enum dsr_format format; /* from the extension or --format */
+    int table;              /* CSV: enum dsr_kind, or -1 for "from the name" */
+    const struct dsr_record_schemas
+        *schemas; /* check records against them; NULL = model only */
 };
 
 /* Receives each record read; takes ownership. Returns 0, or -1 to stop reading. */
@@ -330,27 +337,29 @@ int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                  struct dsr_diags *diags);
 
 /* Reads any input by its format. */
-int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx, struct dsr_diags *diags);
+int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+             struct dsr_diags *diags);
 
 /*
  * A writer takes records in canonical order (dsr_record_cmp) and prints the
  * dataset canonically. Every kind's section is written, empty or not.
  */
 struct dsr_writer {
-    enum dsr_format format;        /* what to write */
-    FILE *out;                     /* XML, JSON, JSON Lines: the stream */
-    const char *dir;               /* CSV: the folder that receives the four tables */
-    FILE *tables[DSR_KIND_COUNT];  /* CSV: temporary table files, renamed by close */
+    enum dsr_format format;          /* what to write */
+    FILE *out;                       /* XML, JSON, JSON Lines: the stream */
+    const char *dir;                 /* CSV: the folder that receives the four tables */
+    FILE *tables[DSR_KIND_COUNT];    /* CSV: temporary table files, renamed by close */
     char *table_tmp[DSR_KIND_COUNT]; /* CSV: their names */
-    int kind;                      /* kind of the last record written; -1 = none yet */
-    size_t in_kind;                /* records written of that kind */
+    int kind;                        /* kind of the last record written; -1 = none yet */
+    size_t in_kind;                  /* records written of that kind */
 };
 
 /* Opens a writer and writes the preamble. 0, or -1 with a diagnostic. */
-int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out, const char *dir,
-                    struct dsr_diags *diags);
+int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out,
+                    const char *dir, struct dsr_diags *diags);
 int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec);
-/* Finishes the output (CSV: renames the tables into place). 0, or -1 with a diagnostic. */
+/* Finishes the output (CSV: renames the tables into place). 0, or -1 with a diagnostic.
+ */
 int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags);
 /* Abandons the output: CSV's temporary tables are removed. */
 void dsr_writer_abort(struct dsr_writer *w);
@@ -398,7 +407,7 @@ extern const size_t dsr_schema_json_len;
  * column (characters, 1-based) and returns 0, or -1 when the pointer does not
  * resolve (then the position of the nearest enclosing value is written).
  */
-int dsr_json_locate(const char *text, size_t len, int line0, int column0, const char *pointer,
-                    int *line, int *column);
+int dsr_json_locate(const char *text, size_t len, int line0, int column0,
+                    const char *pointer, int *line, int *column);
 
 #endif

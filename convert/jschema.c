@@ -12,11 +12,12 @@
 
 #include "jschema.h"
 
-static struct dsr_jschema_node *compile(struct dsr_jschema *js, struct dsr_jschema_sinfo *si);
+static struct dsr_jschema_node *compile(struct dsr_jschema *js,
+                                        struct dsr_jschema_sinfo *si);
 
 static void schema_error(struct dsr_jschema *js, const struct dsr_jschema_sinfo *si,
-                         const char *kw, const char *fmt, const char *arg, const char *why)
-{
+                         const char *kw, const char *fmt, const char *arg,
+                         const char *why) {
     char path[DSR_PATH_MAX], msg[DSR_MSG_MAX];
     snprintf(path, sizeof path, "%s%s%s", si ? si->ptr : "", kw ? "/" : "", kw ? kw : "");
     snprintf(msg, sizeof msg, fmt, arg, why ? why : "");
@@ -25,28 +26,26 @@ static void schema_error(struct dsr_jschema *js, const struct dsr_jschema_sinfo 
 }
 
 const struct dsr_jschema_node *dsr_jschema_node_get(const struct dsr_jschema *js,
-                                                   const json_t *schema)
-{
+                                                    const json_t *schema) {
     return dsr_jschema_pmap_get(&js->nodes, schema);
 }
 
 /* Compiles the subschema s found under si; NULL after a diagnostic. */
-static struct dsr_jschema_node *sub(struct dsr_jschema *js, const json_t *s)
-{
+static struct dsr_jschema_node *sub(struct dsr_jschema *js, const json_t *s) {
     struct dsr_jschema_sinfo *si = dsr_jschema_reg_info(&js->reg, s);
     if (!si)
-        schema_error(js, NULL, NULL, "invalid schema%s%s: a subschema was not indexed", "", NULL);
+        schema_error(js, NULL, NULL, "invalid schema%s%s: a subschema was not indexed",
+                     "", NULL);
     return si ? compile(js, si) : NULL;
 }
 
 static struct dsr_jschema_node *resolve_ref(struct dsr_jschema *js,
                                             struct dsr_jschema_sinfo *si, const char *kw,
-                                            const char *ref)
-{
+                                            const char *ref) {
     char why[DSR_MSG_MAX] = "";
     char *uri = dsr_jschema_uri_resolve(si->res->uri, ref);
-    struct dsr_jschema_sinfo *t = uri ? dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why)
-                                      : NULL;
+    struct dsr_jschema_sinfo *t =
+        uri ? dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why) : NULL;
     free(uri);
     if (!t) {
         schema_error(js, si, kw, "unresolvable reference \"%s\": %s", ref, why);
@@ -55,21 +54,24 @@ static struct dsr_jschema_node *resolve_ref(struct dsr_jschema *js,
     return compile(js, t);
 }
 
-static int type_bit(const char *name)
-{
-    static const char *const names[] = {"object", "array", "string", "integer",
+static int type_bit(const char *name) {
+    static const char *const names[] = {"object", "array",   "string", "integer",
                                         "number", "boolean", "null"};
-    static const unsigned bits[] = {1u << JSON_OBJECT, 1u << JSON_ARRAY, 1u << JSON_STRING,
-                                    DSR_JSCHEMA_INTEGER, (1u << JSON_INTEGER) | (1u << JSON_REAL),
-                                    (1u << JSON_TRUE) | (1u << JSON_FALSE), 1u << JSON_NULL};
+    static const unsigned bits[] = {1u << JSON_OBJECT,
+                                    1u << JSON_ARRAY,
+                                    1u << JSON_STRING,
+                                    DSR_JSCHEMA_INTEGER,
+                                    (1u << JSON_INTEGER) | (1u << JSON_REAL),
+                                    (1u << JSON_TRUE) | (1u << JSON_FALSE),
+                                    1u << JSON_NULL};
     for (int i = 0; i < 7; i++)
         if (!strcmp(name, names[i]))
             return (int)bits[i];
     return 0;
 }
 
-static int compile_list(struct dsr_jschema *js, struct dsr_jschema_kw *k, const json_t *a)
-{
+static int compile_list(struct dsr_jschema *js, struct dsr_jschema_kw *k,
+                        const json_t *a) {
     k->n = json_array_size(a);
     if (!(k->subs = calloc(k->n + 1, sizeof *k->subs)))
         return -1;
@@ -80,8 +82,8 @@ static int compile_list(struct dsr_jschema *js, struct dsr_jschema_kw *k, const 
 }
 
 /* Object of subschemas (properties, dependentSchemas...): keys, subs and a lookup. */
-static int compile_map(struct dsr_jschema *js, struct dsr_jschema_kw *k, json_t *o, int deps)
-{
+static int compile_map(struct dsr_jschema *js, struct dsr_jschema_kw *k, json_t *o,
+                       int deps) {
     const char *key;
     json_t *v;
     size_t i = 0;
@@ -106,8 +108,7 @@ static int compile_map(struct dsr_jschema *js, struct dsr_jschema_kw *k, json_t 
 }
 
 static int compile_patterns(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
-                            struct dsr_jschema_kw *k, json_t *o)
-{
+                            struct dsr_jschema_kw *k, json_t *o) {
     char why[DSR_MSG_MAX];
     if (compile_map(js, k, o, 0))
         return -1;
@@ -115,14 +116,14 @@ static int compile_patterns(struct dsr_jschema *js, struct dsr_jschema_sinfo *si
         return -1;
     for (size_t i = 0; i < k->n; i++)
         if (!(k->regexes[i] = dsr_jschema_regex_new(k->keys[i], why, sizeof why))) {
-            schema_error(js, si, k->name, "invalid regular expression \"%s\": %s", k->keys[i], why);
+            schema_error(js, si, k->name, "invalid regular expression \"%s\": %s",
+                         k->keys[i], why);
             return -1;
         }
     return 0;
 }
 
-static size_t count_of(const json_t *v)
-{
+static size_t count_of(const json_t *v) {
     if (json_is_integer(v))
         return json_integer_value(v) < 0 ? 0 : (size_t)json_integer_value(v);
     double d = json_real_value(v);
@@ -130,15 +131,15 @@ static size_t count_of(const json_t *v)
 }
 
 /* Keyword groups by the vocabulary that defines them (2019-09 and later). */
-static unsigned vocab_of(enum dsr_jschema_op op)
-{
+static unsigned vocab_of(enum dsr_jschema_op op) {
     if (op <= DSR_OP_RECREF)
         return 0;
     if (op >= DSR_OP_UNEVAL_ITEMS)
         return DSR_JSV_UNEVALUATED;
     if (op <= DSR_OP_IF || op == DSR_OP_PREFIX_ITEMS || op == DSR_OP_ITEMS ||
         op == DSR_OP_CONTAINS || op == DSR_OP_PROPERTIES || op == DSR_OP_PATTERN_PROPS ||
-        op == DSR_OP_ADDITIONAL_PROPS || op == DSR_OP_PROPERTY_NAMES || op == DSR_OP_DEP_SCHEMAS)
+        op == DSR_OP_ADDITIONAL_PROPS || op == DSR_OP_PROPERTY_NAMES ||
+        op == DSR_OP_DEP_SCHEMAS)
         return DSR_JSV_APPLICATOR;
     return op == DSR_OP_FORMAT ? 0 : DSR_JSV_VALIDATION;
 }
@@ -194,8 +195,7 @@ static const struct kwdef kwdefs[] = {
 
 /* The "items"/"additionalItems" pair before 2020-12, and 2020-12's "items". */
 static int compile_items(struct dsr_jschema *js, struct dsr_jschema_node *n,
-                         struct dsr_jschema_kw *k)
-{
+                         struct dsr_jschema_kw *k) {
     const json_t *s = n->schema, *items = json_object_get(s, "items");
     if (!strcmp(k->name, "additionalItems")) {
         if (!json_is_array(items))
@@ -213,8 +213,7 @@ static int compile_items(struct dsr_jschema *js, struct dsr_jschema_node *n,
 }
 
 static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
-                      struct dsr_jschema_node *n, struct dsr_jschema_kw *k)
-{
+                      struct dsr_jschema_node *n, struct dsr_jschema_kw *k) {
     json_t *v = (json_t *)k->value;
     char why[DSR_MSG_MAX];
     switch (k->op) {
@@ -224,15 +223,12 @@ static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
             strchr(json_string_value(v), '#')[1] != '/')
             k->anchor = strchr(json_string_value(v), '#') + 1;
         return (k->sub = resolve_ref(js, si, k->name, json_string_value(v))) ? 0 : -1;
-    case DSR_OP_RECREF:
-        return (k->sub = resolve_ref(js, si, k->name, "#")) ? 0 : -1;
+    case DSR_OP_RECREF: return (k->sub = resolve_ref(js, si, k->name, "#")) ? 0 : -1;
     case DSR_OP_ALLOF:
     case DSR_OP_ANYOF:
     case DSR_OP_ONEOF:
-    case DSR_OP_PREFIX_ITEMS:
-        return compile_list(js, k, v);
-    case DSR_OP_ITEMS:
-        return compile_items(js, n, k);
+    case DSR_OP_PREFIX_ITEMS: return compile_list(js, k, v);
+    case DSR_OP_ITEMS: return compile_items(js, n, k);
     case DSR_OP_NOT:
     case DSR_OP_CONTAINS:
     case DSR_OP_PROPERTY_NAMES:
@@ -268,7 +264,8 @@ static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
         k->n = 1;
         if (!(k->regexes = calloc(1, sizeof *k->regexes)))
             return -1;
-        if (!(k->regexes[0] = dsr_jschema_regex_new(json_string_value(v), why, sizeof why))) {
+        if (!(k->regexes[0] =
+                  dsr_jschema_regex_new(json_string_value(v), why, sizeof why))) {
             schema_error(js, si, k->name, "invalid regular expression \"%s\": %s",
                          json_string_value(v), why);
             return -1;
@@ -279,24 +276,19 @@ static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
     case DSR_OP_MAX_ITEMS:
     case DSR_OP_MIN_ITEMS:
     case DSR_OP_MAX_PROPS:
-    case DSR_OP_MIN_PROPS:
-        k->from = count_of(v);
-        return 0;
+    case DSR_OP_MIN_PROPS: k->from = count_of(v); return 0;
     case DSR_OP_MAXIMUM:
     case DSR_OP_MINIMUM:
         if (n->draft == 4) {
-            const char *ex = k->op == DSR_OP_MAXIMUM ? "exclusiveMaximum" : "exclusiveMinimum";
+            const char *ex =
+                k->op == DSR_OP_MAXIMUM ? "exclusiveMaximum" : "exclusiveMinimum";
             k->from = json_is_true(json_object_get(n->schema, ex));
         }
         return 0;
-    case DSR_OP_REQUIRED:
-        k->n = json_array_size(v);
-        return 0;
+    case DSR_OP_REQUIRED: k->n = json_array_size(v); return 0;
     case DSR_OP_DEP_SCHEMAS:
-    case DSR_OP_PROPERTIES:
-        return compile_map(js, k, v, k->op == DSR_OP_DEP_SCHEMAS);
-    case DSR_OP_PATTERN_PROPS:
-        return compile_patterns(js, si, k, v);
+    case DSR_OP_PROPERTIES: return compile_map(js, k, v, k->op == DSR_OP_DEP_SCHEMAS);
+    case DSR_OP_PATTERN_PROPS: return compile_patterns(js, si, k, v);
     case DSR_OP_ADDITIONAL_PROPS:
         for (struct dsr_jschema_kw *o = n->kws; o < k; o++) {
             if (o->op == DSR_OP_PROPERTIES)
@@ -305,40 +297,31 @@ static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
                 k->pprops = o;
         }
         return (k->sub = sub(js, v)) ? 0 : -1;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
 /* 1 when the value has the form the keyword needs, else it is ignored. */
-static int well_formed(enum dsr_jschema_op op, const json_t *v)
-{
+static int well_formed(enum dsr_jschema_op op, const json_t *v) {
     switch (op) {
     case DSR_OP_REF:
     case DSR_OP_DYNREF:
     case DSR_OP_PATTERN:
-    case DSR_OP_FORMAT:
-        return json_is_string(v);
-    case DSR_OP_RECREF:
-        return json_is_string(v);
+    case DSR_OP_FORMAT: return json_is_string(v);
+    case DSR_OP_RECREF: return json_is_string(v);
     case DSR_OP_ALLOF:
     case DSR_OP_ANYOF:
     case DSR_OP_ONEOF:
     case DSR_OP_PREFIX_ITEMS:
     case DSR_OP_ENUM:
-    case DSR_OP_REQUIRED:
-        return json_is_array(v);
+    case DSR_OP_REQUIRED: return json_is_array(v);
     case DSR_OP_PROPERTIES:
     case DSR_OP_PATTERN_PROPS:
     case DSR_OP_DEP_SCHEMAS:
-    case DSR_OP_DEP_REQUIRED:
-        return json_is_object(v);
-    case DSR_OP_TYPE:
-        return json_is_string(v) || json_is_array(v);
-    case DSR_OP_CONST:
-        return 1;
-    case DSR_OP_UNIQUE:
-        return json_is_boolean(v);
+    case DSR_OP_DEP_REQUIRED: return json_is_object(v);
+    case DSR_OP_TYPE: return json_is_string(v) || json_is_array(v);
+    case DSR_OP_CONST: return 1;
+    case DSR_OP_UNIQUE: return json_is_boolean(v);
     case DSR_OP_MULTIPLE_OF:
     case DSR_OP_MAXIMUM:
     case DSR_OP_MINIMUM:
@@ -347,19 +330,15 @@ static int well_formed(enum dsr_jschema_op op, const json_t *v)
     case DSR_OP_MAX_ITEMS:
     case DSR_OP_MIN_ITEMS:
     case DSR_OP_MAX_PROPS:
-    case DSR_OP_MIN_PROPS:
-        return json_is_number(v);
+    case DSR_OP_MIN_PROPS: return json_is_number(v);
     case DSR_OP_EXCL_MAXIMUM:
-    case DSR_OP_EXCL_MINIMUM:
-        return json_is_number(v);
-    default:
-        return json_is_object(v) || json_is_boolean(v) || json_is_array(v);
+    case DSR_OP_EXCL_MINIMUM: return json_is_number(v);
+    default: return json_is_object(v) || json_is_boolean(v) || json_is_array(v);
     }
 }
 
 static int compile_keywords(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
-                            struct dsr_jschema_node *n)
-{
+                            struct dsr_jschema_node *n) {
     const json_t *s = n->schema;
     int only_ref = n->draft <= 7 && json_object_get(s, "$ref");
     if (!(n->kws = calloc(sizeof kwdefs / sizeof kwdefs[0] + 1, sizeof *n->kws)))
@@ -390,15 +369,16 @@ static int compile_keywords(struct dsr_jschema *js, struct dsr_jschema_sinfo *si
     return 0;
 }
 
-static struct dsr_jschema_node *compile(struct dsr_jschema *js, struct dsr_jschema_sinfo *si)
-{
+static struct dsr_jschema_node *compile(struct dsr_jschema *js,
+                                        struct dsr_jschema_sinfo *si) {
     struct dsr_jschema_node *n = dsr_jschema_pmap_get(&js->nodes, si->schema);
     if (n)
         return n;
     n = calloc(1, sizeof *n);
     if (!n || dsr_jschema_pmap_put(&js->nodes, si->schema, n) ||
         (js->n_all == js->alloc_all &&
-         !(js->all = realloc(js->all, (js->alloc_all = js->alloc_all * 2 + 64) * sizeof n)))) {
+         !(js->all =
+               realloc(js->all, (js->alloc_all = js->alloc_all * 2 + 64) * sizeof n)))) {
         free(n);
         js->failed = 1;
         return NULL;
@@ -414,8 +394,8 @@ static struct dsr_jschema_node *compile(struct dsr_jschema *js, struct dsr_jsche
     n->boolean = json_is_true(si->schema) ? 1 : json_is_false(si->schema) ? 0 : -1;
     if (!json_is_object(si->schema)) {
         if (n->boolean < 0)
-            schema_error(js, si, NULL, "invalid schema%s%s: expected an object or a boolean",
-                         "", NULL);
+            schema_error(js, si, NULL,
+                         "invalid schema%s%s: expected an object or a boolean", "", NULL);
         return n->boolean < 0 ? NULL : n;
     }
     if (compile_keywords(js, si, n)) {
@@ -426,23 +406,22 @@ static struct dsr_jschema_node *compile(struct dsr_jschema *js, struct dsr_jsche
 }
 
 /* Keywords that apply a subschema to the same instance: a cycle of them never ends. */
-static int in_place(enum dsr_jschema_op op)
-{
+static int in_place(enum dsr_jschema_op op) {
     return op <= DSR_OP_IF || op == DSR_OP_DEP_SCHEMAS;
 }
 
 /* Depth-first search over in-place edges; state: 1 on the path, 2 done. */
 static int find_cycle(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
-                      const struct dsr_jschema_node *n, int depth)
-{
+                      const struct dsr_jschema_node *n, int depth) {
     uintptr_t st = (uintptr_t)dsr_jschema_pmap_get(state, n);
     if (st == 2)
         return 0;
     if (st == 1 || depth > 10000) {
-        dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, "",
-                     "reference cycle with no way out: \"%s\" leads back to itself without "
-                     "moving into the instance",
-                     n->abs);
+        dsr_diag_add(
+            js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, "",
+            "reference cycle with no way out: \"%s\" leads back to itself without "
+            "moving into the instance",
+            n->abs);
         return -1;
     }
     if (dsr_jschema_pmap_put(state, n, (void *)1))
@@ -461,8 +440,7 @@ static int find_cycle(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
 }
 
 /* Compiles every $dynamicAnchor of every resource loaded, for $dynamicRef at run time. */
-static void compile_dynamic_anchors(struct dsr_jschema *js)
-{
+static void compile_dynamic_anchors(struct dsr_jschema *js) {
     for (size_t r = 0; r < js->reg.n_res && !js->failed; r++) {
         const char *name;
         json_t *idx;
@@ -477,8 +455,7 @@ struct meta_errors {
 };
 
 static void meta_error(void *ctx, const char *ip, const char *kl, const char *al,
-                       const char *msg)
-{
+                       const char *msg) {
     struct meta_errors *m = ctx;
     (void)kl;
     (void)al;
@@ -488,18 +465,20 @@ static void meta_error(void *ctx, const char *ip, const char *kl, const char *al
 }
 
 /* Checks the schema against its metaschema; 0 when it conforms. */
-static int check_meta(struct dsr_jschema *js, json_t *schema, const struct dsr_jschema_sinfo *si)
-{
-    static const char *const uris[] = {
-        "http://json-schema.org/draft-04/schema", "http://json-schema.org/draft-06/schema",
-        "http://json-schema.org/draft-07/schema", "https://json-schema.org/draft/2019-09/schema",
-        "https://json-schema.org/draft/2020-12/schema"};
+static int check_meta(struct dsr_jschema *js, json_t *schema,
+                      const struct dsr_jschema_sinfo *si) {
+    static const char *const uris[] = {"http://json-schema.org/draft-04/schema",
+                                       "http://json-schema.org/draft-06/schema",
+                                       "http://json-schema.org/draft-07/schema",
+                                       "https://json-schema.org/draft/2019-09/schema",
+                                       "https://json-schema.org/draft/2020-12/schema"};
     const char *uri = json_string_value(json_object_get(schema, "$schema"));
     int d = si->res->draft;
     if (!uri)
         uri = uris[d == 4 ? 0 : d == 6 ? 1 : d == 7 ? 2 : d == 2019 ? 3 : 4];
     char why[DSR_MSG_MAX] = "";
-    struct dsr_jschema_sinfo *msi = dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why);
+    struct dsr_jschema_sinfo *msi =
+        dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why);
     struct dsr_jschema_node *meta = msi ? compile(js, msi) : NULL;
     compile_dynamic_anchors(js);
     if (!meta || js->failed) {
@@ -512,8 +491,7 @@ static int check_meta(struct dsr_jschema *js, json_t *schema, const struct dsr_j
     return rc == 0 && m.n == 0 ? 0 : -1;
 }
 
-static int add_docs(struct dsr_jschema *js, const struct dsr_jschema_options *opts)
-{
+static int add_docs(struct dsr_jschema *js, const struct dsr_jschema_options *opts) {
     for (size_t i = 0; opts && i < opts->n_docs; i++) {
         const struct dsr_jschema_doc *d = &opts->docs[i];
         if (!dsr_jschema_reg_add(&js->reg, d->schema, d->name, js->reg.default_draft))
@@ -524,17 +502,19 @@ static int add_docs(struct dsr_jschema *js, const struct dsr_jschema_options *op
 
 struct dsr_jschema *dsr_jschema_new(json_t *schema, const char *schema_name,
                                     const struct dsr_jschema_options *opts,
-                                    struct dsr_diags *diags)
-{
+                                    struct dsr_diags *diags) {
     struct dsr_jschema *js = calloc(1, sizeof *js);
     struct dsr_jschema_pmap state = {0};
-    if (!js || dsr_jschema_reg_init(&js->reg, opts, diags, schema_name ? schema_name : "")) {
-        dsr_diag_add(diags, DSR_DIAG_BAD_SCHEMA, schema_name, 0, 0, NULL, "out of memory");
+    if (!js ||
+        dsr_jschema_reg_init(&js->reg, opts, diags, schema_name ? schema_name : "")) {
+        dsr_diag_add(diags, DSR_DIAG_BAD_SCHEMA, schema_name, 0, 0, NULL,
+                     "out of memory");
         goto fail;
     }
     js->format_assert = opts && opts->format_assert;
     struct dsr_jschema_sinfo *si = NULL;
-    if (add_docs(js, opts) || !(si = dsr_jschema_reg_add(&js->reg, schema, "", js->reg.default_draft))) {
+    if (add_docs(js, opts) ||
+        !(si = dsr_jschema_reg_add(&js->reg, schema, "", js->reg.default_draft))) {
         if (!dsr_diags_status(diags))
             schema_error(js, NULL, NULL, "cannot index schema%s%s", "", NULL);
         goto fail;
@@ -558,8 +538,7 @@ fail:
     return NULL;
 }
 
-static void free_kw(struct dsr_jschema_kw *k)
-{
+static void free_kw(struct dsr_jschema_kw *k) {
     for (size_t i = 0; k->regexes && i < k->n; i++)
         dsr_jschema_regex_free(k->regexes[i]);
     free(k->regexes);
@@ -569,8 +548,7 @@ static void free_kw(struct dsr_jschema_kw *k)
     json_decref(k->lookup);
 }
 
-void dsr_jschema_free(struct dsr_jschema *js)
-{
+void dsr_jschema_free(struct dsr_jschema *js) {
     if (!js)
         return;
     for (size_t i = 0; i < js->n_all; i++) {
@@ -588,7 +566,6 @@ void dsr_jschema_free(struct dsr_jschema *js)
 }
 
 int dsr_jschema_validate(const struct dsr_jschema *js, const json_t *instance,
-                         dsr_jschema_error_fn report, void *ctx)
-{
+                         dsr_jschema_error_fn report, void *ctx) {
     return dsr_jschema_eval(js, js->root, instance, report, ctx);
 }

@@ -36,11 +36,11 @@ struct dsr_jschema_doc {
 };
 
 struct dsr_jschema_options {
-    int default_draft;                     /* for schemas without $schema; 0 = 2020 */
-    int format_assert;                     /* 1 = "format" is an assertion */
-    const struct dsr_jschema_root *roots;  /* n_roots prefix mappings, borrowed */
+    int default_draft;                    /* for schemas without $schema; 0 = 2020 */
+    int format_assert;                    /* 1 = "format" is an assertion */
+    const struct dsr_jschema_root *roots; /* n_roots prefix mappings, borrowed */
     size_t n_roots;
-    const struct dsr_jschema_doc *docs;    /* n_docs extra documents, borrowed */
+    const struct dsr_jschema_doc *docs; /* n_docs extra documents, borrowed */
     size_t n_docs;
 };
 
@@ -96,12 +96,12 @@ char *dsr_jschema_ptr_append(const char *ptr, const char *token);
 
 /* One schema resource: a document root or a subschema with its own $id. */
 struct dsr_jschema_res {
-    char *uri;                /* absolute URI without fragment; "" when none */
-    const json_t *root;       /* the resource's schema, borrowed from a document */
-    int draft;                /* 4, 6, 7, 2019, 2020 */
-    unsigned vocab;           /* DSR_JSV_* keyword groups in force */
-    json_t *dyn_anchors;      /* 2020-12 $dynamicAnchor name -> integer index of sinfo */
-    int recursive_anchor;     /* 2019-09 "$recursiveAnchor": true at the root */
+    char *uri;            /* absolute URI without fragment; "" when none */
+    const json_t *root;   /* the resource's schema, borrowed from a document */
+    int draft;            /* 4, 6, 7, 2019, 2020 */
+    unsigned vocab;       /* DSR_JSV_* keyword groups in force */
+    json_t *dyn_anchors;  /* 2020-12 $dynamicAnchor name -> integer index of sinfo */
+    int recursive_anchor; /* 2019-09 "$recursiveAnchor": true at the root */
 };
 
 #define DSR_JSV_APPLICATOR 1u
@@ -120,23 +120,25 @@ struct dsr_jschema_sinfo {
 
 /* Every document and location known while compiling. */
 struct dsr_jschema_reg {
-    json_t *docs;                       /* array owning the loaded documents */
-    json_t *uris;                       /* "uri" and "uri#anchor" -> integer sinfo index */
-    struct dsr_jschema_sinfo **infos;   /* owned */
+    json_t *docs;                     /* array owning the loaded documents */
+    json_t *uris;                     /* "uri" and "uri#anchor" -> integer sinfo index */
+    struct dsr_jschema_sinfo **infos; /* owned */
     size_t n_infos, alloc_infos;
-    struct dsr_jschema_res **res;       /* owned */
+    struct dsr_jschema_res **res; /* owned */
     size_t n_res, alloc_res;
-    struct dsr_jschema_pmap by_schema;  /* json_t * -> sinfo */
+    struct dsr_jschema_pmap by_schema; /* json_t * -> sinfo */
     const struct dsr_jschema_options *opts;
     int default_draft;
     struct dsr_diags *diags;
-    const char *name;                   /* schema name for diagnostics */
+    const char *name; /* schema name for diagnostics */
 };
 
-int dsr_jschema_reg_init(struct dsr_jschema_reg *reg, const struct dsr_jschema_options *opts,
-                         struct dsr_diags *diags, const char *name);
+int dsr_jschema_reg_init(struct dsr_jschema_reg *reg,
+                         const struct dsr_jschema_options *opts, struct dsr_diags *diags,
+                         const char *name);
 void dsr_jschema_reg_release(struct dsr_jschema_reg *reg);
-/* Adds a document (a reference is taken) under uri (may be ""); returns its root sinfo. */
+/* Adds a document (a reference is taken) under uri (may be ""); returns its root sinfo.
+ */
 struct dsr_jschema_sinfo *dsr_jschema_reg_add(struct dsr_jschema_reg *reg, json_t *doc,
                                               const char *uri, int draft);
 /*
@@ -144,29 +146,57 @@ struct dsr_jschema_sinfo *dsr_jschema_reg_add(struct dsr_jschema_reg *reg, json_
  * metaschema or a --ref-root file when needed. NULL when it cannot, with the
  * reason written to why (size n).
  */
-struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg, const char *uri,
-                                                 char *why, size_t n);
+struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg,
+                                                 const char *uri, char *why, size_t n);
 /* The sinfo of a subschema indexed earlier, or NULL. */
-struct dsr_jschema_sinfo *dsr_jschema_reg_info(struct dsr_jschema_reg *reg, const json_t *s);
+struct dsr_jschema_sinfo *dsr_jschema_reg_info(struct dsr_jschema_reg *reg,
+                                               const json_t *s);
 /* Draft named by a $schema URI, or -1. */
 int dsr_jschema_draft_from_uri(const char *uri);
 
-/* Parses the built-in metaschema with this URI (no fragment): a new reference, or NULL. */
+/* Parses the built-in metaschema with this URI (no fragment): a new reference, or NULL.
+ */
 json_t *dsr_jschema_meta_load(const char *uri);
 
 /* What a compiled keyword does; the order of evaluation within a schema. */
 enum dsr_jschema_op {
-    DSR_OP_REF, DSR_OP_DYNREF, DSR_OP_RECREF,
-    DSR_OP_ALLOF, DSR_OP_ANYOF, DSR_OP_ONEOF, DSR_OP_NOT, DSR_OP_IF,
-    DSR_OP_TYPE, DSR_OP_CONST, DSR_OP_ENUM,
-    DSR_OP_MULTIPLE_OF, DSR_OP_MAXIMUM, DSR_OP_EXCL_MAXIMUM, DSR_OP_MINIMUM, DSR_OP_EXCL_MINIMUM,
-    DSR_OP_MAX_LENGTH, DSR_OP_MIN_LENGTH, DSR_OP_PATTERN, DSR_OP_FORMAT,
-    DSR_OP_PREFIX_ITEMS, DSR_OP_ITEMS, DSR_OP_CONTAINS,
-    DSR_OP_MAX_ITEMS, DSR_OP_MIN_ITEMS, DSR_OP_UNIQUE,
-    DSR_OP_PROPERTIES, DSR_OP_PATTERN_PROPS, DSR_OP_ADDITIONAL_PROPS, DSR_OP_PROPERTY_NAMES,
-    DSR_OP_REQUIRED, DSR_OP_DEP_REQUIRED, DSR_OP_DEP_SCHEMAS,
-    DSR_OP_MAX_PROPS, DSR_OP_MIN_PROPS,
-    DSR_OP_UNEVAL_ITEMS, DSR_OP_UNEVAL_PROPS,
+    DSR_OP_REF,
+    DSR_OP_DYNREF,
+    DSR_OP_RECREF,
+    DSR_OP_ALLOF,
+    DSR_OP_ANYOF,
+    DSR_OP_ONEOF,
+    DSR_OP_NOT,
+    DSR_OP_IF,
+    DSR_OP_TYPE,
+    DSR_OP_CONST,
+    DSR_OP_ENUM,
+    DSR_OP_MULTIPLE_OF,
+    DSR_OP_MAXIMUM,
+    DSR_OP_EXCL_MAXIMUM,
+    DSR_OP_MINIMUM,
+    DSR_OP_EXCL_MINIMUM,
+    DSR_OP_MAX_LENGTH,
+    DSR_OP_MIN_LENGTH,
+    DSR_OP_PATTERN,
+    DSR_OP_FORMAT,
+    DSR_OP_PREFIX_ITEMS,
+    DSR_OP_ITEMS,
+    DSR_OP_CONTAINS,
+    DSR_OP_MAX_ITEMS,
+    DSR_OP_MIN_ITEMS,
+    DSR_OP_UNIQUE,
+    DSR_OP_PROPERTIES,
+    DSR_OP_PATTERN_PROPS,
+    DSR_OP_ADDITIONAL_PROPS,
+    DSR_OP_PROPERTY_NAMES,
+    DSR_OP_REQUIRED,
+    DSR_OP_DEP_REQUIRED,
+    DSR_OP_DEP_SCHEMAS,
+    DSR_OP_MAX_PROPS,
+    DSR_OP_MIN_PROPS,
+    DSR_OP_UNEVAL_ITEMS,
+    DSR_OP_UNEVAL_PROPS,
 };
 
 struct dsr_jschema_node;
@@ -174,50 +204,50 @@ struct dsr_jschema_node;
 /* One compiled keyword; which fields mean something depends on op. */
 struct dsr_jschema_kw {
     enum dsr_jschema_op op;
-    const char *name;                      /* the keyword, for locations */
-    const json_t *value;                   /* its value in the schema, borrowed */
-    struct dsr_jschema_node *sub;          /* one subschema (if: the condition) */
-    struct dsr_jschema_node **subs;        /* n subschemas (if: then, else; NULL = absent) */
-    const char **keys;                     /* n names parallel to subs, or alone */
-    const json_t **lists;                  /* n arrays of names (dependencies) or NULL */
-    struct dsr_jschema_regex **regexes;    /* n patterns (pattern: one) */
+    const char *name;                   /* the keyword, for locations */
+    const json_t *value;                /* its value in the schema, borrowed */
+    struct dsr_jschema_node *sub;       /* one subschema (if: the condition) */
+    struct dsr_jschema_node **subs;     /* n subschemas (if: then, else; NULL = absent) */
+    const char **keys;                  /* n names parallel to subs, or alone */
+    const json_t **lists;               /* n arrays of names (dependencies) or NULL */
+    struct dsr_jschema_regex **regexes; /* n patterns (pattern: one) */
     size_t n;
-    json_t *lookup;                        /* properties: name -> integer index */
-    size_t from;                           /* items: first index; counts; minContains */
-    size_t max;                            /* maxContains; SIZE_MAX = none */
-    unsigned types;                        /* type: bit (1 << json_type), integer bit 16 */
-    const char *anchor;                    /* $dynamicRef: the anchor name, or NULL */
-    const struct dsr_jschema_kw *props;    /* additionalProperties: the sibling keywords */
+    json_t *lookup;                     /* properties: name -> integer index */
+    size_t from;                        /* items: first index; counts; minContains */
+    size_t max;                         /* maxContains; SIZE_MAX = none */
+    unsigned types;                     /* type: bit (1 << json_type), integer bit 16 */
+    const char *anchor;                 /* $dynamicRef: the anchor name, or NULL */
+    const struct dsr_jschema_kw *props; /* additionalProperties: the sibling keywords */
     const struct dsr_jschema_kw *pprops;
 };
 
 /* One compiled schema. */
 struct dsr_jschema_node {
-    const json_t *schema;                /* borrowed from a registry document */
-    struct dsr_jschema_res *res;         /* its resource */
-    char *abs;                           /* absolute location: "uri#pointer" */
-    int boolean;                         /* -1 object schema, 0 false, 1 true */
-    struct dsr_jschema_kw *kws;          /* n_kws keywords, in evaluation order */
+    const json_t *schema;        /* borrowed from a registry document */
+    struct dsr_jschema_res *res; /* its resource */
+    char *abs;                   /* absolute location: "uri#pointer" */
+    int boolean;                 /* -1 object schema, 0 false, 1 true */
+    struct dsr_jschema_kw *kws;  /* n_kws keywords, in evaluation order */
     size_t n_kws;
-    int track;                           /* 1 = holds unevaluated*: needs annotations */
-    int draft;                           /* its resource's draft */
+    int track; /* 1 = holds unevaluated*: needs annotations */
+    int draft; /* its resource's draft */
 };
 
 #define DSR_JSCHEMA_INTEGER (1u << 16)
 
 struct dsr_jschema {
-    struct dsr_jschema_reg reg;          /* every document and location */
-    struct dsr_jschema_pmap nodes;       /* json_t * -> node */
-    struct dsr_jschema_node **all;       /* owned nodes */
+    struct dsr_jschema_reg reg;    /* every document and location */
+    struct dsr_jschema_pmap nodes; /* json_t * -> node */
+    struct dsr_jschema_node **all; /* owned nodes */
     size_t n_all, alloc_all;
-    struct dsr_jschema_node *root;       /* the schema validated against */
-    int format_assert;                   /* --format-assert */
-    int failed;                          /* a compile error was reported */
+    struct dsr_jschema_node *root; /* the schema validated against */
+    int format_assert;             /* --format-assert */
+    int failed;                    /* a compile error was reported */
 };
 
 /* The compiled node of a schema value, or NULL (jschema.c). */
 const struct dsr_jschema_node *dsr_jschema_node_get(const struct dsr_jschema *js,
-                                                   const json_t *schema);
+                                                    const json_t *schema);
 /* Validates instance against node n of js (jschema_eval.c), as dsr_jschema_validate. */
 int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
                      const json_t *instance, dsr_jschema_error_fn report, void *ctx);
@@ -242,8 +272,8 @@ void dsr_jschema_regex_free(struct dsr_jschema_regex *re);
 void *dsr_jschema_regex_md_new(void);
 void dsr_jschema_regex_md_free(void *md);
 /* 1 match, 0 no match, -1 the match limit was hit or memory ran out. */
-int dsr_jschema_regex_search(const struct dsr_jschema_regex *re, const char *s, size_t len,
-                             void *md);
+int dsr_jschema_regex_search(const struct dsr_jschema_regex *re, const char *s,
+                             size_t len, void *md);
 
 /* Host names (jschema_idna.c): 1 valid; unicode 1 allows IDNA2008 U-labels. */
 int dsr_jschema_hostname_check(const char *s, size_t len, int unicode);

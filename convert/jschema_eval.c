@@ -30,39 +30,38 @@ struct kpath {
 
 /* What a schema evaluated of an array or object (for unevaluated*). */
 struct ann {
-    int all;              /* every item or member */
-    size_t upto;          /* items [0, upto) */
-    unsigned char *bits;  /* items marked one by one (contains); nbits of them */
+    int all;             /* every item or member */
+    size_t upto;         /* items [0, upto) */
+    unsigned char *bits; /* items marked one by one (contains); nbits of them */
     size_t nbits;
-    const char **keys;    /* members, as the instance's own key pointers */
+    const char **keys; /* members, as the instance's own key pointers */
     size_t nkeys, capkeys;
-    int oom;              /* 1 when an allocation failed */
+    int oom; /* 1 when an allocation failed */
 };
 
 struct vctx {
     const struct dsr_jschema *js;
     dsr_jschema_error_fn report;
     void *rctx;
-    int quiet;     /* > 0 inside a branch whose failures are not errors */
-    int errors;    /* errors reported */
-    int fatal;     /* validation could not run */
-    int depth;     /* schemas being applied */
-    void *md;      /* PCRE2 match data */
-    const struct dsr_jschema_res *scope[MAX_DEPTH + 1]; /* dynamic scope, outermost first */
+    int quiet;  /* > 0 inside a branch whose failures are not errors */
+    int errors; /* errors reported */
+    int fatal;  /* validation could not run */
+    int depth;  /* schemas being applied */
+    void *md;   /* PCRE2 match data */
+    const struct dsr_jschema_res
+        *scope[MAX_DEPTH + 1]; /* dynamic scope, outermost first */
     size_t n_scope;
 };
 
 static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const json_t *inst,
                      const struct ipath *ip, const struct kpath *kp, struct ann *out);
 
-static void ann_release(struct ann *a)
-{
+static void ann_release(struct ann *a) {
     free(a->bits);
     free(a->keys);
 }
 
-static void ann_key(struct ann *a, const char *key)
-{
+static void ann_key(struct ann *a, const char *key) {
     if (!a)
         return;
     if (a->nkeys == a->capkeys) {
@@ -78,8 +77,7 @@ static void ann_key(struct ann *a, const char *key)
     a->keys[a->nkeys++] = key;
 }
 
-static void ann_bit(struct ann *a, size_t i, size_t n)
-{
+static void ann_bit(struct ann *a, size_t i, size_t n) {
     if (!a->bits && !(a->bits = calloc(n, 1))) {
         a->oom = 1;
         return;
@@ -88,8 +86,7 @@ static void ann_bit(struct ann *a, size_t i, size_t n)
     a->bits[i] = 1;
 }
 
-static void ann_merge(struct ann *to, const struct ann *from)
-{
+static void ann_merge(struct ann *to, const struct ann *from) {
     to->all |= from->all;
     to->oom |= from->oom;
     if (from->upto > to->upto)
@@ -101,8 +98,7 @@ static void ann_merge(struct ann *to, const struct ann *from)
         ann_key(to, from->keys[i]);
 }
 
-static int ann_has_key(const struct ann *a, const char *key)
-{
+static int ann_has_key(const struct ann *a, const char *key) {
     for (size_t i = 0; i < a->nkeys; i++)
         if (a->keys[i] == key || !strcmp(a->keys[i], key))
             return 1;
@@ -110,8 +106,7 @@ static int ann_has_key(const struct ann *a, const char *key)
 }
 
 /* Appends "/token", escaped as RFC 6901 says, to buf (size n, cut when full). */
-static void put_token(char *buf, size_t n, const char *tok, size_t index)
-{
+static void put_token(char *buf, size_t n, const char *tok, size_t index) {
     size_t len = strlen(buf);
     char num[24];
     if (!tok) {
@@ -131,8 +126,7 @@ static void put_token(char *buf, size_t n, const char *tok, size_t index)
     buf[len] = '\0';
 }
 
-static void render_i(const struct ipath *p, char *buf, size_t n)
-{
+static void render_i(const struct ipath *p, char *buf, size_t n) {
     if (!p) {
         buf[0] = '\0';
         return;
@@ -141,8 +135,7 @@ static void render_i(const struct ipath *p, char *buf, size_t n)
     put_token(buf, n, p->key, p->index);
 }
 
-static void render_k(const struct kpath *p, char *buf, size_t n)
-{
+static void render_k(const struct kpath *p, char *buf, size_t n) {
     if (!p) {
         buf[0] = '\0';
         return;
@@ -157,8 +150,7 @@ static void fail(struct vctx *c, const struct dsr_jschema_node *n, const struct 
     __attribute__((format(printf, 6, 7)));
 
 static void fail(struct vctx *c, const struct dsr_jschema_node *n, const struct kpath *kp,
-                 const char *kw, const struct ipath *ip, const char *fmt, ...)
-{
+                 const char *kw, const struct ipath *ip, const char *fmt, ...) {
     if (c->quiet || !c->report)
         return;
     char ipb[1024], kpb[1024], abs[2048], msg[DSR_MSG_MAX];
@@ -176,20 +168,17 @@ static void fail(struct vctx *c, const struct dsr_jschema_node *n, const struct 
     c->report(c->rctx, ipb, kpb, abs, msg);
 }
 
-static int short_circuit(const struct vctx *c)
-{
+static int short_circuit(const struct vctx *c) {
     return c->quiet || !c->report;
 }
 
-static const char *type_name(const json_t *v)
-{
-    static const char *const names[] = {"object", "array", "string", "integer",
+static const char *type_name(const json_t *v) {
+    static const char *const names[] = {"object", "array",   "string",  "integer",
                                         "number", "boolean", "boolean", "null"};
     return names[json_typeof(v)];
 }
 
-static int type_ok(unsigned types, const json_t *v, int draft)
-{
+static int type_ok(unsigned types, const json_t *v, int draft) {
     if (types & (1u << json_typeof(v)))
         return 1;
     if (!(types & DSR_JSCHEMA_INTEGER) || !json_is_number(v))
@@ -197,13 +186,12 @@ static int type_ok(unsigned types, const json_t *v, int draft)
     return json_is_integer(v) || (draft > 4 && dsr_jschema_is_integral(v));
 }
 
-static void type_names(unsigned types, char *buf, size_t n)
-{
-    static const char *const names[] = {"object", "array", "string", "integer",
+static void type_names(unsigned types, char *buf, size_t n) {
+    static const char *const names[] = {"object", "array",   "string", "integer",
                                         "number", "boolean", "null"};
-    static const unsigned bits[] = {1u << JSON_OBJECT, 1u << JSON_ARRAY, 1u << JSON_STRING,
-                                    DSR_JSCHEMA_INTEGER, 1u << JSON_REAL, 1u << JSON_TRUE,
-                                    1u << JSON_NULL};
+    static const unsigned bits[] = {
+        1u << JSON_OBJECT, 1u << JSON_ARRAY, 1u << JSON_STRING, DSR_JSCHEMA_INTEGER,
+        1u << JSON_REAL,   1u << JSON_TRUE,  1u << JSON_NULL};
     buf[0] = '\0';
     for (int i = 0; i < 7; i++)
         if (types & bits[i]) {
@@ -213,9 +201,9 @@ static void type_names(unsigned types, char *buf, size_t n)
 }
 
 /* Applies sub to the same instance; its annotations join a only when it passes. */
-static int in_place(struct vctx *c, const struct dsr_jschema_node *sub, const json_t *inst,
-                    const struct ipath *ip, const struct kpath *kp, struct ann *a)
-{
+static int in_place(struct vctx *c, const struct dsr_jschema_node *sub,
+                    const json_t *inst, const struct ipath *ip, const struct kpath *kp,
+                    struct ann *a) {
     struct ann mine = {0};
     int ok = eval_node(c, sub, inst, ip, kp, a ? &mine : NULL);
     if (ok && a)
@@ -225,8 +213,7 @@ static int in_place(struct vctx *c, const struct dsr_jschema_node *sub, const js
 }
 
 static const struct dsr_jschema_node *dynamic_target(struct vctx *c,
-                                                     const struct dsr_jschema_kw *k)
-{
+                                                     const struct dsr_jschema_kw *k) {
     const struct dsr_jschema_node *t = k->sub;
     const struct dsr_jschema_reg *reg = &c->js->reg;
     if (k->op == DSR_OP_RECREF) {
@@ -234,7 +221,8 @@ static const struct dsr_jschema_node *dynamic_target(struct vctx *c,
             return t;
         for (size_t i = 0; i < c->n_scope; i++)
             if (c->scope[i]->recursive_anchor) {
-                const struct dsr_jschema_node *d = dsr_jschema_node_get(c->js, c->scope[i]->root);
+                const struct dsr_jschema_node *d =
+                    dsr_jschema_node_get(c->js, c->scope[i]->root);
                 return d ? d : t;
             }
         return t;
@@ -256,8 +244,8 @@ static const struct dsr_jschema_node *dynamic_target(struct vctx *c,
 
 static int eval_combinator(struct vctx *c, const struct dsr_jschema_node *n,
                            const struct dsr_jschema_kw *k, const json_t *inst,
-                           const struct ipath *ip, const struct kpath *kp, struct ann *a)
-{
+                           const struct ipath *ip, const struct kpath *kp,
+                           struct ann *a) {
     struct kpath here = {kp, k->name, 0};
     size_t matched = 0;
     int ok = 1;
@@ -280,14 +268,14 @@ static int eval_combinator(struct vctx *c, const struct dsr_jschema_node *n,
     if ((k->op == DSR_OP_ANYOF && !matched) || (k->op == DSR_OP_ONEOF && matched != 1))
         dsr_jschema_describe(inst, found, sizeof found);
     if (k->op == DSR_OP_ANYOF && !matched) {
-        fail(c, n, kp, k->name, ip, "anyOf: found %s, which matches none of the %zu schemas",
-             found, k->n);
+        fail(c, n, kp, k->name, ip,
+             "anyOf: found %s, which matches none of the %zu schemas", found, k->n);
         return 0;
     }
     if (k->op == DSR_OP_ONEOF && matched != 1) {
         fail(c, n, kp, k->name, ip,
-             "oneOf: found %s, which matches %s of the %zu schemas, expected exactly one", found,
-             matched ? "more than one" : "none", k->n);
+             "oneOf: found %s, which matches %s of the %zu schemas, expected exactly one",
+             found, matched ? "more than one" : "none", k->n);
         return 0;
     }
     return 1;
@@ -295,21 +283,20 @@ static int eval_combinator(struct vctx *c, const struct dsr_jschema_node *n,
 
 static int eval_applicator(struct vctx *c, const struct dsr_jschema_node *n,
                            const struct dsr_jschema_kw *k, const json_t *inst,
-                           const struct ipath *ip, const struct kpath *kp, struct ann *a)
-{
+                           const struct ipath *ip, const struct kpath *kp,
+                           struct ann *a) {
     struct kpath here = {kp, k->name, 0};
     switch (k->op) {
-    case DSR_OP_REF:
-        return eval_node(c, k->sub, inst, ip, &here, a);
+    case DSR_OP_REF: return eval_node(c, k->sub, inst, ip, &here, a);
     case DSR_OP_DYNREF:
-    case DSR_OP_RECREF:
-        return eval_node(c, dynamic_target(c, k), inst, ip, &here, a);
+    case DSR_OP_RECREF: return eval_node(c, dynamic_target(c, k), inst, ip, &here, a);
     case DSR_OP_NOT: {
         c->quiet++;
         int ok = eval_node(c, k->sub, inst, ip, &here, NULL);
         c->quiet--;
         if (ok)
-            fail(c, n, kp, k->name, ip, "not: found a value that the \"not\" schema accepts");
+            fail(c, n, kp, k->name, ip,
+                 "not: found a value that the \"not\" schema accepts");
         return !ok;
     }
     case DSR_OP_IF: {
@@ -320,15 +307,13 @@ static int eval_applicator(struct vctx *c, const struct dsr_jschema_node *n,
         struct kpath then = {kp, cond ? "then" : "else", 0};
         return branch ? eval_node(c, branch, inst, ip, &then, a) : 1;
     }
-    default:
-        return eval_combinator(c, n, k, inst, ip, kp, a);
+    default: return eval_combinator(c, n, k, inst, ip, kp, a);
     }
 }
 
 static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
                        const struct dsr_jschema_kw *k, const json_t *inst,
-                       const struct ipath *ip, const struct kpath *kp)
-{
+                       const struct ipath *ip, const struct kpath *kp) {
     char found[128], want[128];
     const json_t *v = k->value;
     int cmp;
@@ -366,8 +351,7 @@ static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
         fail(c, n, kp, k->name, ip, "enum: found %s, expected one of %s%s", found, want,
              json_array_size(v) > 6 ? ", ..." : "");
         return 0;
-    default:
-        break;
+    default: break;
     }
     if (!json_is_number(inst))
         return 1;
@@ -390,18 +374,21 @@ static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
     }
     static const char *const rel[] = {"a multiple of", "at most", "less than", "at least",
                                       "more than"};
-    int r = k->op == DSR_OP_MULTIPLE_OF ? 0 : k->op == DSR_OP_MAXIMUM ? (k->from ? 2 : 1)
-          : k->op == DSR_OP_EXCL_MAXIMUM ? 2 : k->op == DSR_OP_MINIMUM ? (k->from ? 4 : 3) : 4;
+    int r = k->op == DSR_OP_MULTIPLE_OF    ? 0
+            : k->op == DSR_OP_MAXIMUM      ? (k->from ? 2 : 1)
+            : k->op == DSR_OP_EXCL_MAXIMUM ? 2
+            : k->op == DSR_OP_MINIMUM      ? (k->from ? 4 : 3)
+                                           : 4;
     dsr_jschema_describe(v, want, sizeof want);
     dsr_jschema_describe(inst, found, sizeof found);
-    fail(c, n, kp, k->name, ip, "%s: expected %s %s, found %s", k->name, rel[r], want, found);
+    fail(c, n, kp, k->name, ip, "%s: expected %s %s, found %s", k->name, rel[r], want,
+         found);
     return 0;
 }
 
 static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
                        const struct dsr_jschema_kw *k, const json_t *inst,
-                       const struct ipath *ip, const struct kpath *kp)
-{
+                       const struct ipath *ip, const struct kpath *kp) {
     if (!json_is_string(inst))
         return 1;
     const char *s = json_string_value(inst);
@@ -415,8 +402,9 @@ static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
         chars = dsr_utf8_length(s, len);
         if (k->op == DSR_OP_MAX_LENGTH ? chars <= k->from : chars >= k->from)
             return 1;
-        fail(c, n, kp, k->name, ip, "%s: expected %s %zu characters, found %zu in %s", k->name,
-             k->op == DSR_OP_MAX_LENGTH ? "at most" : "at least", k->from, chars, found);
+        fail(c, n, kp, k->name, ip, "%s: expected %s %zu characters, found %zu in %s",
+             k->name, k->op == DSR_OP_MAX_LENGTH ? "at most" : "at least", k->from, chars,
+             found);
         return 0;
     case DSR_OP_PATTERN:
         r = dsr_jschema_regex_search(k->regexes[0], s, len, c->md);
@@ -425,14 +413,16 @@ static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
         if (r < 0) {
             int quiet = c->quiet;
             c->quiet = 0;
-            fail(c, n, kp, k->name, ip, "pattern: gave up matching \"%s\" against %s: the match "
-                 "limit was reached", json_string_value(k->value), found);
+            fail(c, n, kp, k->name, ip,
+                 "pattern: gave up matching \"%s\" against %s: the match "
+                 "limit was reached",
+                 json_string_value(k->value), found);
             c->quiet = quiet;
             c->fatal = 1;
             return 0;
         }
-        fail(c, n, kp, k->name, ip, "pattern: found %s, which does not match \"%s\"", found,
-             json_string_value(k->value));
+        fail(c, n, kp, k->name, ip, "pattern: found %s, which does not match \"%s\"",
+             found, json_string_value(k->value));
         return 0;
     default: /* format */
         if (dsr_jschema_format_check(json_string_value(k->value), s, len))
@@ -445,8 +435,7 @@ static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
 
 static int eval_contains(struct vctx *c, const struct dsr_jschema_node *n,
                          const struct dsr_jschema_kw *k, const json_t *inst,
-                         const struct ipath *ip, const struct kpath *kp, struct ann *a)
-{
+                         const struct ipath *ip, const struct kpath *kp, struct ann *a) {
     struct kpath here = {kp, k->name, 0};
     size_t size = json_array_size(inst), count = 0;
     int mark = a && n->draft >= 2020;
@@ -463,13 +452,14 @@ static int eval_contains(struct vctx *c, const struct dsr_jschema_node *n,
     }
     c->quiet--;
     if (count < k->from) {
-        fail(c, n, kp, k->name, ip, "contains: expected at least %zu matching items, found %zu",
-             k->from, count);
+        fail(c, n, kp, k->name, ip,
+             "contains: expected at least %zu matching items, found %zu", k->from, count);
         return 0;
     }
     if (count > k->max) {
         fail(c, n, kp, "maxContains", ip,
-             "maxContains: expected at most %zu matching items, found %zu", k->max, count);
+             "maxContains: expected at most %zu matching items, found %zu", k->max,
+             count);
         return 0;
     }
     return 1;
@@ -477,8 +467,7 @@ static int eval_contains(struct vctx *c, const struct dsr_jschema_node *n,
 
 static int eval_array(struct vctx *c, const struct dsr_jschema_node *n,
                       const struct dsr_jschema_kw *k, const json_t *inst,
-                      const struct ipath *ip, const struct kpath *kp, struct ann *a)
-{
+                      const struct ipath *ip, const struct kpath *kp, struct ann *a) {
     struct kpath here = {kp, k->name, 0};
     size_t size = json_array_size(inst);
     int ok = 1;
@@ -495,8 +484,8 @@ static int eval_array(struct vctx *c, const struct dsr_jschema_node *n,
     case DSR_OP_ITEMS:
     case DSR_OP_UNEVAL_ITEMS:
         if (k->sub->boolean == 0 && k->op == DSR_OP_ITEMS && size > k->from) {
-            fail(c, n, kp, k->name, ip, "%s: expected at most %zu items, found %zu", k->name,
-                 k->from, size);
+            fail(c, n, kp, k->name, ip, "%s: expected at most %zu items, found %zu",
+                 k->name, k->from, size);
             return 0;
         }
         for (size_t i = k->from * (k->op == DSR_OP_ITEMS); i < size; i++) {
@@ -505,8 +494,10 @@ static int eval_array(struct vctx *c, const struct dsr_jschema_node *n,
                 continue;
             struct ipath at = {ip, NULL, i};
             if (k->sub->boolean == 0) {
-                fail(c, n, kp, k->name, &at, "unevaluatedItems: item %zu is not allowed: no "
-                     "subschema evaluated it", i);
+                fail(c, n, kp, k->name, &at,
+                     "unevaluatedItems: item %zu is not allowed: no "
+                     "subschema evaluated it",
+                     i);
                 return 0;
             }
             ok &= eval_node(c, k->sub, json_array_get(inst, i), &at, &here, NULL);
@@ -516,14 +507,13 @@ static int eval_array(struct vctx *c, const struct dsr_jschema_node *n,
         if (a)
             a->all = 1;
         return ok;
-    case DSR_OP_CONTAINS:
-        return eval_contains(c, n, k, inst, ip, kp, a);
+    case DSR_OP_CONTAINS: return eval_contains(c, n, k, inst, ip, kp, a);
     case DSR_OP_UNIQUE:
         for (size_t i = 0; json_is_true(k->value) && i < size; i++)
             for (size_t j = i + 1; j < size; j++)
                 if (dsr_jschema_equal(json_array_get(inst, i), json_array_get(inst, j))) {
-                    fail(c, n, kp, k->name, ip, "uniqueItems: found equal items at %zu and %zu",
-                         i, j);
+                    fail(c, n, kp, k->name, ip,
+                         "uniqueItems: found equal items at %zu and %zu", i, j);
                     return 0;
                 }
         return 1;
@@ -537,8 +527,8 @@ static int eval_array(struct vctx *c, const struct dsr_jschema_node *n,
 }
 
 /* 1 when key is named by properties or matched by patternProperties of k. */
-static int covered(struct vctx *c, const struct dsr_jschema_kw *k, const char *key, size_t len)
-{
+static int covered(struct vctx *c, const struct dsr_jschema_kw *k, const char *key,
+                   size_t len) {
     if (k->props && json_object_get(k->props->lookup, key))
         return 1;
     for (size_t i = 0; k->pprops && i < k->pprops->n; i++) {
@@ -549,10 +539,9 @@ static int covered(struct vctx *c, const struct dsr_jschema_kw *k, const char *k
     return 0;
 }
 
-static int missing(struct vctx *c, const struct dsr_jschema_node *n, const struct kpath *kp,
-                   const char *kw, const struct ipath *ip, const json_t *inst,
-                   const json_t *names, const char *because)
-{
+static int missing(struct vctx *c, const struct dsr_jschema_node *n,
+                   const struct kpath *kp, const char *kw, const struct ipath *ip,
+                   const json_t *inst, const json_t *names, const char *because) {
     int ok = 1;
     for (size_t i = 0; i < json_array_size(names); i++) {
         const char *name = json_string_value(json_array_get(names, i));
@@ -560,8 +549,9 @@ static int missing(struct vctx *c, const struct dsr_jschema_node *n, const struc
             continue;
         ok = 0;
         if (because)
-            fail(c, n, kp, kw, ip, "%s: missing property \"%s\", required when \"%s\" is present",
-                 kw, name, because);
+            fail(c, n, kp, kw, ip,
+                 "%s: missing property \"%s\", required when \"%s\" is present", kw, name,
+                 because);
         else
             fail(c, n, kp, kw, ip, "required: missing property \"%s\"", name);
         if (short_circuit(c))
@@ -574,12 +564,12 @@ static int missing(struct vctx *c, const struct dsr_jschema_node *n, const struc
 static int eval_member(struct vctx *c, const struct dsr_jschema_node *n,
                        const struct dsr_jschema_kw *k, const struct dsr_jschema_node *sub,
                        const char *key, const json_t *v, const struct ipath *ip,
-                       const struct kpath *here, const char *tok)
-{
+                       const struct kpath *here, const char *tok) {
     struct ipath at = {ip, key, 0};
     struct kpath kat = {here, tok, 0};
     if (sub->boolean == 0 && !tok) {
-        fail(c, n, here->up, k->name, &at, "%s: property \"%s\" is not allowed%s", k->name, key,
+        fail(c, n, here->up, k->name, &at, "%s: property \"%s\" is not allowed%s",
+             k->name, key,
              k->op == DSR_OP_UNEVAL_PROPS ? ": no subschema evaluated it" : "");
         return 0;
     }
@@ -588,20 +578,18 @@ static int eval_member(struct vctx *c, const struct dsr_jschema_node *n,
 
 static int eval_object(struct vctx *c, const struct dsr_jschema_node *n,
                        const struct dsr_jschema_kw *k, const json_t *inst,
-                       const struct ipath *ip, const struct kpath *kp, struct ann *a)
-{
+                       const struct ipath *ip, const struct kpath *kp, struct ann *a) {
     struct kpath here = {kp, k->name, 0};
     const char *key;
     json_t *v;
     int ok = 1;
     switch (k->op) {
-    case DSR_OP_REQUIRED:
-        return missing(c, n, kp, k->name, ip, inst, k->value, NULL);
+    case DSR_OP_REQUIRED: return missing(c, n, kp, k->name, ip, inst, k->value, NULL);
     case DSR_OP_DEP_REQUIRED:
-        json_object_foreach((json_t *)k->value, key, v)
-            if (json_object_get(inst, key) &&
-                !missing(c, n, kp, k->name, ip, inst, v, key) && !(ok = 0) && short_circuit(c))
-                break;
+        json_object_foreach((json_t *)k->value, key,
+                            v) if (json_object_get(inst, key) &&
+                                   !missing(c, n, kp, k->name, ip, inst, v, key) &&
+                                   !(ok = 0) && short_circuit(c)) break;
         return ok;
     case DSR_OP_DEP_SCHEMAS:
         for (size_t i = 0; i < k->n && (ok || !short_circuit(c)); i++) {
@@ -623,11 +611,11 @@ static int eval_object(struct vctx *c, const struct dsr_jschema_node *n,
              k->op == DSR_OP_MAX_PROPS ? "at most" : "at least", k->from, size);
         return 0;
     }
-    default:
-        break;
+    default: break;
     }
     void *it = json_object_iter((json_t *)inst);
-    for (; it && (ok || !short_circuit(c)) && !c->fatal; it = json_object_iter_next((json_t *)inst, it)) {
+    for (; it && (ok || !short_circuit(c)) && !c->fatal;
+         it = json_object_iter_next((json_t *)inst, it)) {
         key = json_object_iter_key(it);
         v = json_object_iter_value(it);
         size_t len = strlen(key);
@@ -635,7 +623,8 @@ static int eval_object(struct vctx *c, const struct dsr_jschema_node *n,
             json_t *idx = json_object_get(k->lookup, key);
             if (!idx)
                 continue;
-            ok &= eval_member(c, n, k, k->subs[json_integer_value(idx)], key, v, ip, &here, key);
+            ok &= eval_member(c, n, k, k->subs[json_integer_value(idx)], key, v, ip,
+                              &here, key);
         } else if (k->op == DSR_OP_PATTERN_PROPS) {
             int hit = 0;
             for (size_t i = 0; i < k->n && (ok || !short_circuit(c)); i++) {
@@ -667,9 +656,8 @@ static int eval_object(struct vctx *c, const struct dsr_jschema_node *n,
 }
 
 static int eval_kw(struct vctx *c, const struct dsr_jschema_node *n,
-                   const struct dsr_jschema_kw *k, const json_t *inst, const struct ipath *ip,
-                   const struct kpath *kp, struct ann *a)
-{
+                   const struct dsr_jschema_kw *k, const json_t *inst,
+                   const struct ipath *ip, const struct kpath *kp, struct ann *a) {
     switch (k->op) {
     case DSR_OP_REF:
     case DSR_OP_DYNREF:
@@ -678,8 +666,7 @@ static int eval_kw(struct vctx *c, const struct dsr_jschema_node *n,
     case DSR_OP_ANYOF:
     case DSR_OP_ONEOF:
     case DSR_OP_NOT:
-    case DSR_OP_IF:
-        return eval_applicator(c, n, k, inst, ip, kp, a);
+    case DSR_OP_IF: return eval_applicator(c, n, k, inst, ip, kp, a);
     case DSR_OP_TYPE:
     case DSR_OP_CONST:
     case DSR_OP_ENUM:
@@ -687,13 +674,11 @@ static int eval_kw(struct vctx *c, const struct dsr_jschema_node *n,
     case DSR_OP_MAXIMUM:
     case DSR_OP_EXCL_MAXIMUM:
     case DSR_OP_MINIMUM:
-    case DSR_OP_EXCL_MINIMUM:
-        return eval_scalar(c, n, k, inst, ip, kp);
+    case DSR_OP_EXCL_MINIMUM: return eval_scalar(c, n, k, inst, ip, kp);
     case DSR_OP_MAX_LENGTH:
     case DSR_OP_MIN_LENGTH:
     case DSR_OP_PATTERN:
-    case DSR_OP_FORMAT:
-        return eval_string(c, n, k, inst, ip, kp);
+    case DSR_OP_FORMAT: return eval_string(c, n, k, inst, ip, kp);
     case DSR_OP_PREFIX_ITEMS:
     case DSR_OP_ITEMS:
     case DSR_OP_CONTAINS:
@@ -702,14 +687,12 @@ static int eval_kw(struct vctx *c, const struct dsr_jschema_node *n,
     case DSR_OP_UNIQUE:
     case DSR_OP_UNEVAL_ITEMS:
         return json_is_array(inst) ? eval_array(c, n, k, inst, ip, kp, a) : 1;
-    default:
-        return json_is_object(inst) ? eval_object(c, n, k, inst, ip, kp, a) : 1;
+    default: return json_is_object(inst) ? eval_object(c, n, k, inst, ip, kp, a) : 1;
     }
 }
 
 static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const json_t *inst,
-                     const struct ipath *ip, const struct kpath *kp, struct ann *out)
-{
+                     const struct ipath *ip, const struct kpath *kp, struct ann *out) {
     if (n->boolean == 1)
         return 1;
     if (n->boolean == 0) {
@@ -719,7 +702,8 @@ static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const jso
     if (c->depth >= MAX_DEPTH) {
         int quiet = c->quiet;
         c->quiet = 0;
-        fail(c, n, kp, NULL, ip, "gave up: schemas nested deeper than %d levels", MAX_DEPTH);
+        fail(c, n, kp, NULL, ip, "gave up: schemas nested deeper than %d levels",
+             MAX_DEPTH);
         c->quiet = quiet;
         c->fatal = 1;
         return 0;
@@ -749,8 +733,7 @@ static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const jso
 }
 
 int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
-                     const json_t *instance, dsr_jschema_error_fn report, void *ctx)
-{
+                     const json_t *instance, dsr_jschema_error_fn report, void *ctx) {
     struct vctx *c = malloc(sizeof *c);
     if (!c)
         return -1;

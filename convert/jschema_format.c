@@ -11,24 +11,20 @@
 
 #include "jschema.h"
 
-static int is_digit(int c)
-{
+static int is_digit(int c) {
     return c >= '0' && c <= '9';
 }
 
-static int is_alpha(int c)
-{
+static int is_alpha(int c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int is_hex(int c)
-{
+static int is_hex(int c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 /* n digits at s as a number, or -1. */
-static int digits(const char *s, int n)
-{
+static int digits(const char *s, int n) {
     int v = 0;
     for (int i = 0; i < n; i++) {
         if (!is_digit(s[i]))
@@ -38,25 +34,23 @@ static int digits(const char *s, int n)
     return v;
 }
 
-static int days_in(int y, int m)
-{
+static int days_in(int y, int m) {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return m == 2 && leap ? 29 : days[m - 1];
 }
 
 /* RFC 3339 full-date: YYYY-MM-DD. */
-static int check_date(const char *s, size_t len)
-{
+static int check_date(const char *s, size_t len) {
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return 0;
     int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
     return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
 }
 
-/* RFC 3339 full-time: HH:MM:SS[.frac](Z|+HH:MM|-HH:MM); a leap second only at 23:59 UTC. */
-static int check_time(const char *s, size_t len)
-{
+/* RFC 3339 full-time: HH:MM:SS[.frac](Z|+HH:MM|-HH:MM); a leap second only at 23:59 UTC.
+ */
+static int check_time(const char *s, size_t len) {
     if (len < 9 || s[2] != ':' || s[5] != ':')
         return 0;
     int h = digits(s, 2), mi = digits(s + 3, 2), sec = digits(s + 6, 2);
@@ -73,7 +67,8 @@ static int check_time(const char *s, size_t len)
     int off = 0;
     if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
-    } else if (i < len && (s[i] == '+' || s[i] == '-') && len - i == 6 && s[i + 3] == ':') {
+    } else if (i < len && (s[i] == '+' || s[i] == '-') && len - i == 6 &&
+               s[i + 3] == ':') {
         int oh = digits(s + i + 1, 2), om = digits(s + i + 4, 2);
         if (oh < 0 || oh > 23 || om < 0 || om > 59)
             return 0;
@@ -91,15 +86,13 @@ static int check_time(const char *s, size_t len)
     return 1;
 }
 
-static int check_date_time(const char *s, size_t len)
-{
+static int check_date_time(const char *s, size_t len) {
     return len > 11 && (s[10] == 'T' || s[10] == 't') && check_date(s, 10) &&
            check_time(s + 11, len - 11);
 }
 
 /* Units of one part of a duration: each "digits unit", the units consecutive in order. */
-static int duration_units(const char *s, size_t len, size_t *i, const char *order)
-{
+static int duration_units(const char *s, size_t len, size_t *i, const char *order) {
     int count = 0;
     const char *last = NULL;
     while (*i < len && s[*i] != 'T') {
@@ -117,8 +110,7 @@ static int duration_units(const char *s, size_t len, size_t *i, const char *orde
 }
 
 /* RFC 3339 appendix A: P(nW | Y[M[D]] etc. [T H[M[S]] etc.]). */
-static int check_duration(const char *s, size_t len)
-{
+static int check_duration(const char *s, size_t len) {
     size_t i = 1;
     if (len < 3 || s[0] != 'P')
         return 0;
@@ -139,8 +131,7 @@ static int check_duration(const char *s, size_t len)
     return i == len && date + time > 0;
 }
 
-static int check_uuid(const char *s, size_t len)
-{
+static int check_uuid(const char *s, size_t len) {
     if (len != 36)
         return 0;
     for (size_t i = 0; i < len; i++) {
@@ -151,8 +142,7 @@ static int check_uuid(const char *s, size_t len)
     return 1;
 }
 
-static int check_ipv4(const char *s, size_t len)
-{
+static int check_ipv4(const char *s, size_t len) {
     int parts = 0;
     size_t i = 0;
     while (parts < 4) {
@@ -169,8 +159,7 @@ static int check_ipv4(const char *s, size_t len)
     return i == len;
 }
 
-static int check_ipv6(const char *s, size_t len)
-{
+static int check_ipv6(const char *s, size_t len) {
     int groups = 0, gap = 0;
     size_t i = 0;
     if (len >= 2 && s[0] == ':' && s[1] == ':') {
@@ -211,15 +200,13 @@ static int check_ipv6(const char *s, size_t len)
     return gap ? groups < 8 : groups == 8;
 }
 
-static int is_atext(int c, int utf8)
-{
+static int is_atext(int c, int utf8) {
     return is_alpha(c) || is_digit(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c)) ||
            (utf8 && (unsigned char)c >= 0x80);
 }
 
 /* RFC 5321 mailbox: dot-atom or quoted local part, @, host name or address literal. */
-static int check_email(const char *s, size_t len, int utf8)
-{
+static int check_email(const char *s, size_t len, int utf8) {
     const char *at = NULL;
     size_t i = 0;
     if (len && s[0] == '"') {
@@ -249,17 +236,15 @@ static int check_email(const char *s, size_t len, int utf8)
 }
 
 /* Characters RFC 3986 allows unescaped in a URI component beyond unreserved ones. */
-static int uri_char(unsigned char c, const char *extra, int iri)
-{
+static int uri_char(unsigned char c, const char *extra, int iri) {
     if (is_alpha(c) || is_digit(c) || (c && strchr("-._~!$&'()*+,;=", c)))
         return 1;
     return (c && strchr(extra, c)) || (iri && c >= 0x80);
 }
 
 /* Scans a component of allowed characters and %XX escapes; returns its end. */
-static size_t uri_part(const char *s, size_t i, size_t len, const char *stop, const char *extra,
-                       int iri)
-{
+static size_t uri_part(const char *s, size_t i, size_t len, const char *stop,
+                       const char *extra, int iri) {
     while (i < len && !strchr(stop, s[i])) {
         if (s[i] == '%') {
             if (i + 2 >= len || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
@@ -275,8 +260,7 @@ static size_t uri_part(const char *s, size_t i, size_t len, const char *stop, co
 }
 
 /* RFC 3986 IPvFuture: "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ). */
-static int check_ipvfuture(const char *s, size_t len)
-{
+static int check_ipvfuture(const char *s, size_t len) {
     size_t i = 1;
     if (len < 4 || (s[0] != 'v' && s[0] != 'V'))
         return 0;
@@ -290,8 +274,7 @@ static int check_ipvfuture(const char *s, size_t len)
     return 1;
 }
 
-static int check_authority(const char *s, size_t len, int iri)
-{
+static int check_authority(const char *s, size_t len, int iri) {
     const char *at = memchr(s, '@', len);
     size_t i = 0;
     if (at) {
@@ -317,9 +300,9 @@ static int check_authority(const char *s, size_t len, int iri)
     return i == len;
 }
 
-/* RFC 3986 URI or relative reference (need_scheme 0); iri lets UTF-8 through (RFC 3987). */
-static int check_uri(const char *s, size_t len, int need_scheme, int iri)
-{
+/* RFC 3986 URI or relative reference (need_scheme 0); iri lets UTF-8 through (RFC 3987).
+ */
+static int check_uri(const char *s, size_t len, int need_scheme, int iri) {
     size_t i = 0, colon = strcspn(s, ":/?#");
     if (colon < len && s[colon] == ':' && colon > 0 && is_alpha(s[0])) {
         for (i = 1; i < colon; i++)
@@ -341,15 +324,16 @@ static int check_uri(const char *s, size_t len, int need_scheme, int iri)
     }
     if ((i = uri_part(s, i, len, "?#", ":@/", iri)) == (size_t)-1)
         return 0;
-    if (i < len && s[i] == '?' && (i = uri_part(s, i + 1, len, "#", ":@/?", iri)) == (size_t)-1)
+    if (i < len && s[i] == '?' &&
+        (i = uri_part(s, i + 1, len, "#", ":@/?", iri)) == (size_t)-1)
         return 0;
-    if (i < len && s[i] == '#' && (i = uri_part(s, i + 1, len, "", ":@/?", iri)) == (size_t)-1)
+    if (i < len && s[i] == '#' &&
+        (i = uri_part(s, i + 1, len, "", ":@/?", iri)) == (size_t)-1)
         return 0;
     return i == len;
 }
 
-static int has_double_dot(const char *s, size_t n)
-{
+static int has_double_dot(const char *s, size_t n) {
     for (size_t i = 0; i + 1 < n; i++)
         if (s[i] == '.' && s[i + 1] == '.')
             return 1;
@@ -357,8 +341,7 @@ static int has_double_dot(const char *s, size_t n)
 }
 
 /* RFC 6570: literals and {expressions} of variable names with modifiers. */
-static int check_uri_template(const char *s, size_t len)
-{
+static int check_uri_template(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (s[i] == '}' || ch <= ' ' || ch == 0x7f || strchr("\"<>\\^`|", ch))
@@ -407,8 +390,7 @@ static int check_uri_template(const char *s, size_t len)
     return 1;
 }
 
-static int check_json_pointer(const char *s, size_t len)
-{
+static int check_json_pointer(const char *s, size_t len) {
     if (len && s[0] != '/')
         return 0;
     for (size_t i = 0; i < len; i++)
@@ -417,8 +399,7 @@ static int check_json_pointer(const char *s, size_t len)
     return 1;
 }
 
-static int check_relative_pointer(const char *s, size_t len)
-{
+static int check_relative_pointer(const char *s, size_t len) {
     size_t i = 0;
     while (i < len && is_digit(s[i]))
         i++;
@@ -434,8 +415,7 @@ static int check_relative_pointer(const char *s, size_t len)
     return (i + 1 == len && s[i] == '#') || check_json_pointer(s + i, len - i);
 }
 
-static int check_regex(const char *s, size_t len)
-{
+static int check_regex(const char *s, size_t len) {
     char why[128];
     if (strlen(s) != len)
         return 0;
@@ -447,8 +427,8 @@ static int check_regex(const char *s, size_t len)
             i++;
             continue;
         }
-        if (s[i] == '(' && s[i + 1] == '?' && i + 2 < len && (s[i + 2] == 'P' || s[i + 2] == '#' ||
-                                                              is_alpha(s[i + 2])))
+        if (s[i] == '(' && s[i + 1] == '?' && i + 2 < len &&
+            (s[i + 2] == 'P' || s[i + 2] == '#' || is_alpha(s[i + 2])))
             return 0;
     }
     struct dsr_jschema_regex *re = dsr_jschema_regex_new(s, why, sizeof why);
@@ -456,8 +436,7 @@ static int check_regex(const char *s, size_t len)
     return re != NULL;
 }
 
-int dsr_jschema_format_check(const char *format, const char *s, size_t len)
-{
+int dsr_jschema_format_check(const char *format, const char *s, size_t len) {
     if (!strcmp(format, "date"))
         return check_date(s, len);
     if (!strcmp(format, "time"))

@@ -20,8 +20,7 @@
 /* RFC 3492 parameters. */
 enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700, IBIAS = 72, IN = 128 };
 
-static uint32_t adapt(uint32_t delta, uint32_t n, int first)
-{
+static uint32_t adapt(uint32_t delta, uint32_t n, int first) {
     uint32_t k = 0;
     delta = first ? delta / DAMP : delta / 2;
     delta += delta / n;
@@ -30,8 +29,7 @@ static uint32_t adapt(uint32_t delta, uint32_t n, int first)
     return k + (BASE - TMIN + 1) * delta / (delta + SKEW);
 }
 
-static int digit_of(int c)
-{
+static int digit_of(int c) {
     if (c >= '0' && c <= '9')
         return c - '0' + 26;
     if (c >= 'a' && c <= 'z')
@@ -42,8 +40,7 @@ static int digit_of(int c)
 }
 
 /* Decodes Punycode s[0..len) into out; returns the count, or -1. */
-static int puny_decode(const char *s, size_t len, uint32_t *out)
-{
+static int puny_decode(const char *s, size_t len, uint32_t *out) {
     size_t b = 0, n_out = 0;
     for (size_t j = 0; j < len; j++)
         if (s[j] == '-')
@@ -78,14 +75,13 @@ static int puny_decode(const char *s, size_t len, uint32_t *out)
     return (int)n_out;
 }
 
-static char encode_digit(uint32_t d)
-{
+static char encode_digit(uint32_t d) {
     return (char)(d < 26 ? 'a' + d : '0' + d - 26);
 }
 
-/* Encodes cps into out (size n, NUL-terminated); returns 0, or -1 when it does not fit. */
-static int puny_encode(const uint32_t *cps, size_t count, char *out, size_t size)
-{
+/* Encodes cps into out (size n, NUL-terminated); returns 0, or -1 when it does not fit.
+ */
+static int puny_encode(const uint32_t *cps, size_t count, char *out, size_t size) {
     size_t o = 0, h, b = 0;
     for (size_t j = 0; j < count; j++)
         if (cps[j] < 0x80 && o + 1 < size)
@@ -130,29 +126,24 @@ static int puny_encode(const uint32_t *cps, size_t count, char *out, size_t size
     return 0;
 }
 
-static int category(uint32_t c)
-{
+static int category(uint32_t c) {
     return utf8proc_get_property((utf8proc_int32_t)c)->category;
 }
 
-static int bidi(uint32_t c)
-{
+static int bidi(uint32_t c) {
     return utf8proc_get_property((utf8proc_int32_t)c)->bidi_class;
 }
 
-static int is_virama(uint32_t c)
-{
+static int is_virama(uint32_t c) {
     return utf8proc_get_property((utf8proc_int32_t)c)->combining_class == 9;
 }
 
-static int in(uint32_t c, uint32_t lo, uint32_t hi)
-{
+static int in(uint32_t c, uint32_t lo, uint32_t hi) {
     return c >= lo && c <= hi;
 }
 
 /* RFC 5892: exceptions, CONTEXTJ and CONTEXTO rules, and what a label may hold. */
-static int idna_rules(const uint32_t *cp, size_t n)
-{
+static int idna_rules(const uint32_t *cp, size_t n) {
     int arabic = 0, extended = 0, kana = 0, has_katakana_dot = 0;
     int cat0 = category(cp[0]);
     if (cat0 == UTF8PROC_CATEGORY_MN || cat0 == UTF8PROC_CATEGORY_MC ||
@@ -161,8 +152,8 @@ static int idna_rules(const uint32_t *cp, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint32_t c = cp[i];
         int cat = category(c);
-        if (c == 0x0640 || c == 0x07FA || c == 0x302E || c == 0x302F || in(c, 0x3031, 0x3035) ||
-            c == 0x303B)
+        if (c == 0x0640 || c == 0x07FA || c == 0x302E || c == 0x302F ||
+            in(c, 0x3031, 0x3035) || c == 0x303B)
             return 0;
         if (c == 0x00B7 && (i == 0 || i + 1 >= n || cp[i - 1] != 'l' || cp[i + 1] != 'l'))
             return 0;
@@ -175,7 +166,8 @@ static int idna_rules(const uint32_t *cp, size_t n)
             return 0;
         /* ZWNJ: after a virama, or between joining letters (Arabic letters here) */
         if (c == 0x200C && (i == 0 || !is_virama(cp[i - 1])) &&
-            (i == 0 || i + 1 >= n || !in(cp[i - 1], 0x620, 0x64A) || !in(cp[i + 1], 0x620, 0x64A)))
+            (i == 0 || i + 1 >= n || !in(cp[i - 1], 0x620, 0x64A) ||
+             !in(cp[i + 1], 0x620, 0x64A)))
             return 0;
         arabic |= in(c, 0x660, 0x669);
         extended |= in(c, 0x6F0, 0x6F9);
@@ -196,15 +188,13 @@ static int idna_rules(const uint32_t *cp, size_t n)
     return !(arabic && extended) && !(has_katakana_dot && !kana);
 }
 
-static int is_rtl(int b)
-{
+static int is_rtl(int b) {
     return b == UTF8PROC_BIDI_CLASS_R || b == UTF8PROC_BIDI_CLASS_AL ||
            b == UTF8PROC_BIDI_CLASS_AN;
 }
 
 /* RFC 5893 section 2, for every label of a domain that holds right-to-left text. */
-static int bidi_rule(const uint32_t *cp, size_t n)
-{
+static int bidi_rule(const uint32_t *cp, size_t n) {
     int first = bidi(cp[0]), en = 0, an = 0;
     int rtl = first == UTF8PROC_BIDI_CLASS_R || first == UTF8PROC_BIDI_CLASS_AL;
     if (!rtl && first != UTF8PROC_BIDI_CLASS_L)
@@ -229,9 +219,9 @@ static int bidi_rule(const uint32_t *cp, size_t n)
     return end == UTF8PROC_BIDI_CLASS_L || end == UTF8PROC_BIDI_CLASS_EN;
 }
 
-/* One label: LDH, an A-label ("xn--") or, when unicode, a U-label; fills its code points. */
-static int check_label(const char *s, size_t len, int unicode, uint32_t *cp, size_t *n)
-{
+/* One label: LDH, an A-label ("xn--") or, when unicode, a U-label; fills its code points.
+ */
+static int check_label(const char *s, size_t len, int unicode, uint32_t *cp, size_t *n) {
     size_t k = 0;
     int ascii = 1;
     for (size_t i = 0; i < len; i++)
@@ -241,7 +231,8 @@ static int check_label(const char *s, size_t len, int unicode, uint32_t *cp, siz
     if (ascii) {
         for (size_t i = 0; i < len; i++) {
             unsigned char c = (unsigned char)s[i];
-            if (!(c == '-' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+            if (!(c == '-' || (c >= '0' && c <= '9') ||
+                  ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
                 return 0;
             cp[i] = c;
         }
@@ -281,9 +272,9 @@ static int check_label(const char *s, size_t len, int unicode, uint32_t *cp, siz
     return !(k >= 4 && cp[2] == '-' && cp[3] == '-') && idna_rules(cp, k);
 }
 
-/* Length in bytes of a label separator at s: ".", or with unicode U+3002, U+FF0E, U+FF61. */
-static size_t separator(const char *s, size_t left, int unicode)
-{
+/* Length in bytes of a label separator at s: ".", or with unicode U+3002, U+FF0E, U+FF61.
+ */
+static size_t separator(const char *s, size_t left, int unicode) {
     if (*s == '.')
         return 1;
     if (!unicode || left < 3)
@@ -294,8 +285,7 @@ static size_t separator(const char *s, size_t left, int unicode)
     return 0;
 }
 
-int dsr_jschema_hostname_check(const char *s, size_t len, int unicode)
-{
+int dsr_jschema_hostname_check(const char *s, size_t len, int unicode) {
     static const size_t max_labels = 127;
     uint32_t cps[max_labels][MAX_CP];
     size_t lens[max_labels], count = 0, start = 0;
@@ -306,8 +296,8 @@ int dsr_jschema_hostname_check(const char *s, size_t len, int unicode)
         size_t sep = i < len ? separator(s + i, len - i, unicode) : 1;
         if (!sep)
             continue;
-        if (count == max_labels || !check_label(s + start, i - start, unicode, cps[count],
-                                                &lens[count]))
+        if (count == max_labels ||
+            !check_label(s + start, i - start, unicode, cps[count], &lens[count]))
             return 0;
         for (size_t j = 0; j < lens[count]; j++)
             any_rtl |= is_rtl(bidi(cps[count][j]));

@@ -22,8 +22,7 @@ static const struct {
     {"https://json-schema.org/draft/2020-12/schema", 2020},
 };
 
-int dsr_jschema_draft_from_uri(const char *uri)
-{
+int dsr_jschema_draft_from_uri(const char *uri) {
     size_t n = strcspn(uri, "#");
     if (uri[n] == '#' && uri[n + 1])
         return -1;
@@ -33,8 +32,7 @@ int dsr_jschema_draft_from_uri(const char *uri)
     return -1;
 }
 
-int dsr_jschema_draft_from_name(const char *s)
-{
+int dsr_jschema_draft_from_name(const char *s) {
     static const char *const names[] = {"2020-12", "2019-09", "7", "6", "4"};
     static const int drafts[] = {2020, 2019, 7, 6, 4};
     for (size_t i = 0; i < 5; i++)
@@ -43,9 +41,9 @@ int dsr_jschema_draft_from_name(const char *s)
     return -1;
 }
 
-int dsr_jschema_reg_init(struct dsr_jschema_reg *reg, const struct dsr_jschema_options *opts,
-                         struct dsr_diags *diags, const char *name)
-{
+int dsr_jschema_reg_init(struct dsr_jschema_reg *reg,
+                         const struct dsr_jschema_options *opts, struct dsr_diags *diags,
+                         const char *name) {
     memset(reg, 0, sizeof *reg);
     reg->docs = json_array();
     reg->uris = json_object();
@@ -56,8 +54,7 @@ int dsr_jschema_reg_init(struct dsr_jschema_reg *reg, const struct dsr_jschema_o
     return reg->docs && reg->uris ? 0 : -1;
 }
 
-void dsr_jschema_reg_release(struct dsr_jschema_reg *reg)
-{
+void dsr_jschema_reg_release(struct dsr_jschema_reg *reg) {
     for (size_t i = 0; i < reg->n_infos; i++) {
         free(reg->infos[i]->ptr);
         free(reg->infos[i]);
@@ -75,8 +72,7 @@ void dsr_jschema_reg_release(struct dsr_jschema_reg *reg)
     memset(reg, 0, sizeof *reg);
 }
 
-static int grow(void **items, size_t *alloc, size_t n)
-{
+static int grow(void **items, size_t *alloc, size_t n) {
     if (n < *alloc)
         return 0;
     size_t a = *alloc ? *alloc * 2 : 32;
@@ -89,8 +85,7 @@ static int grow(void **items, size_t *alloc, size_t n)
 }
 
 static struct dsr_jschema_res *res_new(struct dsr_jschema_reg *reg, const char *uri,
-                                       const json_t *root, int draft)
-{
+                                       const json_t *root, int draft) {
     struct dsr_jschema_res *r = calloc(1, sizeof *r);
     if (!r || grow((void **)&reg->res, &reg->alloc_res, reg->n_res) ||
         !(r->uri = strdup(uri))) {
@@ -105,8 +100,7 @@ static struct dsr_jschema_res *res_new(struct dsr_jschema_reg *reg, const char *
 }
 
 static struct dsr_jschema_sinfo *info_new(struct dsr_jschema_reg *reg, const json_t *s,
-                                          struct dsr_jschema_res *res, const char *ptr)
-{
+                                          struct dsr_jschema_res *res, const char *ptr) {
     struct dsr_jschema_sinfo *si = calloc(1, sizeof *si);
     if (!si || grow((void **)&reg->infos, &reg->alloc_infos, reg->n_infos) ||
         !(si->ptr = strdup(ptr)) || dsr_jschema_pmap_put(&reg->by_schema, s, si)) {
@@ -122,21 +116,20 @@ static struct dsr_jschema_sinfo *info_new(struct dsr_jschema_reg *reg, const jso
     return si;
 }
 
-struct dsr_jschema_sinfo *dsr_jschema_reg_info(struct dsr_jschema_reg *reg, const json_t *s)
-{
+struct dsr_jschema_sinfo *dsr_jschema_reg_info(struct dsr_jschema_reg *reg,
+                                               const json_t *s) {
     return dsr_jschema_pmap_get(&reg->by_schema, s);
 }
 
 /* Names uri (a resource or "resource#anchor"); the first to claim a URI keeps it. */
-static int name_uri(struct dsr_jschema_reg *reg, const char *uri, struct dsr_jschema_sinfo *si)
-{
+static int name_uri(struct dsr_jschema_reg *reg, const char *uri,
+                    struct dsr_jschema_sinfo *si) {
     if (json_object_get(reg->uris, uri))
         return 0;
     return json_object_set_new(reg->uris, uri, json_integer((json_int_t)si->index));
 }
 
-static unsigned vocab_of(const json_t *meta)
-{
+static unsigned vocab_of(const json_t *meta) {
     const json_t *v = json_object_get(meta, "$vocabulary");
     if (!json_is_object(v))
         return DSR_JSV_ALL;
@@ -147,7 +140,8 @@ static unsigned vocab_of(const json_t *meta)
         const char *name = strrchr(k, '/');
         name = name ? name + 1 : k;
         if (!strcmp(name, "applicator"))
-            flags |= DSR_JSV_APPLICATOR | (strstr(k, "2019-09") ? DSR_JSV_UNEVALUATED : 0);
+            flags |=
+                DSR_JSV_APPLICATOR | (strstr(k, "2019-09") ? DSR_JSV_UNEVALUATED : 0);
         else if (!strcmp(name, "validation"))
             flags |= DSR_JSV_VALIDATION;
         else if (!strcmp(name, "unevaluated"))
@@ -159,8 +153,8 @@ static unsigned vocab_of(const json_t *meta)
 }
 
 /* Sets a resource's draft and vocabularies from its "$schema"; -1 when unknown. */
-static int set_dialect(struct dsr_jschema_reg *reg, struct dsr_jschema_res *res, const json_t *s)
-{
+static int set_dialect(struct dsr_jschema_reg *reg, struct dsr_jschema_res *res,
+                       const json_t *s) {
     const char *uri = json_string_value(json_object_get(s, "$schema"));
     if (!uri)
         return 0;
@@ -186,8 +180,7 @@ static int index_schema(struct dsr_jschema_reg *reg, const json_t *s,
 
 static int index_child(struct dsr_jschema_reg *reg, const json_t *s,
                        struct dsr_jschema_res *res, const char *ptr, const char *tok1,
-                       const char *tok2)
-{
+                       const char *tok2) {
     char *p = dsr_jschema_ptr_append(ptr, tok1), *q = p;
     if (p && tok2) {
         q = dsr_jschema_ptr_append(p, tok2);
@@ -200,16 +193,27 @@ static int index_child(struct dsr_jschema_reg *reg, const json_t *s,
     return rc;
 }
 
-static const char *const one_kw[] = {
-    "additionalProperties", "additionalItems", "items", "contains", "propertyNames", "not",
-    "if", "then", "else", "unevaluatedProperties", "unevaluatedItems", "contentSchema", NULL};
-static const char *const array_kw[] = {"allOf", "anyOf", "oneOf", "prefixItems", "items", NULL};
-static const char *const object_kw[] = {"properties", "patternProperties", "$defs", "definitions",
-                                        "dependentSchemas", "dependencies", NULL};
+static const char *const one_kw[] = {"additionalProperties",
+                                     "additionalItems",
+                                     "items",
+                                     "contains",
+                                     "propertyNames",
+                                     "not",
+                                     "if",
+                                     "then",
+                                     "else",
+                                     "unevaluatedProperties",
+                                     "unevaluatedItems",
+                                     "contentSchema",
+                                     NULL};
+static const char *const array_kw[] = {"allOf",       "anyOf", "oneOf",
+                                       "prefixItems", "items", NULL};
+static const char *const object_kw[] = {
+    "properties",       "patternProperties", "$defs", "definitions",
+    "dependentSchemas", "dependencies",      NULL};
 
 static int index_children(struct dsr_jschema_reg *reg, const json_t *s,
-                          struct dsr_jschema_res *res, const char *ptr)
-{
+                          struct dsr_jschema_res *res, const char *ptr) {
     char idx[24];
     for (size_t k = 0; one_kw[k]; k++) {
         const json_t *c = json_object_get(s, one_kw[k]);
@@ -231,18 +235,17 @@ static int index_children(struct dsr_jschema_reg *reg, const json_t *s,
         json_t *c;
         if (!json_is_object(o))
             continue;
-        json_object_foreach(o, key, c)
-            if ((json_is_object(c) || json_is_boolean(c)) &&
-                index_child(reg, c, res, ptr, object_kw[k], key))
-                return -1;
+        json_object_foreach(
+            o, key, c) if ((json_is_object(c) || json_is_boolean(c)) &&
+                           index_child(reg, c, res, ptr, object_kw[k], key)) return -1;
     }
     return 0;
 }
 
 /* Handles "$id" (or draft 4's "id"): a new resource, or a draft 7 "#name" anchor. */
-static int index_id(struct dsr_jschema_reg *reg, const json_t *s, struct dsr_jschema_res **res,
-                    const char **ptr, struct dsr_jschema_sinfo **anchor_of)
-{
+static int index_id(struct dsr_jschema_reg *reg, const json_t *s,
+                    struct dsr_jschema_res **res, const char **ptr,
+                    struct dsr_jschema_sinfo **anchor_of) {
     int draft = (*res)->draft;
     const char *id = json_string_value(json_object_get(s, draft == 4 ? "id" : "$id"));
     if (!id || (draft <= 7 && json_object_get(s, "$ref")))
@@ -273,15 +276,15 @@ static int index_id(struct dsr_jschema_reg *reg, const json_t *s, struct dsr_jsc
 }
 
 static int index_anchors(struct dsr_jschema_reg *reg, const json_t *s,
-                         struct dsr_jschema_sinfo *si)
-{
+                         struct dsr_jschema_sinfo *si) {
     struct dsr_jschema_res *res = si->res;
     const char *names[2] = {json_string_value(json_object_get(s, "$anchor")), NULL};
     if (res->draft == 2020)
         names[1] = json_string_value(json_object_get(s, "$dynamicAnchor"));
     if (res->draft < 2019)
         return 0;
-    if (res->draft == 2019 && res->root == s && json_is_true(json_object_get(s, "$recursiveAnchor")))
+    if (res->draft == 2019 && res->root == s &&
+        json_is_true(json_object_get(s, "$recursiveAnchor")))
         res->recursive_anchor = 1;
     for (int i = 0; i < 2; i++) {
         if (!names[i])
@@ -307,8 +310,7 @@ static int index_anchors(struct dsr_jschema_reg *reg, const json_t *s,
 }
 
 static int index_schema(struct dsr_jschema_reg *reg, const json_t *s,
-                        struct dsr_jschema_res *res, const char *ptr)
-{
+                        struct dsr_jschema_res *res, const char *ptr) {
     if (dsr_jschema_reg_info(reg, s))
         return 0;
     struct dsr_jschema_sinfo *anchor = NULL;
@@ -331,8 +333,7 @@ static int index_schema(struct dsr_jschema_reg *reg, const json_t *s,
 }
 
 struct dsr_jschema_sinfo *dsr_jschema_reg_add(struct dsr_jschema_reg *reg, json_t *doc,
-                                              const char *uri, int draft)
-{
+                                              const char *uri, int draft) {
     if (json_array_append(reg->docs, doc))
         return NULL;
     struct dsr_jschema_res *res = res_new(reg, uri, doc, draft);
@@ -346,22 +347,22 @@ struct dsr_jschema_sinfo *dsr_jschema_reg_add(struct dsr_jschema_reg *reg, json_
     return si;
 }
 
-static struct dsr_jschema_sinfo *by_uri(struct dsr_jschema_reg *reg, const char *uri)
-{
+static struct dsr_jschema_sinfo *by_uri(struct dsr_jschema_reg *reg, const char *uri) {
     json_t *i = json_object_get(reg->uris, uri);
     return i ? reg->infos[json_integer_value(i)] : NULL;
 }
 
 /* Reads the file a --ref-root maps uri to; NULL with the reason in why. */
-static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char *why, size_t n)
-{
+static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char *why,
+                              size_t n) {
     const struct dsr_jschema_options *o = reg->opts;
     for (size_t i = 0; o && i < o->n_roots; i++) {
         size_t k = strlen(o->roots[i].uri);
         if (strncmp(uri, o->roots[i].uri, k))
             continue;
         const char *rest = uri + k;
-        /* the URI is already free of dot segments; refuse anything that could leave dir */
+        /* the URI is already free of dot segments; refuse anything that could leave dir
+         */
         if (!*rest || *rest == '/' || strstr(rest, "..") || strpbrk(rest, "?\\")) {
             snprintf(why, n, "refusing \"%s\": it does not name a file under \"%s\"", uri,
                      o->roots[i].dir);
@@ -373,7 +374,8 @@ static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char
             return NULL;
         snprintf(path, len, "%s/%s", o->roots[i].dir, rest);
         json_error_t err;
-        json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+        json_t *doc =
+            json_load_file(path, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
         if (!doc)
             snprintf(why, n, "cannot load \"%s\" from \"%s\": %s", uri, path, err.text);
         free(path);
@@ -385,9 +387,8 @@ static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char
 
 /* Follows a JSON Pointer fragment (percent-decoded) from a resource root. */
 static struct dsr_jschema_sinfo *walk_pointer(struct dsr_jschema_reg *reg,
-                                              struct dsr_jschema_sinfo *root, const char *frag,
-                                              char *why, size_t n)
-{
+                                              struct dsr_jschema_sinfo *root,
+                                              const char *frag, char *why, size_t n) {
     char *ptr = dsr_jschema_uri_unescape(frag);
     const json_t *cur = root->schema;
     struct dsr_jschema_sinfo *last = root;
@@ -396,11 +397,14 @@ static struct dsr_jschema_sinfo *walk_pointer(struct dsr_jschema_reg *reg,
         char *end = p + 1 + strcspn(p + 1, "/"), save = *end, *o = p + 1;
         *end = '\0';
         for (char *t = p + 1; *t; t++)
-            *o++ = *t == '~' && t[1] == '1' ? (t++, '/') : *t == '~' && t[1] == '0' ? (t++, '~') : *t;
+            *o++ = *t == '~' && t[1] == '1'   ? (t++, '/')
+                   : *t == '~' && t[1] == '0' ? (t++, '~')
+                                              : *t;
         *o = '\0';
         if (json_is_object(cur))
             cur = json_object_get(cur, p + 1);
-        else if (json_is_array(cur) && strspn(p + 1, "0123456789") == strlen(p + 1) && p[1])
+        else if (json_is_array(cur) && strspn(p + 1, "0123456789") == strlen(p + 1) &&
+                 p[1])
             cur = json_array_get(cur, strtoul(p + 1, NULL, 10));
         else
             cur = NULL;
@@ -432,9 +436,8 @@ static struct dsr_jschema_sinfo *walk_pointer(struct dsr_jschema_reg *reg,
     return found;
 }
 
-struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg, const char *uri,
-                                                 char *why, size_t n)
-{
+struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg,
+                                                 const char *uri, char *why, size_t n) {
     const char *frag;
     char *base = dsr_jschema_uri_strip(uri, &frag);
     struct dsr_jschema_sinfo *root = NULL, *found = NULL;
@@ -461,7 +464,8 @@ struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg, co
     } else {
         found = by_uri(reg, uri);
         if (!found)
-            snprintf(why, n, "cannot resolve \"%s\": no \"$anchor\" or \"$id\" names it", uri);
+            snprintf(why, n, "cannot resolve \"%s\": no \"$anchor\" or \"$id\" names it",
+                     uri);
     }
     free(base);
     return found;

@@ -28,11 +28,21 @@ static const char ecma_space[] =
     "\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
 
 static const char *const long_props[][2] = {
-    {"Letter", "L"},          {"Lowercase_Letter", "Ll"}, {"Uppercase_Letter", "Lu"},
-    {"Number", "N"},          {"Decimal_Number", "Nd"},   {"digit", "Nd"},
-    {"Punctuation", "P"},     {"Symbol", "S"},            {"Mark", "M"},
-    {"Separator", "Z"},       {"Other", "C"},             {"Letter_Number", "Nl"},
-    {"Space_Separator", "Zs"}, {"Titlecase_Letter", "Lt"}, {"Other_Letter", "Lo"},
+    {"Letter", "L"},
+    {"Lowercase_Letter", "Ll"},
+    {"Uppercase_Letter", "Lu"},
+    {"Number", "N"},
+    {"Decimal_Number", "Nd"},
+    {"digit", "Nd"},
+    {"Punctuation", "P"},
+    {"Symbol", "S"},
+    {"Mark", "M"},
+    {"Separator", "Z"},
+    {"Other", "C"},
+    {"Letter_Number", "Nl"},
+    {"Space_Separator", "Zs"},
+    {"Titlecase_Letter", "Lt"},
+    {"Other_Letter", "Lo"},
 };
 
 struct buf {
@@ -40,8 +50,7 @@ struct buf {
     size_t n, cap;
 };
 
-static int put(struct buf *b, const char *s, size_t n)
-{
+static int put(struct buf *b, const char *s, size_t n) {
     if (b->n + n + 1 > b->cap) {
         size_t cap = (b->n + n + 1) * 2;
         char *p = realloc(b->s, cap);
@@ -56,14 +65,12 @@ static int put(struct buf *b, const char *s, size_t n)
     return 0;
 }
 
-static int puts_(struct buf *b, const char *s)
-{
+static int puts_(struct buf *b, const char *s) {
     return put(b, s, strlen(s));
 }
 
 /* Rewrites one escape at p (p[0] == '\\'); returns the characters consumed. */
-static size_t escape(struct buf *b, const char *p, int in_class, int *err)
-{
+static size_t escape(struct buf *b, const char *p, int in_class, int *err) {
     char c = p[1];
     if (c == 'd' || c == 'D' || c == 'w' || c == 'W') {
         const char *set = c == 'd' || c == 'D' ? "0-9" : "A-Za-z0-9_";
@@ -72,7 +79,8 @@ static size_t escape(struct buf *b, const char *p, int in_class, int *err)
         else if (in_class)
             *err |= put(b, p, 2); /* without UCP PCRE2's own \D and \W are ASCII too */
         else
-            *err |= puts_(b, c == 'd' || c == 'w' ? "[" : "[^") | puts_(b, set) | puts_(b, "]");
+            *err |= puts_(b, c == 'd' || c == 'w' ? "[" : "[^") | puts_(b, set) |
+                    puts_(b, "]");
         return 2;
     }
     if (c == 's' || (c == 'S' && !in_class)) {
@@ -88,7 +96,8 @@ static size_t escape(struct buf *b, const char *p, int in_class, int *err)
         if (end) {
             size_t n = (size_t)(end - (p + 3));
             for (size_t i = 0; i < sizeof long_props / sizeof long_props[0]; i++)
-                if (strlen(long_props[i][0]) == n && !strncmp(p + 3, long_props[i][0], n)) {
+                if (strlen(long_props[i][0]) == n &&
+                    !strncmp(p + 3, long_props[i][0], n)) {
                     *err |= put(b, p, 3) | puts_(b, long_props[i][1]) | puts_(b, "}");
                     return (size_t)(end - p) + 1;
                 }
@@ -106,8 +115,7 @@ static size_t escape(struct buf *b, const char *p, int in_class, int *err)
     return c ? 2 : 1;
 }
 
-static char *translate(const char *pat)
-{
+static char *translate(const char *pat) {
     struct buf b = {NULL, 0, 0};
     int err = puts_(&b, ""), in_class = 0;
     for (const char *p = pat; *p && !err;) {
@@ -140,8 +148,8 @@ static char *translate(const char *pat)
     return b.s;
 }
 
-struct dsr_jschema_regex *dsr_jschema_regex_new(const char *pattern, char *err, size_t n)
-{
+struct dsr_jschema_regex *dsr_jschema_regex_new(const char *pattern, char *err,
+                                                size_t n) {
     struct dsr_jschema_regex *re = calloc(1, sizeof *re);
     char *pat = translate(pattern);
     int code;
@@ -151,15 +159,16 @@ struct dsr_jschema_regex *dsr_jschema_regex_new(const char *pattern, char *err, 
         goto fail;
     }
     re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                             PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NO_UTF_CHECK, &code, &off,
-                             NULL);
+                             PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NO_UTF_CHECK, &code,
+                             &off, NULL);
     if (!re->code) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(code, msg, sizeof msg);
         snprintf(err, n, "%s", (const char *)msg);
         goto fail;
     }
-    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE); /* optional: the interpreter remains */
+    pcre2_jit_compile(re->code,
+                      PCRE2_JIT_COMPLETE); /* optional: the interpreter remains */
     if (!(re->mctx = pcre2_match_context_create(NULL))) {
         snprintf(err, n, "out of memory");
         goto fail;
@@ -174,8 +183,7 @@ fail:
     return NULL;
 }
 
-void dsr_jschema_regex_free(struct dsr_jschema_regex *re)
-{
+void dsr_jschema_regex_free(struct dsr_jschema_regex *re) {
     if (!re)
         return;
     pcre2_code_free(re->code);
@@ -183,21 +191,19 @@ void dsr_jschema_regex_free(struct dsr_jschema_regex *re)
     free(re);
 }
 
-void *dsr_jschema_regex_md_new(void)
-{
+void *dsr_jschema_regex_md_new(void) {
     return pcre2_match_data_create(1, NULL);
 }
 
-void dsr_jschema_regex_md_free(void *md)
-{
+void dsr_jschema_regex_md_free(void *md) {
     pcre2_match_data_free(md);
 }
 
-int dsr_jschema_regex_search(const struct dsr_jschema_regex *re, const char *s, size_t len,
-                             void *md)
-{
+int dsr_jschema_regex_search(const struct dsr_jschema_regex *re, const char *s,
+                             size_t len, void *md) {
     /* the instance strings come from jansson: valid UTF-8 already */
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, md, re->mctx);
+    int rc =
+        pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, md, re->mctx);
     if (rc >= 0)
         return 1; /* 0: a match whose groups did not fit, still a match */
     return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;

@@ -10,16 +10,14 @@
 
 #include "jschema.h"
 
-static size_t hash_ptr(const void *p)
-{
+static size_t hash_ptr(const void *p) {
     uintptr_t x = (uintptr_t)p;
     x ^= x >> 17;
     x *= (uintptr_t)0x9E3779B97F4A7C15ull;
     return (size_t)(x ^ (x >> 29));
 }
 
-void *dsr_jschema_pmap_get(const struct dsr_jschema_pmap *m, const void *key)
-{
+void *dsr_jschema_pmap_get(const struct dsr_jschema_pmap *m, const void *key) {
     if (!m->cap)
         return NULL;
     for (size_t i = hash_ptr(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
@@ -30,10 +28,10 @@ void *dsr_jschema_pmap_get(const struct dsr_jschema_pmap *m, const void *key)
     }
 }
 
-static int pmap_grow(struct dsr_jschema_pmap *m)
-{
+static int pmap_grow(struct dsr_jschema_pmap *m) {
     size_t cap = m->cap ? m->cap * 2 : 64;
-    struct dsr_jschema_pmap n = {calloc(cap, sizeof(void *)), calloc(cap, sizeof(void *)), cap, 0};
+    struct dsr_jschema_pmap n = {calloc(cap, sizeof(void *)), calloc(cap, sizeof(void *)),
+                                 cap, 0};
     if (!n.keys || !n.vals) {
         free(n.keys);
         free(n.vals);
@@ -48,8 +46,7 @@ static int pmap_grow(struct dsr_jschema_pmap *m)
     return 0;
 }
 
-int dsr_jschema_pmap_put(struct dsr_jschema_pmap *m, const void *key, void *val)
-{
+int dsr_jschema_pmap_put(struct dsr_jschema_pmap *m, const void *key, void *val) {
     if ((m->n + 1) * 2 > m->cap && pmap_grow(m))
         return -1;
     size_t i = hash_ptr(key) & (m->cap - 1);
@@ -62,8 +59,7 @@ int dsr_jschema_pmap_put(struct dsr_jschema_pmap *m, const void *key, void *val)
     return 0;
 }
 
-void dsr_jschema_pmap_release(struct dsr_jschema_pmap *m)
-{
+void dsr_jschema_pmap_release(struct dsr_jschema_pmap *m) {
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof *m);
@@ -75,8 +71,7 @@ struct uri_parts {
     size_t n[5];
 };
 
-static void uri_split(const char *u, struct uri_parts *p)
-{
+static void uri_split(const char *u, struct uri_parts *p) {
     memset(p, 0, sizeof *p);
     const char *c = u + strcspn(u, ":/?#");
     if (*c == ':' && c > u) {
@@ -104,8 +99,7 @@ static void uri_split(const char *u, struct uri_parts *p)
 }
 
 /* RFC 3986 5.2.4, in place on a NUL-terminated path. */
-static void remove_dot_segments(char *path)
-{
+static void remove_dot_segments(char *path) {
     char *in = path, *out = path;
     while (*in) {
         if (!strncmp(in, "../", 3)) {
@@ -133,8 +127,7 @@ static void remove_dot_segments(char *path)
     *out = '\0';
 }
 
-static char *cat_part(char *o, const char *pre, const char *s, size_t n)
-{
+static char *cat_part(char *o, const char *pre, const char *s, size_t n) {
     if (!s)
         return o;
     o = stpcpy(o, pre);
@@ -142,8 +135,7 @@ static char *cat_part(char *o, const char *pre, const char *s, size_t n)
     return o + n;
 }
 
-char *dsr_jschema_uri_resolve(const char *base, const char *ref)
-{
+char *dsr_jschema_uri_resolve(const char *base, const char *ref) {
     struct uri_parts b, r, t;
     uri_split(base ? base : "", &b);
     uri_split(ref, &r);
@@ -200,8 +192,7 @@ char *dsr_jschema_uri_resolve(const char *base, const char *ref)
     return out;
 }
 
-char *dsr_jschema_uri_strip(const char *uri, const char **frag)
-{
+char *dsr_jschema_uri_strip(const char *uri, const char **frag) {
     const char *h = strchr(uri, '#');
     size_t n = h ? (size_t)(h - uri) : strlen(uri);
     if (frag)
@@ -214,8 +205,7 @@ char *dsr_jschema_uri_strip(const char *uri, const char **frag)
     return s;
 }
 
-static int hexval(int c)
-{
+static int hexval(int c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
@@ -225,8 +215,7 @@ static int hexval(int c)
     return -1;
 }
 
-char *dsr_jschema_uri_unescape(const char *s)
-{
+char *dsr_jschema_uri_unescape(const char *s) {
     char *out = malloc(strlen(s) + 1), *o = out;
     if (!out)
         return NULL;
@@ -242,8 +231,7 @@ char *dsr_jschema_uri_unescape(const char *s)
     return out;
 }
 
-char *dsr_jschema_ptr_append(const char *ptr, const char *token)
-{
+char *dsr_jschema_ptr_append(const char *ptr, const char *token) {
     size_t n = strlen(ptr), extra = 0;
     for (const char *t = token; *t; t++)
         extra += (*t == '~' || *t == '/');

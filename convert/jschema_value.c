@@ -18,14 +18,12 @@
 
 __extension__ typedef unsigned __int128 u128;
 
-static long double num_value(const json_t *n)
-{
+static long double num_value(const json_t *n) {
     return json_is_integer(n) ? (long double)json_integer_value(n)
                               : (long double)json_real_value(n);
 }
 
-int dsr_jschema_num_cmp(const json_t *a, const json_t *b)
-{
+int dsr_jschema_num_cmp(const json_t *a, const json_t *b) {
     if (json_is_integer(a) && json_is_integer(b)) {
         json_int_t x = json_integer_value(a), y = json_integer_value(b);
         return (x > y) - (x < y);
@@ -35,8 +33,7 @@ int dsr_jschema_num_cmp(const json_t *a, const json_t *b)
     return (x > y) - (x < y);
 }
 
-int dsr_jschema_is_integral(const json_t *n)
-{
+int dsr_jschema_is_integral(const json_t *n) {
     if (json_is_integer(n))
         return 1;
     double d = json_real_value(n);
@@ -44,8 +41,7 @@ int dsr_jschema_is_integral(const json_t *n)
 }
 
 /* A number as digits * 10^exp, digits below 10^19; -1 when not finite. */
-static int to_decimal(const json_t *n, uint64_t *digits, int *exp, int *neg)
-{
+static int to_decimal(const json_t *n, uint64_t *digits, int *exp, int *neg) {
     if (json_is_integer(n)) {
         json_int_t v = json_integer_value(n);
         *neg = v < 0;
@@ -80,8 +76,7 @@ static int to_decimal(const json_t *n, uint64_t *digits, int *exp, int *neg)
     return 0;
 }
 
-static uint64_t pow10_mod(int e, uint64_t m)
-{
+static uint64_t pow10_mod(int e, uint64_t m) {
     u128 r = 1 % m, b = 10 % m;
     for (; e > 0; e >>= 1) {
         if (e & 1)
@@ -91,8 +86,7 @@ static uint64_t pow10_mod(int e, uint64_t m)
     return (uint64_t)r;
 }
 
-int dsr_jschema_multiple_of(const json_t *a, const json_t *m)
-{
+int dsr_jschema_multiple_of(const json_t *a, const json_t *m) {
     uint64_t x, y;
     int ex, ey, neg;
     if (to_decimal(a, &x, &ex, &neg) || to_decimal(m, &y, &ey, &neg) || y == 0)
@@ -114,8 +108,7 @@ int dsr_jschema_multiple_of(const json_t *a, const json_t *m)
     return x % (uint64_t)d == 0;
 }
 
-int dsr_jschema_equal(const json_t *a, const json_t *b)
-{
+int dsr_jschema_equal(const json_t *a, const json_t *b) {
     if (json_is_number(a) && json_is_number(b))
         return dsr_jschema_num_cmp(a, b) == 0;
     if (json_typeof(a) != json_typeof(b))
@@ -143,27 +136,19 @@ int dsr_jschema_equal(const json_t *a, const json_t *b)
         }
         return 1;
     }
-    default:
-        return 1; /* true, false, null: same type is same value */
+    default: return 1; /* true, false, null: same type is same value */
     }
 }
 
-void dsr_jschema_describe(const json_t *v, char *buf, size_t n)
-{
+void dsr_jschema_describe(const json_t *v, char *buf, size_t n) {
     switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        snprintf(buf, n, "an object");
-        break;
-    case JSON_ARRAY:
-        snprintf(buf, n, "an array of %zu items", json_array_size(v));
-        break;
+    case JSON_OBJECT: snprintf(buf, n, "an object"); break;
+    case JSON_ARRAY: snprintf(buf, n, "an array of %zu items", json_array_size(v)); break;
     case JSON_STRING:
         snprintf(buf, n, "\"%.60s%s\"", json_string_value(v),
                  json_string_length(v) > 60 ? "..." : "");
         break;
-    case JSON_INTEGER:
-        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
-        break;
+    case JSON_INTEGER: snprintf(buf, n, "%lld", (long long)json_integer_value(v)); break;
     case JSON_REAL:
         snprintf(buf, n, "%.17g", json_real_value(v));
         for (int p = 1; p <= 17; p++) {
@@ -172,13 +157,8 @@ void dsr_jschema_describe(const json_t *v, char *buf, size_t n)
                 break;
         }
         break;
-    case JSON_TRUE:
-        snprintf(buf, n, "true");
-        break;
-    case JSON_FALSE:
-        snprintf(buf, n, "false");
-        break;
-    default:
-        snprintf(buf, n, "null");
+    case JSON_TRUE: snprintf(buf, n, "true"); break;
+    case JSON_FALSE: snprintf(buf, n, "false"); break;
+    default: snprintf(buf, n, "null");
     }
 }

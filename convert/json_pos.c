@@ -9,24 +9,21 @@
 
 #include "internal.h"
 
-static const char *skip_ws(const char *p, const char *end)
-{
+static const char *skip_ws(const char *p, const char *end) {
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
     return p;
 }
 
 /* p at '"': returns the byte after the closing quote. */
-static const char *skip_string(const char *p, const char *end)
-{
+static const char *skip_string(const char *p, const char *end) {
     for (p++; p < end && *p != '"'; p++)
         if (*p == '\\')
             p++;
     return p < end ? p + 1 : end;
 }
 
-static const char *skip_value(const char *p, const char *end)
-{
+static const char *skip_value(const char *p, const char *end) {
     int depth = 0;
     do {
         p = skip_ws(p, end);
@@ -51,8 +48,7 @@ static const char *skip_value(const char *p, const char *end)
 }
 
 /* Does the JSON string at p (a member name) equal the pointer token tok[0..n)? */
-static int key_equals(const char *p, const char *end, const char *tok, size_t n)
-{
+static int key_equals(const char *p, const char *end, const char *tok, size_t n) {
     const char *q = skip_string(p, end) - 1; /* closing quote */
     p++;
     size_t i = 0;
@@ -64,13 +60,15 @@ static int key_equals(const char *p, const char *end, const char *tok, size_t n)
             const char *k = strchr(from, e);
             if (k) {
                 c = to[k - from];
-            } else { /* \uXXXX: compare literally is not possible; fall back to no match */
+            } else { /* \uXXXX: compare literally is not possible; fall back to no match
+                      */
                 return 0;
             }
         }
         /* RFC 6901: in a token, ~1 is "/" and ~0 is "~" (decode ~1 before ~0). */
         char t;
-        if (i < n && tok[i] == '~' && i + 1 < n && (tok[i + 1] == '0' || tok[i + 1] == '1')) {
+        if (i < n && tok[i] == '~' && i + 1 < n &&
+            (tok[i + 1] == '0' || tok[i + 1] == '1')) {
             t = tok[i + 1] == '1' ? '/' : '~';
             i += 2;
         } else if (i < n) {
@@ -85,8 +83,7 @@ static int key_equals(const char *p, const char *end, const char *tok, size_t n)
 }
 
 /* Moves from the value at p to its child named by tok; NULL if there is none. */
-static const char *child(const char *p, const char *end, const char *tok, size_t n)
-{
+static const char *child(const char *p, const char *end, const char *tok, size_t n) {
     p = skip_ws(p, end);
     if (p >= end)
         return NULL;
@@ -126,9 +123,8 @@ static const char *child(const char *p, const char *end, const char *tok, size_t
     return NULL;
 }
 
-int dsr_json_locate(const char *text, size_t len, int line0, int column0, const char *pointer,
-                    int *line, int *column)
-{
+int dsr_json_locate(const char *text, size_t len, int line0, int column0,
+                    const char *pointer, int *line, int *column) {
     const char *end = text + len, *at = skip_ws(text, end);
     int found = 0;
     const char *tok = pointer;

@@ -17,15 +17,14 @@
 struct scan {
     const struct dsr_input *in;
     struct dsr_diags *diags;
-    char *buf;       /* bytes read and not yet consumed start at buf + pos */
+    char *buf; /* bytes read and not yet consumed start at buf + pos */
     size_t pos, len, cap;
-    int eof;         /* nothing more to read */
+    int eof;          /* nothing more to read */
     int line, column; /* position of buf + pos */
 };
 
 /* Makes at least `want` bytes available from pos, unless the input ends first. */
-static int fill(struct scan *s, size_t want)
-{
+static int fill(struct scan *s, size_t want) {
     if (s->len - s->pos >= want || s->eof)
         return 0;
     if (s->pos > 0) {
@@ -59,16 +58,14 @@ static int fill(struct scan *s, size_t want)
     return 0;
 }
 
-static int peek(struct scan *s)
-{
+static int peek(struct scan *s) {
     if (fill(s, 1) < 0)
         return -2;
     return s->pos < s->len ? (unsigned char)s->buf[s->pos] : -1;
 }
 
 /* Consumes n bytes (all available), keeping line and column. */
-static void advance(struct scan *s, size_t n)
-{
+static void advance(struct scan *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s->buf[s->pos + i];
         if (c == '\n') {
@@ -81,8 +78,7 @@ static void advance(struct scan *s, size_t n)
     s->pos += n;
 }
 
-static int skip_ws(struct scan *s)
-{
+static int skip_ws(struct scan *s) {
     for (;;) {
         int c = peek(s);
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
@@ -91,14 +87,13 @@ static int skip_ws(struct scan *s)
     }
 }
 
-static void syntax(struct scan *s, const char *fmt, const char *what)
-{
-    dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL, fmt, what);
+static void syntax(struct scan *s, const char *fmt, const char *what) {
+    dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL, fmt,
+                 what);
 }
 
 /* Found where the next JSON value's text ends; returns its length, or 0 on error. */
-static size_t value_extent(struct scan *s)
-{
+static size_t value_extent(struct scan *s) {
     size_t i = 0;
     int depth = 0, in_string = 0;
     for (;;) {
@@ -130,7 +125,8 @@ static size_t value_extent(struct scan *s)
                 return i; /* a scalar ended by its container */
             if (--depth == 0)
                 return i + 1;
-        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')) {
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' ||
+                                  c == '\r' || c == ':')) {
             return i;
         }
         i++;
@@ -138,8 +134,7 @@ static size_t value_extent(struct scan *s)
 }
 
 /* jansson's wording, where it speaks of its own API or bytes, in a user's terms. */
-static const char *reword(const char *text)
-{
+static const char *reword(const char *text) {
     if (strstr(text, "JSON_ALLOW_NUL"))
         return "\\u0000 (a NUL character) is not allowed in a string";
     if (!strncmp(text, "unable to decode byte", 21))
@@ -149,14 +144,14 @@ static const char *reword(const char *text)
 
 /* Parses text with jansson; on error reports it at its place in the file. */
 static json_t *load(const struct dsr_input *in, const char *text, size_t n, int line0,
-                    int column0, struct dsr_diags *diags)
-{
+                    int column0, struct dsr_diags *diags) {
     json_error_t err;
     json_t *v = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     if (!v) {
         /* jansson counts from the start of the text we gave it. */
         int line = line0 + (err.line > 0 ? err.line - 1 : 0);
-        int column = err.line <= 1 ? column0 + (err.column > 0 ? err.column - 1 : 0) : err.column;
+        int column =
+            err.line <= 1 ? column0 + (err.column > 0 ? err.column - 1 : 0) : err.column;
         if (err.line < 0) {
             line = line0;
             column = column0;
@@ -176,8 +171,7 @@ struct json_place {
     char prefix[DSR_PATH_MAX]; /* pointer of the record in the document */
 };
 
-static void locate_json(void *ctx, const char *pointer, struct dsr_diag *d)
-{
+static void locate_json(void *ctx, const char *pointer, struct dsr_diag *d) {
     struct json_place *p = ctx;
     char path[DSR_PATH_MAX * 2];
     dsr_json_locate(p->text, p->len, p->line, p->column, pointer, &d->line, &d->column);
@@ -185,13 +179,12 @@ static void locate_json(void *ctx, const char *pointer, struct dsr_diag *d)
     dsr_copy_tail(d->path, sizeof(d->path), path);
 }
 
-static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn locate, void *ctx,
-                   const char *pointer, const char *fmt, ...)
+static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn locate,
+                   void *ctx, const char *pointer, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn locate, void *ctx,
-                   const char *pointer, const char *fmt, ...)
-{
+static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn locate,
+                   void *ctx, const char *pointer, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     struct dsr_diag *d = dsr_diag_vadd(diags, DSR_DIAG_SCHEMA, file, 0, 0, NULL, fmt, ap);
@@ -200,8 +193,7 @@ static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn loca
         locate(ctx, pointer, d);
 }
 
-static const char *type_name(const json_t *v)
-{
+static const char *type_name(const json_t *v) {
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
     case JSON_ARRAY: return "an array";
@@ -216,8 +208,8 @@ static const char *type_name(const json_t *v)
 
 /* Copies one list member's items; returns problems found, or -1 when out of memory. */
 static int take_list(struct dsr_record *rec, int f, const char *name, json_t *arr,
-                     const char *file, dsr_locate_fn locate, void *ctx, struct dsr_diags *diags)
-{
+                     const char *file, dsr_locate_fn locate, void *ctx,
+                     struct dsr_diags *diags) {
     const struct dsr_field *spec = &dsr_kind_info(rec->kind)->fields[f];
     size_t i;
     json_t *item;
@@ -226,23 +218,27 @@ static int take_list(struct dsr_record *rec, int f, const char *name, json_t *ar
     json_array_foreach(arr, i, item) {
         snprintf(pointer, sizeof(pointer), "/%s/%zu", name, i);
         if (spec->type == DSR_FIELD_ROLES) {
-            json_t *entity = json_object_get(item, "entity"), *role = json_object_get(item, "role");
-            if (!json_is_object(item) || !json_is_string(entity) || !json_is_string(role) ||
-                json_object_size(item) != 2) {
+            json_t *entity = json_object_get(item, "entity"),
+                   *role = json_object_get(item, "role");
+            if (!json_is_object(item) || !json_is_string(entity) ||
+                !json_is_string(role) || json_object_size(item) != 2) {
                 report(diags, file, locate, ctx, pointer,
-                       "invalid %s: expected {\"entity\": string, \"role\": string}", spec->item);
+                       "invalid %s: expected {\"entity\": string, \"role\": string}",
+                       spec->item);
                 problems++;
                 continue;
             }
-            if (dsr_record_add(rec, f, json_string_value(entity), json_string_length(entity),
-                               json_string_value(role), json_string_length(role)) < 0)
+            if (dsr_record_add(rec, f, json_string_value(entity),
+                               json_string_length(entity), json_string_value(role),
+                               json_string_length(role)) < 0)
                 return -1;
         } else if (!json_is_string(item)) {
-            report(diags, file, locate, ctx, pointer, "invalid %s: expected a string, found %s",
-                   spec->item, type_name(item));
+            report(diags, file, locate, ctx, pointer,
+                   "invalid %s: expected a string, found %s", spec->item,
+                   type_name(item));
             problems++;
-        } else if (dsr_record_add(rec, f, json_string_value(item), json_string_length(item),
-                                  NULL, 0) < 0) {
+        } else if (dsr_record_add(rec, f, json_string_value(item),
+                                  json_string_length(item), NULL, 0) < 0) {
             return -1;
         }
     }
@@ -252,12 +248,11 @@ static int take_list(struct dsr_record *rec, int f, const char *name, json_t *ar
 struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
                                         const struct dsr_record_schemas *schemas,
                                         const char *file, dsr_locate_fn locate,
-                                        void *locate_ctx, struct dsr_diags *diags)
-{
+                                        void *locate_ctx, struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(kind);
     if (!json_is_object(obj)) {
-        report(diags, file, locate, locate_ctx, "", "invalid %s: expected an object, found %s",
-               info->name, type_name(obj));
+        report(diags, file, locate, locate_ctx, "",
+               "invalid %s: expected an object, found %s", info->name, type_name(obj));
         return NULL;
     }
     struct dsr_record *rec = dsr_record_new(kind);
@@ -271,16 +266,17 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
         int f = dsr_field_index(kind, name);
         snprintf(pointer, sizeof(pointer), "/%s", name);
         if (f < 0) {
-            report(diags, file, locate, locate_ctx, pointer, "unknown field \"%s\" in %s", name,
-                   info->name);
+            report(diags, file, locate, locate_ctx, pointer, "unknown field \"%s\" in %s",
+                   name, info->name);
             problems++;
             continue;
         }
         const struct dsr_field *spec = &info->fields[f];
         int list = spec->type == DSR_FIELD_LIST || spec->type == DSR_FIELD_ROLES;
         if (list ? !json_is_array(value) : !json_is_string(value)) {
-            report(diags, file, locate, locate_ctx, pointer, "invalid %s: expected %s, found %s",
-                   name, list ? "an array" : "a string", type_name(value));
+            report(diags, file, locate, locate_ctx, pointer,
+                   "invalid %s: expected %s, found %s", name,
+                   list ? "an array" : "a string", type_name(value));
             problems++;
             continue;
         }
@@ -320,8 +316,7 @@ oom:
  * Returns 0 to go on, -1 to stop.
  */
 static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_fn emit,
-                       void *ctx)
-{
+                       void *ctx) {
     size_t n = value_extent(s);
     if (n == 0) {
         if (dsr_diags_status(s->diags) < 2)
@@ -340,13 +335,14 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
         if (kind < 0 || strcmp(json_string_value(name), dsr_kind_info(kind)->name)) {
             report(s->diags, s->in->name, locate_json, &place, name ? "/record" : "",
                    "%s: expected \"record\": \"entity\", \"designation\", \"event\" or "
-                   "\"source\"", name ? "unknown record kind" : "missing record kind");
+                   "\"source\"",
+                   name ? "unknown record kind" : "missing record kind");
             goto out;
         }
         json_object_del(obj, "record");
     }
-    struct dsr_record *rec =
-        dsr_record_from_json(kind, obj, s->in->schemas, s->in->name, locate_json, &place, s->diags);
+    struct dsr_record *rec = dsr_record_from_json(kind, obj, s->in->schemas, s->in->name,
+                                                  locate_json, &place, s->diags);
     if (rec) {
         rec->file = s->in->name;
         rec->line = place.line;
@@ -359,9 +355,9 @@ out:
     return rc;
 }
 
-/* Refuses UTF-16 and UTF-32 (they start with a NUL or a UTF-16 BOM) and skips a UTF-8 BOM. */
-static int check_encoding(struct scan *s)
-{
+/* Refuses UTF-16 and UTF-32 (they start with a NUL or a UTF-16 BOM) and skips a UTF-8
+ * BOM. */
+static int check_encoding(struct scan *s) {
     if (fill(s, 4) < 0)
         return -1;
     const unsigned char *b = (const unsigned char *)s->buf;
@@ -381,8 +377,7 @@ static int check_encoding(struct scan *s)
     return 0;
 }
 
-static int expect(struct scan *s, int want, const char *what)
-{
+static int expect(struct scan *s, int want, const char *what) {
     int c = skip_ws(s);
     if (c == -2)
         return -1;
@@ -398,8 +393,7 @@ static int expect(struct scan *s, int want, const char *what)
 }
 
 /* Reads one member name of the outer object into name (size n). */
-static int member_name(struct scan *s, char *name, size_t n)
-{
+static int member_name(struct scan *s, char *name, size_t n) {
     size_t len = value_extent(s);
     if (len == 0 || s->buf[s->pos] != '"') {
         syntax(s, "expected a member name%s", "");
@@ -415,8 +409,7 @@ static int member_name(struct scan *s, char *name, size_t n)
 }
 
 /* Streams the elements of one kind's array. */
-static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, void *ctx)
-{
+static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, void *ctx) {
     char prefix[DSR_PATH_MAX];
     if (expect(s, '[', "\"[\" to open the array") < 0)
         return -1;
@@ -448,8 +441,8 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
     return 0;
 }
 
-static void scan_init(struct scan *s, const struct dsr_input *in, struct dsr_diags *diags)
-{
+static void scan_init(struct scan *s, const struct dsr_input *in,
+                      struct dsr_diags *diags) {
     memset(s, 0, sizeof(*s));
     s->in = in;
     s->diags = diags;
@@ -457,8 +450,7 @@ static void scan_init(struct scan *s, const struct dsr_input *in, struct dsr_dia
 }
 
 int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
-                  struct dsr_diags *diags)
-{
+                  struct dsr_diags *diags) {
     struct scan s;
     int seen[DSR_KIND_COUNT] = {0}, rc = -1;
     char name[256];
@@ -483,9 +475,11 @@ int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
             if (read_array(&s, kind, emit, ctx) < 0)
                 goto out;
         } else {
-            dsr_diag_add(diags, DSR_DIAG_SCHEMA, in->name, line, column, NULL,
-                         "unknown member \"%s\": expected \"entities\", \"designations\", "
-                         "\"events\" or \"sources\"", name);
+            dsr_diag_add(
+                diags, DSR_DIAG_SCHEMA, in->name, line, column, NULL,
+                "unknown member \"%s\": expected \"entities\", \"designations\", "
+                "\"events\" or \"sources\"",
+                name);
             size_t n = value_extent(&s);
             json_t *v = n ? load(in, s.buf + s.pos, n, s.line, s.column, diags) : NULL;
             if (!v)
@@ -520,8 +514,7 @@ out:
 }
 
 int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
-                   struct dsr_diags *diags)
-{
+                   struct dsr_diags *diags) {
     struct scan s;
     int rc = -1;
     scan_init(&s, in, diags);

@@ -9,8 +9,7 @@
 
 #include "internal.h"
 
-int dsr_json_put_string(FILE *out, const char *s)
-{
+int dsr_json_put_string(FILE *out, const char *s) {
     static const char hex[] = "0123456789abcdef";
     putc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -33,11 +32,11 @@ int dsr_json_put_string(FILE *out, const char *s)
 }
 
 /* Fills order with the field indexes of info in member-name order. */
-static void member_order(const struct dsr_kind_info *info, int *order)
-{
+static void member_order(const struct dsr_kind_info *info, int *order) {
     for (size_t i = 0; i < info->n_fields; i++) {
         size_t j = i;
-        while (j > 0 && strcmp(info->fields[order[j - 1]].name, info->fields[i].name) > 0) {
+        while (j > 0 &&
+               strcmp(info->fields[order[j - 1]].name, info->fields[i].name) > 0) {
             order[j] = order[j - 1];
             j--;
         }
@@ -45,8 +44,8 @@ static void member_order(const struct dsr_kind_info *info, int *order)
     }
 }
 
-static void put_value(FILE *out, const struct dsr_field *spec, const struct dsr_value *v)
-{
+static void put_value(FILE *out, const struct dsr_field *spec,
+                      const struct dsr_value *v) {
     if (spec->type != DSR_FIELD_LIST && spec->type != DSR_FIELD_ROLES) {
         dsr_json_put_string(out, v->text);
         return;
@@ -69,8 +68,7 @@ static void put_value(FILE *out, const struct dsr_field *spec, const struct dsr_
 }
 
 /* Writes one record as a canonical object; with_kind adds JSON Lines' "record". */
-static int put_record(FILE *out, const struct dsr_record *rec, int with_kind)
-{
+static int put_record(FILE *out, const struct dsr_record *rec, int with_kind) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     int order[DSR_FIELDS_MAX];
     member_order(info, order);
@@ -78,7 +76,8 @@ static int put_record(FILE *out, const struct dsr_record *rec, int with_kind)
     putc('{', out);
     for (size_t i = 0; i <= info->n_fields; i++) {
         /* "record" sorts between the field names around it. */
-        if (!kind_done && (i == info->n_fields || strcmp("record", info->fields[order[i]].name) < 0)) {
+        if (!kind_done &&
+            (i == info->n_fields || strcmp("record", info->fields[order[i]].name) < 0)) {
             fprintf(out, "%s\"record\":", first ? "" : ",");
             dsr_json_put_string(out, info->name);
             kind_done = 1;
@@ -101,40 +100,36 @@ static int put_record(FILE *out, const struct dsr_record *rec, int with_kind)
 }
 
 /* Closes the arrays of kinds before `upto` and opens the rest up to it. */
-static void advance_to(struct dsr_writer *w, int upto)
-{
+static void advance_to(struct dsr_writer *w, int upto) {
     while (w->kind < upto) {
         if (w->kind >= 0)
             putc(']', w->out);
         w->kind++;
         if (w->kind < DSR_KIND_COUNT) {
-            fprintf(w->out, "%s\"%s\":[", w->kind ? "," : "", dsr_kind_info(w->kind)->plural);
+            fprintf(w->out, "%s\"%s\":[", w->kind ? "," : "",
+                    dsr_kind_info(w->kind)->plural);
             w->in_kind = 0;
         }
     }
 }
 
-int dsr_json_write_begin(struct dsr_writer *w)
-{
+int dsr_json_write_begin(struct dsr_writer *w) {
     return putc('{', w->out) == EOF ? -1 : 0;
 }
 
-int dsr_json_write_record(struct dsr_writer *w, const struct dsr_record *rec)
-{
+int dsr_json_write_record(struct dsr_writer *w, const struct dsr_record *rec) {
     advance_to(w, (int)rec->kind);
     if (w->in_kind++)
         putc(',', w->out);
     return put_record(w->out, rec, 0);
 }
 
-int dsr_json_write_end(struct dsr_writer *w)
-{
+int dsr_json_write_end(struct dsr_writer *w) {
     advance_to(w, DSR_KIND_COUNT);
     return fputs("}\n", w->out) == EOF ? -1 : 0;
 }
 
-int dsr_jsonl_write_record(struct dsr_writer *w, const struct dsr_record *rec)
-{
+int dsr_jsonl_write_record(struct dsr_writer *w, const struct dsr_record *rec) {
     if (put_record(w->out, rec, 1) < 0)
         return -1;
     return putc('\n', w->out) == EOF ? -1 : 0;

@@ -14,11 +14,11 @@
 static const char *const entity_kinds[] = {"person", "organization", NULL};
 
 static const char *const event_kinds[] = {
-    "agreement",  "arrest",      "attack",      "communication", "conviction",
-    "death",      "designation", "detention",   "extradition",   "hearing",
-    "kidnapping", "meeting",     "plot",        "publication",   "raid",
-    "release",    "relocation",  "sentencing",  "statement",     "testimony",
-    "training",   "transfer",    "transit",     "travel",        "trial",
+    "agreement",  "arrest",      "attack",     "communication", "conviction",
+    "death",      "designation", "detention",  "extradition",   "hearing",
+    "kidnapping", "meeting",     "plot",       "publication",   "raid",
+    "release",    "relocation",  "sentencing", "statement",     "testimony",
+    "training",   "transfer",    "transit",    "travel",        "trial",
     NULL};
 
 static const struct dsr_field designation_fields[] = {
@@ -69,34 +69,32 @@ static const struct dsr_kind_info kinds[DSR_KIND_COUNT] = {
     {"source", "sources", FIELDS(source_fields)},
 };
 
-const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind) { return &kinds[kind]; }
+const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind) {
+    return &kinds[kind];
+}
 
-int dsr_kind_from_name(const char *name)
-{
+int dsr_kind_from_name(const char *name) {
     for (int k = 0; k < DSR_KIND_COUNT; k++)
         if (!strcmp(name, kinds[k].name) || !strcmp(name, kinds[k].plural))
             return k;
     return -1;
 }
 
-int dsr_field_index(enum dsr_kind kind, const char *name)
-{
+int dsr_field_index(enum dsr_kind kind, const char *name) {
     for (size_t i = 0; i < kinds[kind].n_fields; i++)
         if (!strcmp(kinds[kind].fields[i].name, name))
             return (int)i;
     return -1;
 }
 
-struct dsr_record *dsr_record_new(enum dsr_kind kind)
-{
+struct dsr_record *dsr_record_new(enum dsr_kind kind) {
     struct dsr_record *rec = calloc(1, sizeof(*rec));
     if (rec)
         rec->kind = kind;
     return rec;
 }
 
-static void value_release(struct dsr_value *v)
-{
+static void value_release(struct dsr_value *v) {
     free(v->text);
     for (size_t i = 0; i < v->n; i++) {
         free(v->items[i]);
@@ -108,10 +106,11 @@ static void value_release(struct dsr_value *v)
     memset(v, 0, sizeof(*v));
 }
 
-void dsr_record_clear(struct dsr_record *rec, int field) { value_release(&rec->values[field]); }
+void dsr_record_clear(struct dsr_record *rec, int field) {
+    value_release(&rec->values[field]);
+}
 
-void dsr_record_free(struct dsr_record *rec)
-{
+void dsr_record_free(struct dsr_record *rec) {
     if (!rec)
         return;
     for (size_t i = 0; i < DSR_FIELDS_MAX; i++)
@@ -119,8 +118,7 @@ void dsr_record_free(struct dsr_record *rec)
     free(rec);
 }
 
-static char *copy(const char *s, size_t len)
-{
+static char *copy(const char *s, size_t len) {
     char *c = malloc(len + 1);
     if (c) {
         memcpy(c, s, len);
@@ -129,8 +127,7 @@ static char *copy(const char *s, size_t len)
     return c;
 }
 
-int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t len)
-{
+int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t len) {
     char *c = copy(text, len);
     if (!c)
         return -1;
@@ -140,8 +137,7 @@ int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t l
 }
 
 int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t len,
-                   const char *role, size_t role_len)
-{
+                   const char *role, size_t role_len) {
     struct dsr_value *v = &rec->values[field];
     int with_role = kinds[rec->kind].fields[field].type == DSR_FIELD_ROLES;
     char **items = realloc(v->items, (v->n + 1) * sizeof(*items));
@@ -168,8 +164,8 @@ int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t l
     return 0;
 }
 
-int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell, size_t len)
-{
+int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell,
+                          size_t len) {
     int with_role = kinds[rec->kind].fields[field].type == DSR_FIELD_ROLES;
     const char *p = cell, *end = cell + len;
     while (p < end) {
@@ -196,13 +192,11 @@ int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell, s
     return 0;
 }
 
-const char *dsr_record_id(const struct dsr_record *rec)
-{
+const char *dsr_record_id(const struct dsr_record *rec) {
     return rec->values[0].text ? rec->values[0].text : "";
 }
 
-int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b)
-{
+int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b) {
     if (a->kind != b->kind)
         return a->kind < b->kind ? -1 : 1;
     return strcmp(dsr_record_id(a), dsr_record_id(b));
@@ -210,8 +204,7 @@ int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b)
 
 /* ---- text ---- */
 
-int dsr_utf8_valid(const char *s, size_t len)
-{
+int dsr_utf8_valid(const char *s, size_t len) {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     utf8proc_ssize_t left = (utf8proc_ssize_t)len;
     while (left > 0) {
@@ -225,8 +218,7 @@ int dsr_utf8_valid(const char *s, size_t len)
     return 1;
 }
 
-size_t dsr_utf8_length(const char *s, size_t len)
-{
+size_t dsr_utf8_length(const char *s, size_t len) {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80)
@@ -234,15 +226,12 @@ size_t dsr_utf8_length(const char *s, size_t len)
     return n;
 }
 
-static int is_space(utf8proc_int32_t cp)
-{
+static int is_space(utf8proc_int32_t cp) {
     return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 ||
-           utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS ||
-           cp == 0x2028 || cp == 0x2029;
+           utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x2028 || cp == 0x2029;
 }
 
-char *dsr_text_normalize(const char *s, size_t len)
-{
+char *dsr_text_normalize(const char *s, size_t len) {
     if (!dsr_utf8_valid(s, len))
         return NULL;
     utf8proc_uint8_t *nfc = NULL;
@@ -285,27 +274,26 @@ struct checker {
 static void problem(struct checker *c, int field, int item, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void problem(struct checker *c, int field, int item, const char *fmt, ...)
-{
+static void problem(struct checker *c, int field, int item, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    struct dsr_diag *d =
-        dsr_diag_vadd(c->diags, DSR_DIAG_SCHEMA, c->file, c->rec->line, c->rec->column, "",
-                      fmt, ap);
+    struct dsr_diag *d = dsr_diag_vadd(c->diags, DSR_DIAG_SCHEMA, c->file, c->rec->line,
+                                       c->rec->column, "", fmt, ap);
     va_end(ap);
     if (d && c->locate) {
         char pointer[DSR_PATH_MAX] = "";
         if (field >= 0 && item >= 0)
-            snprintf(pointer, sizeof(pointer), "/%s/%d", kinds[c->rec->kind].fields[field].name, item);
+            snprintf(pointer, sizeof(pointer), "/%s/%d",
+                     kinds[c->rec->kind].fields[field].name, item);
         else if (field >= 0)
-            snprintf(pointer, sizeof(pointer), "/%s", kinds[c->rec->kind].fields[field].name);
+            snprintf(pointer, sizeof(pointer), "/%s",
+                     kinds[c->rec->kind].fields[field].name);
         c->locate(c->ctx, pointer, d);
     }
     c->problems++;
 }
 
-int dsr_id_valid(const char *s)
-{
+int dsr_id_valid(const char *s) {
     size_t len = strlen(s);
     if (len == 0 || len > 100 || s[0] == '-' || s[len - 1] == '-')
         return 0;
@@ -319,17 +307,17 @@ int dsr_id_valid(const char *s)
     return 1;
 }
 
-static int has_control(const char *s)
-{
+static int has_control(const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7F)
             return 1;
     return 0;
 }
 
-/* Normalises *s in place; returns 0, 1 when it is not acceptable text (reported), -1 on OOM. */
-static int normalize_text(struct checker *c, int field, int item, char **s, const char *what)
-{
+/* Normalises *s in place; returns 0, 1 when it is not acceptable text (reported), -1 on
+ * OOM. */
+static int normalize_text(struct checker *c, int field, int item, char **s,
+                          const char *what) {
     size_t len = strlen(*s);
     if (!dsr_utf8_valid(*s, len)) {
         problem(c, field, item, "invalid UTF-8 in %s", what);
@@ -351,16 +339,14 @@ static int normalize_text(struct checker *c, int field, int item, char **s, cons
     return 0;
 }
 
-static int in_list(const char *const *values, const char *s)
-{
+static int in_list(const char *const *values, const char *s) {
     for (; *values; values++)
         if (!strcmp(*values, s))
             return 1;
     return 0;
 }
 
-static int check_one(struct checker *c, int f, const struct dsr_field *spec)
-{
+static int check_one(struct checker *c, int f, const struct dsr_field *spec) {
     char **text = &c->rec->values[f].text;
     int r = normalize_text(c, f, -1, text, spec->name);
     if (r)
@@ -368,8 +354,10 @@ static int check_one(struct checker *c, int f, const struct dsr_field *spec)
     switch (spec->type) {
     case DSR_FIELD_ID:
         if (!dsr_id_valid(*text))
-            problem(c, f, -1, "invalid %s \"%s\": expected lowercase letters, digits and "
-                              "single hyphens", spec->name, *text);
+            problem(c, f, -1,
+                    "invalid %s \"%s\": expected lowercase letters, digits and "
+                    "single hyphens",
+                    spec->name, *text);
         break;
     case DSR_FIELD_DATE: {
         char out[128];
@@ -388,20 +376,17 @@ static int check_one(struct checker *c, int f, const struct dsr_field *spec)
         if (!in_list(spec->values, *text))
             problem(c, f, -1, "unknown %s \"%s\"", spec->name, *text);
         break;
-    default:
-        break;
+    default: break;
     }
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
+static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Lowercase words joined by single hyphens, as the schemas' role pattern says. */
-static int valid_role(const char *s)
-{
+static int valid_role(const char *s) {
     size_t len = strlen(s);
     if (len == 0 || s[0] == '-' || s[len - 1] == '-')
         return 0;
@@ -411,8 +396,7 @@ static int valid_role(const char *s)
     return 1;
 }
 
-static int check_list(struct checker *c, int f, const struct dsr_field *spec)
-{
+static int check_list(struct checker *c, int f, const struct dsr_field *spec) {
     struct dsr_value *v = &c->rec->values[f];
     for (size_t i = 0; i < v->n; i++) {
         int r = normalize_text(c, f, (int)i, &v->items[i], spec->item);
@@ -422,7 +406,8 @@ static int check_list(struct checker *c, int f, const struct dsr_field *spec)
             problem(c, f, (int)i, "\";\" in %s \"%s\": it separates list items in CSV",
                     spec->item, v->items[i]);
         if (v->roles && !valid_role(v->roles[i]))
-            problem(c, f, (int)i, "invalid role \"%s\" of %s \"%s\": expected lowercase words",
+            problem(c, f, (int)i,
+                    "invalid role \"%s\" of %s \"%s\": expected lowercase words",
                     v->roles[i], spec->item, v->items[i]);
     }
     if (spec->sorted && v->n > 1) {
@@ -439,8 +424,7 @@ static int check_list(struct checker *c, int f, const struct dsr_field *spec)
 }
 
 int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn locate,
-                     void *locate_ctx, struct dsr_diags *diags)
-{
+                     void *locate_ctx, struct dsr_diags *diags) {
     struct checker c = {rec, file, locate, locate_ctx, diags, 0};
     const struct dsr_kind_info *info = &kinds[rec->kind];
     for (size_t f = 0; f < info->n_fields; f++) {
@@ -451,7 +435,8 @@ int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn loc
                           : v->text != NULL;
         if (!present) {
             if (spec->required)
-                problem(&c, -1, -1, "missing required field \"%s\" in %s", spec->name, info->name);
+                problem(&c, -1, -1, "missing required field \"%s\" in %s", spec->name,
+                        info->name);
             continue;
         }
         int r = (spec->type == DSR_FIELD_LIST || spec->type == DSR_FIELD_ROLES)

@@ -8,8 +8,7 @@
 
 #include "jschema.h"
 
-int dsr_record_schemas_init(struct dsr_record_schemas *s, struct dsr_diags *diags)
-{
+int dsr_record_schemas_init(struct dsr_record_schemas *s, struct dsr_diags *diags) {
     memset(s, 0, sizeof(*s));
     json_error_t err;
     json_t *doc = json_loadb((const char *)dsr_schema_json, dsr_schema_json_len, 0, &err);
@@ -23,9 +22,10 @@ int dsr_record_schemas_init(struct dsr_record_schemas *s, struct dsr_diags *diag
         /* {"$schema": …, "$ref": "#/$defs/<kind>", "$defs": …} shares the definitions. */
         char ref[64];
         snprintf(ref, sizeof(ref), "#/$defs/%s", dsr_kind_info(k)->name);
-        json_t *one = json_pack("{sOsssO}", "$schema", json_object_get(doc, "$schema"), "$ref",
-                                ref, "$defs", json_object_get(doc, "$defs"));
-        s->kind[k] = one ? dsr_jschema_new(one, "schemas/dossier.schema.json", NULL, diags) : NULL;
+        json_t *one = json_pack("{sOsssO}", "$schema", json_object_get(doc, "$schema"),
+                                "$ref", ref, "$defs", json_object_get(doc, "$defs"));
+        s->kind[k] =
+            one ? dsr_jschema_new(one, "schemas/dossier.schema.json", NULL, diags) : NULL;
         json_decref(one);
         if (!s->kind[k])
             rc = -1;
@@ -36,8 +36,7 @@ int dsr_record_schemas_init(struct dsr_record_schemas *s, struct dsr_diags *diag
     return rc;
 }
 
-void dsr_record_schemas_release(struct dsr_record_schemas *s)
-{
+void dsr_record_schemas_release(struct dsr_record_schemas *s) {
     for (int k = 0; k < DSR_KIND_COUNT; k++)
         dsr_jschema_free(s->kind[k]);
     memset(s, 0, sizeof(*s));
@@ -51,8 +50,7 @@ struct reporter {
 };
 
 static void report(void *ctx, const char *instance_pointer, const char *keyword_location,
-                   const char *absolute_location, const char *message)
-{
+                   const char *absolute_location, const char *message) {
     struct reporter *r = ctx;
     (void)keyword_location;
     (void)absolute_location;
@@ -64,8 +62,7 @@ static void report(void *ctx, const char *instance_pointer, const char *keyword_
 
 int dsr_record_schemas_check(const struct dsr_record_schemas *s, enum dsr_kind kind,
                              const json_t *obj, const char *file, dsr_locate_fn locate,
-                             void *locate_ctx, struct dsr_diags *diags)
-{
+                             void *locate_ctx, struct dsr_diags *diags) {
     struct reporter r = {file, locate, locate_ctx, diags};
     return dsr_jschema_validate(s->kind[kind], obj, report, &r);
 }

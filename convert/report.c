@@ -13,8 +13,7 @@
 static const char *const format_names[] = {"text",   "json",  "junit",
                                            "github", "sarif", "html"};
 
-int dsr_report_format_from_name(const char *s)
-{
+int dsr_report_format_from_name(const char *s) {
     for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
         if (!strcmp(s, format_names[i]))
             return (int)i;
@@ -34,25 +33,23 @@ static const struct {
     {"usage", "the command line names something that cannot be used"},
 };
 
-const char *dsr_report_kind_name(enum dsr_diag_kind kind) { return kinds[kind].name; }
+const char *dsr_report_kind_name(enum dsr_diag_kind kind) {
+    return kinds[kind].name;
+}
 
-const char *dsr_report_severity_name(enum dsr_severity s)
-{
+const char *dsr_report_severity_name(enum dsr_severity s) {
     return s == DSR_ERROR ? "error" : s == DSR_WARNING ? "warning" : "note";
 }
 
-int dsr_report_kind_status(enum dsr_diag_kind kind)
-{
+int dsr_report_kind_status(enum dsr_diag_kind kind) {
     return kind == DSR_DIAG_SYNTAX || kind == DSR_DIAG_SCHEMA ? 1 : 2;
 }
 
-const char *dsr_report_file_label(const char *file, const char *fallback)
-{
+const char *dsr_report_file_label(const char *file, const char *fallback) {
     return !file[0] ? fallback : !strcmp(file, "-") ? "stdin" : file;
 }
 
-long dsr_report_utf8_next(const char **s)
-{
+long dsr_report_utf8_next(const char **s) {
     const unsigned char *p = (const unsigned char *)*s;
     long cp, min;
     int len;
@@ -82,8 +79,7 @@ invalid:
 }
 
 /* Copies s into dst (size n >= 4) with U+FFFD for invalid UTF-8, cut at a character. */
-static void utf8_clean(char *dst, size_t n, const char *s)
-{
+static void utf8_clean(char *dst, size_t n, const char *s) {
     size_t k = 0;
     while (*s) {
         const char *start = s;
@@ -98,8 +94,7 @@ static void utf8_clean(char *dst, size_t n, const char *s)
 }
 
 /* JSON strings must be UTF-8: names of files as given may not be. */
-static void put_json_string(FILE *out, const char *s)
-{
+static void put_json_string(FILE *out, const char *s) {
     char clean[3 * DSR_MSG_MAX + 1];
     utf8_clean(clean, sizeof(clean), s);
     dsr_json_put_string(out, clean);
@@ -108,8 +103,7 @@ static void put_json_string(FILE *out, const char *s)
 /* ---- text ---- */
 
 /* Control characters as C escapes: a value quoted in a message cannot break the line. */
-static void put_line_safe(FILE *out, const char *s)
-{
+static void put_line_safe(FILE *out, const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '\n')
             fputs("\\n", out);
@@ -124,8 +118,7 @@ static void put_line_safe(FILE *out, const char *s)
     }
 }
 
-void dsr_report_put_text(FILE *out, const struct dsr_diag *d)
-{
+void dsr_report_put_text(FILE *out, const struct dsr_diag *d) {
     put_line_safe(out, d->file[0] ? d->file : "dossier");
     if (d->line > 0) {
         fprintf(out, ":%d", d->line);
@@ -141,8 +134,7 @@ void dsr_report_put_text(FILE *out, const struct dsr_diag *d)
     }
 }
 
-static void put_text(FILE *out, const struct dsr_diags *diags)
-{
+static void put_text(FILE *out, const struct dsr_diags *diags) {
     for (size_t i = 0; i < diags->count; i++) {
         dsr_report_put_text(out, &diags->items[i]);
         putc('\n', out);
@@ -153,16 +145,14 @@ static void put_text(FILE *out, const struct dsr_diags *diags)
 
 /* ---- groups ---- */
 
-static int group_cmp(const void *a, const void *b)
-{
+static int group_cmp(const void *a, const void *b) {
     return strcmp(((const struct dsr_report_group *)a)->file,
                   ((const struct dsr_report_group *)b)->file);
 }
 
 struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
                                            const char *const *inputs, size_t n_inputs,
-                                           size_t *n)
-{
+                                           size_t *n) {
     const struct dsr_diag *items = diags->items;
     size_t k = 0, m = 0, j = 0;
     int bad_schema = 0;
@@ -207,8 +197,7 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
  * diagnostics past DSR_DIAGS_KEEP, which are not listed.
  */
 static int put_json(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
-                    size_t n_inputs)
-{
+                    size_t n_inputs) {
     size_t n_groups;
     struct dsr_report_group *groups =
         dsr_report_groups(diags, inputs, n_inputs, &n_groups);
@@ -246,8 +235,7 @@ static int put_json(FILE *out, const struct dsr_diags *diags, const char *const 
  * Escaped as @actions/core's command.ts does: % CR LF in the message, and
  * also : and , in a property, where they would end the value.
  */
-static void put_github_data(FILE *out, const char *s, int property)
-{
+static void put_github_data(FILE *out, const char *s, int property) {
     for (; *s; s++) {
         if (*s == '%')
             fputs("%25", out);
@@ -264,8 +252,7 @@ static void put_github_data(FILE *out, const char *s, int property)
     }
 }
 
-static void put_github(FILE *out, const struct dsr_diag *d)
-{
+static void put_github(FILE *out, const struct dsr_diag *d) {
     /* GitHub's levels: notice, not note. */
     fprintf(out, "::%s",
             d->severity == DSR_NOTE ? "notice" : dsr_report_severity_name(d->severity));
@@ -287,8 +274,7 @@ static void put_github(FILE *out, const struct dsr_diag *d)
     putc('\n', out);
 }
 
-static void put_github_all(FILE *out, const struct dsr_diags *diags)
-{
+static void put_github_all(FILE *out, const struct dsr_diags *diags) {
     for (size_t i = 0; i < diags->count; i++)
         put_github(out, &diags->items[i]);
     if (diags->dropped)
@@ -306,8 +292,7 @@ static void put_github_all(FILE *out, const struct dsr_diags *diags)
  * an absolute one as a file: URI, bytes outside RFC 3986's unreserved set
  * percent-encoded (":" too, which would read as a scheme).
  */
-static void put_sarif_uri(FILE *out, const char *file)
-{
+static void put_sarif_uri(FILE *out, const char *file) {
     static const char hex[] = "0123456789ABCDEF";
     char uri[3 * DSR_FILE_MAX + 8];
     size_t k = 0;
@@ -330,8 +315,7 @@ static void put_sarif_uri(FILE *out, const char *file)
     dsr_json_put_string(out, uri);
 }
 
-static void put_sarif_rules(FILE *out)
-{
+static void put_sarif_rules(FILE *out) {
     fputs("\"rules\":[", out);
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         fprintf(out,
@@ -345,8 +329,7 @@ static void put_sarif_rules(FILE *out)
 }
 
 /* Where d lies: its pointer as a logical location, file and position as physical. */
-static void put_sarif_location(FILE *out, const struct dsr_diag *d, long artifact)
-{
+static void put_sarif_location(FILE *out, const struct dsr_diag *d, long artifact) {
     fputs("\"locations\":[{", out);
     if (d->path[0]) {
         fputs("\"logicalLocations\":[{\"fullyQualifiedName\":", out);
@@ -372,8 +355,7 @@ static void put_sarif_location(FILE *out, const struct dsr_diag *d, long artifac
 }
 
 /* One result; artifact is the index of its file in run.artifacts, or -1. */
-static void put_sarif_result(FILE *out, const struct dsr_diag *d, long artifact)
-{
+static void put_sarif_result(FILE *out, const struct dsr_diag *d, long artifact) {
     fprintf(out, "{\"level\":\"%s\",", dsr_report_severity_name(d->severity));
     if (d->path[0] || artifact >= 0)
         put_sarif_location(out, d, artifact);
@@ -384,8 +366,7 @@ static void put_sarif_result(FILE *out, const struct dsr_diag *d, long artifact)
 }
 
 static int put_sarif(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
-                     size_t n_inputs)
-{
+                     size_t n_inputs) {
     size_t n_groups;
     struct dsr_report_group *groups =
         dsr_report_groups(diags, inputs, n_inputs, &n_groups);
@@ -428,28 +409,15 @@ static int put_sarif(FILE *out, const struct dsr_diags *diags, const char *const
 
 int dsr_report_write(FILE *out, enum dsr_report_format format,
                      const struct dsr_diags *diags, const char *const *inputs,
-                     size_t n_inputs)
-{
+                     size_t n_inputs) {
     int rc = 0;
     switch (format) {
-    case DSR_REPORT_JSON:
-        rc = put_json(out, diags, inputs, n_inputs);
-        break;
-    case DSR_REPORT_JUNIT:
-        rc = dsr_report_junit(out, diags, inputs, n_inputs);
-        break;
-    case DSR_REPORT_GITHUB:
-        put_github_all(out, diags);
-        break;
-    case DSR_REPORT_SARIF:
-        rc = put_sarif(out, diags, inputs, n_inputs);
-        break;
-    case DSR_REPORT_HTML:
-        rc = dsr_report_html(out, diags, inputs, n_inputs);
-        break;
-    default:
-        put_text(out, diags);
-        break;
+    case DSR_REPORT_JSON: rc = put_json(out, diags, inputs, n_inputs); break;
+    case DSR_REPORT_JUNIT: rc = dsr_report_junit(out, diags, inputs, n_inputs); break;
+    case DSR_REPORT_GITHUB: put_github_all(out, diags); break;
+    case DSR_REPORT_SARIF: rc = put_sarif(out, diags, inputs, n_inputs); break;
+    case DSR_REPORT_HTML: rc = dsr_report_html(out, diags, inputs, n_inputs); break;
+    default: put_text(out, diags); break;
     }
     return rc < 0 || ferror(out) ? -1 : 0;
 }

@@ -10,8 +10,7 @@
 
 #include "report.h"
 
-void dsr_report_put_markup(FILE *out, const char *s, int attr)
-{
+void dsr_report_put_markup(FILE *out, const char *s, int attr) {
     while (*s) {
         const char *start = s;
         long cp = dsr_report_utf8_next(&s);
@@ -36,8 +35,7 @@ void dsr_report_put_markup(FILE *out, const char *s, int attr)
 }
 
 /* Writes d's text form and a newline, escaped as markup. 0, or -1 when out of memory. */
-static int put_text_markup(FILE *out, const struct dsr_diag *d)
-{
+static int put_text_markup(FILE *out, const struct dsr_diag *d) {
     char *line = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&line, &len);
@@ -61,8 +59,7 @@ static int put_text_markup(FILE *out, const struct dsr_diag *d)
  * status 2 when there is one (the file could not be checked: an <error>),
  * else the first syntax error, else the first diagnostic.
  */
-static const struct dsr_diag *decisive(const struct dsr_report_group *g)
-{
+static const struct dsr_diag *decisive(const struct dsr_report_group *g) {
     const struct dsr_diag *syntax = NULL;
     for (size_t i = 0; i < g->n; i++) {
         if (dsr_report_kind_status(g->diags[i].kind) == 2)
@@ -73,8 +70,7 @@ static const struct dsr_diag *decisive(const struct dsr_report_group *g)
     return syntax ? syntax : &g->diags[0];
 }
 
-static int put_testcase(FILE *out, const struct dsr_report_group *g)
-{
+static int put_testcase(FILE *out, const struct dsr_report_group *g) {
     fputs("    <testcase classname=\"dossier.validate\" name=\"", out);
     dsr_report_put_markup(out, dsr_report_file_label(g->file, "dossier"), 1);
     if (g->status == 3) {
@@ -101,15 +97,13 @@ static int put_testcase(FILE *out, const struct dsr_report_group *g)
     return 0;
 }
 
-static void put_counts(FILE *out, size_t tests, const size_t *counts)
-{
+static void put_counts(FILE *out, size_t tests, const size_t *counts) {
     fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
             tests, counts[1], counts[2], counts[3]);
 }
 
 int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
-                     size_t n_inputs)
-{
+                     size_t n_inputs) {
     size_t n, counts[4] = {0, 0, 0, 0};
     struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n);
     if (!groups)
@@ -184,14 +178,12 @@ static const char html_style[] =
 
 static const char *const badge_names[] = {"pass", "fail", "error", "skipped"};
 
-static void put_badge(FILE *out, int status)
-{
+static void put_badge(FILE *out, int status) {
     fprintf(out, "<span class=\"badge %s\">%s</span>", badge_names[status],
             badge_names[status]);
 }
 
-static void put_head(FILE *out, size_t files, size_t bad)
-{
+static void put_head(FILE *out, size_t files, size_t bad) {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n",
           out);
@@ -204,14 +196,12 @@ static void put_head(FILE *out, size_t files, size_t bad)
     fprintf(out, "<style>\n%s</style>\n</head>\n<body>\n<main>\n", html_style);
 }
 
-static void put_card(FILE *out, size_t value, const char *label)
-{
+static void put_card(FILE *out, size_t value, const char *label) {
     fprintf(out, "<div class=\"card\"><b>%zu</b><span>%s</span></div>\n", value, label);
 }
 
 /* The table of every file: badge, name (a link to its problems) and count. */
-static void put_overview(FILE *out, const struct dsr_report_group *groups, size_t n)
-{
+static void put_overview(FILE *out, const struct dsr_report_group *groups, size_t n) {
     fputs("<section>\n<header><h2>Files</h2></header>\n<table>\n"
           "<colgroup><col class=\"w-badge\"/><col/><col class=\"w-badge\"/></colgroup>\n"
           "<thead><tr><th>Result</th><th>File</th><th class=\"num\">Problems</th></tr>"
@@ -233,8 +223,7 @@ static void put_overview(FILE *out, const struct dsr_report_group *groups, size_
     fputs("</tbody>\n</table>\n</section>\n", out);
 }
 
-static void put_cell_number(FILE *out, int value)
-{
+static void put_cell_number(FILE *out, int value) {
     if (value > 0)
         fprintf(out, "<td class=\"num\">%d</td>", value);
     else
@@ -242,8 +231,7 @@ static void put_cell_number(FILE *out, int value)
 }
 
 /* One file's problems, a row each: line, column, kind, message, pointer. */
-static void put_file_table(FILE *out, const struct dsr_report_group *g, size_t index)
-{
+static void put_file_table(FILE *out, const struct dsr_report_group *g, size_t index) {
     fprintf(out, "<section id=\"file-%zu\">\n<header><h2>", index);
     put_badge(out, g->status);
     fputs("<code>", out);
@@ -271,8 +259,7 @@ static void put_file_table(FILE *out, const struct dsr_report_group *g, size_t i
 }
 
 int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
-                    size_t n_inputs)
-{
+                    size_t n_inputs) {
     size_t n, files = 0, counts[4] = {0, 0, 0, 0};
     struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n);
     if (!groups)

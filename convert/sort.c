@@ -28,11 +28,11 @@ struct run {
 };
 
 struct dsr_sorter {
-    size_t budget;          /* bytes of records held before spilling */
-    size_t held;            /* estimated bytes held now */
-    struct entry *recs;     /* in memory, owned */
-    size_t n, alloc, seq;   /* records held, slots, records taken so far */
-    struct run *runs;       /* spilled runs, in input order */
+    size_t budget;        /* bytes of records held before spilling */
+    size_t held;          /* estimated bytes held now */
+    struct entry *recs;   /* in memory, owned */
+    size_t n, alloc, seq; /* records held, slots, records taken so far */
+    struct run *runs;     /* spilled runs, in input order */
     size_t n_runs;
     size_t next;            /* in memory, after finish: next index handed out */
     struct run merged;      /* after finish, when runs were spilled: the result */
@@ -40,24 +40,21 @@ struct dsr_sorter {
     int failed;             /* a temporary file could not be written or read */
 };
 
-struct dsr_sorter *dsr_sorter_new(size_t budget)
-{
+struct dsr_sorter *dsr_sorter_new(size_t budget) {
     struct dsr_sorter *s = calloc(1, sizeof(*s));
     if (s)
         s->budget = budget ? budget : DEFAULT_BUDGET;
     return s;
 }
 
-static void run_release(struct run *r)
-{
+static void run_release(struct run *r) {
     if (r->fp)
         fclose(r->fp);
     dsr_record_free(r->head);
     memset(r, 0, sizeof(*r));
 }
 
-void dsr_sorter_free(struct dsr_sorter *s)
-{
+void dsr_sorter_free(struct dsr_sorter *s) {
     if (!s)
         return;
     for (size_t i = s->next; i < s->n; i++)
@@ -71,8 +68,7 @@ void dsr_sorter_free(struct dsr_sorter *s)
     free(s);
 }
 
-static size_t record_size(const struct dsr_record *rec)
-{
+static size_t record_size(const struct dsr_record *rec) {
     size_t size = sizeof(*rec) + sizeof(struct entry);
     for (size_t f = 0; f < dsr_kind_info(rec->kind)->n_fields; f++) {
         const struct dsr_value *v = &rec->values[f];
@@ -86,15 +82,13 @@ static size_t record_size(const struct dsr_record *rec)
 
 /* ---- run files: records in a private binary form, read back by this process ---- */
 
-static void put_bytes(FILE *fp, const char *s)
-{
+static void put_bytes(FILE *fp, const char *s) {
     uint32_t len = (uint32_t)strlen(s);
     fwrite(&len, sizeof(len), 1, fp);
     fwrite(s, 1, len, fp);
 }
 
-static void put_record(FILE *fp, const struct dsr_record *rec)
-{
+static void put_record(FILE *fp, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     uint8_t kind = (uint8_t)rec->kind;
     int32_t pos[2] = {rec->line, rec->column};
@@ -117,8 +111,7 @@ static void put_record(FILE *fp, const struct dsr_record *rec)
     }
 }
 
-static char *get_bytes(FILE *fp)
-{
+static char *get_bytes(FILE *fp) {
     uint32_t len;
     if (fread(&len, sizeof(len), 1, fp) != 1)
         return NULL;
@@ -133,8 +126,7 @@ static char *get_bytes(FILE *fp)
 }
 
 /* Reads the next record; NULL at the end of the run. *failed is set on a bad read. */
-static struct dsr_record *get_record(FILE *fp, int *failed)
-{
+static struct dsr_record *get_record(FILE *fp, int *failed) {
     uint8_t kind;
     int32_t pos[2];
     if (fread(&kind, 1, 1, fp) != 1)
@@ -179,16 +171,14 @@ fail:
 
 /* ---- in memory ---- */
 
-static int entry_cmp(const void *a, const void *b)
-{
+static int entry_cmp(const void *a, const void *b) {
     const struct entry *x = a, *y = b;
     int c = dsr_record_cmp(x->rec, y->rec);
     return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 /* Sorts what is held and writes it out as a new run. */
-static int spill(struct dsr_sorter *s)
-{
+static int spill(struct dsr_sorter *s) {
     struct run *runs = realloc(s->runs, (s->n_runs + 1) * sizeof(*runs));
     if (!runs)
         return -1;
@@ -211,8 +201,7 @@ static int spill(struct dsr_sorter *s)
     return 0;
 }
 
-int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec)
-{
+int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec) {
     if (s->n == s->alloc) {
         size_t alloc = s->alloc ? s->alloc * 2 : 256;
         struct entry *recs = realloc(s->recs, alloc * sizeof(*recs));
@@ -237,16 +226,14 @@ int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec)
 /* ---- merging ---- */
 
 /* Is run a's head before run b's? Ended runs sort last; ties go to input order. */
-static int run_before(const struct run *a, const struct run *b)
-{
+static int run_before(const struct run *a, const struct run *b) {
     if (!a->head || !b->head)
         return a->head != NULL;
     int c = dsr_record_cmp(a->head, b->head);
     return c ? c < 0 : a->index < b->index;
 }
 
-static void sift_down(struct run **heap, size_t n, size_t i)
-{
+static void sift_down(struct run **heap, size_t n, size_t i) {
     for (;;) {
         size_t least = i, l = 2 * i + 1, r = l + 1;
         if (l < n && run_before(heap[l], heap[least]))
@@ -268,8 +255,7 @@ static void sift_down(struct run **heap, size_t n, size_t i)
  * each record kept. Returns duplicates found, or -1.
  */
 static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags,
-                 dsr_visit_fn visit, void *ctx)
-{
+                 dsr_visit_fn visit, void *ctx) {
     struct run **heap = malloc(n * sizeof(*heap));
     struct dsr_record *last = NULL;
     int failed = 0, duplicates = 0;
@@ -309,8 +295,7 @@ static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags,
 }
 
 /* Reports and drops duplicates among the sorted records held in memory. */
-static int drop_duplicates(struct dsr_sorter *s, struct dsr_diags *diags)
-{
+static int drop_duplicates(struct dsr_sorter *s, struct dsr_diags *diags) {
     int duplicates = 0;
     size_t kept = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -332,8 +317,7 @@ static int drop_duplicates(struct dsr_sorter *s, struct dsr_diags *diags)
 }
 
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
-                      void *ctx)
-{
+                      void *ctx) {
     if (s->failed)
         goto fail;
     if (s->n_runs == 0) {
@@ -377,8 +361,7 @@ fail:
     return -1;
 }
 
-const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s)
-{
+const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s) {
     if (!s->merged.fp) {
         if (s->next >= s->n)
             return NULL;
@@ -392,4 +375,6 @@ const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s)
     return s->out;
 }
 
-int dsr_sorter_failed(const struct dsr_sorter *s) { return s->failed; }
+int dsr_sorter_failed(const struct dsr_sorter *s) {
+    return s->failed;
+}

@@ -29,7 +29,8 @@ xmlSchemaPtr dsr_xsd_load_memory(const char *text, size_t len, const char *name,
  * refused). Returns 0 when the input was read to its end, -1 when reading
  * stopped early (a syntax error, a refused input, an I/O error).
  */
-int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema, struct dsr_diags *diags);
+int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema,
+                     struct dsr_diags *diags);
 
 /* ---- between xml_read.c and xml_diag.c ---- */
 
@@ -48,21 +49,21 @@ enum dsr_xml_role {
 /* One open element, or the element a schema error concerns. */
 struct dsr_xml_elem {
     enum dsr_xml_role role;
-    int in_ns;                     /* 1 = the element has a namespace (ours have none) */
-    int kind;                      /* a section and below: enum dsr_kind; else -1 */
-    int field, item;               /* fields, items: field index, item index; else -1 */
-    int line, column;              /* where the start tag begins; 0 = unknown */
-    char name[DSR_XML_TAG_MAX];    /* local name, cut */
-    char parent[DSR_XML_TAG_MAX];  /* the parent's local name; "" for the root */
-    char path[DSR_PATH_MAX];       /* JSON Pointer into the dataset; "" in any document */
+    int in_ns;                    /* 1 = the element has a namespace (ours have none) */
+    int kind;                     /* a section and below: enum dsr_kind; else -1 */
+    int field, item;              /* fields, items: field index, item index; else -1 */
+    int line, column;             /* where the start tag begins; 0 = unknown */
+    char name[DSR_XML_TAG_MAX];   /* local name, cut */
+    char parent[DSR_XML_TAG_MAX]; /* the parent's local name; "" for the root */
+    char path[DSR_PATH_MAX];      /* JSON Pointer into the dataset; "" in any document */
 };
 
 /* A schema error as libxml2 gave it, with the element it concerns. */
 struct dsr_xml_error {
-    int code;                    /* xmlParserErrors */
-    struct dsr_xml_elem at;      /* the element concerned */
-    char attr[DSR_XML_TAG_MAX];  /* the attribute concerned, or "" */
-    char msg[DSR_MSG_MAX];       /* libxml2's text */
+    int code;                   /* xmlParserErrors */
+    struct dsr_xml_elem at;     /* the element concerned */
+    char attr[DSR_XML_TAG_MAX]; /* the attribute concerned, or "" */
+    char msg[DSR_MSG_MAX];      /* libxml2's text */
 };
 
 /*
@@ -71,13 +72,14 @@ struct dsr_xml_error {
  * seen[f] counts the elements of field f met in it, so that field values are
  * judged in dsr_record_check's words.
  */
-void dsr_xml_describe(const struct dsr_xml_error *e, int dataset, const struct dsr_record *rec,
-                      const int *seen, char *out, size_t n);
+void dsr_xml_describe(const struct dsr_xml_error *e, int dataset,
+                      const struct dsr_record *rec, const int *seen, char *out, size_t n);
 
 /* libxml2's text without its "Element 'x': " head, final full stop and newlines. */
 void dsr_xml_clean_message(const char *msg, char *out, size_t n);
 
-/* Copies the text between `after` and the next `until` in msg into out; "" when absent. */
+/* Copies the text between `after` and the next `until` in msg into out; "" when absent.
+ */
 void dsr_xml_extract(const char *msg, const char *after, const char *until, char *out,
                      size_t n);
 

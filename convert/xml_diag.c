@@ -13,16 +13,16 @@
 #include "xml.h"
 
 /* The innermost name matters most, so a long path loses its beginning. */
-void dsr_xml_path_join(char *dst, const char *base, const char *tail)
-{
+void dsr_xml_path_join(char *dst, const char *base, const char *tail) {
     char buf[DSR_PATH_MAX + DSR_XML_TAG_MAX + 2];
-    snprintf(buf, sizeof(buf), "%.*s/%.*s", DSR_PATH_MAX - 1, base, DSR_XML_TAG_MAX - 1, tail);
+    snprintf(buf, sizeof(buf), "%.*s/%.*s", DSR_PATH_MAX - 1, base, DSR_XML_TAG_MAX - 1,
+             tail);
     dsr_copy_tail(dst, DSR_PATH_MAX, buf);
 }
 
-/* libxml2 writes sentences ("Element 'x': The value ... .\n"); we write one lowercase clause. */
-void dsr_xml_clean_message(const char *msg, char *out, size_t n)
-{
+/* libxml2 writes sentences ("Element 'x': The value ... .\n"); we write one lowercase
+ * clause. */
+void dsr_xml_clean_message(const char *msg, char *out, size_t n) {
     const char *p = msg;
     if (!strncmp(p, "Element '", 9)) {
         const char *colon = strstr(p, "': ");
@@ -47,8 +47,8 @@ void dsr_xml_clean_message(const char *msg, char *out, size_t n)
 }
 
 /* libxml2 gives names and values only inside its message text, quoted. */
-void dsr_xml_extract(const char *msg, const char *after, const char *until, char *out, size_t n)
-{
+void dsr_xml_extract(const char *msg, const char *after, const char *until, char *out,
+                     size_t n) {
     const char *p = strstr(msg, after);
     out[0] = '\0';
     if (!p)
@@ -63,17 +63,15 @@ void dsr_xml_extract(const char *msg, const char *after, const char *until, char
 }
 
 /* The names after "Expected is ( a )" or "Expected is one of ( a, b )". */
-static void expected_names(const char *msg, char *out, size_t n)
-{
+static void expected_names(const char *msg, char *out, size_t n) {
     dsr_xml_extract(msg, "Expected is ( ", " )", out, n);
     if (!out[0])
         dsr_xml_extract(msg, "Expected is one of ( ", " )", out, n);
 }
 
 /* Says what is wrong with a field value the XSD refused, as dsr_record_check would. */
-static int value_message(const struct dsr_record *rec, const struct dsr_xml_error *e, char *out,
-                         size_t n)
-{
+static int value_message(const struct dsr_record *rec, const struct dsr_xml_error *e,
+                         char *out, size_t n) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     /* The values the model judges: field and item texts, the id, an item's role. */
     int f;
@@ -110,12 +108,15 @@ static int value_message(const struct dsr_record *rec, const struct dsr_xml_erro
     else if (!*t)
         snprintf(out, n, "empty %s", what);
     else if (spec->type == DSR_FIELD_ID)
-        snprintf(out, n, "invalid %s \"%s\": expected lowercase letters, digits and single "
-                         "hyphens", what, t);
+        snprintf(out, n,
+                 "invalid %s \"%s\": expected lowercase letters, digits and single "
+                 "hyphens",
+                 what, t);
     else if (spec->type == DSR_FIELD_DATE)
         snprintf(out, n, "invalid %s \"%s\": %s", what, t,
-                 dsr_edtf_normalize(t, reason, sizeof(reason)) < 0 ? reason
-                                                                    : "expected an EDTF date");
+                 dsr_edtf_normalize(t, reason, sizeof(reason)) < 0
+                     ? reason
+                     : "expected an EDTF date");
     else if (spec->type == DSR_FIELD_ENUM)
         snprintf(out, n, "unknown %s \"%s\"", what, t);
     else if (e->at.role == DSR_XML_ITEM && strchr(t, ';'))
@@ -127,8 +128,7 @@ static int value_message(const struct dsr_record *rec, const struct dsr_xml_erro
 }
 
 /* The first required field of the record among libxml2's expected names. */
-static const char *required_among(int kind, const char *names)
-{
+static const char *required_among(int kind, const char *names) {
     const struct dsr_kind_info *info = dsr_kind_info(kind);
     for (size_t f = 1; f < info->n_fields; f++) {
         const char *p = strstr(names, info->fields[f].name);
@@ -142,13 +142,14 @@ static const char *required_among(int kind, const char *names)
 
 /* Content-model errors: an element missing, unknown, repeated or out of order. */
 static void content_message(int dataset, const struct dsr_record *rec, const int *seen,
-                            const struct dsr_xml_error *e, char *out, size_t n)
-{
+                            const struct dsr_xml_error *e, char *out, size_t n) {
     char names[256];
     const struct dsr_xml_elem *at = &e->at;
     expected_names(e->msg, names, sizeof(names));
     if (strstr(e->msg, "Missing child")) {
-        const char *req = dataset && at->role == DSR_XML_RECORD ? required_among(at->kind, names) : NULL;
+        const char *req = dataset && at->role == DSR_XML_RECORD
+                              ? required_among(at->kind, names)
+                              : NULL;
         if (req)
             snprintf(out, n, "missing required field \"%s\" in %s", req, at->name);
         else if (dataset && at->role == DSR_XML_FIELD)
@@ -158,26 +159,28 @@ static void content_message(int dataset, const struct dsr_record *rec, const int
     } else if (dataset && at->role == DSR_XML_FIELD && rec && seen[at->field] > 1) {
         snprintf(out, n, "duplicate element \"%s\" in %s", at->name, at->parent);
     } else if (dataset && at->role == DSR_XML_SECTION) {
-        snprintf(out, n, "section \"%s\" out of order in dataset: expected designations, "
-                         "entities, events, sources, each once, in that order", at->name);
+        snprintf(out, n,
+                 "section \"%s\" out of order in dataset: expected designations, "
+                 "entities, events, sources, each once, in that order",
+                 at->name);
     } else if (dataset && at->role == DSR_XML_FIELD) {
-        snprintf(out, n, "element \"%s\" out of order in %s: expected %s", at->name, at->parent,
-                 names[0] ? names : "its end");
+        snprintf(out, n, "element \"%s\" out of order in %s: expected %s", at->name,
+                 at->parent, names[0] ? names : "its end");
     } else if (dataset && at->role == DSR_XML_OTHER && rec) {
         snprintf(out, n, "unknown element \"%s\" in %s%s%s", at->name, at->parent,
                  names[0] ? ": expected " : "", names);
     } else if (names[0]) {
-        snprintf(out, n, "unexpected element \"%s\" in %s: expected %s", at->name, at->parent,
-                 names);
+        snprintf(out, n, "unexpected element \"%s\" in %s: expected %s", at->name,
+                 at->parent, names);
     } else {
         snprintf(out, n, "unexpected element \"%s\" in %s", at->name, at->parent);
     }
 }
 
 /* Turns one libxml2 schema error into our wording. */
-void dsr_xml_describe(const struct dsr_xml_error *e, int dataset, const struct dsr_record *rec,
-                      const int *seen, char *out, size_t n)
-{
+void dsr_xml_describe(const struct dsr_xml_error *e, int dataset,
+                      const struct dsr_record *rec, const int *seen, char *out,
+                      size_t n) {
     char name[DSR_XML_TAG_MAX], clean[DSR_MSG_MAX];
     const struct dsr_xml_elem *at = &e->at;
     switch (e->code) {
@@ -216,8 +219,7 @@ void dsr_xml_describe(const struct dsr_xml_error *e, int dataset, const struct d
         if (rec && value_message(rec, e, out, n) == 0)
             return;
         break;
-    default:
-        break;
+    default: break;
     }
     dsr_xml_clean_message(e->msg, clean, sizeof(clean));
     char buf[DSR_MSG_MAX + 3 * DSR_XML_TAG_MAX];
@@ -233,36 +235,36 @@ void dsr_xml_describe(const struct dsr_xml_error *e, int dataset, const struct d
 
 struct load_ctx {
     struct dsr_diags *diags;
-    const char *name;           /* the schema as the user named it */
-    int errors;                 /* problems reported */
+    const char *name; /* the schema as the user named it */
+    int errors;       /* problems reported */
 };
 
 /* Any problem with the schema, its includes or imports makes it unusable: exit 2. */
-static void load_error(void *data, xmlErrorPtr err)
-{
+static void load_error(void *data, xmlErrorPtr err) {
     struct load_ctx *lc = data;
     char msg[DSR_MSG_MAX];
     if (err->level == XML_ERR_WARNING && err->domain != XML_FROM_SCHEMASP)
         return;
-    dsr_xml_clean_message(err->message ? err->message : "invalid schema", msg, sizeof(msg));
-    dsr_diag_add(lc->diags, DSR_DIAG_BAD_SCHEMA, err->file ? err->file : lc->name, err->line,
-                 err->int2, NULL, "invalid schema: %s", msg);
+    dsr_xml_clean_message(err->message ? err->message : "invalid schema", msg,
+                          sizeof(msg));
+    dsr_diag_add(lc->diags, DSR_DIAG_BAD_SCHEMA, err->file ? err->file : lc->name,
+                 err->line, err->int2, NULL, "invalid schema: %s", msg);
     lc->errors++;
 }
 
 /* Parse errors of a schema document reach us through the parser's _private. */
-static void load_parse_error(void *data, xmlErrorPtr err)
-{
+static void load_parse_error(void *data, xmlErrorPtr err) {
     xmlParserCtxtPtr p = err->ctxt;
     (void)data;
     /* As in every reader, the first error of a document that is not well-formed. */
-    if (p && p->_private && err->level != XML_ERR_WARNING && !((struct load_ctx *)p->_private)->errors)
+    if (p && p->_private && err->level != XML_ERR_WARNING &&
+        !((struct load_ctx *)p->_private)->errors)
         load_error(p->_private, err);
 }
 
-/* Parses the schema of pctxt (freed here); says "does not load" when libxml2 said nothing. */
-static xmlSchemaPtr parse_schema(xmlSchemaParserCtxtPtr pctxt, struct load_ctx *lc)
-{
+/* Parses the schema of pctxt (freed here); says "does not load" when libxml2 said
+ * nothing. */
+static xmlSchemaPtr parse_schema(xmlSchemaParserCtxtPtr pctxt, struct load_ctx *lc) {
     xmlSchemaPtr schema = NULL;
     if (pctxt) {
         xmlSchemaSetParserStructuredErrors(pctxt, load_error, lc);
@@ -276,14 +278,12 @@ static xmlSchemaPtr parse_schema(xmlSchemaParserCtxtPtr pctxt, struct load_ctx *
 }
 
 xmlSchemaPtr dsr_xsd_load_memory(const char *text, size_t len, const char *name,
-                                 struct dsr_diags *diags)
-{
+                                 struct dsr_diags *diags) {
     struct load_ctx lc = {diags, name, 0};
     return parse_schema(xmlSchemaNewMemParserCtxt(text, (int)len), &lc);
 }
 
-xmlSchemaPtr dsr_xsd_load_file(const char *path, struct dsr_diags *diags)
-{
+xmlSchemaPtr dsr_xsd_load_file(const char *path, struct dsr_diags *diags) {
     struct load_ctx lc = {diags, path, 0};
     FILE *fp = fopen(path, "rb");
     if (!fp) {

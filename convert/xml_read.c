@@ -18,9 +18,9 @@
 #include "xml.h"
 
 #define CHUNK 65536
-#define DEPTH_MAX 256            /* libxml2's own default nesting limit */
-#define TEXT_MAX (16u << 20)     /* longest field text kept */
-#define RAWS_MAX 64              /* schema errors kept for one record */
+#define DEPTH_MAX 256        /* libxml2's own default nesting limit */
+#define TEXT_MAX (16u << 20) /* longest field text kept */
+#define RAWS_MAX 64          /* schema errors kept for one record */
 
 struct pos {
     int line, column;
@@ -29,34 +29,34 @@ struct pos {
 struct reader {
     const struct dsr_input *in;
     struct dsr_diags *diags;
-    dsr_record_fn emit;         /* NULL: validate only, any document */
+    dsr_record_fn emit; /* NULL: validate only, any document */
     void *emit_ctx;
     xmlParserCtxtPtr parser;
-    struct dsr_xml_elem *stack;         /* open elements, root first */
+    struct dsr_xml_elem *stack; /* open elements, root first */
     size_t depth, alloc;
-    struct dsr_xml_elem last;           /* what the validator's next error is about */
-    int last_line, last_column; /* where the last schema error was put; repeats are dropped */
+    struct dsr_xml_elem last; /* what the validator's next error is about */
+    int last_line,
+        last_column; /* where the last schema error was put; repeats are dropped */
     char last_attr[DSR_XML_TAG_MAX];
     size_t counts[DSR_KIND_COUNT]; /* records seen per section: path indexes */
-    struct dsr_record *rec;     /* the record being read; NULL outside one */
+    struct dsr_record *rec;        /* the record being read; NULL outside one */
     char rec_path[DSR_PATH_MAX];
-    int pending;                /* rec is closed: finish it at the next event */
-    int seen[DSR_FIELDS_MAX];   /* field elements met in rec */
+    int pending;              /* rec is closed: finish it at the next event */
+    int seen[DSR_FIELDS_MAX]; /* field elements met in rec */
     struct pos fields[DSR_FIELDS_MAX];
     struct pos *items[DSR_FIELDS_MAX];
     size_t n_items[DSR_FIELDS_MAX], alloc_items[DSR_FIELDS_MAX];
-    char *text;                 /* text of the open field or item */
+    char *text; /* text of the open field or item */
     size_t text_len, text_alloc;
     char *role;                 /* role attribute of the open item; NULL = none */
-    struct dsr_xml_error *raws;     /* schema errors about rec */
+    struct dsr_xml_error *raws; /* schema errors about rec */
     size_t n_raws;
-    int rejected;               /* the XSD rejected rec */
-    int stopped;                /* syntax error, refusal or emit failure: ignore the rest */
-    int root_seen;              /* the root element has started */
+    int rejected;  /* the XSD rejected rec */
+    int stopped;   /* syntax error, refusal or emit failure: ignore the rest */
+    int root_seen; /* the root element has started */
 };
 
-static void report(struct reader *r, const struct dsr_xml_error *e)
-{
+static void report(struct reader *r, const struct dsr_xml_error *e) {
     char msg[DSR_MSG_MAX], path[DSR_PATH_MAX];
     dsr_xml_describe(e, r->emit != NULL, r->rec, r->seen, msg, sizeof(msg));
     /* A record's attribute is one of its fields: point at it as JSON would. */
@@ -64,14 +64,13 @@ static void report(struct reader *r, const struct dsr_xml_error *e)
         dsr_xml_path_join(path, e->at.path, e->attr);
     else
         snprintf(path, sizeof(path), "%s", e->at.path);
-    dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, e->at.line, e->at.column, path, "%s",
-                 msg);
+    dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, e->at.line, e->at.column, path,
+                 "%s", msg);
 }
 
 /* ---- records ---- */
 
-static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d)
-{
+static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d) {
     struct reader *r = ctx;
     char name[DSR_XML_TAG_MAX] = "", path[DSR_PATH_MAX * 2];
     int item = -1;
@@ -89,15 +88,13 @@ static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d)
     dsr_copy_tail(d->path, sizeof(d->path), path);
 }
 
-static void oom(struct reader *r)
-{
+static void oom(struct reader *r) {
     dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 0, 0, NULL, "out of memory");
     r->stopped = 1;
     xmlStopParser(r->parser);
 }
 
-static void record_reset(struct reader *r)
-{
+static void record_reset(struct reader *r) {
     dsr_record_free(r->rec);
     r->rec = NULL;
     r->pending = r->rejected = 0;
@@ -110,8 +107,7 @@ static void record_reset(struct reader *r)
  * Ends the record once the validator has spoken: reports what the XSD found,
  * or runs the model's own check and hands the record on.
  */
-static void finish_record(struct reader *r)
-{
+static void finish_record(struct reader *r) {
     if (!r->rec)
         return;
     if (r->rejected || r->stopped) {
@@ -133,8 +129,7 @@ static void finish_record(struct reader *r)
     record_reset(r);
 }
 
-static void finish_pending(struct reader *r)
-{
+static void finish_pending(struct reader *r) {
     if (r->pending)
         finish_record(r);
 }
@@ -142,8 +137,7 @@ static void finish_pending(struct reader *r)
 /* ---- SAX callbacks ---- */
 
 /* Where the start tag just parsed begins: libxml2 stands at its end. */
-static void tag_position(const struct reader *r, int *line, int *column)
-{
+static void tag_position(const struct reader *r, int *line, int *column) {
     xmlParserInputPtr in = r->parser->input;
     const xmlChar *p = in->cur, *lt = in->cur;
     int newlines = 0, chars = 0;
@@ -166,14 +160,14 @@ static void tag_position(const struct reader *r, int *line, int *column)
     for (p = lt, chars = 1; p > in->base && p[-1] != '\n'; p--)
         chars += (p[-1] & 0xC0) != 0x80;
     if (p > in->base || in->consumed == 0)
-        *column = chars - (p == in->base && in->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3));
+        *column =
+            chars - (p == in->base && in->end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3));
     else
         *column = 0;
 }
 
 /* Sets what e is in the dataset's structure, from its parent and name. */
-static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *uri)
-{
+static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *uri) {
     const struct dsr_xml_elem *up = r->depth ? &r->stack[r->depth - 1] : NULL;
     e->role = DSR_XML_OTHER;
     e->kind = up ? up->kind : -1;
@@ -197,7 +191,8 @@ static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *ur
             e->role = DSR_XML_SECTION;
             e->kind = k;
         }
-    } else if (up->role == DSR_XML_SECTION && !strcmp(e->name, dsr_kind_info(up->kind)->name)) {
+    } else if (up->role == DSR_XML_SECTION &&
+               !strcmp(e->name, dsr_kind_info(up->kind)->name)) {
         e->role = DSR_XML_RECORD;
         snprintf(e->path, sizeof(e->path), "/%s/%zu", dsr_kind_info(up->kind)->plural,
                  r->counts[up->kind]++);
@@ -205,7 +200,8 @@ static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *ur
         e->field = dsr_field_index(up->kind, e->name);
         e->role = e->field > 0 ? DSR_XML_FIELD : DSR_XML_OTHER;
         e->field = e->field > 0 ? e->field : -1;
-    } else if (up->role == DSR_XML_FIELD && dsr_kind_info(up->kind)->fields[up->field].item &&
+    } else if (up->role == DSR_XML_FIELD &&
+               dsr_kind_info(up->kind)->fields[up->field].item &&
                !strcmp(e->name, dsr_kind_info(up->kind)->fields[up->field].item)) {
         e->role = DSR_XML_ITEM;
         e->field = up->field;
@@ -217,8 +213,7 @@ static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *ur
 }
 
 /* The value of the unqualified attribute name among SAX2's quintuples, or NULL. */
-static char *attribute(const xmlChar **attrs, int n, const char *name)
-{
+static char *attribute(const xmlChar **attrs, int n, const char *name) {
     for (int i = 0; i < n; i++, attrs += 5)
         if (!attrs[2] && !strcmp((const char *)attrs[0], name)) {
             size_t len = (size_t)(attrs[4] - attrs[3]);
@@ -232,8 +227,7 @@ static char *attribute(const xmlChar **attrs, int n, const char *name)
     return NULL;
 }
 
-static int note_item(struct reader *r, const struct dsr_xml_elem *e)
-{
+static int note_item(struct reader *r, const struct dsr_xml_elem *e) {
     size_t f = (size_t)e->field;
     if (r->n_items[f] == r->alloc_items[f]) {
         size_t alloc = r->alloc_items[f] ? r->alloc_items[f] * 2 : 8;
@@ -248,8 +242,8 @@ static int note_item(struct reader *r, const struct dsr_xml_elem *e)
 }
 
 /* Starts what the new element opens: a record, a field's text, an item. */
-static int open_elem(struct reader *r, const struct dsr_xml_elem *e, const xmlChar **attrs, int n)
-{
+static int open_elem(struct reader *r, const struct dsr_xml_elem *e,
+                     const xmlChar **attrs, int n) {
     if (e->role == DSR_XML_RECORD) {
         record_reset(r);
         r->rec = dsr_record_new((enum dsr_kind)e->kind);
@@ -279,8 +273,7 @@ static int open_elem(struct reader *r, const struct dsr_xml_elem *e, const xmlCh
 
 static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
                           const xmlChar *uri, int nb_ns, const xmlChar **ns, int n_attrs,
-                          int n_defaulted, const xmlChar **attrs)
-{
+                          int n_defaulted, const xmlChar **attrs) {
     struct reader *r = ctx;
     (void)prefix, (void)nb_ns, (void)ns, (void)n_defaulted;
     if (r->stopped)
@@ -316,8 +309,7 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
 }
 
 static void end_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
-                        const xmlChar *uri)
-{
+                        const xmlChar *uri) {
     struct reader *r = ctx;
     (void)name, (void)prefix, (void)uri;
     if (r->stopped || r->depth == 0)
@@ -326,19 +318,19 @@ static void end_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
     const struct dsr_xml_elem *e = &r->stack[--r->depth];
     r->last = *e;
     int rc = 0;
-    if (r->rec && e->role == DSR_XML_FIELD && !dsr_kind_info(r->rec->kind)->fields[e->field].item)
+    if (r->rec && e->role == DSR_XML_FIELD &&
+        !dsr_kind_info(r->rec->kind)->fields[e->field].item)
         rc = dsr_record_set(r->rec, e->field, r->text ? r->text : "", r->text_len);
     else if (r->rec && e->role == DSR_XML_ITEM)
-        rc = dsr_record_add(r->rec, e->field, r->text ? r->text : "", r->text_len, r->role,
-                            r->role ? strlen(r->role) : 0);
+        rc = dsr_record_add(r->rec, e->field, r->text ? r->text : "", r->text_len,
+                            r->role, r->role ? strlen(r->role) : 0);
     else if (r->rec && e->role == DSR_XML_RECORD)
         r->pending = 1;
     if (rc < 0)
         oom(r);
 }
 
-static void characters(void *ctx, const xmlChar *ch, int len)
-{
+static void characters(void *ctx, const xmlChar *ch, int len) {
     struct reader *r = ctx;
     if (r->stopped || r->depth == 0)
         return;
@@ -348,8 +340,8 @@ static void characters(void *ctx, const xmlChar *ch, int len)
     if (!r->rec || (top->role != DSR_XML_FIELD && top->role != DSR_XML_ITEM))
         return;
     if (r->text_len + (size_t)len > TEXT_MAX) {
-        dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, top->line, top->column, top->path,
-                     "text longer than %u MiB refused", TEXT_MAX >> 20);
+        dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, top->line, top->column,
+                     top->path, "text longer than %u MiB refused", TEXT_MAX >> 20);
         r->stopped = 1;
         xmlStopParser(r->parser);
         return;
@@ -370,42 +362,45 @@ static void characters(void *ctx, const xmlChar *ch, int len)
 
 /* A DOCTYPE could declare entities (bombs, external files) or load a DTD: refuse it. */
 static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *public_id,
-                            const xmlChar *system_id)
-{
+                            const xmlChar *system_id) {
     struct reader *r = ctx;
     (void)name, (void)public_id, (void)system_id;
     if (r->stopped)
         return;
-    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, r->parser->input->line, 1, NULL,
-                 "DOCTYPE refused: dossier reads no DTDs, entity declarations or external files");
+    dsr_diag_add(
+        r->diags, DSR_DIAG_REFUSED, r->in->name, r->parser->input->line, 1, NULL,
+        "DOCTYPE refused: dossier reads no DTDs, entity declarations or external files");
     r->stopped = 1;
     xmlStopParser(r->parser);
 }
 
 /* Not well-formed: keep the first error and stop, as every reader does. */
-static void parser_error(void *data, xmlErrorPtr err)
-{
+static void parser_error(void *data, xmlErrorPtr err) {
     (void)data;
     xmlParserCtxtPtr p = err->ctxt;
     struct reader *r = p ? p->_private : NULL;
     if (!r || r->stopped || err->level == XML_ERR_WARNING)
         return;
     char msg[DSR_MSG_MAX];
-    dsr_xml_clean_message(err->message ? err->message : "not well-formed", msg, sizeof(msg));
+    dsr_xml_clean_message(err->message ? err->message : "not well-formed", msg,
+                          sizeof(msg));
     enum dsr_diag_kind kind = DSR_DIAG_SYNTAX;
     /* The push parser says "extra content" where input ran out too soon. */
     if (err->code == XML_ERR_DOCUMENT_END && r->depth > 0)
-        snprintf(msg, sizeof(msg), "unexpected end of input: element \"%s\" is not closed",
+        snprintf(msg, sizeof(msg),
+                 "unexpected end of input: element \"%s\" is not closed",
                  r->stack[r->depth - 1].name);
     else if (err->code == XML_ERR_DOCUMENT_END && !r->root_seen)
         snprintf(msg, sizeof(msg), "document is empty");
     else if (err->code == XML_ERR_TAG_NAME_MISMATCH && err->str1 && err->str2)
-        snprintf(msg, sizeof(msg), "end tag \"%s\" does not match start tag \"%s\" of line %d",
-                 err->str2, err->str1, err->int1);
+        snprintf(msg, sizeof(msg),
+                 "end tag \"%s\" does not match start tag \"%s\" of line %d", err->str2,
+                 err->str1, err->int1);
     else if (err->code == XML_ERR_ENTITYREF_SEMICOL_MISSING)
         snprintf(msg, sizeof(msg), "missing \";\" at the end of an entity reference");
     else if (strstr(msg, "not proper UTF-8") && strstr(msg, "Bytes: "))
-        snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %.4s", strstr(msg, "Bytes: ") + 7);
+        snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %.4s",
+                 strstr(msg, "Bytes: ") + 7);
     if (err->code == XML_ERR_NO_MEMORY || strstr(msg, "XML_PARSE_HUGE")) {
         kind = DSR_DIAG_REFUSED;
         snprintf(msg, sizeof(msg), "input beyond libxml2's safety limits refused");
@@ -417,8 +412,7 @@ static void parser_error(void *data, xmlErrorPtr err)
     xmlStopParser(p);
 }
 
-static void schema_error(void *data, xmlErrorPtr err)
-{
+static void schema_error(void *data, xmlErrorPtr err) {
     struct reader *r = data;
     struct dsr_xml_error e;
     if (r->stopped || err->level == XML_ERR_WARNING)
@@ -455,8 +449,7 @@ static void schema_error(void *data, xmlErrorPtr err)
 /* ---- driving the parser ---- */
 
 /* Refuses UTF-16 and UTF-32 unless an XML declaration names the encoding. */
-static int check_encoding(struct reader *r, const unsigned char *b, size_t n)
-{
+static int check_encoding(struct reader *r, const unsigned char *b, size_t n) {
     static const unsigned char decls[][20] = {
         {'<', 0, '?', 0, 'x', 0, 'm', 0, 'l', 0},
         {0, '<', 0, '?', 0, 'x', 0, 'm', 0, 'l'},
@@ -464,25 +457,28 @@ static int check_encoding(struct reader *r, const unsigned char *b, size_t n)
         {0, 0, 0, '<', 0, 0, 0, '?', 0, 0, 0, 'x', 0, 0, 0, 'm', 0, 0, 0, 'l'},
     };
     static const size_t lens[] = {10, 10, 20, 20};
-    int wide = (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE))) ||
-               (n >= 1 && b[0] == 0) || (n >= 2 && b[1] == 0);
+    int wide =
+        (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE))) ||
+        (n >= 1 && b[0] == 0) || (n >= 2 && b[1] == 0);
     if (!wide)
         return 0;
     size_t skip = n >= 4 && ((b[0] == 0xFF && b[1] == 0xFE && !b[2] && !b[3]) ||
-                             (!b[0] && !b[1] && b[2] == 0xFE && b[3] == 0xFF)) ? 4
-                  : (b[0] == 0xFE || b[0] == 0xFF) ? 2 : 0;
+                             (!b[0] && !b[1] && b[2] == 0xFE && b[3] == 0xFF))
+                      ? 4
+                  : (b[0] == 0xFE || b[0] == 0xFF) ? 2
+                                                   : 0;
     for (size_t i = 0; i < 4; i++)
         if (n >= skip + lens[i] && !memcmp(b + skip, decls[i], lens[i]))
             return 0;
-    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 1, 1, NULL,
-                 "UTF-16 or UTF-32 input without an XML declaration refused: dossier reads "
-                 "UTF-8");
+    dsr_diag_add(
+        r->diags, DSR_DIAG_REFUSED, r->in->name, 1, 1, NULL,
+        "UTF-16 or UTF-32 input without an XML declaration refused: dossier reads "
+        "UTF-8");
     return -1;
 }
 
 /* Streams in->fp through the parser with schema plugged in; see dsr_xml_read. */
-static int run(struct reader *r, xmlSchemaPtr schema)
-{
+static int run(struct reader *r, xmlSchemaPtr schema) {
     xmlSAXHandler sax;
     xmlSAXHandlerPtr saxp = &sax;
     void *user = r;
@@ -508,7 +504,8 @@ static int run(struct reader *r, xmlSchemaPtr schema)
         goto out;
     /* The first bytes let libxml2 detect the encoding and skip a BOM. */
     size_t head = n < 4 ? n : 4;
-    r->parser = xmlCreatePushParserCtxt(saxp, user, (const char *)buf, (int)head, r->in->name);
+    r->parser =
+        xmlCreatePushParserCtxt(saxp, user, (const char *)buf, (int)head, r->in->name);
     if (!plug || !r->parser) {
         oom(r);
         goto out;
@@ -546,8 +543,7 @@ out:
     return rc;
 }
 
-static void reader_release(struct reader *r)
-{
+static void reader_release(struct reader *r) {
     record_reset(r);
     for (int f = 0; f < DSR_FIELDS_MAX; f++)
         free(r->items[f]);
@@ -557,8 +553,8 @@ static void reader_release(struct reader *r)
     free(r->raws);
 }
 
-int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema, struct dsr_diags *diags)
-{
+int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema,
+                     struct dsr_diags *diags) {
     struct reader r;
     memset(&r, 0, sizeof(r));
     r.in = in;
@@ -569,10 +565,9 @@ int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema, struct dsr
 }
 
 int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
-                 struct dsr_diags *diags)
-{
-    xmlSchemaPtr schema = dsr_xsd_load_memory((const char *)dsr_schema_xsd, dsr_schema_xsd_len,
-                                              "dossier.xsd", diags);
+                 struct dsr_diags *diags) {
+    xmlSchemaPtr schema = dsr_xsd_load_memory((const char *)dsr_schema_xsd,
+                                              dsr_schema_xsd_len, "dossier.xsd", diags);
     if (!schema)
         return -1;
     struct reader r;

@@ -10,8 +10,7 @@
 #include "internal.h"
 
 /* C14N text escapes (section 2.3): & < > and carriage return. */
-static void put_text(FILE *out, const char *s)
-{
+static void put_text(FILE *out, const char *s) {
     for (; *s; s++) {
         switch (*s) {
         case '&': fputs("&amp;", out); break;
@@ -24,8 +23,7 @@ static void put_text(FILE *out, const char *s)
 }
 
 /* C14N attribute escapes: & < " and the white-space characters tab, newline, return. */
-static void put_attr(FILE *out, const char *name, const char *value)
-{
+static void put_attr(FILE *out, const char *name, const char *value) {
     fprintf(out, " %s=\"", name);
     for (const char *s = value; *s; s++) {
         switch (*s) {
@@ -42,15 +40,13 @@ static void put_attr(FILE *out, const char *name, const char *value)
 }
 
 /* A newline and two spaces per level of nesting. */
-static void indent(FILE *out, int level)
-{
+static void indent(FILE *out, int level) {
     putc('\n', out);
     for (int i = 0; i < level; i++)
         fputs("  ", out);
 }
 
-static void put_list(FILE *out, const struct dsr_field *spec, const struct dsr_value *v)
-{
+static void put_list(FILE *out, const struct dsr_field *spec, const struct dsr_value *v) {
     indent(out, 3);
     fprintf(out, "<%s>", spec->name);
     for (size_t i = 0; i < v->n; i++) {
@@ -67,8 +63,7 @@ static void put_list(FILE *out, const struct dsr_field *spec, const struct dsr_v
 }
 
 /* Closes the sections of kinds before `upto` and opens the rest up to it. */
-static void advance_to(struct dsr_writer *w, int upto)
-{
+static void advance_to(struct dsr_writer *w, int upto) {
     while (w->kind < upto) {
         if (w->kind >= 0) {
             if (w->in_kind)
@@ -84,13 +79,11 @@ static void advance_to(struct dsr_writer *w, int upto)
     }
 }
 
-int dsr_xml_write_begin(struct dsr_writer *w)
-{
+int dsr_xml_write_begin(struct dsr_writer *w) {
     return fputs("<dataset>", w->out) == EOF ? -1 : 0;
 }
 
-int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec)
-{
+int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     advance_to(w, (int)rec->kind);
     w->in_kind++;
@@ -116,8 +109,7 @@ int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec)
     return ferror(w->out) ? -1 : 0;
 }
 
-int dsr_xml_write_end(struct dsr_writer *w)
-{
+int dsr_xml_write_end(struct dsr_writer *w) {
     advance_to(w, DSR_KIND_COUNT);
     /* C14N drops everything outside the root element: no final newline. */
     fputs("\n</dataset>", w->out);

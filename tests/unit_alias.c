@@ -1,4 +1,5 @@
-/* Unit tests of alias_key.c: splitting alias lists, exact and transliteration keys, slugs. */
+/* Unit tests of alias_key.c: splitting alias lists, exact and transliteration keys,
+ * slugs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,15 +8,15 @@
 
 static int failures;
 
-static void check(int ok, const char *name, const char *got)
-{
-    printf("%s alias %s%s%s\n", ok ? "ok" : "FAIL", name, ok ? "" : ": got ", ok ? "" : got);
+static void check(int ok, const char *name, const char *got) {
+    printf("%s alias %s%s%s\n", ok ? "ok" : "FAIL", name, ok ? "" : ": got ",
+           ok ? "" : got);
     failures += !ok;
 }
 
-/* Splits list and joins the names with "|", marking the lead name "*", an empty one "<>". */
-static void split_case(const char *list, const char *want)
-{
+/* Splits list and joins the names with "|", marking the lead name "*", an empty one "<>".
+ */
+static void split_case(const char *list, const char *want) {
     struct dsr_alias_name names[16];
     size_t bad = 0;
     char got[512] = "";
@@ -31,8 +32,7 @@ static void split_case(const char *list, const char *want)
     check(!strcmp(got, want), name, got);
 }
 
-static void key_case(const char *name, const char *want, const char *want_fuzzy)
-{
+static void key_case(const char *name, const char *want, const char *want_fuzzy) {
     char *key = dsr_alias_key(name, strlen(name));
     char label[300];
     snprintf(label, sizeof(label), "key \"%s\"", name);
@@ -47,8 +47,7 @@ static void key_case(const char *name, const char *want, const char *want_fuzzy)
 }
 
 /* Two names whose transliteration keys must differ (hard negatives). */
-static void apart(const char *a, const char *b)
-{
+static void apart(const char *a, const char *b) {
     char *ka = dsr_alias_key(a, strlen(a)), *kb = dsr_alias_key(b, strlen(b));
     char *fa = dsr_alias_fuzzy_key(ka), *fb = dsr_alias_fuzzy_key(kb);
     char label[300];
@@ -60,10 +59,10 @@ static void apart(const char *a, const char *b)
     free(fb);
 }
 
-int main(void)
-{
+int main(void) {
     split_case("Yasin al-Suri / Khalil", "*Yasin al-Suri|Khalil");
-    split_case("Mustafa Hamid (alias Abu Walid al-Masri)", "*Mustafa Hamid|Abu Walid al-Masri");
+    split_case("Mustafa Hamid (alias Abu Walid al-Masri)",
+               "*Mustafa Hamid|Abu Walid al-Masri");
     split_case("Al-Qaeda in Iraq (AQI)", "*Al-Qaeda in Iraq|AQI");
     split_case("A; B | C a.k.a. D aka E alias F f.k.a. G", "*A|B|C|D|E|F|G");
     split_case("A A.K.A. B", "*A|B");

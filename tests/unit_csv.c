@@ -12,24 +12,22 @@
 
 static int failures;
 
-static int emit_jsonl(void *ctx, struct dsr_record *rec)
-{
+static int emit_jsonl(void *ctx, struct dsr_record *rec) {
     struct dsr_writer w = {.format = DSR_FORMAT_JSONL, .out = ctx, .kind = -1};
     int rc = dsr_jsonl_write_record(&w, rec);
     dsr_record_free(rec);
     return rc;
 }
 
-static const char *kind_name(enum dsr_diag_kind k)
-{
-    static const char *names[] = {"syntax", "schema", "io", "refused", "bad-schema", "usage"};
+static const char *kind_name(enum dsr_diag_kind k) {
+    static const char *names[] = {"syntax",  "schema",     "io",
+                                  "refused", "bad-schema", "usage"};
     return names[k];
 }
 
 /* Reads input in chunks of `chunk` bytes; returns records, "--", diagnostics (free()). */
-static char *read_all(const char *name, int table, const char *input, size_t len, size_t chunk,
-                      size_t row_max)
-{
+static char *read_all(const char *name, int table, const char *input, size_t len,
+                      size_t chunk, size_t row_max) {
     char *text = NULL;
     size_t text_len = 0;
     FILE *out = open_memstream(&text, &text_len);
@@ -56,13 +54,13 @@ static char *read_all(const char *name, int table, const char *input, size_t len
 
 /* Every chunk size from 1 to len + 1 must give `want`. */
 static void check_len(const char *what, const char *name, int table, const char *input,
-                      size_t len, size_t row_max, const char *want)
-{
+                      size_t len, size_t row_max, const char *want) {
     int ok = 1;
     for (size_t chunk = 1; chunk <= len + 1 && ok; chunk++) {
         char *got = read_all(name, table, input, len, chunk, row_max);
         if (strcmp(got, want)) {
-            printf("FAIL csv %s (chunk %zu)\n--- expected\n%s--- got\n%s", what, chunk, want, got);
+            printf("FAIL csv %s (chunk %zu)\n--- expected\n%s--- got\n%s", what, chunk,
+                   want, got);
             ok = 0;
             failures++;
         }
@@ -72,20 +70,21 @@ static void check_len(const char *what, const char *name, int table, const char 
         printf("ok csv %s\n", what);
 }
 
-static void check(const char *what, const char *name, const char *input, const char *want)
-{
+static void check(const char *what, const char *name, const char *input,
+                  const char *want) {
     check_len(what, name, -1, input, strlen(input), 0, want);
 }
 
-static void records(void)
-{
+static void records(void) {
     check("quoted fields, CRLF, BOM", "entities.csv",
           "\xEF\xBB\xBFid,kind,name,aliases,notes\r\n"
           "person-a,person,\"Sayf \"\"the sword\"\" al-Adl\",\"Saif al-Adel; Sayf\","
           "\"line one\r\nline two, with a comma\"\r\n"
           "org-b,organization,Al-Qaeda,,\r\n",
-          "{\"aliases\":[\"Saif al-Adel\",\"Sayf\"],\"id\":\"person-a\",\"kind\":\"person\","
-          "\"name\":\"Sayf \\\"the sword\\\" al-Adl\",\"notes\":\"line one line two, with a "
+          "{\"aliases\":[\"Saif "
+          "al-Adel\",\"Sayf\"],\"id\":\"person-a\",\"kind\":\"person\","
+          "\"name\":\"Sayf \\\"the sword\\\" al-Adl\",\"notes\":\"line one line two, "
+          "with a "
           "comma\",\"record\":\"entity\"}\n"
           "{\"id\":\"org-b\",\"kind\":\"organization\",\"name\":\"Al-Qaeda\",\"record\":"
           "\"entity\"}\n-- 0\n");
@@ -94,23 +93,26 @@ static void records(void)
           "\"leader=p-1; trainee = p-2\",Camp,training,1993-11~,ev-1\n\n"
           "trainee=p-3,x,meeting,1996,ev-2",
           "{\"date\":\"1993-11~\",\"id\":\"ev-1\",\"kind\":\"training\",\"participants\":"
-          "[{\"entity\":\"p-1\",\"role\":\"leader\"},{\"entity\":\"p-2\",\"role\":\"trainee\"}],"
+          "[{\"entity\":\"p-1\",\"role\":\"leader\"},{\"entity\":\"p-2\",\"role\":"
+          "\"trainee\"}],"
           "\"record\":\"event\",\"summary\":\"Camp\"}\n"
           "{\"date\":\"1996\",\"id\":\"ev-2\",\"kind\":\"meeting\",\"participants\":"
-          "[{\"entity\":\"p-3\",\"role\":\"trainee\"}],\"record\":\"event\",\"summary\":\"x\"}\n"
+          "[{\"entity\":\"p-3\",\"role\":\"trainee\"}],\"record\":\"event\",\"summary\":"
+          "\"x\"}\n"
           "-- 0\n");
     check("header only", "sources.csv", "id,title\r\n", "-- 0\n");
     check("trailing comma at the end", "sources.csv", "id,title,publisher\ns-1,T,",
           "{\"id\":\"s-1\",\"record\":\"source\",\"title\":\"T\"}\n-- 0\n");
 }
 
-static void schema_errors(void)
-{
+static void schema_errors(void) {
     check("field errors placed by character", "entities.csv",
           "id,kind,name\np-1,person,Zé\np-2,persön,\"ok\"\nBad,person,x\n",
-          "{\"id\":\"p-1\",\"kind\":\"person\",\"name\":\"Zé\",\"record\":\"entity\"}\n-- 0\n"
+          "{\"id\":\"p-1\",\"kind\":\"person\",\"name\":\"Zé\",\"record\":\"entity\"}\n--"
+          " 0\n"
           "3:5 schema /1/kind: unknown kind \"persön\"\n"
-          "4:1 schema /2/id: invalid id \"Bad\": expected lowercase letters, digits and single "
+          "4:1 schema /2/id: invalid id \"Bad\": expected lowercase letters, digits and "
+          "single "
           "hyphens\n");
     check("list items placed inside quoted cells", "entities.csv",
           "id,kind,name,aliases\np-1,person,N,\"a \"\"b\"\";\r\n;a \"\"b\"\"\"\n",
@@ -118,38 +120,42 @@ static void schema_errors(void)
           "2:23 schema /0/aliases/1: empty alias\n"
           "3:2 schema /0/aliases/2: duplicate alias \"a \"b\"\"\n");
     check("participant without a role", "events.csv",
-          "id,date,kind,summary,participants\nev-1,1996,meeting,x,\"p-1; leader=p-2; =p-3\"\n",
+          "id,date,kind,summary,participants\nev-1,1996,meeting,x,\"p-1; leader=p-2; "
+          "=p-3\"\n",
           "-- 0\n"
           "2:22 schema /0/participants/0: participant \"p-1\" has no role: expected "
           "role=entity\n"
-          "2:39 schema /0/participants/2: invalid role \"\" of participant \"p-3\": expected "
+          "2:39 schema /0/participants/2: invalid role \"\" of participant \"p-3\": "
+          "expected "
           "lowercase words\n");
     check("ragged rows, reading goes on", "sources.csv",
           "id,title\ns-1\ns-2,T,x\ns-3,T\n",
           "{\"id\":\"s-3\",\"record\":\"source\",\"title\":\"T\"}\n-- 0\n"
           "2:1 schema /0: too few cells in row: 1, the header has 2 columns\n"
           "3:1 schema /1: too many cells in row: 3, the header has 2 columns\n");
-    check("header problems stop the table", "entities.csv",
-          "name,nmae,name\nx,y,z\n",
+    check("header problems stop the table", "entities.csv", "name,nmae,name\nx,y,z\n",
           "-- -1\n"
           "1:1 schema -: missing required column \"id\" in entities\n"
           "1:1 schema -: missing required column \"kind\" in entities\n"
-          "1:6 schema -: unknown column \"nmae\" in entities: expected id, kind, name, aliases, "
+          "1:6 schema -: unknown column \"nmae\" in entities: expected id, kind, name, "
+          "aliases, "
           "notes or evidence\n"
           "1:11 schema -: duplicate column \"name\" in entities\n");
 }
 
-static void syntax_errors(void)
-{
+static void syntax_errors(void) {
     check("unterminated quote where it opened", "sources.csv",
           "id,title\ns-1,ok\ns-2,\"never\nclosed\n",
           "{\"id\":\"s-1\",\"record\":\"source\",\"title\":\"ok\"}\n-- -1\n"
-          "3:5 syntax -: unterminated quoted field: no closing quote before the end of input\n");
-    check("quote inside an unquoted field", "sources.csv", "id,title\ns-1,say \"hi\"\n",
-          "-- -1\n2:9 syntax -: quote inside an unquoted field: quote the whole field and "
-          "double the quotes in it\n");
+          "3:5 syntax -: unterminated quoted field: no closing quote before the end of "
+          "input\n");
+    check(
+        "quote inside an unquoted field", "sources.csv", "id,title\ns-1,say \"hi\"\n",
+        "-- -1\n2:9 syntax -: quote inside an unquoted field: quote the whole field and "
+        "double the quotes in it\n");
     check("text after a closing quote", "sources.csv", "id,title\ns-1,\"a\" b\n",
-          "-- -1\n2:8 syntax -: text after the closing quote of a field: expected \",\" or a "
+          "-- -1\n2:8 syntax -: text after the closing quote of a field: expected \",\" "
+          "or a "
           "line end\n");
     check_len("NUL byte", "sources.csv", -1, "id,title\ns-1,a\0b\n", 16, 0,
               "-- -1\n2:6 syntax -: NUL byte in input\n");
@@ -165,30 +171,35 @@ static void syntax_errors(void)
           "-- -1\n1:1 syntax -: empty input: expected a header row\n");
 }
 
-static void refused(void)
-{
-    check_len("UTF-16 refused", "sources.csv", -1, "\xFF\xFEi\0d\0", 6, 0,
-              "-- -1\n1:1 refused -: UTF-16 or UTF-32 input refused: dossier reads UTF-8\n");
-    check_len("long row refused", "sources.csv", -1, "id,title\ns-1,0123456789abcdef\n", 30,
-              12, "-- -1\n2:1 refused -: row longer than 12 bytes refused\n");
+static void refused(void) {
+    check_len(
+        "UTF-16 refused", "sources.csv", -1, "\xFF\xFEi\0d\0", 6, 0,
+        "-- -1\n1:1 refused -: UTF-16 or UTF-32 input refused: dossier reads UTF-8\n");
+    check_len("long row refused", "sources.csv", -1, "id,title\ns-1,0123456789abcdef\n",
+              30, 12, "-- -1\n2:1 refused -: row longer than 12 bytes refused\n");
     check_len("table named by --table", "-", DSR_SOURCE, "id,title\ns-1,T\n", 15, 0,
               "{\"id\":\"s-1\",\"record\":\"source\",\"title\":\"T\"}\n-- 0\n");
     check("table not named", "data.csv", "id,title\n",
-          "-- -1\n0:0 usage -: cannot tell which table this file holds: name it entities.csv, "
+          "-- -1\n0:0 usage -: cannot tell which table this file holds: name it "
+          "entities.csv, "
           "designations.csv, events.csv or sources.csv, or use --table\n");
 }
 
-static void table_names(void)
-{
+static void table_names(void) {
     static const struct {
         const char *name;
         int kind;
     } cases[] = {
-        {"entities.csv", DSR_ENTITY},           {"dir/events.CSV", DSR_EVENT},
-        {"article-entities.csv", DSR_ENTITY},   {"entities-missing-name.csv", DSR_ENTITY},
-        {"x_designations.csv", DSR_DESIGNATION}, {"sources.2024.csv", DSR_SOURCE},
-        {"myentities.csv", -1},                 {"entities-events.csv", -1},
-        {"entity.csv", -1},                     {"-", -1},
+        {"entities.csv", DSR_ENTITY},
+        {"dir/events.CSV", DSR_EVENT},
+        {"article-entities.csv", DSR_ENTITY},
+        {"entities-missing-name.csv", DSR_ENTITY},
+        {"x_designations.csv", DSR_DESIGNATION},
+        {"sources.2024.csv", DSR_SOURCE},
+        {"myentities.csv", -1},
+        {"entities-events.csv", -1},
+        {"entity.csv", -1},
+        {"-", -1},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int got = dsr_csv_table_from_name(cases[i].name);
@@ -201,8 +212,7 @@ static void table_names(void)
     }
 }
 
-int main(void)
-{
+int main(void) {
     records();
     schema_errors();
     syntax_errors();

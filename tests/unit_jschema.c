@@ -12,8 +12,7 @@
 
 static int failures;
 
-static void check(int cond, const char *name, const char *why)
-{
+static void check(int cond, const char *name, const char *why) {
     if (cond) {
         printf("ok %s\n", name);
     } else {
@@ -28,8 +27,8 @@ struct first {
     char ip[256], kl[256], al[256], msg[512];
 };
 
-static void collect(void *ctx, const char *ip, const char *kl, const char *al, const char *msg)
-{
+static void collect(void *ctx, const char *ip, const char *kl, const char *al,
+                    const char *msg) {
     struct first *f = ctx;
     if (f->n++ == 0) {
         snprintf(f->ip, sizeof f->ip, "%s", ip);
@@ -40,17 +39,16 @@ static void collect(void *ctx, const char *ip, const char *kl, const char *al, c
 }
 
 static struct dsr_jschema *compile(const char *text, const struct dsr_jschema_options *o,
-                                   struct dsr_diags *diags)
-{
+                                   struct dsr_diags *diags) {
     json_t *s = json_loads(text, JSON_DECODE_ANY, NULL);
     struct dsr_jschema *js = s ? dsr_jschema_new(s, "schema.json", o, diags) : NULL;
     json_decref(s);
     return js;
 }
 
-/* Validates instance text against schema text: errors, or -2 when the schema is refused. */
-static int run(const char *schema, const char *instance, struct first *f)
-{
+/* Validates instance text against schema text: errors, or -2 when the schema is refused.
+ */
+static int run(const char *schema, const char *instance, struct first *f) {
     struct dsr_diags diags;
     dsr_diags_init(&diags);
     struct dsr_jschema *js = compile(schema, NULL, &diags);
@@ -62,27 +60,29 @@ static int run(const char *schema, const char *instance, struct first *f)
     return rc;
 }
 
-static void test_locations(void)
-{
+static void test_locations(void) {
     struct first f = {0};
-    int rc = run("{\"$id\":\"https://example.com/s.json\",\"properties\":{\"a/b\":{\"$ref\":"
-                 "\"#/$defs/n\"}},\"$defs\":{\"n\":{\"minimum\":5}}}",
-                 "{\"a/b\":3}", &f);
+    int rc =
+        run("{\"$id\":\"https://example.com/s.json\",\"properties\":{\"a/b\":{\"$ref\":"
+            "\"#/$defs/n\"}},\"$defs\":{\"n\":{\"minimum\":5}}}",
+            "{\"a/b\":3}", &f);
     check(rc == 1, "locations: one error", "expected one error");
     check(!strcmp(f.ip, "/a~1b"), "locations: instance pointer escaped", f.ip);
-    check(!strcmp(f.kl, "/properties/a~1b/$ref/minimum"), "locations: keyword location", f.kl);
+    check(!strcmp(f.kl, "/properties/a~1b/$ref/minimum"), "locations: keyword location",
+          f.kl);
     check(!strcmp(f.al, "https://example.com/s.json#/$defs/n/minimum"),
           "locations: absolute keyword location", f.al);
     check(strstr(f.msg, "minimum") && strstr(f.msg, "5") && strstr(f.msg, "3"),
           "locations: message names keyword, expected and found", f.msg);
 }
 
-static void test_numbers(void)
-{
-    check(run("{\"multipleOf\":0.1}", "0.3", NULL) == 0, "numbers: 0.3 is a multiple of 0.1",
-          "float error");
-    check(run("{\"multipleOf\":0.1}", "0.35", NULL) == 1, "numbers: 0.35 is not", "accepted");
-    check(run("{\"multipleOf\":0.01}", "19.99", NULL) == 0, "numbers: 19.99 of 0.01", "refused");
+static void test_numbers(void) {
+    check(run("{\"multipleOf\":0.1}", "0.3", NULL) == 0,
+          "numbers: 0.3 is a multiple of 0.1", "float error");
+    check(run("{\"multipleOf\":0.1}", "0.35", NULL) == 1, "numbers: 0.35 is not",
+          "accepted");
+    check(run("{\"multipleOf\":0.01}", "19.99", NULL) == 0, "numbers: 19.99 of 0.01",
+          "refused");
     check(run("{\"type\":\"integer\",\"multipleOf\":0.123456789}", "1e308", NULL) == 1,
           "numbers: 1e308 not a multiple of 0.123456789", "wrong");
     check(run("{\"const\":1}", "1.0", NULL) == 0, "numbers: 1 equals 1.0", "refused");
@@ -94,8 +94,7 @@ static void test_numbers(void)
           "refused");
 }
 
-static void test_strings(void)
-{
+static void test_strings(void) {
     check(run("{\"maxLength\":2}", "\"\xc3\xa9\xc3\xa9\"", NULL) == 0,
           "strings: lengths in code points", "counted bytes");
     check(run("{\"pattern\":\"^\\\\d+$\"}", "\"\xd9\xa3\"", NULL) == 1,
@@ -106,20 +105,19 @@ static void test_strings(void)
           "strings: $ does not match before a final newline", "matched");
 }
 
-static void test_any_value(void)
-{
+static void test_any_value(void) {
     check(run("{\"type\":\"null\"}", "null", NULL) == 0, "any value: null", "refused");
     check(run("true", "\"x\"", NULL) == 0, "any value: true schema", "refused");
     check(run("false", "1", NULL) == 1, "any value: false schema", "accepted");
 }
 
-static void test_bad_schemas(void)
-{
+static void test_bad_schemas(void) {
     struct dsr_diags d;
     const char *bad[][2] = {
         {"{\"type\":\"strin\"}", "metaschema violation"},
         {"{\"$ref\":\"#\"}", "self reference"},
-        {"{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"$ref\":\"#/$defs/a\"}",
+        {"{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"$ref\":\"#/$defs/"
+         "a\"}",
          "cycle through anyOf"},
         {"{\"$ref\":\"https://example.com/remote.json\"}", "remote reference"},
         {"{\"$schema\":\"https://example.com/unknown\"}", "unknown $schema"},
@@ -130,15 +128,15 @@ static void test_bad_schemas(void)
         dsr_diags_init(&d);
         struct dsr_jschema *js = compile(bad[i][0], NULL, &d);
         snprintf(name, sizeof name, "bad schema refused: %s", bad[i][1]);
-        check(!js && dsr_diags_status(&d) == 2 && d.count && d.items[0].kind == DSR_DIAG_BAD_SCHEMA,
+        check(!js && dsr_diags_status(&d) == 2 && d.count &&
+                  d.items[0].kind == DSR_DIAG_BAD_SCHEMA,
               name, "compiled, or no DSR_DIAG_BAD_SCHEMA");
         dsr_jschema_free(js);
         dsr_diags_release(&d);
     }
 }
 
-static void test_limits(void)
-{
+static void test_limits(void) {
     /* an instance nested 3000 deep against a recursive schema: refused, not a crash */
     size_t depth = 3000;
     json_t *inst = json_array(), *cur = inst;
@@ -150,8 +148,8 @@ static void test_limits(void)
     struct dsr_diags d;
     dsr_diags_init(&d);
     struct dsr_jschema *js = compile("{\"items\":{\"$ref\":\"#\"}}", NULL, &d);
-    check(js && dsr_jschema_validate(js, inst, NULL, NULL) == -1, "limits: deep nesting stops",
-          "no -1");
+    check(js && dsr_jschema_validate(js, inst, NULL, NULL) == -1,
+          "limits: deep nesting stops", "no -1");
     dsr_jschema_free(js);
     json_decref(inst);
     char *s = malloc(50003);
@@ -169,8 +167,7 @@ static void test_limits(void)
     dsr_diags_release(&d);
 }
 
-static void test_uris(void)
-{
+static void test_uris(void) {
     static const char *const cases[][3] = {
         {"http://a/b/c/d;p?q", "g", "http://a/b/c/g"},
         {"http://a/b/c/d;p?q", "../../g", "http://a/g"},
@@ -188,8 +185,7 @@ static void test_uris(void)
     }
 }
 
-static void test_extra_docs(void)
-{
+static void test_extra_docs(void) {
     json_t *other = json_loads("{\"$defs\":{\"s\":{\"type\":\"string\"}}}", 0, NULL);
     struct dsr_jschema_doc doc = {other, "other.json"};
     struct dsr_jschema_options o = {0, 0, NULL, 0, &doc, 1};
@@ -207,26 +203,24 @@ static void test_extra_docs(void)
     dsr_diags_release(&d);
 }
 
-static void test_formats(void)
-{
+static void test_formats(void) {
     check(dsr_jschema_format_check("date", "2012-02-29", 10) &&
               !dsr_jschema_format_check("date", "2013-02-29", 10),
           "formats: leap years", "wrong");
     check(dsr_jschema_format_check("date-time", "1990-12-31T15:59:60-08:00", 25),
           "formats: leap second at 23:59 UTC", "refused");
-    check(!dsr_jschema_format_check("ipv4", "192.168.01.1", 12), "formats: ipv4 leading zero",
-          "accepted");
-    check(dsr_jschema_format_check("ipv6", "::ffff:192.168.0.1", 18), "formats: ipv6 with ipv4",
-          "refused");
+    check(!dsr_jschema_format_check("ipv4", "192.168.01.1", 12),
+          "formats: ipv4 leading zero", "accepted");
+    check(dsr_jschema_format_check("ipv6", "::ffff:192.168.0.1", 18),
+          "formats: ipv6 with ipv4", "refused");
     check(dsr_jschema_format_check("duration", "P1Y2M3DT4H5M6S", 14) &&
               !dsr_jschema_format_check("duration", "P1Y2W", 5),
           "formats: durations", "wrong");
-    check(dsr_jschema_format_check("no-such-format", "x", 1), "formats: unknown formats pass",
-          "refused");
+    check(dsr_jschema_format_check("no-such-format", "x", 1),
+          "formats: unknown formats pass", "refused");
 }
 
-int main(void)
-{
+int main(void) {
     test_locations();
     test_numbers();
     test_strings();

@@ -22,24 +22,23 @@
 static const struct {
     const char *dir;
     int draft;
-} drafts[] = {{"draft2020-12", 2020}, {"draft2019-09", 2019}, {"draft7", 7}, {"draft4", 4}};
+} drafts[] = {
+    {"draft2020-12", 2020}, {"draft2019-09", 2019}, {"draft7", 7}, {"draft4", 4}};
 
 struct run {
     const char *suite;
     char remotes[1024];
     const char *known; /* contents of the known-failures file, or NULL */
     int optional;
-    int unexpected;    /* optional failures not in the known list */
+    int unexpected; /* optional failures not in the known list */
 };
 
-static int cmp_names(const void *a, const void *b)
-{
+static int cmp_names(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Sorted names of the *.json files in dir; returns how many. */
-static size_t list_json(const char *dir, char ***out)
-{
+static size_t list_json(const char *dir, char ***out) {
     DIR *d = opendir(dir);
     struct dirent *e;
     size_t n = 0;
@@ -57,15 +56,16 @@ static size_t list_json(const char *dir, char ***out)
     return n;
 }
 
-static json_t *load(const char *path)
-{
+static json_t *load(const char *path) {
     json_t *j = json_load_file(path, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
     /* bignum tests hold integers past 64 bits: read those files with reals */
-    return j ? j : json_load_file(path, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, NULL);
+    return j ? j
+             : json_load_file(path,
+                              JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL,
+                              NULL);
 }
 
-static int is_known(const struct run *r, const char *id)
-{
+static int is_known(const struct run *r, const char *id) {
     const char *p = r->known;
     size_t n = strlen(id);
     while (p && (p = strstr(p, id))) {
@@ -78,8 +78,7 @@ static int is_known(const struct run *r, const char *id)
 
 /* Runs one file; adds to *passed and *total. */
 static void run_file(struct run *r, const char *label, const char *path, int draft,
-                     int format_assert, size_t *passed, size_t *total)
-{
+                     int format_assert, size_t *passed, size_t *total) {
     json_t *groups = load(path);
     if (!json_is_array(groups)) {
         printf("FAIL %s: cannot read the file\n", label);
@@ -90,16 +89,18 @@ static void run_file(struct run *r, const char *label, const char *path, int dra
     size_t ok = 0, all = 0;
     char failures[16384] = "";
     for (size_t g = 0; g < json_array_size(groups); g++) {
-        json_t *group = json_array_get(groups, g), *tests = json_object_get(group, "tests");
+        json_t *group = json_array_get(groups, g),
+               *tests = json_object_get(group, "tests");
         struct dsr_diags diags;
         dsr_diags_init(&diags);
-        struct dsr_jschema *js = dsr_jschema_new(json_object_get(group, "schema"), "schema",
-                                                 &opts, &diags);
+        struct dsr_jschema *js =
+            dsr_jschema_new(json_object_get(group, "schema"), "schema", &opts, &diags);
         for (size_t t = 0; t < json_array_size(tests); t++) {
             json_t *test = json_array_get(tests, t);
             int want = json_is_true(json_object_get(test, "valid"));
-            int got = js ? dsr_jschema_validate(js, json_object_get(test, "data"), NULL, NULL)
-                         : -2;
+            int got =
+                js ? dsr_jschema_validate(js, json_object_get(test, "data"), NULL, NULL)
+                   : -2;
             all++;
             if ((got == 0) == want && got >= 0) {
                 ok++;
@@ -131,8 +132,7 @@ static void run_file(struct run *r, const char *label, const char *path, int dra
 }
 
 static void run_dir(struct run *r, const char *draft_dir, const char *sub, int draft,
-                    int format_assert, size_t *passed, size_t *total)
-{
+                    int format_assert, size_t *passed, size_t *total) {
     char dir[1024], path[2048], label[512];
     char **names;
     snprintf(dir, sizeof dir, "%s/tests/%s%s", r->suite, draft_dir, sub);
@@ -146,8 +146,7 @@ static void run_dir(struct run *r, const char *draft_dir, const char *sub, int d
     free(names);
 }
 
-static char *slurp(const char *path)
-{
+static char *slurp(const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -158,13 +157,14 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* --emit DIR FILE: writes each group's schema and each test's data to DIR, for the CLI pass. */
-static int emit(const char *dir, const char *file)
-{
+/* --emit DIR FILE: writes each group's schema and each test's data to DIR, for the CLI
+ * pass. */
+static int emit(const char *dir, const char *file) {
     json_t *groups = load(file);
     char path[2048];
     for (size_t g = 0; g < json_array_size(groups); g++) {
-        json_t *group = json_array_get(groups, g), *tests = json_object_get(group, "tests");
+        json_t *group = json_array_get(groups, g),
+               *tests = json_object_get(group, "tests");
         snprintf(path, sizeof path, "%s/%zu.schema.json", dir, g);
         json_dump_file(json_object_get(group, "schema"), path, JSON_ENCODE_ANY);
         for (size_t t = 0; t < json_array_size(tests); t++) {
@@ -178,8 +178,7 @@ static int emit(const char *dir, const char *file)
     return groups ? 0 : 1;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2)
         return 0;
     if (argc == 4 && !strcmp(argv[1], "--emit"))
@@ -202,12 +201,13 @@ int main(int argc, char **argv)
         run_dir(&r, drafts[d].dir, "/optional", drafts[d].draft, 0, &passed, &total);
         size_t fp = 0, ft = 0;
         run_dir(&r, drafts[d].dir, "/optional/format", drafts[d].draft, 1, &fp, &ft);
-        printf("%s: %zu/%zu optional tests passed, %zu/%zu format tests with --format-assert\n",
+        printf("%s: %zu/%zu optional tests passed, %zu/%zu format tests with "
+               "--format-assert\n",
                drafts[d].dir, passed, total, fp, ft);
     }
     if (r.optional)
-        printf("%s optional tests: %d unexpected failures\n", r.unexpected ? "FAIL" : "ok",
-               r.unexpected);
+        printf("%s optional tests: %d unexpected failures\n",
+               r.unexpected ? "FAIL" : "ok", r.unexpected);
     free((char *)r.known);
     return 0;
 }
