@@ -74,6 +74,8 @@ static int collect(void *ctx, struct dsr_record *rec) {
 
 static int check_refs(void *ctx, struct dsr_record *rec) {
     struct run *run = ctx;
+    if (run->keep_records && dsr_index_complete(run->index, rec) < 0)
+        return -1;
     return dsr_index_check_refs(run->index, rec, &run->diags) < 0 ? -1 : 0;
 }
 

@@ -2,8 +2,10 @@
  * The dataset index: the ids of every entity and source read, and the
  * entities' names in an alias set (alias.c), so that the references of
  * designations and events (subjects, participants, sources) can be checked,
- * and names resolved to entity ids, once everything is read. It keeps what is
- * needed per entity and source, nothing per designation or event. References
+ * and names resolved to entity ids, once everything is read. Names met in
+ * references ("Yasin al-Suri (alias Khalil)") that resolve to an entity and
+ * that it lacks become its aliases. It keeps what is needed per entity, source
+ * and distinct name met, nothing per designation or event. References
  * to a kind the dataset holds none of (a lone CSV table of events, say) are
  * not checked.
  */
@@ -14,11 +16,19 @@
 #include "alias.h"
 #include "internal.h"
 
+/* A name met in a reference, for the entity it resolved to. */
+struct extra {
+    const char *id; /* borrowed from the alias set */
+    char *name;     /* normalised, owned */
+};
+
 struct dsr_index {
-    char **slots;    /* open addressing; each "K:id" with K the kind's letter, owned */
-    size_t n, alloc; /* used slots, slots (a power of two) */
+    char **slots; /* open addressing: "K:id", K the kind's letter, and "r:name"; owned */
+    size_t n, alloc;               /* used slots, slots (a power of two) */
     size_t entities, sources;      /* ids added of each kind */
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
+    struct extra *extras;          /* sorted by id after resolve; owned */
+    size_t n_extras;
 };
 
 struct dsr_index *dsr_index_new(void) {
@@ -36,6 +46,9 @@ void dsr_index_free(struct dsr_index *ix) {
     for (size_t i = 0; i < ix->alloc; i++)
         free(ix->slots[i]);
     free(ix->slots);
+    for (size_t i = 0; i < ix->n_extras; i++)
+        free(ix->extras[i].name);
+    free(ix->extras);
     dsr_alias_set_free(ix->aliases);
     free(ix);
 }
@@ -98,28 +111,57 @@ static int add_names(struct dsr_index *ix, const struct dsr_record *rec,
     return rc < 0 ? -1 : 0;
 }
 
+/* Adds key (taken) to the slots; returns 1 when added, 0 when there already, -1. */
+static int insert(struct dsr_index *ix, char *key) {
+    if (!key || ((ix->n + 1) * 2 > ix->alloc && grow(ix) < 0)) {
+        free(key);
+        return -1;
+    }
+    size_t i = find(ix, key);
+    if (ix->slots[i]) {
+        free(key);
+        return 0;
+    }
+    ix->slots[i] = key;
+    ix->n++;
+    return 1;
+}
+
+/* Keeps the entity references of rec given by name, to learn their names. */
+static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
+    const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
+    for (size_t f = 0; f < info->n_fields; f++) {
+        const struct dsr_field *spec = &info->fields[f];
+        if (strcmp(spec->name, "subjects") && spec->type != DSR_FIELD_ROLES)
+            continue;
+        for (size_t i = 0; i < rec->values[f].n; i++) {
+            const char *ref = rec->values[f].items[i];
+            char *key = malloc(strlen(ref) + 3);
+            if (key)
+                sprintf(key, "r:%s", ref);
+            if (!dsr_id_valid(ref) && insert(ix, key) < 0)
+                return -1;
+            if (dsr_id_valid(ref))
+                free(key);
+        }
+    }
+    return 0;
+}
+
 int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
                   struct dsr_diags *diags) {
     if (rec->kind != DSR_ENTITY && rec->kind != DSR_SOURCE)
-        return 0;
+        return add_ref_names(ix, rec);
     if (rec->kind == DSR_ENTITY && add_names(ix, rec, diags) < 0)
         return -1;
-    if ((ix->n + 1) * 2 > ix->alloc && grow(ix) < 0)
+    int added = insert(ix, key_of(rec->kind, dsr_record_id(rec)));
+    if (added < 0)
         return -1;
-    char *key = key_of(rec->kind, dsr_record_id(rec));
-    if (!key)
-        return -1;
-    size_t i = find(ix, key);
-    if (ix->slots[i]) {
-        free(key); /* a duplicate id: the sorter reports it */
-    } else {
-        ix->slots[i] = key;
-        ix->n++;
-        if (rec->kind == DSR_ENTITY)
-            ix->entities++;
-        else
-            ix->sources++;
-    }
+    /* A duplicate id is not counted again: the sorter reports it. */
+    if (added && rec->kind == DSR_ENTITY)
+        ix->entities++;
+    else if (added)
+        ix->sources++;
     return 0;
 }
 
@@ -132,8 +174,112 @@ int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id
     return found;
 }
 
+/* Does the entity's own name list hold a name with this key? */
+static int entity_has_key(struct dsr_index *ix, const char *id, const char *key) {
+    size_t n;
+    const char *const *names = dsr_alias_names(ix->aliases, id, &n);
+    int found = 0;
+    for (size_t i = 0; names && i < n && !found; i++) {
+        char *k = dsr_alias_key(names[i], strlen(names[i]));
+        found = k && !strcmp(k, key);
+        free(k);
+    }
+    return found;
+}
+
+/* Adds the names of one resolved reference that its entity lacks. 0, or -1. */
+static int learn_names(struct dsr_index *ix, const char *ref, const char *id) {
+    struct dsr_alias_name names[64];
+    size_t bad;
+    int n = dsr_alias_split(ref, strlen(ref), names, 64, &bad);
+    for (int i = 0; i < n && i < 64; i++) {
+        char *name = dsr_text_normalize(ref + names[i].start, names[i].len);
+        char *key = name ? dsr_alias_key(name, strlen(name)) : NULL;
+        int keep = key && *key && !entity_has_key(ix, id, key);
+        free(key);
+        if (keep) {
+            struct extra *e = realloc(ix->extras, (ix->n_extras + 1) * sizeof(*e));
+            if (!e) {
+                free(name);
+                return -1;
+            }
+            ix->extras = e;
+            ix->extras[ix->n_extras++] = (struct extra){id, name};
+        } else {
+            free(name);
+        }
+    }
+    return 0;
+}
+
+static size_t capitals(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s >= 'A' && *s <= 'Z';
+    return n;
+}
+
+/* By entity; then, of two spellings of one new name, mixed case before shouting. */
+static int extra_cmp(const void *a, const void *b) {
+    const struct extra *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    size_t cx = capitals(x->name), cy = capitals(y->name);
+    return cx != cy ? (cx > cy) - (cx < cy) : strcmp(x->name, y->name);
+}
+
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
-    return dsr_alias_resolve(ix->aliases, diags) < 0 ? -1 : 0;
+    if (dsr_alias_resolve(ix->aliases, diags) < 0)
+        return -1;
+    for (size_t i = 0; i < ix->alloc; i++) {
+        const char *id;
+        size_t n;
+        if (!ix->slots[i] || strncmp(ix->slots[i], "r:", 2))
+            continue;
+        if (dsr_alias_lookup(ix->aliases, ix->slots[i] + 2, &id, NULL, &n) ==
+                DSR_ALIAS_RESOLVED &&
+            learn_names(ix, ix->slots[i] + 2, id) < 0)
+            return -1;
+    }
+    if (ix->n_extras > 1)
+        qsort(ix->extras, ix->n_extras, sizeof(*ix->extras), extra_cmp);
+    return 0;
+}
+
+int dsr_index_complete(const struct dsr_index *ix, struct dsr_record *rec) {
+    if (rec->kind != DSR_ENTITY || !ix->n_extras)
+        return 0;
+    int f = dsr_field_index(DSR_ENTITY, "aliases");
+    const char *id = dsr_record_id(rec);
+    /* The first extra of this id: extras are sorted by id. */
+    size_t lo = 0, hi = ix->n_extras;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(ix->extras[mid].id, id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t first = rec->values[f].n;
+    for (size_t i = lo; i < ix->n_extras && !strcmp(ix->extras[i].id, id); i++) {
+        /* Two references may spell one new name two ways: keep the first in order. */
+        const char *name = ix->extras[i].name;
+        char *key = dsr_alias_key(name, strlen(name));
+        int seen = !key;
+        for (size_t j = first; j < rec->values[f].n && !seen; j++) {
+            char *k =
+                dsr_alias_key(rec->values[f].items[j], strlen(rec->values[f].items[j]));
+            seen = !k || !strcmp(k, key);
+            free(k);
+        }
+        free(key);
+        if (!seen && dsr_record_add(rec, f, name, strlen(name), NULL, 0) < 0)
+            return -1;
+    }
+    if (rec->values[f].n > first)
+        dsr_record_sort_set(rec, f);
+    return 0;
 }
 
 /* Resolves an entity reference given by name; replaces it with the entity's id. */
@@ -172,6 +318,28 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     }
 }
 
+/* Two names of one entity resolve to one id: keep its first mention (and role). */
+static void drop_repeats(struct dsr_value *v) {
+    size_t kept = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        int repeat = 0;
+        for (size_t j = 0; j < kept && !repeat; j++)
+            repeat = !strcmp(v->items[j], v->items[i]) &&
+                     (!v->roles || !strcmp(v->roles[j], v->roles[i]));
+        if (repeat) {
+            free(v->items[i]);
+            if (v->roles)
+                free(v->roles[i]);
+            continue;
+        }
+        v->items[kept] = v->items[i];
+        if (v->roles)
+            v->roles[kept] = v->roles[i];
+        kept++;
+    }
+    v->n = kept;
+}
+
 int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                          struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
@@ -202,6 +370,8 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                          dsr_record_id(rec));
             problems++;
         }
+        if (entities)
+            drop_repeats(&rec->values[f]);
     }
     return problems;
 }

@@ -168,10 +168,9 @@ int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t l
 /* Appends a copy of item (and role, for DSR_FIELD_ROLES) to a list field. 0 or -1. */
 int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t len,
                    const char *role, size_t role_len);
-/* Appends every item of a "; "-joined list cell (CSV), "role=entity" for roles. 0 or -1.
- */
-int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell,
-                          size_t len);
+
+/* Sorts a list field's items in byte order and drops exact duplicates. */
+void dsr_record_sort_set(struct dsr_record *rec, int field);
 
 /* 1 when s is a valid id: lowercase letters, digits, single hyphens, at most 100 bytes.
  */
@@ -270,6 +269,11 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
 /* 1 when a record of kind with this id was added. */
 int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id);
+/*
+ * After resolve: adds to an entity record the names met in references to it
+ * that it lacks (by exact alias key), and sorts its aliases again. 0, or -1.
+ */
+int dsr_index_complete(const struct dsr_index *ix, struct dsr_record *rec);
 /*
  * After resolve: replaces each entity reference of rec given by name with the
  * id of the one entity it names, and reports references that name no record

@@ -164,32 +164,21 @@ int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t l
     return 0;
 }
 
-int dsr_record_add_joined(struct dsr_record *rec, int field, const char *cell,
-                          size_t len) {
-    int with_role = kinds[rec->kind].fields[field].type == DSR_FIELD_ROLES;
-    const char *p = cell, *end = cell + len;
-    while (p < end) {
-        const char *sep = p;
-        while (sep < end && *sep != ';')
-            sep++;
-        const char *item = p;
-        size_t item_len = (size_t)(sep - p);
-        const char *role = NULL;
-        size_t role_len = 0;
-        if (with_role) {
-            const char *eq = memchr(item, '=', item_len);
-            if (eq) {
-                role = item;
-                role_len = (size_t)(eq - item);
-                item_len -= role_len + 1;
-                item = eq + 1;
-            }
-        }
-        if (dsr_record_add(rec, field, item, item_len, role, role_len) < 0)
-            return -1;
-        p = sep < end ? sep + 1 : end;
+static int cmp_str(const void *a, const void *b);
+
+void dsr_record_sort_set(struct dsr_record *rec, int field) {
+    struct dsr_value *v = &rec->values[field];
+    if (v->n < 2)
+        return;
+    qsort(v->items, v->n, sizeof(*v->items), cmp_str);
+    size_t kept = 1;
+    for (size_t i = 1; i < v->n; i++) {
+        if (strcmp(v->items[i], v->items[kept - 1]))
+            v->items[kept++] = v->items[i];
+        else
+            free(v->items[i]);
     }
-    return 0;
+    v->n = kept;
 }
 
 const char *dsr_record_id(const struct dsr_record *rec) {
