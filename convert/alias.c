@@ -18,7 +18,7 @@ static uint64_t hash_str(const char *s) {
     uint64_t h = 14695981039346656037ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    return h ^ (h >> 29); /* FNV's low bits alone cluster: the table masks them */
 }
 
 static uint64_t hash_u64(uint64_t x) {

@@ -174,14 +174,32 @@ static void put_word(char *key, size_t *k, const char *w, size_t n, int last) {
     key[*k] = '\0';
 }
 
+/* NFKC, case folding and mark stripping leave ASCII as it is, but for its case. */
+static utf8proc_uint8_t *ascii_folded(const char *name, size_t len) {
+    utf8proc_uint8_t *norm = malloc(len + 1);
+    for (size_t i = 0; norm && i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x80 || !c) {
+            free(norm);
+            return NULL;
+        }
+        norm[i] = (utf8proc_uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    if (norm)
+        norm[len] = '\0';
+    return norm;
+}
+
 char *dsr_alias_key(const char *name, size_t len) {
-    if (!dsr_utf8_valid(name, len))
-        return NULL;
-    utf8proc_uint8_t *norm = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)len, &norm,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                         UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+    utf8proc_uint8_t *norm = ascii_folded(name, len);
+    utf8proc_ssize_t n = (utf8proc_ssize_t)len;
+    if (!norm) {
+        if (!dsr_utf8_valid(name, len))
+            return NULL;
+        n = utf8proc_map((const utf8proc_uint8_t *)name, (utf8proc_ssize_t)len, &norm,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                             UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+    }
     if (n < 0)
         return NULL;
     /* Words are gathered into `word`, then handed to put_word with one-word lookahead. */

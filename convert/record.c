@@ -220,13 +220,26 @@ static int is_space(utf8proc_int32_t cp) {
            utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x2028 || cp == 0x2029;
 }
 
+/* ASCII text is its own NFC: most text is, and utf8proc_map costs far more than a scan.
+ */
+static int is_ascii(const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80 || !s[i])
+            return 0;
+    return 1;
+}
+
 char *dsr_text_normalize(const char *s, size_t len) {
-    if (!dsr_utf8_valid(s, len))
-        return NULL;
     utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-                                      &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (n < 0)
+    utf8proc_ssize_t n = (utf8proc_ssize_t)len;
+    if (is_ascii(s, len)) {
+        if ((nfc = malloc(len + 1)))
+            memcpy(nfc, s, len);
+    } else if (dsr_utf8_valid(s, len)) {
+        n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    }
+    if (!nfc || n < 0)
         return NULL;
     /* Collapse in place: the result is never longer than the NFC text. */
     utf8proc_uint8_t *r = nfc, *w = nfc, *end = nfc + n;
