@@ -26,7 +26,7 @@ LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNITS := $(UNIT_SRC:tests/%.c=build/tests/%)
 
-.PHONY: all deps check check-valgrind format-check bench clean
+.PHONY: all deps check check-valgrind format-check bench fuzz clean
 all: build/dossier $(UNITS)
 
 deps:
@@ -79,6 +79,21 @@ check: all build/san/dossier format-check
 
 check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
+
+# libFuzzer on the readers (clang): FUZZ_SECONDS per run, seeds from fixtures/.
+FUZZ_SECONDS ?= 60
+build/fuzz_read: tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(wildcard convert/*.h)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -Iconvert -o $@ tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(PKG_LIBS)
+fuzz: build/fuzz_read
+	rm -rf build/fuzz-corpus && mkdir -p build/fuzz-corpus
+	n=0; for f in fixtures/article/article.xml fixtures/article/article.json \
+		fixtures/article/article.jsonl fixtures/article/csv/entities.csv fixtures/invalid/* \
+		fixtures/hostile/*; do \
+		case $$f in *.xml) p=0;; *.json) p=1;; *.jsonl) p=2;; *.csv) p=7;; *) continue;; esac; \
+		n=$$((n + 1)); { printf "\\$$(printf %o $$p)"; cat "$$f"; } > build/fuzz-corpus/seed$$n; \
+	done
+	build/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz-corpus
 
 # Figures, not tests: each bench/*.sh prints its measurements side by side
 # with the tools users would otherwise pick.

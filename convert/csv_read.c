@@ -13,7 +13,7 @@
 
 #include <csv.h>
 
-#include "csv.h"
+#include "csv_read.h"
 
 /* Scanner states, as libcsv names them. */
 enum { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_BEGUN, FIELD_MIGHT_HAVE_ENDED };

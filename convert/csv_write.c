@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csv.h"
+#include "csv_read.h"
 
 static int needs_quotes(const char *s) {
     return strpbrk(s, ",\"\r\n") != NULL;

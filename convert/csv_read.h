@@ -2,8 +2,8 @@
  * CSV internals shared by csv_read.c, csv_write.c and their unit test: the
  * reader with its buffer sizes as parameters, and the table-name rule.
  */
-#ifndef DSR_CSV_H
-#define DSR_CSV_H
+#ifndef DSR_CSV_READ_H
+#define DSR_CSV_READ_H
 
 #include "internal.h"
 
