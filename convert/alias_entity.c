@@ -201,9 +201,10 @@ static const char *pinned_id(struct dsr_alias_set *set, const struct entity *e,
         if (!p || (id && !strcmp(p, id)))
             continue;
         if (id)
-            dsr_diag_add(diags, DSR_DIAG_SCHEMA, NULL, 0, 0, NULL,
-                         "entities \"%s\" and \"%s\" are one entity: they share names",
-                         strcmp(id, p) < 0 ? id : p, strcmp(id, p) < 0 ? p : id);
+            dsr_diag_warn(diags, NULL, 0, 0,
+                          "entities \"%s\" and \"%s\" share names: references by those "
+                          "names resolve to the first",
+                          strcmp(id, p) < 0 ? id : p, strcmp(id, p) < 0 ? p : id);
         if (!id || strcmp(p, id) < 0)
             id = p;
     }

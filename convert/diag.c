@@ -66,6 +66,23 @@ struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
     return d;
 }
 
+struct dsr_diag *dsr_diag_warn(struct dsr_diags *diags, const char *file, int line,
+                               int column, const char *fmt, ...) {
+    if (!diags)
+        return NULL;
+    /* A warning leaves the exit status alone: vadd raises it, so restore it. */
+    int worst = diags->worst;
+    va_list ap;
+    va_start(ap, fmt);
+    struct dsr_diag *d =
+        dsr_diag_vadd(diags, DSR_DIAG_SCHEMA, file, line, column, NULL, fmt, ap);
+    va_end(ap);
+    diags->worst = worst;
+    if (d)
+        d->severity = DSR_WARNING;
+    return d;
+}
+
 struct dsr_diag *dsr_diag_add(struct dsr_diags *diags, enum dsr_diag_kind kind,
                               const char *file, int line, int column, const char *path,
                               const char *fmt, ...) {

@@ -16,6 +16,14 @@
 #include "alias.h"
 #include "internal.h"
 
+/* An entity's names, kept until resolve knows whether any reference needs them. */
+struct pending {
+    char *names;      /* id, then name and aliases, each NUL-terminated; owned */
+    size_t n;         /* names after the id */
+    const char *file; /* borrowed, as records borrow it */
+    int line;
+};
+
 /* A name met in a reference, for the entity it resolved to. */
 struct extra {
     const char *id; /* borrowed from the alias set */
@@ -27,7 +35,13 @@ struct dsr_index {
     size_t n, alloc;               /* used slots, slots (a power of two) */
     size_t entities, sources;      /* ids added of each kind */
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
-    struct extra *extras;          /* sorted by id after resolve; owned */
+    struct pending *pending;       /* entities' names until resolve; owned */
+    size_t n_pending, alloc_pending;
+    size_t ref_names; /* references given by name: without any, no alias set */
+    char **name_keys,
+        **name_ids; /* exact name key -> "id" or "id1, id2" (namesakes); owned */
+    size_t n_names, alloc_names; /* used slots, slots (a power of two) */
+    struct extra *extras;        /* sorted by id after resolve; owned */
     size_t n_extras;
 };
 
@@ -50,6 +64,15 @@ void dsr_index_free(struct dsr_index *ix) {
         free(ix->extras[i].name);
     free(ix->extras);
     dsr_alias_set_free(ix->aliases);
+    for (size_t i = 0; i < ix->n_pending; i++)
+        free(ix->pending[i].names);
+    free(ix->pending);
+    for (size_t i = 0; i < ix->alloc_names; i++) {
+        free(ix->name_keys[i]);
+        free(ix->name_ids[i]);
+    }
+    free(ix->name_keys);
+    free(ix->name_ids);
     free(ix);
 }
 
@@ -94,21 +117,124 @@ static char *key_of(enum dsr_kind kind, const char *id) {
 }
 
 /* Adds an entity's name and aliases to the alias set. 0, or -1 when out of memory. */
-static int add_names(struct dsr_index *ix, const struct dsr_record *rec,
-                     struct dsr_diags *diags) {
+/* Keeps an entity's id, name and aliases for resolve. 0, or -1 when out of memory. */
+static int add_names(struct dsr_index *ix, const struct dsr_record *rec) {
     const struct dsr_value *aliases =
         &rec->values[dsr_field_index(DSR_ENTITY, "aliases")];
     const char *name = rec->values[dsr_field_index(DSR_ENTITY, "name")].text;
-    const char **names = malloc((aliases->n + 1) * sizeof(*names));
-    if (!names)
-        return -1;
-    names[0] = name;
+    size_t size = strlen(dsr_record_id(rec)) + strlen(name) + 2;
     for (size_t i = 0; i < aliases->n; i++)
-        names[i + 1] = aliases->items[i];
-    int rc = dsr_alias_add_entity(ix->aliases, dsr_record_id(rec), names, aliases->n + 1,
-                                  rec->file, rec->line, diags);
-    free(names);
-    return rc < 0 ? -1 : 0;
+        size += strlen(aliases->items[i]) + 1;
+    if (ix->n_pending == ix->alloc_pending) {
+        size_t alloc = ix->alloc_pending ? 2 * ix->alloc_pending : 256;
+        struct pending *p = realloc(ix->pending, alloc * sizeof(*p));
+        if (!p)
+            return -1;
+        ix->pending = p;
+        ix->alloc_pending = alloc;
+    }
+    char *buf = malloc(size), *w = buf;
+    if (!buf)
+        return -1;
+    w = stpcpy(w, dsr_record_id(rec)) + 1;
+    w = stpcpy(w, name) + 1;
+    for (size_t i = 0; i < aliases->n; i++)
+        w = stpcpy(w, aliases->items[i]) + 1;
+    ix->pending[ix->n_pending++] =
+        (struct pending){buf, aliases->n + 1, rec->file, rec->line};
+    return 0;
+}
+
+/* The slot of key in the name map: where it is, or the empty slot where it would go. */
+static size_t name_slot(const struct dsr_index *ix, const char *key) {
+    size_t i = hash(key) & (ix->alloc_names - 1);
+    while (ix->name_keys[i] && strcmp(ix->name_keys[i], key))
+        i = (i + 1) & (ix->alloc_names - 1);
+    return i;
+}
+
+static int grow_names(struct dsr_index *ix) {
+    size_t alloc = ix->alloc_names ? 2 * ix->alloc_names : 1024, old = ix->alloc_names;
+    char **keys = calloc(alloc, sizeof(*keys)), **ids = calloc(alloc, sizeof(*ids));
+    char **old_keys = ix->name_keys, **old_ids = ix->name_ids;
+    if (!keys || !ids) {
+        free(keys);
+        free(ids);
+        return -1;
+    }
+    ix->name_keys = keys;
+    ix->name_ids = ids;
+    ix->alloc_names = alloc;
+    for (size_t i = 0; i < old; i++)
+        if (old_keys[i]) {
+            size_t j = name_slot(ix, old_keys[i]);
+            keys[j] = old_keys[i];
+            ids[j] = old_ids[i];
+        }
+    free(old_keys);
+    free(old_ids);
+    return 0;
+}
+
+/* Notes that entity id bears name; a name two entities bear is a namesake, warned of. */
+static int add_name_key(struct dsr_index *ix, const char *name, const char *id,
+                        const struct pending *p, struct dsr_diags *diags) {
+    char *key = dsr_alias_key(name, strlen(name));
+    if (!key || !*key) {
+        free(key);
+        return 0; /* the alias set reports names it cannot read */
+    }
+    if ((ix->n_names + 1) * 2 > ix->alloc_names && grow_names(ix) < 0) {
+        free(key);
+        return -1;
+    }
+    size_t i = name_slot(ix, key);
+    if (!ix->name_keys[i]) {
+        ix->name_keys[i] = key;
+        ix->n_names++;
+        return (ix->name_ids[i] = strdup(id)) ? 0 : -1;
+    }
+    free(key);
+    char *ids = ix->name_ids[i];
+    size_t len = strlen(id);
+    for (const char *at = ids; at; at = strstr(at, ", ") ? strstr(at, ", ") + 2 : NULL)
+        if (!strncmp(at, id, len) && (at[len] == '\0' || at[len] == ','))
+            return 0; /* one entity giving a name twice */
+    dsr_diag_warn(diags, p->file, p->line, 0,
+                  "entities %s and %s share the name \"%s\": a reference by it is "
+                  "ambiguous",
+                  ids, id, name);
+    char *more = malloc(strlen(ids) + len + 3);
+    if (!more)
+        return -1;
+    sprintf(more, "%s, %s", ids, id);
+    free(ids);
+    ix->name_ids[i] = more;
+    return 0;
+}
+
+/* Hands the kept entities to the alias set. 0, or -1 when out of memory. */
+static int add_pending(struct dsr_index *ix, struct dsr_diags *diags) {
+    for (size_t i = 0; i < ix->n_pending; i++) {
+        struct pending *p = &ix->pending[i];
+        const char **names = malloc(p->n * sizeof(*names));
+        if (!names)
+            return -1;
+        const char *at = p->names + strlen(p->names) + 1;
+        for (size_t k = 0; k < p->n; k++, at += strlen(at) + 1) {
+            names[k] = at;
+            if (add_name_key(ix, at, p->names, p, diags) < 0) {
+                free(names);
+                return -1;
+            }
+        }
+        int rc = dsr_alias_add_entity(ix->aliases, p->names, names, p->n, p->file,
+                                      p->line, diags);
+        free(names);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Adds key (taken) to the slots; returns 1 when added, 0 when there already, -1. */
@@ -139,10 +265,10 @@ static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
             char *key = malloc(strlen(ref) + 3);
             if (key)
                 sprintf(key, "r:%s", ref);
-            if (!dsr_id_valid(ref) && insert(ix, key) < 0)
+            int added = dsr_id_valid(ref) ? (free(key), 0) : insert(ix, key);
+            if (added < 0)
                 return -1;
-            if (dsr_id_valid(ref))
-                free(key);
+            ix->ref_names += (size_t)added;
         }
     }
     return 0;
@@ -152,7 +278,8 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
                   struct dsr_diags *diags) {
     if (rec->kind != DSR_ENTITY && rec->kind != DSR_SOURCE)
         return add_ref_names(ix, rec);
-    if (rec->kind == DSR_ENTITY && add_names(ix, rec, diags) < 0)
+    (void)diags; /* names are reported on at resolve, when the alias set reads them */
+    if (rec->kind == DSR_ENTITY && add_names(ix, rec) < 0)
         return -1;
     int added = insert(ix, key_of(rec->kind, dsr_record_id(rec)));
     if (added < 0)
@@ -230,7 +357,10 @@ static int extra_cmp(const void *a, const void *b) {
 }
 
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
-    if (dsr_alias_resolve(ix->aliases, diags) < 0)
+    /* Names only matter to references given by name: most datasets use ids. */
+    if (!ix->ref_names)
+        return 0;
+    if (add_pending(ix, diags) < 0 || dsr_alias_resolve(ix->aliases, diags) < 0)
         return -1;
     for (size_t i = 0; i < ix->alloc; i++) {
         const char *id;
@@ -283,6 +413,36 @@ int dsr_index_complete(const struct dsr_index *ix, struct dsr_record *rec) {
 }
 
 /* Resolves an entity reference given by name; replaces it with the entity's id. */
+/*
+ * Looks the names of ref up by exact key among the entities' own names: one
+ * entity gives its id; namesakes give AMBIGUOUS and *namesakes (free());
+ * no name known leaves short forms to the alias set (UNRESOLVED).
+ */
+static enum dsr_alias_match exact_match(const struct dsr_index *ix, const char *ref,
+                                        const char **id, char **namesakes) {
+    struct dsr_alias_name names[64];
+    size_t bad;
+    const char *found = NULL;
+    int n = dsr_alias_split(ref, strlen(ref), names, 64, &bad);
+    for (int k = 0; k < n && k < 64 && ix->alloc_names; k++) {
+        char *key = dsr_alias_key(ref + names[k].start, names[k].len);
+        const char *ids = key && *key ? ix->name_ids[name_slot(ix, key)] : NULL;
+        free(key);
+        if (!ids || (found && !strcmp(found, ids)))
+            continue;
+        if (found || strchr(ids, ',')) {
+            size_t size = strlen(ids) + (found ? strlen(found) + 3 : 1);
+            if ((*namesakes = malloc(size)))
+                snprintf(*namesakes, size, "%s%s%s", found ? found : "",
+                         found ? ", " : "", ids);
+            return DSR_ALIAS_AMBIGUOUS;
+        }
+        found = ids;
+    }
+    *id = found;
+    return found ? DSR_ALIAS_RESOLVED : DSR_ALIAS_UNRESOLVED;
+}
+
 static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int f,
                         size_t i, struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
@@ -290,7 +450,19 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     const char *id;
     const char *const *candidates;
     size_t n;
-    switch (dsr_alias_lookup(ix->aliases, *ref, &id, &candidates, &n)) {
+    char *namesakes = NULL;
+    enum dsr_alias_match match = exact_match(ix, *ref, &id, &namesakes);
+    if (match == DSR_ALIAS_AMBIGUOUS) {
+        dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
+                     "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
+                     info->fields[f].name, info->name, dsr_record_id(rec),
+                     namesakes ? namesakes : "several entities");
+        free(namesakes);
+        return 1;
+    }
+    if (match == DSR_ALIAS_UNRESOLVED)
+        match = dsr_alias_lookup(ix->aliases, *ref, &id, &candidates, &n);
+    switch (match) {
     case DSR_ALIAS_RESOLVED: {
         char *copy = strdup(id);
         if (!copy)

@@ -71,6 +71,11 @@ struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
                                const char *file, int line, int column, const char *path,
                                const char *fmt, va_list ap);
 
+/* Adds a warning: reported like an error, but it leaves the exit status alone. */
+struct dsr_diag *dsr_diag_warn(struct dsr_diags *diags, const char *file, int line,
+                               int column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Sorts by (file, line, column, path), keeping the order of equal ones. */
 void dsr_diags_sort(struct dsr_diags *diags);
 
