@@ -14,11 +14,13 @@
 static const char *const entity_kinds[] = {"person", "organization", NULL};
 
 static const char *const event_kinds[] = {
-    "agreement",  "arrest",      "attack",     "communication", "conviction",
-    "death",      "designation", "detention",  "extradition",   "hearing",
-    "kidnapping", "meeting",     "plot",       "publication",   "raid",
-    "release",    "relocation",  "sentencing", "statement",     "testimony",
-    "training",   "transfer",    "transit",    "travel",        "trial",
+    "agreement",   "arrest",    "attack",      "communication",
+    "conviction",  "death",     "designation", "detention",
+    "extradition", "hearing",   "invasion",    "kidnapping",
+    "meeting",     "plot",      "proposal",    "publication",
+    "raid",        "release",   "relocation",  "sanctuary",
+    "sentencing",  "statement", "testimony",   "training",
+    "transfer",    "transit",   "travel",      "trial",
     NULL};
 
 static const struct dsr_field designation_fields[] = {
