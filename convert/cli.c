@@ -124,7 +124,9 @@ static void read_path(struct run *run, const char *path) {
     int format = run->format >= 0 ? run->format : dsr_format_from_path(path);
     if (format < 0) {
         dsr_diag_add(&run->diags, DSR_DIAG_USAGE, path, 0, 0, NULL,
-                     "cannot tell the format of %s: name it with --format", path);
+                     "cannot tell the format of %s: name it with --format (xml, json, "
+                     "jsonl or csv)",
+                     is_stdin ? "standard input" : "this file");
         return;
     }
     FILE *fp = is_stdin ? stdin : fopen(path, "rb");
