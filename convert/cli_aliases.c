@@ -22,6 +22,38 @@ static const char aliases_usage[] =
     "  --explain  list every merge of each entity and the rule that made it\n";
 
 /* Reads one input's lines into set; *line counts on from the previous input. */
+/* An alias list longer than this is refused rather than held in memory. */
+#define LINE_MAX_BYTES (1u << 20)
+
+/*
+ * Reads one line into *buf (without its end), at most LINE_MAX_BYTES of it;
+ * the rest of a longer line is skipped and *too_long set. Returns the length,
+ * or -1 at the end of the input.
+ */
+static long next_line(FILE *fp, char **buf, size_t *cap, int *too_long) {
+    size_t n = 0;
+    int c = 0;
+    *too_long = 0;
+    while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
+        if (n >= LINE_MAX_BYTES) {
+            *too_long = 1;
+            continue;
+        }
+        if (n + 1 >= *cap) {
+            size_t grown = *cap ? 2 * *cap : 256;
+            char *b = realloc(*buf, grown);
+            if (!b)
+                return -2;
+            *buf = b;
+            *cap = grown;
+        }
+        (*buf)[n++] = (char)c;
+    }
+    if (c == EOF && n == 0 && !*too_long)
+        return -1;
+    return (long)n;
+}
+
 static int read_lines(struct dsr_alias_set *set, const char *path, int *line,
                       struct dsr_diags *diags) {
     int is_stdin = !strcmp(path, "-");
@@ -33,20 +65,27 @@ static int read_lines(struct dsr_alias_set *set, const char *path, int *line,
     }
     char *buf = NULL;
     size_t cap = 0;
-    ssize_t n;
-    int rc = 0, first = 1;
-    while (rc >= 0 && (n = getline(&buf, &cap, fp)) >= 0) {
+    long n;
+    int rc = 0, first = 1, too_long;
+    while (rc >= 0 && (n = next_line(fp, &buf, &cap, &too_long)) >= 0) {
         char *text = buf;
         (*line)++;
+        if (too_long) {
+            dsr_diag_add(diags, DSR_DIAG_SYNTAX, path, *line, 1, NULL,
+                         "alias list longer than %u MiB refused", LINE_MAX_BYTES >> 20);
+            continue;
+        }
         if (first && n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { /* a BOM is ignored */
             text += 3;
             n -= 3;
         }
         first = 0;
-        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+        while (n > 0 && text[n - 1] == '\r')
             n--;
-        rc = dsr_alias_add_line(set, text, (size_t)n, path, *line, diags);
+        rc = dsr_alias_add_line(set, text ? text : "", (size_t)n, path, *line, diags);
     }
+    if (n == -2)
+        rc = -1;
     if (rc >= 0 && ferror(fp))
         dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot read: %s",
                      strerror(errno));
