@@ -308,6 +308,22 @@ static void column_list(enum dsr_kind kind, char *out, size_t n) {
 }
 
 /* Checks the header row and maps columns to fields. 0, or -1 when the table stops. */
+
+/* Spreadsheets write "Name" or " name ": header cells match field names trimmed, in any
+ * case. */
+static int header_field(enum dsr_kind kind, const char *text) {
+    char name[32];
+    size_t n = 0;
+    while (*text == ' ')
+        text++;
+    for (; *text && n + 1 < sizeof(name); text++)
+        name[n++] = (char)(*text >= 'A' && *text <= 'Z' ? *text + 32 : *text);
+    while (n > 0 && name[n - 1] == ' ')
+        n--;
+    name[n] = '\0';
+    return *text ? -1 : dsr_field_index(kind, name);
+}
+
 static int take_header(struct reader *r) {
     const struct dsr_kind_info *info = dsr_kind_info(r->kind);
     const char *table = info->plural;
@@ -322,7 +338,7 @@ static int take_header(struct reader *r) {
     r->n_cols = r->n_cells;
     for (size_t j = 0; j < r->n_cells; j++) {
         const struct cell *c = &r->cells[j];
-        int f = dsr_field_index(r->kind, c->text);
+        int f = header_field(r->kind, c->text);
         r->col_field[j] = f;
         if (f < 0 || seen[f]++) {
             dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, c->at.line, c->at.column,
