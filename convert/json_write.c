@@ -12,7 +12,15 @@
 int dsr_json_put_string(FILE *out, const char *s) {
     static const char hex[] = "0123456789abcdef";
     putc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        /* Most text needs no escape: write it a run at a time. */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        fwrite(run, 1, (size_t)(p - run), out);
+        if (!*p)
+            break;
         switch (*p) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
@@ -21,12 +29,9 @@ int dsr_json_put_string(FILE *out, const char *s) {
         case '\n': fputs("\\n", out); break;
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
-            else
-                putc(*p, out);
+        default: fprintf(out, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
         }
+        p++;
     }
     return putc('"', out) == EOF ? -1 : 0;
 }
