@@ -6,7 +6,6 @@
  * Exit: 0 all valid, 1 some instance invalid or not JSON, 2 usage error,
  * unreadable file or unusable schema.
  */
-#include <csv.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +33,10 @@ struct check {
     const char *file;
     const char *text; /* the instance's JSON text, or NULL (CSV rows) */
     size_t len;
-    int line, column;   /* where text starts in the file */
-    const char *prefix; /* CSV: "/<row>" before every pointer */
-    json_t *basic;      /* --report json: the "errors" array, or NULL */
+    int line, column;     /* where text starts in the file */
+    dsr_locate_fn locate; /* CSV: places a pointer in the row's cells; else NULL */
+    void *locate_ctx;
+    json_t *basic; /* --report json: the "errors" array, or NULL */
 };
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -100,13 +100,13 @@ static json_t *parse(const char *text, size_t len, json_error_t *err) {
 static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
                      const char *msg) {
     struct check *c = ctx;
-    char path[DSR_PATH_MAX * 2];
     int line = c->line, column = c->column;
     if (c->text)
         dsr_json_locate(c->text, c->len, c->line, c->column, ip, &line, &column);
-    snprintf(path, sizeof path, "%s%s", c->prefix ? c->prefix : "", ip);
-    dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, path, "%s (schema %s)",
-                 msg, kl[0] ? kl : "root");
+    struct dsr_diag *d = dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column,
+                                      ip, "%s (schema %s)", msg, kl[0] ? kl : "root");
+    if (d && c->locate)
+        c->locate(c->locate_ctx, ip, d);
     if (c->basic) {
         json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "keywordLocation", kl,
                               "absoluteKeywordLocation", al, "instanceLocation", ip,
@@ -121,7 +121,7 @@ static void check_one(const struct dsr_jschema *js, struct check *c, const json_
     c->basic = outputs ? json_array() : NULL;
     int rc = dsr_jschema_validate(js, inst, on_error, c);
     if (rc < 0)
-        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, c->line, c->column, c->prefix,
+        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, c->line, c->column, NULL,
                      "validation stopped on this value: a limit was reached");
     if (outputs) {
         json_array_append_new(
@@ -163,82 +163,39 @@ static void check_lines(const struct dsr_jschema *js, struct check *c, json_t *o
     }
 }
 
-/* CSV: the header names the members; every later row becomes an object of strings. */
-struct csv_rows {
+/* CSV: every row after the header is an object of strings (csv_read.c reads it). */
+struct csv_check {
     const struct dsr_jschema *js;
     struct check *c;
     json_t *outputs;
-    json_t *header; /* array of names */
-    json_t *row;    /* object being built */
-    size_t field;   /* index of the next field in the row */
-    size_t rows;    /* data rows seen */
-    int in_header;  /* 1 until the first row ends */
-    int line;       /* line the current row starts on */
-    int chunk_line; /* line being parsed */
 };
 
-static void csv_field(void *data, size_t len, void *ctx) {
-    struct csv_rows *r = ctx;
-    json_t *s = json_stringn(data ? data : "", data ? len : 0);
-    if (r->in_header)
-        json_array_append_new(r->header, s);
-    else if (r->field < json_array_size(r->header))
-        json_object_set_new(r->row,
-                            json_string_value(json_array_get(r->header, r->field)), s);
-    else
-        json_decref(s);
-    r->field++;
-}
-
-static void csv_row(int term, void *ctx) {
-    struct csv_rows *r = ctx;
-    (void)term;
-    if (!r->in_header) {
-        char prefix[32];
-        struct check rc = *r->c;
-        snprintf(prefix, sizeof prefix, "/%zu", r->rows);
-        rc.text = NULL;
-        rc.line = r->line;
-        rc.column = 1;
-        rc.prefix = prefix;
-        if (r->field != json_array_size(r->header))
-            dsr_diag_add(rc.diags, DSR_DIAG_SYNTAX, rc.file, rc.line, 1, prefix,
-                         "ragged row: expected %zu fields, found %zu",
-                         json_array_size(r->header), r->field);
-        else
-            check_one(r->js, &rc, r->row, r->outputs);
-        r->rows++;
-    }
-    r->in_header = 0;
-    json_object_clear(r->row);
-    r->field = 0;
-    r->line = r->chunk_line + 1;
+static int check_row(void *ctx, json_t *row, dsr_locate_fn locate, void *locate_ctx) {
+    struct csv_check *cc = ctx;
+    struct check rc = *cc->c;
+    struct dsr_diag where = {0};
+    locate(locate_ctx, "", &where); /* the row's first cell */
+    rc.text = NULL;
+    rc.line = where.line;
+    rc.column = where.column;
+    rc.locate = locate;
+    rc.locate_ctx = locate_ctx;
+    check_one(cc->js, &rc, row, cc->outputs);
+    return 0;
 }
 
 static void check_csv(const struct dsr_jschema *js, struct check *c, json_t *outputs) {
-    struct csv_parser p;
-    struct csv_rows r = {js, c, outputs, json_array(), json_object(), 0, 0, 1, 1, 0};
-    if (!r.header || !r.row || csv_init(&p, CSV_STRICT | CSV_APPEND_NULL) != 0) {
-        json_decref(r.header);
-        json_decref(r.row);
+    struct csv_check cc = {js, c, outputs};
+    FILE *fp = fmemopen((void *)c->text, c->len ? c->len : 1, "rb");
+    if (!fp) {
+        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, 0, 0, NULL, "out of memory");
         return;
     }
-    /* parse line by line so that each row knows the line it starts on */
-    const char *p0 = c->text, *end = c->text + c->len;
-    while (p0 < end) {
-        const char *nl = memchr(p0, '\n', (size_t)(end - p0));
-        size_t n = nl ? (size_t)(nl - p0) + 1 : (size_t)(end - p0);
-        r.chunk_line++;
-        if (csv_parse(&p, p0, n, csv_field, csv_row, &r) != n)
-            break;
-        p0 += n;
-    }
-    if (csv_fini(&p, csv_field, csv_row, &r) != 0 || p0 < end)
-        dsr_diag_add(c->diags, DSR_DIAG_SYNTAX, c->file, r.line, 1, NULL,
-                     "invalid CSV: %s", csv_strerror(csv_error(&p)));
-    csv_free(&p);
-    json_decref(r.header);
-    json_decref(r.row);
+    if (!c->len)
+        fgetc(fp); /* fmemopen wants a size of at least 1: read that byte away */
+    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1, NULL};
+    dsr_csv_read_rows(&in, check_row, &cc, c->diags);
+    fclose(fp);
 }
 
 /* Options shared by the steps of one run. */
@@ -329,7 +286,7 @@ static void check_input(const struct dsr_jschema *js, const struct opts *o,
     struct input in;
     if (read_input(name, &in, DSR_DIAG_REFUSED, diags))
         return;
-    struct check c = {diags, name, in.text, in.len, 1, 1, NULL, NULL};
+    struct check c = {diags, name, in.text, in.len, 1, 1, NULL, NULL, NULL};
     int format = o->format >= 0 ? o->format : dsr_format_from_path(name);
     if (format == DSR_FORMAT_JSONL)
         check_lines(js, &c, outputs);

@@ -31,7 +31,8 @@ struct cell {
 
 struct reader {
     const struct dsr_input *in;
-    dsr_record_fn emit;
+    dsr_record_fn emit;  /* dataset tables: records go here */
+    dsr_csv_row_fn take; /* any table: rows as objects of strings go here instead */
     void *ctx;
     struct dsr_diags *diags;
     enum dsr_kind kind;
@@ -56,8 +57,10 @@ struct reader {
     struct cell *cells;
     size_t n_cells, cap_cells;
 
-    /* the header: column j holds field col_field[j] */
+    /* the header: column j holds field col_field[j], or (any table) is named col_name[j]
+     */
     int *col_field;
+    char **col_name;
     size_t n_cols;
     int have_header;
     size_t rows; /* data rows seen: the next row's index */
@@ -324,7 +327,38 @@ static int header_field(enum dsr_kind kind, const char *text) {
     return *text ? -1 : dsr_field_index(kind, name);
 }
 
+/* The header of a table of any kind: names must be unique. */
+static int take_names(struct reader *r) {
+    int problems = 0;
+    r->col_name = calloc(r->n_cells, sizeof(*r->col_name));
+    if (!r->col_name) {
+        oom(r);
+        return -1;
+    }
+    r->n_cols = r->n_cells;
+    for (size_t j = 0; j < r->n_cells; j++) {
+        const struct cell *c = &r->cells[j];
+        for (size_t k = 0; k < j; k++)
+            if (!strcmp(r->col_name[k], c->text)) {
+                dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, c->at.line,
+                             c->at.column, NULL, "duplicate column \"%s\"", c->text);
+                problems++;
+                break;
+            }
+        if (!(r->col_name[j] = strdup(c->text))) {
+            oom(r);
+            return -1;
+        }
+    }
+    r->have_header = 1;
+    if (problems)
+        r->stop = 1;
+    return problems ? -1 : 0;
+}
+
 static int take_header(struct reader *r) {
+    if (r->take)
+        return take_names(r);
     const struct dsr_kind_info *info = dsr_kind_info(r->kind);
     const char *table = info->plural;
     int seen[DSR_FIELDS_MAX] = {0}, problems = 0;
@@ -432,6 +466,42 @@ static void cell_position(const struct cell *c, size_t off, int *line, int *colu
     }
 }
 
+/* Places a problem in a row of any table: at the cell its first token names. */
+static void locate_cell(void *ctx, const char *pointer, struct dsr_diag *d) {
+    struct row_place *p = ctx;
+    struct reader *r = p->r;
+    char path[DSR_PATH_MAX * 2];
+    d->line = r->cells[0].at.line;
+    d->column = r->cells[0].at.column;
+    size_t len = pointer[0] == '/' ? strcspn(pointer + 1, "/") : 0;
+    for (size_t j = 0; len && j < r->n_cols; j++)
+        if (strlen(r->col_name[j]) == len && !strncmp(r->col_name[j], pointer + 1, len)) {
+            d->line = r->cells[j].at.line;
+            d->column = r->cells[j].at.column;
+        }
+    snprintf(path, sizeof(path), "/%zu%s", p->row, pointer);
+    dsr_copy_tail(d->path, sizeof(d->path), path);
+}
+
+/* Hands a row of any table on as an object of strings keyed by the header. */
+static void take_cells(struct reader *r, size_t row) {
+    json_t *obj = json_object();
+    for (size_t j = 0; obj && j < r->n_cols; j++)
+        if (json_object_set_new(obj, r->col_name[j],
+                                json_stringn(r->cells[j].text, r->cells[j].len)) < 0) {
+            json_decref(obj);
+            obj = NULL;
+        }
+    if (!obj) {
+        oom(r);
+        return;
+    }
+    struct row_place place = {r, row};
+    if (r->take(r->ctx, obj, locate_cell, &place) < 0)
+        r->stop = 1;
+    json_decref(obj);
+}
+
 static void locate_row(void *ctx, const char *pointer, struct dsr_diag *d) {
     struct row_place *p = ctx;
     struct reader *r = p->r;
@@ -513,6 +583,10 @@ static void take_row(struct reader *r) {
         dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, at.line, at.column, path,
                      "too %s cells in row: %zu, the header has %zu columns",
                      r->n_cells < r->n_cols ? "few" : "many", r->n_cells, r->n_cols);
+        return;
+    }
+    if (r->take) {
+        take_cells(r, row);
         return;
     }
     const struct dsr_kind_info *info = dsr_kind_info(r->kind);
@@ -600,7 +674,12 @@ static void feed(struct reader *r, struct csv_parser *parser, const unsigned cha
     for (size_t off = 0; off < n && !r->stop; off += chunk) {
         size_t len = n - off < chunk ? n - off : chunk;
         size_t ok = scan(r, p + off, len);
-        if (csv_parse(parser, p + off, ok, on_field, on_row, r) < ok && !r->stop) {
+        /* The rows before a bad byte are still read and checked; then reading stops. */
+        int bad = r->stop;
+        r->stop = 0;
+        size_t parsed = csv_parse(parser, p + off, ok, on_field, on_row, r);
+        r->stop |= bad;
+        if (parsed < ok && !r->stop) {
             if (csv_error(parser) == CSV_EPARSE)
                 dsr_diag_add(r->diags, DSR_DIAG_SYNTAX, r->in->name, r->line, r->column,
                              NULL, "malformed CSV");
@@ -652,9 +731,11 @@ static int read_table(struct reader *r, struct csv_parser *parser, size_t chunk)
     return r->stop ? -1 : 0;
 }
 
-int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_max,
-                         dsr_record_fn emit, void *ctx, struct dsr_diags *diags) {
-    int kind = in->table >= 0 ? in->table : dsr_csv_table_from_name(in->name);
+/* Reads a table: records of a dataset table to emit, or with take, rows of any table. */
+static int read_csv(const struct dsr_input *in, size_t chunk, size_t row_max,
+                    dsr_record_fn emit, dsr_csv_row_fn take, void *ctx,
+                    struct dsr_diags *diags) {
+    int kind = take ? 0 : in->table >= 0 ? in->table : dsr_csv_table_from_name(in->name);
     if (kind < 0) {
         dsr_diag_add(diags, DSR_DIAG_USAGE, in->name, 0, 0, NULL,
                      "cannot tell which table this file holds: name it entities.csv, "
@@ -663,6 +744,7 @@ int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_ma
     }
     struct reader r = {.in = in,
                        .emit = emit,
+                       .take = take,
                        .ctx = ctx,
                        .diags = diags,
                        .kind = (enum dsr_kind)kind,
@@ -682,7 +764,20 @@ int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_ma
     free(r.cells);
     free(r.queue);
     free(r.col_field);
+    for (size_t j = 0; r.col_name && j < r.n_cols; j++)
+        free(r.col_name[j]);
+    free(r.col_name);
     return rc;
+}
+
+int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_max,
+                         dsr_record_fn emit, void *ctx, struct dsr_diags *diags) {
+    return read_csv(in, chunk, row_max, emit, NULL, ctx, diags);
+}
+
+int dsr_csv_read_rows(const struct dsr_input *in, dsr_csv_row_fn take, void *ctx,
+                      struct dsr_diags *diags) {
+    return read_csv(in, DSR_CSV_CHUNK, 0, NULL, take, ctx, diags);
 }
 
 int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,

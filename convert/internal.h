@@ -345,6 +345,19 @@ int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
 int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                  struct dsr_diags *diags);
 
+/*
+ * Receives one CSV row of a table of any kind as an object of strings keyed
+ * by the header (borrowed), and where its cells lie. Returns 0, or -1 to stop.
+ */
+typedef int (*dsr_csv_row_fn)(void *ctx, json_t *row, dsr_locate_fn locate,
+                              void *locate_ctx);
+/*
+ * Reads a CSV table whatever its columns (validate --schema), with the same
+ * checks of the text as dsr_csv_read: RFC 4180, UTF-8, positions, ragged rows.
+ */
+int dsr_csv_read_rows(const struct dsr_input *in, dsr_csv_row_fn take, void *ctx,
+                      struct dsr_diags *diags);
+
 /* Reads any input by its format. */
 int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
              struct dsr_diags *diags);
