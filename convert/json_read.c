@@ -87,9 +87,10 @@ static int skip_ws(struct scan *s) {
     }
 }
 
-static void syntax(struct scan *s, const char *fmt, const char *what) {
-    dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL, fmt,
-                 what);
+/* Reports a syntax error at the scan position: "expected X", or message as is. */
+static void syntax(struct scan *s, const char *message) {
+    dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL, "%s",
+                 message);
 }
 
 /* Found where the next JSON value's text ends; returns its length, or 0 on error. */
@@ -320,7 +321,7 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
     size_t n = value_extent(s);
     if (n == 0) {
         if (dsr_diags_status(s->diags) < 2)
-            syntax(s, "expected a value%s", "");
+            syntax(s, "expected a value");
         return -1;
     }
     struct json_place place = {s->in->name, s->buf + s->pos, n, s->line, s->column, ""};
@@ -371,7 +372,7 @@ static int check_encoding(struct scan *s) {
     if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
         s->pos = 3; /* the column stays 1: a BOM is not a character of the text */
     if (n == s->pos) {
-        syntax(s, "empty input%s", "");
+        syntax(s, "empty input");
         return -1;
     }
     return 0;
@@ -383,9 +384,11 @@ static int expect(struct scan *s, int want, const char *what) {
         return -1;
     if (c != want) {
         if (c < 0)
-            syntax(s, "unexpected end of input: expected %s", what);
+            dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL,
+                         "unexpected end of input: expected %s", what);
         else
-            syntax(s, "expected %s", what);
+            dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL,
+                         "expected %s", what);
         return -1;
     }
     advance(s, 1);
@@ -396,7 +399,7 @@ static int expect(struct scan *s, int want, const char *what) {
 static int member_name(struct scan *s, char *name, size_t n) {
     size_t len = value_extent(s);
     if (len == 0 || s->buf[s->pos] != '"') {
-        syntax(s, "expected a member name%s", "");
+        syntax(s, "expected a member name");
         return -1;
     }
     json_t *v = load(s->in, s->buf + s->pos, len, s->line, s->column, s->diags);
@@ -417,7 +420,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
     for (size_t i = 0; c != ']'; i++) {
         if (c < 0) {
             if (c == -1)
-                syntax(s, "unexpected end of input: expected \"]\"%s", "");
+                syntax(s, "unexpected end of input: expected \"]\"");
             return -1;
         }
         snprintf(prefix, sizeof(prefix), "/%s/%zu", dsr_kind_info(kind)->plural, i);
@@ -428,12 +431,12 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
             advance(s, 1);
             c = skip_ws(s);
             if (c == ']') {
-                syntax(s, "expected a value after \",\"%s", "");
+                syntax(s, "expected a value after \",\"");
                 return -1;
             }
         } else if (c != ']') {
             if (c >= -1)
-                syntax(s, "expected \",\" or \"]\"%s", "");
+                syntax(s, "expected \",\" or \"]\"");
             return -1;
         }
     }
@@ -460,7 +463,7 @@ int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     int c = skip_ws(&s);
     while (c != '}') {
         if (c == -1)
-            syntax(&s, "unexpected end of input: expected \"}\"%s", "");
+            syntax(&s, "unexpected end of input: expected \"}\"");
         int line = s.line, column = s.column;
         if (c < 0 || member_name(&s, name, sizeof(name)) < 0 ||
             expect(&s, ':', "\":\" after a member name") < 0 || skip_ws(&s) < -1)
@@ -492,19 +495,19 @@ int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
             advance(&s, 1);
             c = skip_ws(&s);
             if (c == '}') {
-                syntax(&s, "expected a member name after \",\"%s", "");
+                syntax(&s, "expected a member name after \",\"");
                 goto out;
             }
         } else if (c != '}') {
             if (c >= -1)
-                syntax(&s, "expected \",\" or \"}\"%s", "");
+                syntax(&s, "expected \",\" or \"}\"");
             goto out;
         }
     }
     advance(&s, 1);
     c = skip_ws(&s);
     if (c >= 0) {
-        syntax(&s, "unexpected text after the dataset object%s", "");
+        syntax(&s, "unexpected text after the dataset object");
         goto out;
     }
     rc = c == -1 ? 0 : -1;
@@ -557,7 +560,7 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
             advance(&s, k);
             int r = take_record(&s, -1, "", emit, ctx);
             if (r == 0 && skip_ws(&s) >= 0)
-                syntax(&s, "unexpected text after the record%s", "");
+                syntax(&s, "unexpected text after the record");
             s.len = save_len;
             s.eof = save_eof;
             if (r < 0 && dsr_diags_status(diags) == 2)
