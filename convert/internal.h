@@ -232,7 +232,7 @@ struct dsr_sorter;
 
 /*
  * Returns a new sorter that holds about `budget` bytes of records in memory
- * (0 = the default, 256 MiB) and spills sorted runs to temporary files past
+ * (0 = the default, 64 MiB) and spills sorted runs to temporary files past
  * that; NULL when out of memory. Free with dsr_sorter_free().
  */
 struct dsr_sorter *dsr_sorter_new(size_t budget);

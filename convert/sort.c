@@ -13,7 +13,7 @@
 
 #include "internal.h"
 
-#define DEFAULT_BUDGET (256u << 20)
+#define DEFAULT_BUDGET (64u << 20)
 #define FAN_IN 64
 
 struct entry {
