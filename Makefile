@@ -90,7 +90,7 @@ fuzz: build/fuzz_read
 	n=0; for f in fixtures/article/article.xml fixtures/article/article.json \
 		fixtures/article/article.jsonl fixtures/article/csv/entities.csv fixtures/invalid/* \
 		fixtures/hostile/*; do \
-		case $$f in *.xml) p=0;; *.json) p=1;; *.jsonl) p=2;; *.csv) p=7;; *) continue;; esac; \
+		case $$f in *.xml) p=0;; *.json) p=1;; *.jsonl) p=2;; *.csv) p=8;; *) continue;; esac; \
 		n=$$((n + 1)); { printf "\\$$(printf %o $$p)"; cat "$$f"; } > build/fuzz-corpus/seed$$n; \
 	done
 	build/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz-corpus
