@@ -27,6 +27,12 @@ struct run {
     size_t index;            /* position in input order: ties go to the lower index */
 };
 
+/* A record as the run files hold it (see put_record). */
+struct buf {
+    unsigned char *data; /* owned */
+    size_t len, cap;     /* bytes used, allocated */
+};
+
 struct dsr_sorter {
     size_t budget;        /* bytes of records held before spilling */
     size_t held;          /* estimated bytes held now */
@@ -38,6 +44,7 @@ struct dsr_sorter {
     struct run merged;      /* after finish, when runs were spilled: the result */
     struct dsr_record *out; /* last record handed out from merged, owned */
     int failed;             /* a temporary file could not be written or read */
+    struct buf io;          /* one record on its way to or from a run file */
 };
 
 struct dsr_sorter *dsr_sorter_new(size_t budget) {
@@ -65,6 +72,7 @@ void dsr_sorter_free(struct dsr_sorter *s) {
     dsr_record_free(s->out);
     free(s->recs);
     free(s->runs);
+    free(s->io.data);
     free(s);
 }
 
@@ -82,91 +90,147 @@ static size_t record_size(const struct dsr_record *rec) {
 
 /* ---- run files: records in a private binary form, read back by this process ---- */
 
-static void put_bytes(FILE *fp, const char *s) {
-    uint32_t len = (uint32_t)strlen(s);
-    fwrite(&len, sizeof(len), 1, fp);
-    fwrite(s, 1, len, fp);
+/*
+ * A record is written as its size, then its bytes, in one write: kind, file
+ * (a pointer borrowed by this same process), line, column, then per field a
+ * text flag and text, and a count of list items (with roles). Strings are a
+ * 32-bit length and their bytes.
+ */
+static int buf_put(struct buf *b, const void *p, size_t n) {
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        unsigned char *data = realloc(b->data, cap);
+        if (!data)
+            return -1;
+        b->data = data;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
 }
 
-static void put_record(FILE *fp, const struct dsr_record *rec) {
+static int buf_str(struct buf *b, const char *s) {
+    uint32_t len = (uint32_t)strlen(s);
+    return buf_put(b, &len, sizeof(len)) || buf_put(b, s, len) ? -1 : 0;
+}
+
+/* Writes rec to fp through b. 0, or -1 when out of memory or on a write error. */
+static int put_record(FILE *fp, struct buf *b, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     uint8_t kind = (uint8_t)rec->kind;
     int32_t pos[2] = {rec->line, rec->column};
-    fwrite(&kind, 1, 1, fp);
-    fwrite(&rec->file, sizeof(rec->file), 1, fp); /* borrowed by this same process */
-    fwrite(pos, sizeof(pos), 1, fp);
-    for (size_t f = 0; f < info->n_fields; f++) {
+    int rc = 0;
+    b->len = sizeof(uint32_t); /* room for the size */
+    rc |= buf_put(b, &kind, 1) | buf_put(b, &rec->file, sizeof(rec->file)) |
+          buf_put(b, pos, sizeof(pos));
+    for (size_t f = 0; f < info->n_fields && !rc; f++) {
         const struct dsr_value *v = &rec->values[f];
         uint8_t has_text = v->text != NULL;
         uint32_t n = (uint32_t)v->n;
-        fwrite(&has_text, 1, 1, fp);
-        if (has_text)
-            put_bytes(fp, v->text);
-        fwrite(&n, sizeof(n), 1, fp);
-        for (size_t i = 0; i < v->n; i++) {
-            put_bytes(fp, v->items[i]);
-            if (v->roles)
-                put_bytes(fp, v->roles[i]);
-        }
+        rc |= buf_put(b, &has_text, 1) | (has_text ? buf_str(b, v->text) : 0) |
+              buf_put(b, &n, sizeof(n));
+        for (size_t i = 0; i < v->n && !rc; i++)
+            rc |= buf_str(b, v->items[i]) | (v->roles ? buf_str(b, v->roles[i]) : 0);
     }
+    uint32_t size = (uint32_t)(b->len - sizeof(uint32_t));
+    memcpy(b->data, &size, sizeof(size));
+    return rc || fwrite(b->data, 1, b->len, fp) != b->len ? -1 : 0;
 }
 
-static char *get_bytes(FILE *fp) {
+/* Reading one record back: the bytes left, and whether they ran short. */
+struct cursor {
+    const unsigned char *p, *end;
+    int short_read;
+};
+
+static const void *take(struct cursor *c, size_t n) {
+    if ((size_t)(c->end - c->p) < n) {
+        c->short_read = 1;
+        return NULL;
+    }
+    const void *at = c->p;
+    c->p += n;
+    return at;
+}
+
+static char *take_str(struct cursor *c) {
     uint32_t len;
-    if (fread(&len, sizeof(len), 1, fp) != 1)
+    const void *at = take(c, sizeof(len));
+    if (!at)
         return NULL;
-    char *s = malloc((size_t)len + 1);
-    if (s && fread(s, 1, len, fp) != len) {
-        free(s);
-        return NULL;
+    memcpy(&len, at, sizeof(len));
+    const char *s = take(c, len);
+    char *copy = s ? malloc((size_t)len + 1) : NULL;
+    if (copy) {
+        memcpy(copy, s, len);
+        copy[len] = '\0';
     }
-    if (s)
-        s[len] = '\0';
-    return s;
+    return copy;
 }
 
-/* Reads the next record; NULL at the end of the run. *failed is set on a bad read. */
-static struct dsr_record *get_record(FILE *fp, int *failed) {
-    uint8_t kind;
-    int32_t pos[2];
-    if (fread(&kind, 1, 1, fp) != 1)
+/* Decodes a record's bytes; NULL when they are short or memory ran out. */
+static struct dsr_record *decode(struct cursor *c) {
+    const uint8_t *kind = take(c, 1);
+    if (!kind || *kind >= DSR_KIND_COUNT)
         return NULL;
-    struct dsr_record *rec = dsr_record_new((enum dsr_kind)kind);
-    if (!rec || fread(&rec->file, sizeof(rec->file), 1, fp) != 1 ||
-        fread(pos, sizeof(pos), 1, fp) != 1)
+    struct dsr_record *rec = dsr_record_new((enum dsr_kind) * kind);
+    const void *file = take(c, sizeof(rec->file));
+    const int32_t *pos = take(c, 2 * sizeof(int32_t));
+    if (!rec || !file || !pos)
         goto fail;
-    rec->line = pos[0];
-    rec->column = pos[1];
+    memcpy(&rec->file, file, sizeof(rec->file));
+    memcpy(&rec->line, &pos[0], sizeof(int32_t));
+    memcpy(&rec->column, &pos[1], sizeof(int32_t));
     for (size_t f = 0; f < dsr_kind_info(rec->kind)->n_fields; f++) {
         struct dsr_value *v = &rec->values[f];
-        uint8_t has_text;
-        uint32_t n;
         int with_roles = dsr_kind_info(rec->kind)->fields[f].type == DSR_FIELD_ROLES;
-        if (fread(&has_text, 1, 1, fp) != 1 || (has_text && !(v->text = get_bytes(fp))) ||
-            fread(&n, sizeof(n), 1, fp) != 1)
+        const uint8_t *has_text = take(c, 1);
+        const void *count;
+        uint32_t n;
+        if (!has_text || (*has_text && !(v->text = take_str(c))) ||
+            !(count = take(c, sizeof(n))))
             goto fail;
-        /* One slot more than needed, so the cleanup below may look at items[n]. */
-        if (n && (!(v->items = calloc(n + 1, sizeof(char *))) ||
-                  (with_roles && !(v->roles = calloc(n + 1, sizeof(char *))))))
+        memcpy(&n, count, sizeof(n));
+        if (n && (!(v->items = calloc(n, sizeof(char *))) ||
+                  (with_roles && !(v->roles = calloc(n, sizeof(char *))))))
             goto fail;
+        /* Count an item in as soon as it is there, so that cleanup frees it. */
         for (; v->n < n; v->n++)
-            if (!(v->items[v->n] = get_bytes(fp)) ||
-                (with_roles && !(v->roles[v->n] = get_bytes(fp))))
+            if (!(v->items[v->n] = take_str(c)) ||
+                (with_roles && !(v->roles[v->n] = take_str(c)))) {
+                v->n += v->items[v->n] != NULL;
                 goto fail;
+            }
     }
     return rec;
 fail:
-    /* A partly read list has items up to v->n set; free the one being read too. */
-    for (size_t f = 0; rec && f < DSR_FIELDS_MAX; f++) {
-        struct dsr_value *v = &rec->values[f];
-        if (v->items && v->items[v->n]) {
-            free(v->items[v->n]);
-            v->items[v->n] = NULL;
-        }
-    }
     dsr_record_free(rec);
-    *failed = 1;
     return NULL;
+}
+
+/* Reads the next record; NULL at the end of the run. *failed is set on a bad read. */
+static struct dsr_record *get_record(FILE *fp, struct buf *b, int *failed) {
+    uint32_t size;
+    if (fread(&size, sizeof(size), 1, fp) != 1)
+        return NULL;
+    b->len = 0;
+    if (size > b->cap) {
+        unsigned char *data = realloc(b->data, size);
+        if (!data) {
+            *failed = 1;
+            return NULL;
+        }
+        b->data = data;
+        b->cap = size;
+    }
+    struct cursor c = {b->data, b->data + size, 0};
+    struct dsr_record *rec = fread(b->data, 1, size, fp) == size ? decode(&c) : NULL;
+    if (!rec)
+        *failed = 1;
+    return rec;
 }
 
 /* ---- in memory ---- */
@@ -190,12 +254,13 @@ static int spill(struct dsr_sorter *s) {
     r->index = s->n_runs++;
     qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
     for (size_t i = 0; i < s->n; i++) {
-        put_record(r->fp, s->recs[i].rec);
+        if (put_record(r->fp, &s->io, s->recs[i].rec) < 0)
+            s->failed = 1;
         dsr_record_free(s->recs[i].rec);
     }
     s->n = 0;
     s->held = 0;
-    if (fflush(r->fp) != 0 || ferror(r->fp))
+    if (s->failed || fflush(r->fp) != 0 || ferror(r->fp))
         return -1;
     rewind(r->fp);
     return 0;
@@ -254,8 +319,8 @@ static void sift_down(struct run **heap, size_t n, size_t i) {
  * sharing a key with the one before are dropped and reported, and visit sees
  * each record kept. Returns duplicates found, or -1.
  */
-static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags,
-                 dsr_visit_fn visit, void *ctx) {
+static int merge(struct run *runs, size_t n, FILE *out, struct buf *io,
+                 struct dsr_diags *diags, dsr_visit_fn visit, void *ctx) {
     struct run **heap = malloc(n * sizeof(*heap));
     struct dsr_record *last = NULL;
     int failed = 0, duplicates = 0;
@@ -263,13 +328,13 @@ static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags,
         return -1;
     for (size_t i = 0; i < n; i++) {
         heap[i] = &runs[i];
-        runs[i].head = get_record(runs[i].fp, &failed);
+        runs[i].head = get_record(runs[i].fp, io, &failed);
     }
     for (size_t i = n / 2; i-- > 0;)
         sift_down(heap, n, i);
     while (!failed && heap[0]->head) {
         struct dsr_record *rec = heap[0]->head;
-        heap[0]->head = get_record(heap[0]->fp, &failed);
+        heap[0]->head = get_record(heap[0]->fp, io, &failed);
         sift_down(heap, n, 0);
         if (diags && last && dsr_record_cmp(last, rec) == 0) {
             dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
@@ -282,7 +347,8 @@ static int merge(struct run *runs, size_t n, FILE *out, struct dsr_diags *diags,
         }
         if (visit && visit(ctx, rec) < 0)
             failed = 1;
-        put_record(out, rec);
+        if (put_record(out, io, rec) < 0)
+            failed = 1;
         dsr_record_free(last);
         last = rec;
     }
@@ -334,7 +400,8 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
     /* Merge the oldest FAN_IN runs into one until few enough remain. */
     while (s->n_runs > FAN_IN) {
         struct run merged = {tmpfile(), NULL, 0};
-        if (!merged.fp || merge(s->runs, FAN_IN, merged.fp, NULL, NULL, NULL) < 0) {
+        if (!merged.fp ||
+            merge(s->runs, FAN_IN, merged.fp, &s->io, NULL, NULL, NULL) < 0) {
             run_release(&merged);
             goto fail;
         }
@@ -348,7 +415,7 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
     }
     if (!(s->merged.fp = tmpfile()))
         goto fail;
-    int duplicates = merge(s->runs, s->n_runs, s->merged.fp, diags, visit, ctx);
+    int duplicates = merge(s->runs, s->n_runs, s->merged.fp, &s->io, diags, visit, ctx);
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     s->n_runs = 0;
@@ -371,7 +438,7 @@ const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s) {
         return s->out;
     }
     dsr_record_free(s->out);
-    s->out = get_record(s->merged.fp, &s->failed);
+    s->out = get_record(s->merged.fp, &s->io, &s->failed);
     return s->out;
 }
 
