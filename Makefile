@@ -11,12 +11,12 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# Debian packages for the build (first line), the tests (second) and the
-# tools `make bench` measures against (third).
+# Debian packages for the build (first line), the tests (second), and the
+# tools `make bench` measures against and `make fuzz` builds with (third).
 DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
 	libpcre2-dev libutf8proc-dev \
 	libxml2-utils diffutils valgrind python3 clang-format \
-	time jq bc miller csvkit python3-jsonschema
+	time jq bc miller csvkit python3-jsonschema clang libclang-rt-14-dev
 
 SRC := $(wildcard convert/*.c)
 LIB_SRC := $(filter-out convert/cli.c convert/cli_%.c,$(SRC))
