@@ -46,6 +46,8 @@ struct run {
     struct dsr_sorter *sorter; /* the dataset's records in canonical order */
     struct dsr_index *index;   /* the dataset's entity and source ids, for references */
     struct dsr_record_schemas schemas; /* the dataset JSON Schema, compiled once */
+    const char *xslt_path;             /* --xslt: every input is XML mapped by it */
+    struct dsr_xslt *xslt;             /* the stylesheet, compiled once */
     int keep_records; /* convert keeps whole records; validate only ids */
     char **names;     /* every input read, owned: records borrow them */
     size_t n_names;
@@ -121,7 +123,9 @@ static void read_path(struct run *run, const char *path) {
         read_dir(run, path);
         return;
     }
-    int format = run->format >= 0 ? run->format : dsr_format_from_path(path);
+    int format = run->xslt          ? DSR_FORMAT_XML
+                 : run->format >= 0 ? run->format
+                                    : dsr_format_from_path(path);
     if (format < 0) {
         dsr_diag_add(&run->diags, DSR_DIAG_USAGE, path, 0, 0, NULL,
                      "cannot tell the format of %s: name it with --format (xml, json, "
@@ -149,7 +153,10 @@ static void read_path(struct run *run, const char *path) {
     }
     run->names[run->n_names++] = name;
     struct dsr_input in = {name, fp, (enum dsr_format)format, run->table, &run->schemas};
-    dsr_read(&in, collect, run, &run->diags);
+    if (run->xslt)
+        dsr_xslt_read(run->xslt, &in, collect, run, &run->diags);
+    else
+        dsr_read(&in, collect, run, &run->diags);
     if (!is_stdin)
         fclose(fp);
 }
@@ -186,7 +193,8 @@ static void dataset_end(struct run *run) {
 static int run_inputs(struct run *run, int argc, char **argv, int one_dataset) {
     if (optind >= argc)
         return usage_error("%sno input given", "");
-    if (dsr_record_schemas_init(&run->schemas, &run->diags) < 0)
+    if (dsr_record_schemas_init(&run->schemas, &run->diags) < 0 ||
+        (run->xslt_path && !(run->xslt = dsr_xslt_new(run->xslt_path, &run->diags))))
         return 0; /* reported: finish() prints it and exits 2 */
     for (int i = optind; i < argc; i++) {
         if ((i == optind || !one_dataset) && dataset_begin(run))
@@ -203,6 +211,7 @@ static int run_inputs(struct run *run, int argc, char **argv, int one_dataset) {
 static void run_release(struct run *run) {
     dataset_end(run);
     dsr_record_schemas_release(&run->schemas);
+    dsr_xslt_free(run->xslt);
     dsr_diags_release(&run->diags);
     for (size_t i = 0; i < run->n_names; i++)
         free(run->names[i]);
@@ -216,6 +225,8 @@ static int common_option(struct run *run, int opt, const char *arg) {
         if (run->format < 0)
             return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv",
                                arg);
+    } else if (opt == 'x') {
+        run->xslt_path = arg;
     } else if (opt == 't') {
         run->table = dsr_kind_from_name(arg);
         if (run->table < 0)
@@ -238,11 +249,13 @@ static int finish(struct run *run, enum dsr_report_format report) {
 }
 
 static const char validate_usage[] =
-    "usage: dossier validate [--format F] [--table T] [--report FORM] FILE|DIR|- ...\n";
+    "usage: dossier validate [--format F] [--table T] [--xslt FILE] [--report FORM] "
+    "FILE|DIR|- ...\n";
 
 static int cmd_validate(int argc, char **argv) {
     static const struct option options[] = {{"format", required_argument, NULL, 'f'},
                                             {"table", required_argument, NULL, 't'},
+                                            {"xslt", required_argument, NULL, 'x'},
                                             {"report", required_argument, NULL, 'r'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
@@ -333,15 +346,17 @@ out:
     return rc;
 }
 
-static const char convert_usage[] = "usage: dossier convert --to xml|json|jsonl|csv "
-                                    "[--format F] [--table T] [-o FILE|DIR] "
-                                    "FILE|DIR|- ...\n";
+static const char convert_usage[] =
+    "usage: dossier convert --to xml|json|jsonl|csv "
+    "[--format F] [--table T] [--xslt FILE] [-o FILE|DIR] "
+    "FILE|DIR|- ...\n";
 
 static int cmd_convert(int argc, char **argv) {
     static const struct option options[] = {{"to", required_argument, NULL, 'T'},
                                             {"output", required_argument, NULL, 'o'},
                                             {"format", required_argument, NULL, 'f'},
                                             {"table", required_argument, NULL, 't'},
+                                            {"xslt", required_argument, NULL, 'x'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     struct run run = {.format = -1, .table = -1, .keep_records = 1};

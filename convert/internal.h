@@ -358,6 +358,21 @@ typedef int (*dsr_csv_row_fn)(void *ctx, json_t *row, dsr_locate_fn locate,
 int dsr_csv_read_rows(const struct dsr_input *in, dsr_csv_row_fn take, void *ctx,
                       struct dsr_diags *diags);
 
+/* ---- other XML dialects through a stylesheet (xslt.c) ---- */
+
+struct dsr_xslt;
+
+/*
+ * Compiles the XSLT stylesheet at path, which maps another XML dialect to a
+ * dossier dataset document. Returns it, or NULL with a DSR_DIAG_BAD_SCHEMA
+ * diagnostic; free with dsr_xslt_free().
+ */
+struct dsr_xslt *dsr_xslt_new(const char *path, struct dsr_diags *diags);
+void dsr_xslt_free(struct dsr_xslt *x);
+/* Transforms the XML input in and reads the result as dsr_xml_read does. */
+int dsr_xslt_read(const struct dsr_xslt *x, const struct dsr_input *in,
+                  dsr_record_fn emit, void *ctx, struct dsr_diags *diags);
+
 /* Reads any input by its format. */
 int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
              struct dsr_diags *diags);
