@@ -330,26 +330,29 @@ static int header_field(enum dsr_kind kind, const char *text) {
 /* The header of a table of any kind: names must be unique. */
 static int take_names(struct reader *r) {
     int problems = 0;
+    json_t *seen = json_object(); /* a hash set of the names, for wide tables */
     r->col_name = calloc(r->n_cells, sizeof(*r->col_name));
-    if (!r->col_name) {
+    if (!r->col_name || !seen) {
+        json_decref(seen);
         oom(r);
         return -1;
     }
     r->n_cols = r->n_cells;
     for (size_t j = 0; j < r->n_cells; j++) {
         const struct cell *c = &r->cells[j];
-        for (size_t k = 0; k < j; k++)
-            if (!strcmp(r->col_name[k], c->text)) {
-                dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, c->at.line,
-                             c->at.column, NULL, "duplicate column \"%s\"", c->text);
-                problems++;
-                break;
-            }
-        if (!(r->col_name[j] = strdup(c->text))) {
+        if (json_object_get(seen, c->text)) {
+            dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, c->at.line, c->at.column,
+                         NULL, "duplicate column \"%s\"", c->text);
+            problems++;
+        }
+        if (!(r->col_name[j] = strdup(c->text)) ||
+            json_object_set_new(seen, c->text, json_true()) < 0) {
+            json_decref(seen);
             oom(r);
             return -1;
         }
     }
+    json_decref(seen);
     r->have_header = 1;
     if (problems)
         r->stop = 1;
