@@ -71,7 +71,7 @@ static int is_short(const struct dsr_alias_set *set, const struct entity *e, uin
 /*
  * The primary-name rule, as README states it: a full name over a short form,
  * Latin script over others, the name that leads the most lists (aliases come
- * after it), more words, a longer key, the better spelling, the smaller key.
+ * after it), more words, a shorter key, the better spelling, the smaller key.
  */
 static int primary_cmp(const struct dsr_alias_set *set, const struct entity *e,
                        uint32_t x, uint32_t y) {
@@ -86,8 +86,9 @@ static int primary_cmp(const struct dsr_alias_set *set, const struct entity *e,
         return leads(a) > leads(b) ? -1 : 1;
     if (words(a->key) != words(b->key))
         return words(a->key) > words(b->key) ? -1 : 1;
+    /* Of two spellings of one length in words, the plainer: Osama over Ussama. */
     if (strlen(a->key) != strlen(b->key))
-        return strlen(a->key) > strlen(b->key) ? -1 : 1;
+        return strlen(a->key) < strlen(b->key) ? -1 : 1;
     if ((d = variant_cmp(&a->var[a->best], &b->var[b->best])))
         return d;
     return strcmp(a->key, b->key);
