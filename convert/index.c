@@ -31,17 +31,19 @@ struct extra {
 };
 
 struct dsr_index {
-    char **slots; /* open addressing: "K:id", K the kind's letter, and "r:name"; owned */
+    /*
+     * One table, open addressing: "e:id" and "s:id" for entity and source ids,
+     * "r:ref" for references given by name, "n:key" for entity name keys, whose
+     * value is "id" or, for namesakes, "id1, id2". Keys and values owned.
+     */
+    char **slots, **vals;
     size_t n, alloc;               /* used slots, slots (a power of two) */
     size_t entities, sources;      /* ids added of each kind */
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
     struct pending *pending;       /* entities' names until resolve; owned */
     size_t n_pending, alloc_pending;
-    size_t ref_names; /* references given by name: without any, no alias set */
-    char **name_keys,
-        **name_ids; /* exact name key -> "id" or "id1, id2" (namesakes); owned */
-    size_t n_names, alloc_names; /* used slots, slots (a power of two) */
-    struct extra *extras;        /* sorted by id after resolve; owned */
+    size_t ref_names;     /* references given by name: without any, no alias set */
+    struct extra *extras; /* sorted by id after resolve; owned */
     size_t n_extras;
 };
 
@@ -57,9 +59,12 @@ struct dsr_index *dsr_index_new(void) {
 void dsr_index_free(struct dsr_index *ix) {
     if (!ix)
         return;
-    for (size_t i = 0; i < ix->alloc; i++)
+    for (size_t i = 0; i < ix->alloc; i++) {
         free(ix->slots[i]);
+        free(ix->vals[i]);
+    }
     free(ix->slots);
+    free(ix->vals);
     for (size_t i = 0; i < ix->n_extras; i++)
         free(ix->extras[i].name);
     free(ix->extras);
@@ -67,12 +72,6 @@ void dsr_index_free(struct dsr_index *ix) {
     for (size_t i = 0; i < ix->n_pending; i++)
         free(ix->pending[i].names);
     free(ix->pending);
-    for (size_t i = 0; i < ix->alloc_names; i++) {
-        free(ix->name_keys[i]);
-        free(ix->name_ids[i]);
-    }
-    free(ix->name_keys);
-    free(ix->name_ids);
     free(ix);
 }
 
@@ -90,18 +89,29 @@ static size_t find(const struct dsr_index *ix, const char *key) {
     return i;
 }
 
+/* Makes room for one more key, keeping the table at most half full. 0 or -1. */
 static int grow(struct dsr_index *ix) {
-    size_t alloc = ix->alloc ? ix->alloc * 2 : 1024;
-    char **old = ix->slots, **slots = calloc(alloc, sizeof(*slots));
-    size_t old_alloc = ix->alloc;
-    if (!slots)
+    if ((ix->n + 1) * 2 <= ix->alloc)
+        return 0;
+    size_t alloc = ix->alloc ? ix->alloc * 2 : 1024, old_alloc = ix->alloc;
+    char **old = ix->slots, **old_vals = ix->vals;
+    char **slots = calloc(alloc, sizeof(*slots)), **vals = calloc(alloc, sizeof(*vals));
+    if (!slots || !vals) {
+        free(slots);
+        free(vals);
         return -1;
+    }
     ix->slots = slots;
+    ix->vals = vals;
     ix->alloc = alloc;
     for (size_t i = 0; i < old_alloc; i++)
-        if (old[i])
-            ix->slots[find(ix, old[i])] = old[i];
+        if (old[i]) {
+            size_t j = find(ix, old[i]);
+            slots[j] = old[i];
+            vals[j] = old_vals[i];
+        }
     free(old);
+    free(old_vals);
     return 0;
 }
 
@@ -114,6 +124,15 @@ static char *key_of(enum dsr_kind kind, const char *id) {
         memcpy(key + 2, id, len + 1);
     }
     return key;
+}
+
+/* "n:" and the exact alias key of a name; NULL when it has none or memory ran out. */
+static char *name_key(const char *name, size_t len) {
+    char *key = dsr_alias_key(name, len), *prefixed = NULL;
+    if (key && *key && (prefixed = malloc(strlen(key) + 3)))
+        sprintf(prefixed, "n:%s", key);
+    free(key);
+    return prefixed;
 }
 
 /* Adds an entity's name and aliases to the alias set. 0, or -1 when out of memory. */
@@ -145,57 +164,24 @@ static int add_names(struct dsr_index *ix, const struct dsr_record *rec) {
     return 0;
 }
 
-/* The slot of key in the name map: where it is, or the empty slot where it would go. */
-static size_t name_slot(const struct dsr_index *ix, const char *key) {
-    size_t i = hash(key) & (ix->alloc_names - 1);
-    while (ix->name_keys[i] && strcmp(ix->name_keys[i], key))
-        i = (i + 1) & (ix->alloc_names - 1);
-    return i;
-}
-
-static int grow_names(struct dsr_index *ix) {
-    size_t alloc = ix->alloc_names ? 2 * ix->alloc_names : 1024, old = ix->alloc_names;
-    char **keys = calloc(alloc, sizeof(*keys)), **ids = calloc(alloc, sizeof(*ids));
-    char **old_keys = ix->name_keys, **old_ids = ix->name_ids;
-    if (!keys || !ids) {
-        free(keys);
-        free(ids);
-        return -1;
-    }
-    ix->name_keys = keys;
-    ix->name_ids = ids;
-    ix->alloc_names = alloc;
-    for (size_t i = 0; i < old; i++)
-        if (old_keys[i]) {
-            size_t j = name_slot(ix, old_keys[i]);
-            keys[j] = old_keys[i];
-            ids[j] = old_ids[i];
-        }
-    free(old_keys);
-    free(old_ids);
-    return 0;
-}
-
 /* Notes that entity id bears name; a name two entities bear is a namesake, warned of. */
 static int add_name_key(struct dsr_index *ix, const char *name, const char *id,
                         const struct pending *p, struct dsr_diags *diags) {
-    char *key = dsr_alias_key(name, strlen(name));
-    if (!key || !*key) {
-        free(key);
+    char *key = name_key(name, strlen(name));
+    if (!key)
         return 0; /* the alias set reports names it cannot read */
-    }
-    if ((ix->n_names + 1) * 2 > ix->alloc_names && grow_names(ix) < 0) {
+    if (grow(ix) < 0) {
         free(key);
         return -1;
     }
-    size_t i = name_slot(ix, key);
-    if (!ix->name_keys[i]) {
-        ix->name_keys[i] = key;
-        ix->n_names++;
-        return (ix->name_ids[i] = strdup(id)) ? 0 : -1;
+    size_t i = find(ix, key);
+    if (!ix->slots[i]) {
+        ix->slots[i] = key;
+        ix->n++;
+        return (ix->vals[i] = strdup(id)) ? 0 : -1;
     }
     free(key);
-    char *ids = ix->name_ids[i];
+    char *ids = ix->vals[i];
     size_t len = strlen(id);
     for (const char *at = ids; at; at = strstr(at, ", ") ? strstr(at, ", ") + 2 : NULL)
         if (!strncmp(at, id, len) && (at[len] == '\0' || at[len] == ','))
@@ -209,7 +195,7 @@ static int add_name_key(struct dsr_index *ix, const char *name, const char *id,
         return -1;
     sprintf(more, "%s, %s", ids, id);
     free(ids);
-    ix->name_ids[i] = more;
+    ix->vals[i] = more;
     return 0;
 }
 
@@ -239,7 +225,7 @@ static int add_pending(struct dsr_index *ix, struct dsr_diags *diags) {
 
 /* Adds key (taken) to the slots; returns 1 when added, 0 when there already, -1. */
 static int insert(struct dsr_index *ix, char *key) {
-    if (!key || ((ix->n + 1) * 2 > ix->alloc && grow(ix) < 0)) {
+    if (!key || grow(ix) < 0) {
         free(key);
         return -1;
     }
@@ -424,9 +410,9 @@ static enum dsr_alias_match exact_match(const struct dsr_index *ix, const char *
     size_t bad;
     const char *found = NULL;
     int n = dsr_alias_split(ref, strlen(ref), names, 64, &bad);
-    for (int k = 0; k < n && k < 64 && ix->alloc_names; k++) {
-        char *key = dsr_alias_key(ref + names[k].start, names[k].len);
-        const char *ids = key && *key ? ix->name_ids[name_slot(ix, key)] : NULL;
+    for (int k = 0; k < n && k < 64 && ix->alloc; k++) {
+        char *key = name_key(ref + names[k].start, names[k].len);
+        const char *ids = key ? ix->vals[find(ix, key)] : NULL;
         free(key);
         if (!ids || (found && !strcmp(found, ids)))
             continue;
