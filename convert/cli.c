@@ -89,7 +89,8 @@ static size_t sort_budget(void) {
     return s ? (size_t)strtoull(s, NULL, 10) : 0;
 }
 
-/* A folder's files with a known extension, in name order. */
+/* A folder's regular files with a known extension, in name order: no subfolders, no
+ * links. */
 static void read_dir(struct run *run, const char *path) {
     struct dirent **list;
     int n = scandir(path, &list, NULL, alphasort);
@@ -103,10 +104,16 @@ static void read_dir(struct run *run, const char *path) {
         if (name[0] != '.' && dsr_format_from_path(name) >= 0) {
             size_t len = strlen(path) + strlen(name) + 2;
             char *full = malloc(len);
+            struct stat st;
             if (full) {
                 snprintf(full, len, "%s%s%s", path,
                          path[strlen(path) - 1] == '/' ? "" : "/", name);
-                read_path(run, full);
+                int known = lstat(full, &st) == 0;
+                if (known && S_ISREG(st.st_mode))
+                    read_path(run, full);
+                else if (known && S_ISLNK(st.st_mode))
+                    dsr_diag_warn(&run->diags, full, 0, 0,
+                                  "link skipped: a folder's links are not followed");
                 free(full);
             }
         }
