@@ -89,8 +89,8 @@ fuzz: build/fuzz_read
 	rm -rf build/fuzz-corpus && mkdir -p build/fuzz-corpus
 	n=0; for f in fixtures/article/article.xml fixtures/article/article.json \
 		fixtures/article/article.jsonl fixtures/article/csv/entities.csv fixtures/invalid/* \
-		fixtures/hostile/*; do \
-		case $$f in *.xml) p=0;; *.json) p=1;; *.jsonl) p=2;; *.csv) p=8;; *) continue;; esac; \
+		fixtures/hostile/* tests/aliases/input.txt; do \
+		case $$f in *.xml) p=0;; *.json) p=1;; *.jsonl) p=2;; *.csv) p=8;; *.txt) p=251;; *) continue;; esac; \
 		n=$$((n + 1)); { printf "\\$$(printf %o $$p)"; cat "$$f"; } > build/fuzz-corpus/seed$$n; \
 	done
 	build/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz-corpus
