@@ -55,7 +55,7 @@ struct run {
 
 static int collect(void *ctx, struct dsr_record *rec) {
     struct run *run = ctx;
-    if (dsr_index_add(run->index, rec, &run->diags) < 0) {
+    if (dsr_index_add(run->index, rec) < 0) {
         dsr_record_free(rec);
         dsr_diag_add(&run->diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
         return -1;

@@ -248,10 +248,12 @@ static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
             continue;
         for (size_t i = 0; i < rec->values[f].n; i++) {
             const char *ref = rec->values[f].items[i];
+            if (dsr_id_valid(ref))
+                continue; /* an id, not a name */
             char *key = malloc(strlen(ref) + 3);
             if (key)
                 sprintf(key, "r:%s", ref);
-            int added = dsr_id_valid(ref) ? (free(key), 0) : insert(ix, key);
+            int added = insert(ix, key);
             if (added < 0)
                 return -1;
             ix->ref_names += (size_t)added;
@@ -260,11 +262,9 @@ static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
     return 0;
 }
 
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
-                  struct dsr_diags *diags) {
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec) {
     if (rec->kind != DSR_ENTITY && rec->kind != DSR_SOURCE)
         return add_ref_names(ix, rec);
-    (void)diags; /* names are reported on at resolve, when the alias set reads them */
     if (rec->kind == DSR_ENTITY && add_names(ix, rec) < 0)
         return -1;
     int added = insert(ix, key_of(rec->kind, dsr_record_id(rec)));

@@ -265,11 +265,11 @@ struct dsr_index;
 struct dsr_index *dsr_index_new(void);
 void dsr_index_free(struct dsr_index *ix);
 /*
- * Records rec's id when it is an entity or a source, and an entity's names for
- * alias resolution (problems with them go to diags). 0, or -1 when out of memory.
+ * Records rec's id when it is an entity or a source, and keeps an entity's
+ * names for resolve (which reports problems with them). 0, or -1 when out of
+ * memory.
  */
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
-                  struct dsr_diags *diags);
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec);
 /* After the last add: merges entity names into entities (alias.c). 0, or -1. */
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
 /* 1 when a record of kind with this id was added. */

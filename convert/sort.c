@@ -288,6 +288,15 @@ int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec) {
     return 0;
 }
 
+/* Reports rec, which shares its kind and id with first, read before it. */
+static void report_duplicate(struct dsr_diags *diags, const struct dsr_record *rec,
+                             const struct dsr_record *first) {
+    dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
+                 "duplicate %s id \"%s\": first defined at %s:%d:%d",
+                 dsr_kind_info(rec->kind)->name, dsr_record_id(rec),
+                 first->file ? first->file : "-", first->line, first->column);
+}
+
 /* ---- merging ---- */
 
 /* Is run a's head before run b's? Ended runs sort last; ties go to input order. */
@@ -337,10 +346,7 @@ static int merge(struct run *runs, size_t n, FILE *out, struct buf *io,
         heap[0]->head = get_record(heap[0]->fp, io, &failed);
         sift_down(heap, n, 0);
         if (diags && last && dsr_record_cmp(last, rec) == 0) {
-            dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                         "duplicate %s id \"%s\": first defined at %s:%d:%d",
-                         dsr_kind_info(rec->kind)->name, dsr_record_id(rec),
-                         last->file ? last->file : "-", last->line, last->column);
+            report_duplicate(diags, rec, last);
             duplicates++;
             dsr_record_free(rec);
             continue;
@@ -368,10 +374,7 @@ static int drop_duplicates(struct dsr_sorter *s, struct dsr_diags *diags) {
         struct dsr_record *r = s->recs[i].rec;
         if (kept > 0 && dsr_record_cmp(s->recs[kept - 1].rec, r) == 0) {
             const struct dsr_record *first = s->recs[kept - 1].rec;
-            dsr_diag_add(diags, DSR_DIAG_SCHEMA, r->file, r->line, r->column, NULL,
-                         "duplicate %s id \"%s\": first defined at %s:%d:%d",
-                         dsr_kind_info(r->kind)->name, dsr_record_id(r),
-                         first->file ? first->file : "-", first->line, first->column);
+            report_duplicate(diags, r, first);
             dsr_record_free(r);
             duplicates++;
             continue;
