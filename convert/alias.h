@@ -57,65 +57,7 @@ void dsr_alias_slug(const char *name, char *out, size_t max);
 
 /* ---- the alias set (alias.c) ---- */
 
-enum { DSR_ALIAS_FUZZY = 1 };
-
-/* What a reference resolves to (dsr_alias_lookup). */
-enum dsr_alias_match {
-    DSR_ALIAS_UNRESOLVED, /* no entity has that name */
-    DSR_ALIAS_RESOLVED,   /* exactly one entity */
-    DSR_ALIAS_AMBIGUOUS,  /* a short form that several entities own */
-};
-
-struct dsr_alias_set;
-
-/* Returns a new empty set, or NULL when out of memory; free with dsr_alias_set_free(). */
-struct dsr_alias_set *dsr_alias_set_new(int flags);
-void dsr_alias_set_free(struct dsr_alias_set *set);
-
-/*
- * Adds one alias list, the line-th of the input (line numbers are kept for
- * the output's "lines" and must be unique). Empty names, unbalanced
- * parentheses and invalid UTF-8 are reported in diags at file:line:column and
- * the line is left out. A blank line is skipped. Returns 0 when the line was
- * added or skipped, 1 when it was invalid, -1 when out of memory.
- */
-int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size_t len,
-                       const char *file, int line, struct dsr_diags *diags);
-
-/*
- * Adds an entity record of a dataset: its id is kept as the entity's id
- * and its names (name, then aliases) are one list. Returns like
- * dsr_alias_add_line; line is the record's line, used as its "lines" entry.
- */
-int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id,
-                         const char *const *names, size_t n_names, const char *file,
-                         int line, struct dsr_diags *diags);
-
-/*
- * Merges what the mode allows (same list, equal key, --fuzzy's key, unique
- * tail short forms), chooses primary names and ids. Two dataset entities
- * that end up merged are reported in diags. Call once, after the last add.
- * Returns the number of entities, or -1 when out of memory.
- */
-long dsr_alias_resolve(struct dsr_alias_set *set, struct dsr_diags *diags);
-
-/*
- * Writes the entities as JSON Lines (RFC 8785), in order of first line:
- * {"aliases":[…],"id":…,"lines":[…],"name":…} plus "ambiguous" and
- * "candidates" for an ambiguous short form, "evidence" for transliteration
- * merges, and with explain every merge as "explain". Returns 0 or -1.
- */
-int dsr_alias_write(struct dsr_alias_set *set, FILE *out, int explain);
-
-/*
- * After resolve: resolves a reference as a designation subject or event
- * participant holds it (an entity id, a name, or an alias list) to the id of
- * its entity (*id, borrowed from set). An ambiguous name gives its candidates
- * (*candidates, n borrowed ids, NULL when not wanted).
- */
-enum dsr_alias_match dsr_alias_lookup(struct dsr_alias_set *set, const char *ref,
-                                      const char **id, const char *const **candidates,
-                                      size_t *n);
+/* The set itself (dsr_alias_set_*) is declared in dossier.h. */
 
 /*
  * After resolve: every name (display form, NFC) of the entity with the given

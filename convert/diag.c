@@ -133,5 +133,26 @@ void dsr_diags_sort(struct dsr_diags *diags) {
 }
 
 int dsr_diags_status(const struct dsr_diags *diags) {
-    return diags->worst;
+    return diags ? diags->worst : 0;
+}
+
+void dsr_diags_move(struct dsr_diags *dst, struct dsr_diags *src) {
+    size_t room =
+        DSR_DIAGS_KEEP - (dst->count < DSR_DIAGS_KEEP ? dst->count : DSR_DIAGS_KEEP);
+    size_t n = src->count < room ? src->count : room;
+    if (n && dst->count + n > dst->alloc) {
+        struct dsr_diag *items = realloc(dst->items, (dst->count + n) * sizeof(*items));
+        if (items) {
+            dst->items = items;
+            dst->alloc = dst->count + n;
+        } else
+            n = 0;
+    }
+    if (n)
+        memcpy(dst->items + dst->count, src->items, n * sizeof(*src->items));
+    dst->count += n;
+    dst->dropped += src->dropped + (src->count - n);
+    if (src->worst > dst->worst)
+        dst->worst = src->worst;
+    dsr_diags_release(src);
 }

@@ -14,50 +14,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include <jansson.h>
-
-#define DSR_VERSION "0.1.0"
+#include "dossier.h"
 
 /* ---- diagnostics (diag.c, report.c) ---- */
-
-#define DSR_FILE_MAX 256
-#define DSR_PATH_MAX 256
-#define DSR_MSG_MAX 512
-
-enum dsr_severity { DSR_ERROR, DSR_WARNING, DSR_NOTE };
-
-enum dsr_diag_kind {
-    DSR_DIAG_SYNTAX,     /* input is not well-formed: exit 1 */
-    DSR_DIAG_SCHEMA,     /* input breaks a schema or model rule: exit 1 */
-    DSR_DIAG_IO,         /* unreadable input, unwritable output: exit 2 */
-    DSR_DIAG_REFUSED,    /* hostile or unsupported input refused: exit 2 */
-    DSR_DIAG_BAD_SCHEMA, /* the schema itself is unusable: exit 2 */
-    DSR_DIAG_USAGE,      /* bad command line: exit 2 */
-};
-
-struct dsr_diag {
-    enum dsr_severity severity; /* DSR_ERROR, DSR_WARNING, DSR_NOTE */
-    enum dsr_diag_kind kind;    /* decides the exit status */
-    char file[DSR_FILE_MAX];    /* name as given by the user; "-" for stdin */
-    int line;                   /* 1-based; 0 = unknown */
-    int column;                 /* 1-based, in characters; 0 = unknown */
-    char path[DSR_PATH_MAX];    /* JSON Pointer (RFC 6901) into the dataset; "" = root */
-    char message[DSR_MSG_MAX];  /* lowercase, no final full stop */
-};
-
-struct dsr_diags {
-    struct dsr_diag *items; /* owned */
-    size_t count;           /* diagnostics kept */
-    size_t alloc;           /* slots allocated */
-    size_t dropped;         /* diagnostics past DSR_DIAGS_KEEP, counted only */
-    int worst;              /* highest exit status among all added, dropped too */
-};
-
-/* Past this many, diagnostics are counted, not kept, so memory stays bounded. */
-#define DSR_DIAGS_KEEP 10000
-
-void dsr_diags_init(struct dsr_diags *diags);
-void dsr_diags_release(struct dsr_diags *diags);
 
 /*
  * Adds an error of the given kind. diags may be NULL (nothing is collected).
@@ -76,40 +35,16 @@ struct dsr_diag *dsr_diag_warn(struct dsr_diags *diags, const char *file, int li
                                int column, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* Sorts by (file, line, column, path), keeping the order of equal ones. */
-void dsr_diags_sort(struct dsr_diags *diags);
-
-/* 0 when no error was added, 1 for bad data, 2 for anything refused or unreadable. */
-int dsr_diags_status(const struct dsr_diags *diags);
+/*
+ * Appends src's diagnostics to dst (both counted against dst's limit) and
+ * raises dst's status to src's; src is left empty.
+ */
+void dsr_diags_move(struct dsr_diags *dst, struct dsr_diags *src);
 
 /* Copies src into a fixed buffer of size n, cutting from the left with "...". */
 void dsr_copy_tail(char *dst, size_t n, const char *src);
 
-enum dsr_report_format {
-    DSR_REPORT_TEXT,
-    DSR_REPORT_JSON,
-    DSR_REPORT_JUNIT,
-    DSR_REPORT_GITHUB,
-    DSR_REPORT_SARIF,
-    DSR_REPORT_HTML,
-};
-
-/* Returns the format named s, or -1. */
-int dsr_report_format_from_name(const char *s);
-
-/*
- * Writes the diagnostics (already sorted) in the given form; `inputs` names
- * every input checked, so reports can list the clean ones too. Returns 0 or -1
- * on a write error.
- */
-int dsr_report_write(FILE *out, enum dsr_report_format format,
-                     const struct dsr_diags *diags, const char *const *inputs,
-                     size_t n_inputs);
-
 /* ---- record model (record.c) ---- */
-
-/* Canonical order of kinds: by their plural, as RFC 8785 sorts the members. */
-enum dsr_kind { DSR_DESIGNATION, DSR_ENTITY, DSR_EVENT, DSR_SOURCE, DSR_KIND_COUNT };
 
 enum dsr_field_type {
     DSR_FIELD_ID,    /* one identifier: lowercase letters, digits and single hyphens */
@@ -139,8 +74,6 @@ struct dsr_kind_info {
 };
 
 const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind);
-/* Returns the kind named by its singular or plural name, or -1. */
-int dsr_kind_from_name(const char *name);
 /* Returns the index of the named field of kind, or -1. */
 int dsr_field_index(enum dsr_kind kind, const char *name);
 
@@ -289,13 +222,6 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                          struct dsr_diags *diags);
 
 /* ---- formats, readers and writers ---- */
-
-enum dsr_format { DSR_FORMAT_XML, DSR_FORMAT_JSON, DSR_FORMAT_JSONL, DSR_FORMAT_CSV };
-
-/* Returns the format named s ("xml", "json", "jsonl", "ndjson", "csv"), or -1. */
-int dsr_format_from_name(const char *s);
-/* Returns the format a file name's extension names, or -1. */
-int dsr_format_from_path(const char *path);
 
 struct dsr_jschema; /* jschema.c */
 

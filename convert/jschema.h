@@ -6,73 +6,13 @@
  * (jschema_ref.c, jschema_uri.c, built-in metaschemas in jschema_meta.c);
  * instances are then checked against the graph (jschema_eval.c) with numbers
  * and equality from jschema_value.c, patterns from jschema_regex.c and formats
- * from jschema_format.c. The first half of this header is the API; the second
- * is shared between those modules only.
+ * from jschema_format.c. The API is in dossier.h; this header is shared
+ * between those modules only.
  */
 #ifndef DSR_JSCHEMA_H
 #define DSR_JSCHEMA_H
 
 #include "internal.h"
-
-/* Drafts, as --draft names them. */
-enum {
-    DSR_JSCHEMA_DRAFT4 = 4,
-    DSR_JSCHEMA_DRAFT6 = 6,
-    DSR_JSCHEMA_DRAFT7 = 7,
-    DSR_JSCHEMA_DRAFT2019 = 2019,
-    DSR_JSCHEMA_DRAFT2020 = 2020,
-};
-
-/* A URI prefix served from a local folder (--ref-root URI=DIR). */
-struct dsr_jschema_root {
-    const char *uri; /* prefix, e.g. "http://localhost:1234/" */
-    const char *dir; /* folder holding the files under that prefix */
-};
-
-/* A schema document known in advance (--ref FILE), borrowed. */
-struct dsr_jschema_doc {
-    json_t *schema;   /* the document */
-    const char *name; /* its name: used as its URI when it has no $id */
-};
-
-struct dsr_jschema_options {
-    int default_draft;                    /* for schemas without $schema; 0 = 2020 */
-    int format_assert;                    /* 1 = "format" is an assertion */
-    const struct dsr_jschema_root *roots; /* n_roots prefix mappings, borrowed */
-    size_t n_roots;
-    const struct dsr_jschema_doc *docs; /* n_docs extra documents, borrowed */
-    size_t n_docs;
-};
-
-/* Returns the draft named by s ("2020-12", "2019-09", "7", "6", "4"), or -1. */
-int dsr_jschema_draft_from_name(const char *s);
-
-/*
- * Compiles schema (borrowed; a reference is kept while the result lives)
- * after checking it against its metaschema. Returns the validator, or NULL
- * with DSR_DIAG_BAD_SCHEMA diagnostics naming schema_name; opts may be NULL.
- * Free with dsr_jschema_free().
- */
-struct dsr_jschema *dsr_jschema_new(json_t *schema, const char *schema_name,
-                                    const struct dsr_jschema_options *opts,
-                                    struct dsr_diags *diags);
-void dsr_jschema_free(struct dsr_jschema *js);
-
-/* Receives one error: where in the instance, where in the schema, and why. */
-typedef void (*dsr_jschema_error_fn)(void *ctx, const char *instance_pointer,
-                                     const char *keyword_location,
-                                     const char *absolute_location, const char *message);
-
-/*
- * Validates one instance (any JSON value). report may be NULL. Returns the
- * number of errors, 0 = valid, or -1 when validation could not run (nesting
- * too deep, a pattern over its match limit, out of memory; reported too).
- * The compiled schema is not modified: one js may serve several threads.
- */
-int dsr_jschema_validate(const struct dsr_jschema *js, const json_t *instance,
-                         dsr_jschema_error_fn report, void *ctx);
-
-/* ---- shared between the jschema modules ---- */
 
 /* Maps pointers to pointers (open addressing). */
 struct dsr_jschema_pmap {

@@ -1,0 +1,325 @@
+/*
+ * A dataset: the inputs read into it, its entity and source index, and its
+ * records in canonical order. Each input is read with diagnostics of its own,
+ * so one input's status never steers how another is read; they are then
+ * moved into the caller's list.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct dsr_dataset {
+    struct dsr_dataset_options opts;   /* copied; strings borrowed */
+    struct dsr_diags *diags;           /* the caller's, borrowed */
+    struct dsr_sorter *sorter;         /* the records, in canonical order once finished */
+    struct dsr_index *index;           /* entity and source ids, for references */
+    struct dsr_record_schemas schemas; /* the dataset JSON Schema, compiled once */
+    struct dsr_xslt *xslt;             /* opts.xslt compiled, or NULL */
+    struct dsr_diags *input_diags;     /* the input being read: what it found */
+    char **names;                      /* every input read, owned: records borrow them */
+    size_t n_names;
+    int finished; /* 1 after dsr_dataset_finish */
+};
+
+const char *dsr_version(void) {
+    return DSR_VERSION;
+}
+
+static void out_of_memory(struct dsr_diags *diags, const char *file) {
+    dsr_diag_add(diags, DSR_DIAG_REFUSED, file, 0, 0, NULL, "out of memory");
+}
+
+struct dsr_dataset *dsr_dataset_new(const struct dsr_dataset_options *opts,
+                                    struct dsr_diags *diags) {
+    struct dsr_dataset *ds = calloc(1, sizeof(*ds));
+    if (!ds) {
+        out_of_memory(diags, NULL);
+        return NULL;
+    }
+    if (opts)
+        ds->opts = *opts;
+    ds->diags = diags;
+    ds->sorter = dsr_sorter_new(ds->opts.sort_memory);
+    ds->index = dsr_index_new();
+    if (!ds->sorter || !ds->index) {
+        out_of_memory(diags, NULL);
+        dsr_dataset_free(ds);
+        return NULL;
+    }
+    if (dsr_record_schemas_init(&ds->schemas, diags) < 0 ||
+        (ds->opts.xslt && !(ds->xslt = dsr_xslt_new(ds->opts.xslt, diags)))) {
+        dsr_dataset_free(ds);
+        return NULL;
+    }
+    return ds;
+}
+
+void dsr_dataset_free(struct dsr_dataset *ds) {
+    if (!ds)
+        return;
+    dsr_sorter_free(ds->sorter);
+    dsr_index_free(ds->index);
+    dsr_record_schemas_release(&ds->schemas);
+    dsr_xslt_free(ds->xslt);
+    for (size_t i = 0; i < ds->n_names; i++)
+        free(ds->names[i]);
+    free(ds->names);
+    free(ds);
+}
+
+/* Takes each record read: indexes it and hands it to the sorter. */
+static int collect(void *ctx, struct dsr_record *rec) {
+    struct dsr_dataset *ds = ctx;
+    if (dsr_index_add(ds->index, rec) < 0) {
+        out_of_memory(ds->input_diags, rec->file);
+        dsr_record_free(rec);
+        return -1;
+    }
+    if (!ds->opts.keep_records) {
+        /* Validation keeps only the id and the references (lists), to check them. */
+        const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
+        for (size_t f = 1; f < info->n_fields; f++)
+            if (!rec->values[f].n || !strcmp(info->fields[f].name, "aliases"))
+                dsr_record_clear(rec, (int)f);
+    }
+    if (dsr_sorter_take(ds->sorter, rec) < 0) {
+        out_of_memory(ds->input_diags, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Keeps a copy of an input's name, which its records borrow. NULL when out of memory. */
+static const char *keep_name(struct dsr_dataset *ds, const char *name) {
+    char **names = realloc(ds->names, (ds->n_names + 1) * sizeof(*names));
+    if (!names)
+        return NULL;
+    ds->names = names;
+    if (!(names[ds->n_names] = strdup(name)))
+        return NULL;
+    return names[ds->n_names++];
+}
+
+/* Reads one stream into the dataset, its problems into diags. */
+static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int format,
+                        int table, struct dsr_diags *diags) {
+    if (ds->xslt)
+        format = DSR_FORMAT_XML;
+    else if (format < 0)
+        format = dsr_format_from_path(name);
+    if (format < 0) {
+        dsr_diag_add(diags, DSR_DIAG_USAGE, name, 0, 0, NULL,
+                     "cannot tell the format of %s: name it with --format (xml, json, "
+                     "jsonl or csv)",
+                     strcmp(name, "-") ? "this file" : "standard input");
+        return;
+    }
+    const char *kept = keep_name(ds, name);
+    if (!kept) {
+        out_of_memory(diags, name);
+        return;
+    }
+    struct dsr_input in = {kept, fp, (enum dsr_format)format, table, &ds->schemas};
+    ds->input_diags = diags;
+    if (ds->xslt)
+        dsr_xslt_read(ds->xslt, &in, collect, ds, diags);
+    else
+        dsr_read(&in, collect, ds, diags);
+    ds->input_diags = NULL;
+}
+
+static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,
+                      struct dsr_diags *diags);
+
+/*
+ * A folder's regular files with a known extension, in name order: no
+ * subfolders, no links. A folder without any is an error: a run that checked
+ * nothing must not pass.
+ */
+static void read_dir(struct dsr_dataset *ds, const char *path, int format, int table,
+                     struct dsr_diags *diags) {
+    struct dirent **list;
+    int n = scandir(path, &list, NULL, alphasort), found = 0;
+    if (n < 0) {
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot read folder: %s",
+                     strerror(errno));
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        if (name[0] != '.' && dsr_format_from_path(name) >= 0) {
+            size_t len = strlen(path) + strlen(name) + 2;
+            char *full = malloc(len);
+            struct stat st;
+            if (!full) {
+                out_of_memory(diags, path);
+            } else {
+                snprintf(full, len, "%s%s%s", path,
+                         path[strlen(path) - 1] == '/' ? "" : "/", name);
+                int known = lstat(full, &st) == 0;
+                if (known && S_ISREG(st.st_mode)) {
+                    read_path(ds, full, format, table, diags);
+                    found++;
+                } else if (known && S_ISLNK(st.st_mode)) {
+                    dsr_diag_warn(diags, full, 0, 0,
+                                  "link skipped: a folder's links are not followed");
+                }
+                free(full);
+            }
+        }
+        free(list[i]);
+    }
+    free(list);
+    if (!found)
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL,
+                     "no dataset file in this folder (.xml, .json, .jsonl, .ndjson or "
+                     ".csv)");
+}
+
+static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,
+                      struct dsr_diags *diags) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        read_dir(ds, path, format, table, diags);
+        return;
+    }
+    if (!ds->xslt && format < 0 && dsr_format_from_path(path) < 0) {
+        read_stream(ds, path, NULL, -1, table, diags); /* reports the format */
+        return;
+    }
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s",
+                     strerror(errno));
+        return;
+    }
+    read_stream(ds, path, fp, format, table, diags);
+    fclose(fp);
+}
+
+/* Runs one add with diagnostics of its own, then hands them to the caller's list. */
+static int add_input(struct dsr_dataset *ds, const char *name, FILE *fp, int format,
+                     int table) {
+    struct dsr_diags mine;
+    dsr_diags_init(&mine);
+    if (ds->finished)
+        dsr_diag_add(&mine, DSR_DIAG_USAGE, name, 0, 0, NULL,
+                     "the dataset is finished: nothing more can be added");
+    else if (fp)
+        read_stream(ds, name, fp, format, table, &mine);
+    else
+        read_path(ds, name, format, table, &mine);
+    int status = dsr_diags_status(&mine);
+    dsr_diags_move(ds->diags, &mine);
+    return status;
+}
+
+int dsr_dataset_add_path(struct dsr_dataset *ds, const char *path, int format,
+                         int table) {
+    return add_input(ds, path, NULL, format, table);
+}
+
+int dsr_dataset_add_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int format,
+                           int table) {
+    return add_input(ds, name, fp, format, table);
+}
+
+static int check_refs(void *ctx, struct dsr_record *rec) {
+    struct dsr_dataset *ds = ctx;
+    if (ds->opts.keep_records && dsr_index_complete(ds->index, rec) < 0)
+        return -1;
+    return dsr_index_check_refs(ds->index, rec, ds->diags) < 0 ? -1 : 0;
+}
+
+int dsr_dataset_finish(struct dsr_dataset *ds) {
+    if (!ds->finished) {
+        ds->finished = 1;
+        if (dsr_index_resolve(ds->index, ds->diags) < 0 ||
+            dsr_sorter_finish(ds->sorter, ds->diags, check_refs, ds) < 0)
+            out_of_memory(ds->diags, NULL);
+    }
+    return dsr_diags_status(ds->diags);
+}
+
+int dsr_dataset_status(const struct dsr_dataset *ds) {
+    return dsr_diags_status(ds->diags);
+}
+
+const char *const *dsr_dataset_inputs(const struct dsr_dataset *ds, size_t *n) {
+    *n = ds->n_names;
+    return (const char *const *)ds->names;
+}
+
+/* Streams the sorted records through a writer opened on out or dir. 0 or -1. */
+static int write_records(struct dsr_dataset *ds, enum dsr_format format, FILE *out,
+                         const char *dir) {
+    struct dsr_writer w;
+    const struct dsr_record *rec;
+    if (!ds->finished || !ds->opts.keep_records || dsr_diags_status(ds->diags)) {
+        dsr_diag_add(ds->diags, DSR_DIAG_USAGE, dir, 0, 0, NULL,
+                     "nothing written: the dataset is not finished, not kept, or "
+                     "not valid");
+        return -1;
+    }
+    if (dsr_writer_open(&w, format, out, dir, ds->diags) < 0)
+        return -1;
+    while ((rec = dsr_sorter_next(ds->sorter)))
+        if (dsr_writer_record(&w, rec) < 0)
+            break;
+    if (!rec && dsr_sorter_failed(ds->sorter))
+        dsr_diag_add(ds->diags, DSR_DIAG_IO, NULL, 0, 0, NULL,
+                     "cannot sort: temporary file could not be read");
+    if (rec || dsr_sorter_failed(ds->sorter) || dsr_writer_close(&w, ds->diags) < 0) {
+        dsr_writer_abort(&w);
+        return -1;
+    }
+    return 0;
+}
+
+int dsr_dataset_write(struct dsr_dataset *ds, enum dsr_format format, FILE *out) {
+    if (format == DSR_FORMAT_CSV) {
+        dsr_diag_add(ds->diags, DSR_DIAG_USAGE, NULL, 0, 0, NULL,
+                     "CSV writes four tables: give a folder");
+        return -1;
+    }
+    return write_records(ds, format, out, NULL);
+}
+
+int dsr_dataset_write_path(struct dsr_dataset *ds, enum dsr_format format,
+                           const char *path) {
+    if (format == DSR_FORMAT_CSV)
+        return write_records(ds, format, NULL, path);
+    size_t len = strlen(path) + 16;
+    char *tmp = malloc(len);
+    int fd = -1, rc = -1;
+    FILE *out = NULL;
+    if (tmp) {
+        snprintf(tmp, len, "%s.tmp-XXXXXX", path);
+        fd = mkstemp(tmp);
+    }
+    if (fd < 0 || !(out = fdopen(fd, "wb"))) {
+        dsr_diag_add(ds->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot write: %s",
+                     strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return -1;
+    }
+    rc = write_records(ds, format, out, NULL);
+    if (fclose(out) != 0 || rc < 0 || rename(tmp, path) != 0) {
+        if (rc == 0)
+            dsr_diag_add(ds->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot write: %s",
+                         strerror(errno));
+        unlink(tmp);
+        rc = -1;
+    }
+    free(tmp);
+    return rc;
+}
