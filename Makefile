@@ -1,6 +1,8 @@
 # dossier: one plain Makefile. `make deps` installs what the build and the
-# tests need from Debian's packages; `make` builds build/dossier; `make check`
-# runs every test, then the whole suite again under ASan and UBSan.
+# tests need from Debian's packages; `make` builds build/dossier and the
+# library (build/libdossier.a, build/libdossier.so); `make check` runs every
+# test, then the whole suite again under ASan and UBSan; `make install`
+# honours PREFIX and DESTDIR.
 
 CC ?= cc
 PKGS := libxml-2.0 libxslt jansson libpcre2-8 libutf8proc
@@ -9,13 +11,16 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 WARN := -Wall -Wextra -Wpedantic -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+# Library objects serve the shared library too: position-independent, and only
+# what dossier.h marks DSR_API is exported.
+LIB_CFLAGS := -fPIC -fvisibility=hidden
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Debian packages for the build (first line), the tests (second), and the
 # tools `make bench` measures against and `make fuzz` builds with (third).
 DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
 	libpcre2-dev libutf8proc-dev \
-	libxml2-utils diffutils valgrind python3 clang-format \
+	libxml2-utils diffutils valgrind python3 clang-format man-db binutils \
 	time jq bc miller csvkit python3-jsonschema clang libclang-rt-14-dev
 
 SRC := $(wildcard convert/*.c)
@@ -26,8 +31,20 @@ LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNITS := $(UNIT_SRC:tests/%.c=build/tests/%)
 
-.PHONY: all deps check check-valgrind format-check bench fuzz clean
-all: build/dossier $(UNITS)
+# The library's ABI version is the soname's number; the file carries the release.
+VERSION := $(shell sed -n 's/^\#define DSR_VERSION "\(.*\)"/\1/p' convert/dossier.h)
+SOMAJOR := 0
+SONAME := libdossier.so.$(SOMAJOR)
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+INCLUDEDIR = $(PREFIX)/include
+LIBDIR = $(PREFIX)/lib
+MANDIR = $(PREFIX)/share/man
+PCDIR = $(LIBDIR)/pkgconfig
+LIBRARIES := build/libdossier.a build/$(SONAME) build/libdossier.so build/dossier.pc
+
+.PHONY: all deps check check-valgrind format-check bench fuzz clean install uninstall
+all: build/dossier $(LIBRARIES) $(UNITS)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -41,7 +58,7 @@ deps:
 	else echo "deps: all installed"; fi
 
 build/obj/%.o: convert/%.c $(wildcard convert/*.h) | build/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
 build/san/%.o: convert/%.c $(wildcard convert/*.h) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
@@ -53,12 +70,47 @@ build/gen/schemas.c: $(foreach s,$(SCHEMAS),$(lastword $(subst :, ,$(s)))) | bui
 	  od -An -v -tx1 "$$f" | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '0x00};'; \
 	  echo "const size_t dsr_schema_$${n}_len = $$(wc -c < "$$f");"; done; } > $@
 build/obj/schemas.o: build/gen/schemas.c | build/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
 build/san/schemas.o: build/gen/schemas.c | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 build/dossier: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+
+build/libdossier.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $(LIB_OBJ)
+build/libdossier.so.$(VERSION): $(LIB_OBJ)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ $(LIB_OBJ) $(PKG_LIBS)
+build/$(SONAME): build/libdossier.so.$(VERSION)
+	ln -sf libdossier.so.$(VERSION) $@
+build/libdossier.so: build/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# pkg-config: jansson is public (dossier.h uses json_t); the rest is private.
+build/dossier.pc: Makefile convert/dossier.h | build/obj
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$(LIBDIR)' '' \
+	  'Name: dossier' 'Description: validate, convert and normalise record datasets' \
+	  'Version: $(VERSION)' 'Requires: jansson' \
+	  'Requires.private: $(filter-out jansson,$(PKGS))' 'Libs: -L$${libdir} -ldossier' \
+	  'Libs.private: -lcsv' 'Cflags: -I$${includedir}' > $@
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) \
+	  $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 build/dossier $(DESTDIR)$(BINDIR)/dossier
+	install -m 644 convert/dossier.h $(DESTDIR)$(INCLUDEDIR)/dossier.h
+	install -m 644 build/libdossier.a $(DESTDIR)$(LIBDIR)/libdossier.a
+	install -m 755 build/libdossier.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libdossier.so.$(VERSION)
+	ln -sf libdossier.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdossier.so
+	install -m 644 build/dossier.pc $(DESTDIR)$(PCDIR)/dossier.pc
+	install -m 644 doc/dossier.1 $(DESTDIR)$(MANDIR)/man1/dossier.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(INCLUDEDIR)/dossier.h \
+	  $(DESTDIR)$(LIBDIR)/libdossier.a $(DESTDIR)$(LIBDIR)/libdossier.so.$(VERSION) \
+	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libdossier.so \
+	  $(DESTDIR)$(PCDIR)/dossier.pc $(DESTDIR)$(MANDIR)/man1/dossier.1
 build/san/dossier: $(SAN_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
 

@@ -20,9 +20,10 @@ struct dsr_dataset {
     struct dsr_index *index;           /* entity and source ids, for references */
     struct dsr_record_schemas schemas; /* the dataset JSON Schema, compiled once */
     struct dsr_xslt *xslt;             /* opts.xslt compiled, or NULL */
-    struct dsr_diags *input_diags;     /* the input being read: what it found */
+    struct dsr_diags *step_diags;      /* the input or finish under way: its own list */
     char **names;                      /* every input read, owned: records borrow them */
     size_t n_names;
+    int status;   /* the worst status of this dataset's own diagnostics */
     int finished; /* 1 after dsr_dataset_finish */
 };
 
@@ -76,7 +77,7 @@ void dsr_dataset_free(struct dsr_dataset *ds) {
 static int collect(void *ctx, struct dsr_record *rec) {
     struct dsr_dataset *ds = ctx;
     if (dsr_index_add(ds->index, rec) < 0) {
-        out_of_memory(ds->input_diags, rec->file);
+        out_of_memory(ds->step_diags, rec->file);
         dsr_record_free(rec);
         return -1;
     }
@@ -88,7 +89,7 @@ static int collect(void *ctx, struct dsr_record *rec) {
                 dsr_record_clear(rec, (int)f);
     }
     if (dsr_sorter_take(ds->sorter, rec) < 0) {
-        out_of_memory(ds->input_diags, NULL);
+        out_of_memory(ds->step_diags, NULL);
         return -1;
     }
     return 0;
@@ -125,12 +126,12 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
         return;
     }
     struct dsr_input in = {kept, fp, (enum dsr_format)format, table, &ds->schemas};
-    ds->input_diags = diags;
+    ds->step_diags = diags;
     if (ds->xslt)
         dsr_xslt_read(ds->xslt, &in, collect, ds, diags);
     else
         dsr_read(&in, collect, ds, diags);
-    ds->input_diags = NULL;
+    ds->step_diags = NULL;
 }
 
 static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,
@@ -215,6 +216,8 @@ static int add_input(struct dsr_dataset *ds, const char *name, FILE *fp, int for
     else
         read_path(ds, name, format, table, &mine);
     int status = dsr_diags_status(&mine);
+    if (status > ds->status)
+        ds->status = status;
     dsr_diags_move(ds->diags, &mine);
     return status;
 }
@@ -233,21 +236,28 @@ static int check_refs(void *ctx, struct dsr_record *rec) {
     struct dsr_dataset *ds = ctx;
     if (ds->opts.keep_records && dsr_index_complete(ds->index, rec) < 0)
         return -1;
-    return dsr_index_check_refs(ds->index, rec, ds->diags) < 0 ? -1 : 0;
+    return dsr_index_check_refs(ds->index, rec, ds->step_diags) < 0 ? -1 : 0;
 }
 
 int dsr_dataset_finish(struct dsr_dataset *ds) {
-    if (!ds->finished) {
-        ds->finished = 1;
-        if (dsr_index_resolve(ds->index, ds->diags) < 0 ||
-            dsr_sorter_finish(ds->sorter, ds->diags, check_refs, ds) < 0)
-            out_of_memory(ds->diags, NULL);
-    }
-    return dsr_diags_status(ds->diags);
+    if (ds->finished)
+        return ds->status;
+    struct dsr_diags mine;
+    dsr_diags_init(&mine);
+    ds->step_diags = &mine;
+    ds->finished = 1;
+    if (dsr_index_resolve(ds->index, &mine) < 0 ||
+        dsr_sorter_finish(ds->sorter, &mine, check_refs, ds) < 0)
+        out_of_memory(&mine, NULL);
+    if (dsr_diags_status(&mine) > ds->status)
+        ds->status = dsr_diags_status(&mine);
+    dsr_diags_move(ds->diags, &mine);
+    ds->step_diags = NULL;
+    return ds->status;
 }
 
 int dsr_dataset_status(const struct dsr_dataset *ds) {
-    return dsr_diags_status(ds->diags);
+    return ds->status;
 }
 
 const char *const *dsr_dataset_inputs(const struct dsr_dataset *ds, size_t *n) {
@@ -260,7 +270,7 @@ static int write_records(struct dsr_dataset *ds, enum dsr_format format, FILE *o
                          const char *dir) {
     struct dsr_writer w;
     const struct dsr_record *rec;
-    if (!ds->finished || !ds->opts.keep_records || dsr_diags_status(ds->diags)) {
+    if (!ds->finished || !ds->opts.keep_records || ds->status) {
         dsr_diag_add(ds->diags, DSR_DIAG_USAGE, dir, 0, 0, NULL,
                      "nothing written: the dataset is not finished, not kept, or "
                      "not valid");

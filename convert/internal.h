@@ -89,6 +89,7 @@ struct dsr_record {
     enum dsr_kind kind; /* which of the four */
     struct dsr_value
         values[DSR_FIELDS_MAX]; /* indexed like dsr_kind_info(kind)->fields */
+    unsigned given;             /* bit f: field f was in the input, even if invalid */
     const char *file;           /* input name, borrowed from the caller; may be NULL */
     int line;                   /* where the record starts; 0 = unknown */
     int column;                 /* 1-based; 0 = unknown */
@@ -372,5 +373,12 @@ extern const size_t dsr_schema_json_len;
  */
 int dsr_json_locate(const char *text, size_t len, int line0, int column0,
                     const char *pointer, int *line, int *column);
+
+/*
+ * Appends "/" and token, escaped as RFC 6901 says (~ as ~0, / as ~1), to the
+ * JSON Pointer in buf (size n). Returns 0, or -1 when it did not fit (buf is
+ * then left as it was).
+ */
+int dsr_pointer_append(char *buf, size_t n, const char *token);
 
 #endif

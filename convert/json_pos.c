@@ -151,3 +151,25 @@ place:
     }
     return found ? 0 : -1;
 }
+
+int dsr_pointer_append(char *buf, size_t n, const char *token) {
+    size_t len = strlen(buf), start = len;
+    if (len + 1 >= n)
+        return -1;
+    buf[len++] = '/';
+    for (; *token; token++) {
+        int escaped = *token == '~' || *token == '/';
+        if (len + 1 + (size_t)escaped >= n) {
+            buf[start] = '\0';
+            return -1;
+        }
+        if (escaped) {
+            buf[len++] = '~';
+            buf[len++] = *token == '~' ? '0' : '1';
+        } else {
+            buf[len++] = *token;
+        }
+    }
+    buf[len] = '\0';
+    return 0;
+}

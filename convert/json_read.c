@@ -265,7 +265,8 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
     char pointer[DSR_PATH_MAX];
     json_object_foreach(obj, name, value) {
         int f = dsr_field_index(kind, name);
-        snprintf(pointer, sizeof(pointer), "/%s", name);
+        pointer[0] = '\0';
+        dsr_pointer_append(pointer, sizeof(pointer), name);
         if (f < 0) {
             report(diags, file, locate, locate_ctx, pointer, "unknown field \"%s\" in %s",
                    name, info->name);
@@ -278,6 +279,7 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
             report(diags, file, locate, locate_ctx, pointer,
                    "invalid %s: expected %s, found %s", name,
                    list ? "an array" : "a string", type_name(value));
+            rec->given |= 1u << f; /* reported: not also "missing" */
             problems++;
             continue;
         }

@@ -438,7 +438,7 @@ int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn loc
                           ? v->n > 0
                           : v->text != NULL;
         if (!present) {
-            if (spec->required)
+            if (spec->required && !(rec->given & (1u << f)))
                 problem(&c, -1, -1, "missing required field \"%s\" in %s", spec->name,
                         info->name);
             continue;
