@@ -50,13 +50,34 @@ static const char *gathered(struct collected *c, const char *fallback) {
     return n ? c->message : fallback;
 }
 
+/*
+ * libxml2's and libxslt's generic error handlers are process-wide: ours is set
+ * for one call and the caller's put back after it.
+ */
+struct handlers {
+    xmlGenericErrorFunc xml, xslt;
+    void *xml_ctx, *xslt_ctx;
+};
+
+static void handlers_set(struct handlers *saved, struct collected *c) {
+    *saved = (struct handlers){xmlGenericError, xsltGenericError, xmlGenericErrorContext,
+                               xsltGenericErrorContext};
+    xmlSetGenericErrorFunc(c, collect_error);
+    xsltSetGenericErrorFunc(c, collect_error);
+}
+
+static void handlers_restore(const struct handlers *saved) {
+    xmlSetGenericErrorFunc(saved->xml_ctx, saved->xml);
+    xsltSetGenericErrorFunc(saved->xslt_ctx, saved->xslt);
+}
+
 struct dsr_xslt *dsr_xslt_new(const char *path, struct dsr_diags *diags) {
     struct collected c = {""};
+    struct handlers saved;
     struct dsr_xslt *x = calloc(1, sizeof(*x));
     if (!x)
         return NULL;
-    xsltSetGenericErrorFunc(&c, collect_error);
-    xmlSetGenericErrorFunc(&c, collect_error);
+    handlers_set(&saved, &c);
     xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
     x->style = doc ? xsltParseStylesheetDoc(doc) : NULL;
     if (!x->style)
@@ -65,8 +86,7 @@ struct dsr_xslt *dsr_xslt_new(const char *path, struct dsr_diags *diags) {
     if (x->deny)
         for (int p = XSLT_SECPREF_READ_FILE; p <= XSLT_SECPREF_WRITE_NETWORK; p++)
             xsltSetSecurityPrefs(x->deny, (xsltSecurityOption)p, xsltSecurityForbid);
-    xsltSetGenericErrorFunc(NULL, NULL);
-    xmlSetGenericErrorFunc(NULL, NULL);
+    handlers_restore(&saved);
     if (!x->style || !x->deny) {
         dsr_diag_add(diags, DSR_DIAG_BAD_SCHEMA, path, 0, 0, NULL,
                      "cannot use this stylesheet: %s",
@@ -114,13 +134,15 @@ int dsr_xslt_read(const struct dsr_xslt *x, const struct dsr_input *in,
     int out_len = 0, rc = -1;
     xmlDocPtr doc = NULL, result = NULL;
     xsltTransformContextPtr tctx = NULL;
+    struct handlers saved;
+    int restored = 1; /* 0 while our handlers are set */
     char *text = slurp(in->fp, &len);
     if (!text || ferror(in->fp)) {
         dsr_diag_add(diags, DSR_DIAG_IO, in->name, 0, 0, NULL, "cannot read: read error");
         goto out;
     }
-    xmlSetGenericErrorFunc(&c, collect_error);
-    xsltSetGenericErrorFunc(&c, collect_error);
+    handlers_set(&saved, &c);
+    restored = 0;
     doc = xmlReadMemory(text, (int)len, in->name, NULL,
                         XML_PARSE_NONET | XML_PARSE_NOCDATA);
     if (!doc) {
@@ -156,16 +178,16 @@ int dsr_xslt_read(const struct dsr_xslt *x, const struct dsr_input *in,
     if (!fp)
         goto oom;
     struct dsr_input mapped = {in->name, fp, DSR_FORMAT_XML, -1, in->schemas};
-    xmlSetGenericErrorFunc(NULL, NULL);
-    xsltSetGenericErrorFunc(NULL, NULL);
+    handlers_restore(&saved);
+    restored = 1;
     rc = dsr_xml_read(&mapped, emit, ctx, diags);
     fclose(fp);
     goto out;
 oom:
     dsr_diag_add(diags, DSR_DIAG_REFUSED, in->name, 0, 0, NULL, "out of memory");
 out:
-    xmlSetGenericErrorFunc(NULL, NULL);
-    xsltSetGenericErrorFunc(NULL, NULL);
+    if (!restored)
+        handlers_restore(&saved);
     xmlFree(out);
     if (result)
         xmlFreeDoc(result);

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/xmlerror.h>
+#include <libxslt/xsltutils.h>
+
 #include "internal.h"
 
 static int failures;
@@ -98,9 +101,40 @@ static void pointers(void) {
            "pointer escapes / and ~");
 }
 
+static void callers_handler(void *ctx, const char *msg, ...) {
+    (void)ctx;
+    (void)msg;
+}
+
+/* Guards: a stylesheet left libxml2's and libxslt's error handlers reset. */
+static void handlers_left_alone(void) {
+    int mine;
+    xmlSetGenericErrorFunc(&mine, callers_handler);
+    xsltSetGenericErrorFunc(&mine, callers_handler);
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    struct dsr_dataset *ds = dsr_dataset_new(
+        &(struct dsr_dataset_options){
+            .xslt = "tests/cases/convert/xslt-foreign-dialect/map.xsl"},
+        &diags);
+    add_text(ds, "bad.xml", "<a><b></a>", DSR_FORMAT_XML);
+    add_text(ds, "ok.xml", "<people/>", DSR_FORMAT_XML);
+    dsr_dataset_free(ds);
+    expect(dsr_dataset_new(&(struct dsr_dataset_options){.xslt = "no/such.xsl"},
+                           &diags) == NULL,
+           "an unusable stylesheet is reported");
+    expect(xmlGenericError == callers_handler && xmlGenericErrorContext == &mine &&
+               xsltGenericError == callers_handler && xsltGenericErrorContext == &mine,
+           "the caller's error handlers are left as they were");
+    xmlSetGenericErrorFunc(NULL, NULL);
+    xsltSetGenericErrorFunc(NULL, NULL);
+    dsr_diags_release(&diags);
+}
+
 int main(void) {
     readers_without_diags();
     own_status();
     pointers();
+    handlers_left_alone();
     return failures ? 1 : 0;
 }
