@@ -30,17 +30,21 @@ void dsr_copy_tail(char *dst, size_t n, const char *src) {
     memcpy(dst + 3, tail, strlen(tail) + 1);
 }
 
-static int status_of(enum dsr_diag_kind kind) {
-    return kind == DSR_DIAG_SYNTAX || kind == DSR_DIAG_SCHEMA ? 1 : 2;
+int dsr_diag_status(const struct dsr_diag *d) {
+    if (d->severity != DSR_ERROR)
+        return 0;
+    return d->kind == DSR_DIAG_SYNTAX || d->kind == DSR_DIAG_SCHEMA ? 1 : 2;
 }
 
-struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
-                               const char *file, int line, int column, const char *path,
-                               const char *fmt, va_list ap) {
+/* Adds one diagnostic; the status rises with an error's, even when it is not kept. */
+static struct dsr_diag *push(struct dsr_diags *diags, enum dsr_severity severity,
+                             enum dsr_diag_kind kind, const char *file, int line,
+                             int column, const char *path, const char *fmt, va_list ap) {
     if (!diags)
         return NULL;
-    if (status_of(kind) > diags->worst)
-        diags->worst = status_of(kind);
+    struct dsr_diag probe = {.severity = severity, .kind = kind};
+    if (dsr_diag_status(&probe) > diags->worst)
+        diags->worst = dsr_diag_status(&probe);
     if (diags->count >= DSR_DIAGS_KEEP) {
         diags->dropped++;
         return NULL;
@@ -56,7 +60,7 @@ struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
         diags->alloc = alloc;
     }
     struct dsr_diag *d = &diags->items[diags->count++];
-    d->severity = DSR_ERROR;
+    d->severity = severity;
     d->kind = kind;
     dsr_copy_tail(d->file, sizeof(d->file), file ? file : "");
     d->line = line;
@@ -66,20 +70,19 @@ struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
     return d;
 }
 
+struct dsr_diag *dsr_diag_vadd(struct dsr_diags *diags, enum dsr_diag_kind kind,
+                               const char *file, int line, int column, const char *path,
+                               const char *fmt, va_list ap) {
+    return push(diags, DSR_ERROR, kind, file, line, column, path, fmt, ap);
+}
+
 struct dsr_diag *dsr_diag_warn(struct dsr_diags *diags, const char *file, int line,
                                int column, const char *fmt, ...) {
-    if (!diags)
-        return NULL;
-    /* A warning leaves the exit status alone: vadd raises it, so restore it. */
-    int worst = diags->worst;
     va_list ap;
     va_start(ap, fmt);
     struct dsr_diag *d =
-        dsr_diag_vadd(diags, DSR_DIAG_SCHEMA, file, line, column, NULL, fmt, ap);
+        push(diags, DSR_WARNING, DSR_DIAG_SCHEMA, file, line, column, NULL, fmt, ap);
     va_end(ap);
-    diags->worst = worst;
-    if (d)
-        d->severity = DSR_WARNING;
     return d;
 }
 

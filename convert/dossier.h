@@ -80,6 +80,8 @@ DSR_API void dsr_diags_release(struct dsr_diags *diags);
 DSR_API void dsr_diags_sort(struct dsr_diags *diags);
 /* 0 when no error was added, 1 for bad data, 2 for anything refused or unreadable. */
 DSR_API int dsr_diags_status(const struct dsr_diags *diags);
+/* What one diagnostic means for the status: 0 for a warning or note, else 1 or 2. */
+DSR_API int dsr_diag_status(const struct dsr_diag *d);
 
 enum dsr_report_format {
     DSR_REPORT_TEXT,   /* FILE:LINE:COLUMN: error: MESSAGE, one a line */

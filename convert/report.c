@@ -41,10 +41,6 @@ const char *dsr_report_severity_name(enum dsr_severity s) {
     return s == DSR_ERROR ? "error" : s == DSR_WARNING ? "warning" : "note";
 }
 
-int dsr_report_kind_status(enum dsr_diag_kind kind) {
-    return kind == DSR_DIAG_SYNTAX || kind == DSR_DIAG_SCHEMA ? 1 : 2;
-}
-
 const char *dsr_report_file_label(const char *file, const char *fallback) {
     return !file[0] ? fallback : !strcmp(file, "-") ? "stdin" : file;
 }
@@ -177,7 +173,7 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
         g[m].n = 0;
         g[m].status = bad_schema ? 3 : 0;
         for (; j < diags->count && !strcmp(items[j].file, g[m].file); j++) {
-            int status = dsr_report_kind_status(items[j].kind);
+            int status = dsr_diag_status(&items[j]);
             if (g[m].n++ == 0 || status > g[m].status)
                 g[m].status = status;
         }

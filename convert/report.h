@@ -33,8 +33,6 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
 const char *dsr_report_kind_name(enum dsr_diag_kind kind);
 /* "error", "warning" or "note". */
 const char *dsr_report_severity_name(enum dsr_severity severity);
-/* 1 for the kinds that mean bad data, 2 for the others, as the exit status. */
-int dsr_report_kind_status(enum dsr_diag_kind kind);
 
 /*
  * Decodes the UTF-8 sequence at *s and moves *s past it. Returns the code

@@ -62,7 +62,7 @@ static int put_text_markup(FILE *out, const struct dsr_diag *d) {
 static const struct dsr_diag *decisive(const struct dsr_report_group *g) {
     const struct dsr_diag *syntax = NULL;
     for (size_t i = 0; i < g->n; i++) {
-        if (dsr_report_kind_status(g->diags[i].kind) == 2)
+        if (dsr_diag_status(&g->diags[i]) == 2)
             return &g->diags[i];
         if (!syntax && g->diags[i].kind == DSR_DIAG_SYNTAX)
             syntax = &g->diags[i];
@@ -81,6 +81,14 @@ static int put_testcase(FILE *out, const struct dsr_report_group *g) {
     }
     if (g->n == 0) {
         fputs("\"/>\n", out);
+        return 0;
+    }
+    if (g->status == 0) { /* warnings only: the test case passed */
+        fputs("\">\n      <system-out>", out);
+        for (size_t i = 0; i < g->n; i++)
+            if (put_text_markup(out, &g->diags[i]) < 0)
+                return -1;
+        fputs("</system-out>\n    </testcase>\n", out);
         return 0;
     }
     const struct dsr_diag *d = decisive(g);
