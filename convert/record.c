@@ -320,18 +320,25 @@ static int has_control(const char *s) {
 
 /* Normalises *s in place; returns 0, 1 when it is not acceptable text (reported), -1 on
  * OOM. */
-static int normalize_text(struct checker *c, int field, int item, char **s,
-                          const char *what) {
-    size_t len = strlen(*s);
-    if (!dsr_utf8_valid(*s, len)) {
+/* 0 when s is UTF-8 without control characters, else 1 (reported). */
+static int check_chars(struct checker *c, int field, int item, const char *s,
+                       const char *what) {
+    if (!dsr_utf8_valid(s, strlen(s))) {
         problem(c, field, item, "invalid UTF-8 in %s", what);
         return 1;
     }
-    if (has_control(*s)) {
+    if (has_control(s)) {
         problem(c, field, item, "control character in %s", what);
         return 1;
     }
-    char *n = dsr_text_normalize(*s, len);
+    return 0;
+}
+
+static int normalize_text(struct checker *c, int field, int item, char **s,
+                          const char *what) {
+    if (check_chars(c, field, item, *s, what))
+        return 1;
+    char *n = dsr_text_normalize(*s, strlen(*s));
     if (!n)
         return -1;
     free(*s);
@@ -352,7 +359,9 @@ static int in_list(const char *const *values, const char *s) {
 
 static int check_one(struct checker *c, int f, const struct dsr_field *spec) {
     char **text = &c->rec->values[f].text;
-    int r = normalize_text(c, f, -1, text, spec->name);
+    /* Text is normalised; an id, a date or an enumerated value is taken as written. */
+    int r = spec->type == DSR_FIELD_TEXT ? normalize_text(c, f, -1, text, spec->name)
+                                         : check_chars(c, f, -1, *text, spec->name);
     if (r)
         return r;
     switch (spec->type) {

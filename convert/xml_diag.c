@@ -99,7 +99,10 @@ static int value_message(const struct dsr_record *rec, const struct dsr_xml_erro
     }
     if (!value || !strcmp(e->attr, "role"))
         return -1;
-    char *t = dsr_text_normalize(value, strlen(value));
+    /* As dsr_record_check: text normalised, an id, a date or a kind as written. */
+    int as_written = spec->type == DSR_FIELD_ID || spec->type == DSR_FIELD_DATE ||
+                     spec->type == DSR_FIELD_ENUM;
+    char *t = as_written ? strdup(value) : dsr_text_normalize(value, strlen(value));
     if (!t)
         return -1;
     char reason[128];
