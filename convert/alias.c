@@ -137,6 +137,16 @@ uint32_t dsr_alias_find(struct dsr_alias_set *set, uint32_t x) {
     return x;
 }
 
+/*
+ * Records a dataset keeps apart (two ids) are never merged: an edge that would
+ * join their names is not made.
+ */
+static int keeps_apart(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
+    const char *pa = set->nodes[dsr_alias_find(set, a)].pin;
+    const char *pb = set->nodes[dsr_alias_find(set, b)].pin;
+    return pa && pb && strcmp(pa, pb);
+}
+
 /* The root kept is the smaller index; which one does not matter to the output. */
 static void unite(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
     a = dsr_alias_find(set, a);
@@ -148,12 +158,16 @@ static void unite(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
             b = t;
         }
         set->nodes[b].parent = a;
+        if (!set->nodes[a].pin)
+            set->nodes[a].pin = set->nodes[b].pin;
     }
 }
 
 /* Records that node a joined node b by rule; duplicates are kept once. 0 or -1. */
 static int add_edge(struct dsr_alias_set *set, uint32_t a, uint32_t b,
                     enum dsr_alias_rule rule) {
+    if (keeps_apart(set, a, b))
+        return 0;
     int fresh = pairs_add(&set->edge_seen, ((uint64_t)a << 32 | b) * 8 + rule + 1);
     if (fresh <= 0)
         return fresh;
@@ -278,40 +292,83 @@ static int blank_line(const char *text, size_t len) {
 
 #define MAX_NAMES 256
 
-/* Checks and keys every name of a list; 1 with diagnostics when one is bad. */
-static int key_names(const char *text, const struct dsr_alias_name *names, int n,
-                     char **keys, char **shown, const char *file, int line,
+/* One name to add: its text and where it stands. */
+struct span {
+    const char *text;
+    size_t len;
+    int lead;   /* 1 = its list's first name */
+    int column; /* where it starts in its line, for diagnostics */
+};
+
+/*
+ * Adds names as one entity; the line goes to the first. A list line (strict)
+ * is refused whole, with diagnostics, when a name is empty or has no letters
+ * or digits: 1. A dataset entity's names were checked by the model, so such
+ * a name is skipped instead. 0, 1, or -1 when out of memory.
+ */
+static int add_spans(struct dsr_alias_set *set, const struct span *names, int n,
+                     const char *pinned, int strict, const char *file, int line,
                      struct dsr_diags *diags) {
-    int bad = 0;
-    for (int i = 0; i < n; i++) {
-        const char *s = text + names[i].start;
-        int col = column_of(text, names[i].start);
-        keys[i] = shown[i] = NULL;
+    char **keys = calloc(2 * (size_t)(n ? n : 1), sizeof(*keys)), **shown = keys + n;
+    if (!keys)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < n && rc >= 0; i++) {
         if (names[i].len == 0) {
-            dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, col, NULL,
-                         "empty name in alias list");
-            bad = 1;
+            if (strict)
+                dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, names[i].column, NULL,
+                             "empty name in alias list");
+            rc = strict ? 1 : rc;
             continue;
         }
-        keys[i] = dsr_alias_key(s, names[i].len);
-        shown[i] = dsr_text_normalize(s, names[i].len);
+        keys[i] = dsr_alias_key(names[i].text, names[i].len);
+        shown[i] = dsr_text_normalize(names[i].text, names[i].len);
         if (!keys[i] || !shown[i])
-            return -1;
-        if (!keys[i][0]) {
-            dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, col, NULL,
+            rc = -1;
+        else if (!keys[i][0] && strict) {
+            dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line, names[i].column, NULL,
                          "name has no letters or digits: \"%s\"", shown[i]);
-            bad = 1;
+            rc = 1;
         }
     }
-    return bad;
+    long first = -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (!keys[i] || !keys[i][0])
+            continue;
+        long nd = node_of(set, keys[i]);
+        keys[i] = NULL;
+        if (nd < 0 || add_variant(&set->nodes[nd], shown[i], names[i].lead) < 0)
+            rc = -1;
+        shown[i] = NULL;
+        if (rc == 0 && first < 0) {
+            first = nd;
+            rc = dsr_alias_push(&set->nodes[nd].lines, (uint32_t)line);
+            if (rc == 0 && pinned && !set->nodes[nd].pinned &&
+                !(set->nodes[nd].pinned = strdup(pinned)))
+                rc = -1;
+            uint32_t root = dsr_alias_find(set, (uint32_t)nd);
+            if (rc == 0 && !set->nodes[root].pin)
+                set->nodes[root].pin = set->nodes[nd].pinned;
+        } else if (rc == 0 && nd != first) {
+            rc = add_edge(set, (uint32_t)nd, (uint32_t)first, DSR_RULE_SAME_LINE);
+        }
+    }
+    for (int i = 0; i < 2 * n; i++)
+        free(keys[i]);
+    free(keys);
+    return rc;
 }
 
-/* Adds a list's names to the set as one entity; the line goes to the first name. */
-static int add_names(struct dsr_alias_set *set, const char *text, size_t len,
-                     const char *pinned, const char *file, int line,
-                     struct dsr_diags *diags) {
+int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size_t len,
+                       const char *file, int line, struct dsr_diags *diags) {
+    if (!dsr_utf8_valid(text, len)) {
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line,
+                     column_of(text, first_invalid(text, len)), NULL,
+                     "invalid UTF-8 in alias list");
+        return 1;
+    }
     struct dsr_alias_name names[MAX_NAMES];
-    char *keys[MAX_NAMES], *shown[MAX_NAMES];
+    struct span spans[MAX_NAMES];
     size_t badpos = 0;
     int n = dsr_alias_split(text, len, names, MAX_NAMES, &badpos);
     if (n < 0) {
@@ -329,58 +386,25 @@ static int add_names(struct dsr_alias_set *set, const char *text, size_t len,
                      "no name in alias list");
         return 1;
     }
-    int rc = key_names(text, names, n, keys, shown, file, line, diags);
-    long first = -1;
-    for (int i = 0; i < n && rc == 0; i++) {
-        long nd = node_of(set, keys[i]);
-        keys[i] = NULL;
-        if (nd < 0 || add_variant(&set->nodes[nd], shown[i], names[i].lead) < 0)
-            rc = -1;
-        shown[i] = NULL;
-        if (rc == 0 && first < 0) {
-            first = nd;
-            rc = dsr_alias_push(&set->nodes[nd].lines, (uint32_t)line);
-            if (rc == 0 && pinned && !set->nodes[nd].pinned &&
-                !(set->nodes[nd].pinned = strdup(pinned)))
-                rc = -1;
-        } else if (rc == 0 && nd != first) {
-            rc = add_edge(set, (uint32_t)nd, (uint32_t)first, DSR_RULE_SAME_LINE);
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        free(keys[i]);
-        free(shown[i]);
-    }
-    return rc;
-}
-
-int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size_t len,
-                       const char *file, int line, struct dsr_diags *diags) {
-    if (!dsr_utf8_valid(text, len)) {
-        dsr_diag_add(diags, DSR_DIAG_SYNTAX, file, line,
-                     column_of(text, first_invalid(text, len)), NULL,
-                     "invalid UTF-8 in alias list");
-        return 1;
-    }
-    return add_names(set, text, len, NULL, file, line, diags);
+    for (int i = 0; i < n; i++)
+        spans[i] = (struct span){text + names[i].start, names[i].len, names[i].lead,
+                                 column_of(text, names[i].start)};
+    return add_spans(set, spans, n, NULL, 1, file, line, diags);
 }
 
 int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id,
                          const char *const *names, size_t n_names, const char *file,
                          int line, struct dsr_diags *diags) {
-    /* Each name is one item of the list: join them with the ";" separator. */
-    size_t len = 0;
-    for (size_t i = 0; i < n_names; i++)
-        len += strlen(names[i]) + 1;
-    char *text = malloc(len + 1), *p = text;
-    if (!text)
+    /* Each name is a name, never split again: "Smile (grin" and "|pipe|" stay whole. */
+    struct span *spans = malloc((n_names ? n_names : 1) * sizeof(*spans));
+    if (!spans)
         return -1;
+    size_t n = 0;
     for (size_t i = 0; i < n_names; i++)
-        p += sprintf(p, "%s%s", i ? ";" : "", names[i]);
-    int rc = dsr_utf8_valid(text, (size_t)(p - text))
-                 ? add_names(set, text, (size_t)(p - text), id, file, line, diags)
-                 : 1;
-    free(text);
+        if (dsr_utf8_valid(names[i], strlen(names[i])))
+            spans[n++] = (struct span){names[i], strlen(names[i]), i == 0, 0};
+    int rc = add_spans(set, spans, (int)n, id, 0, file, line, diags);
+    free(spans);
     return rc;
 }
 

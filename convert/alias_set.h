@@ -51,6 +51,7 @@ struct node {
     size_t n_var;
     struct u32vec lines; /* input lines whose list starts with this name */
     char *pinned;        /* id of a dataset entity with this name, or NULL */
+    const char *pin;     /* a root's: the dataset id its names belong to, or NULL */
     uint32_t parent;     /* union-find */
     uint32_t best;       /* after resolve: the variant shown for this name */
 };

@@ -42,7 +42,6 @@ struct dsr_index {
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
     struct pending *pending;       /* entities' names until resolve; owned */
     size_t n_pending, alloc_pending;
-    size_t ref_names;     /* references given by name: without any, no alias set */
     struct extra *extras; /* sorted by id after resolve; owned */
     size_t n_extras;
 };
@@ -239,24 +238,21 @@ static int insert(struct dsr_index *ix, char *key) {
     return 1;
 }
 
-/* Keeps the entity references of rec given by name, to learn their names. */
+/* Keeps the entity references of rec, to learn the names among them. */
 static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     for (size_t f = 0; f < info->n_fields; f++) {
         const struct dsr_field *spec = &info->fields[f];
         if (strcmp(spec->name, "subjects") && spec->type != DSR_FIELD_ROLES)
             continue;
+        /* Id-like ones too: an entity may be named "hezbollah" and have another id. */
         for (size_t i = 0; i < rec->values[f].n; i++) {
             const char *ref = rec->values[f].items[i];
-            if (dsr_id_valid(ref))
-                continue; /* an id, not a name */
             char *key = malloc(strlen(ref) + 3);
             if (key)
                 sprintf(key, "r:%s", ref);
-            int added = insert(ix, key);
-            if (added < 0)
+            if (insert(ix, key) < 0)
                 return -1;
-            ix->ref_names += (size_t)added;
         }
     }
     return 0;
@@ -342,20 +338,35 @@ static int extra_cmp(const void *a, const void *b) {
     return cx != cy ? (cx > cy) - (cx < cy) : strcmp(x->name, y->name);
 }
 
+static enum dsr_alias_match resolve_ref(const struct dsr_index *ix, const char *ref,
+                                        const char **id, const char *const **candidates,
+                                        size_t *n, char **namesakes);
+
+/* A reference that is no entity's id: a name, to resolve through the names. */
+static int is_name(const struct dsr_index *ix, const char *slot) {
+    return !strncmp(slot, "r:", 2) && !dsr_index_has(ix, DSR_ENTITY, slot + 2);
+}
+
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
     /* Names only matter to references given by name: most datasets use ids. */
-    if (!ix->ref_names)
+    size_t i = 0;
+    while (i < ix->alloc && !(ix->slots[i] && is_name(ix, ix->slots[i])))
+        i++;
+    if (i == ix->alloc)
         return 0;
     if (add_pending(ix, diags) < 0 || dsr_alias_resolve(ix->aliases, diags) < 0)
         return -1;
-    for (size_t i = 0; i < ix->alloc; i++) {
-        const char *id;
+    for (i = 0; i < ix->alloc; i++) {
+        const char *id, *const *candidates;
+        char *namesakes = NULL;
         size_t n;
-        if (!ix->slots[i] || strncmp(ix->slots[i], "r:", 2))
+        if (!ix->slots[i] || !is_name(ix, ix->slots[i]))
             continue;
-        if (dsr_alias_lookup(ix->aliases, ix->slots[i] + 2, &id, NULL, &n) ==
-                DSR_ALIAS_RESOLVED &&
-            learn_names(ix, ix->slots[i] + 2, id) < 0)
+        /* Names learned go where the reference itself resolves, by the same rules. */
+        enum dsr_alias_match match =
+            resolve_ref(ix, ix->slots[i] + 2, &id, &candidates, &n, &namesakes);
+        free(namesakes);
+        if (match == DSR_ALIAS_RESOLVED && learn_names(ix, ix->slots[i] + 2, id) < 0)
             return -1;
     }
     if (ix->n_extras > 1)
@@ -429,6 +440,21 @@ static enum dsr_alias_match exact_match(const struct dsr_index *ix, const char *
     return found ? DSR_ALIAS_RESOLVED : DSR_ALIAS_UNRESOLVED;
 }
 
+/*
+ * Resolves a reference by name: by exact key among the entities' own names
+ * first (namesakes: AMBIGUOUS with *namesakes, free()), then through the alias
+ * set for short forms (AMBIGUOUS with *candidates).
+ */
+static enum dsr_alias_match resolve_ref(const struct dsr_index *ix, const char *ref,
+                                        const char **id, const char *const **candidates,
+                                        size_t *n, char **namesakes) {
+    *n = 0;
+    enum dsr_alias_match match = exact_match(ix, ref, id, namesakes);
+    if (match == DSR_ALIAS_UNRESOLVED)
+        match = dsr_alias_lookup(ix->aliases, ref, id, candidates, n);
+    return match;
+}
+
 static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int f,
                         size_t i, struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
@@ -437,8 +463,8 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     const char *const *candidates;
     size_t n;
     char *namesakes = NULL;
-    enum dsr_alias_match match = exact_match(ix, *ref, &id, &namesakes);
-    if (match == DSR_ALIAS_AMBIGUOUS) {
+    enum dsr_alias_match match = resolve_ref(ix, *ref, &id, &candidates, &n, &namesakes);
+    if (match == DSR_ALIAS_AMBIGUOUS && !n) {
         dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
                      "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
                      info->fields[f].name, info->name, dsr_record_id(rec),
@@ -446,8 +472,6 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
         free(namesakes);
         return 1;
     }
-    if (match == DSR_ALIAS_UNRESOLVED)
-        match = dsr_alias_lookup(ix->aliases, *ref, &id, &candidates, &n);
     switch (match) {
     case DSR_ALIAS_RESOLVED: {
         char *copy = strdup(id);
