@@ -82,10 +82,10 @@ static int collect(void *ctx, struct dsr_record *rec) {
         return -1;
     }
     if (!ds->opts.keep_records) {
-        /* Validation keeps only the id and the references (lists), to check them. */
+        /* Validation keeps only the id and the references, to check them. */
         const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
         for (size_t f = 1; f < info->n_fields; f++)
-            if (!rec->values[f].n || !strcmp(info->fields[f].name, "aliases"))
+            if (info->fields[f].refers == DSR_REFERS_NONE)
                 dsr_record_clear(rec, (int)f);
     }
     if (dsr_sorter_take(ds->sorter, rec) < 0) {

@@ -243,7 +243,7 @@ static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     for (size_t f = 0; f < info->n_fields; f++) {
         const struct dsr_field *spec = &info->fields[f];
-        if (strcmp(spec->name, "subjects") && spec->type != DSR_FIELD_ROLES)
+        if (spec->refers != DSR_REFERS_ENTITY)
             continue;
         /* Id-like ones too: an entity may be named "hezbollah" and have another id. */
         for (size_t i = 0; i < rec->values[f].n; i++) {
@@ -528,8 +528,8 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
     int problems = 0;
     for (size_t f = 0; f < info->n_fields; f++) {
         const struct dsr_field *spec = &info->fields[f];
-        int sources = !strcmp(spec->name, "sources");
-        int entities = !strcmp(spec->name, "subjects") || spec->type == DSR_FIELD_ROLES;
+        int sources = spec->refers == DSR_REFERS_SOURCE;
+        int entities = spec->refers == DSR_REFERS_ENTITY;
         /* A dataset without entities (one CSV table, say) cannot check them. */
         if ((!sources && !entities) || (sources && !ix->sources) ||
             (entities && !ix->entities))

@@ -55,6 +55,13 @@ enum dsr_field_type {
     DSR_FIELD_ROLES, /* a list of entity references, each with a role */
 };
 
+/* What a list field's items refer to. */
+enum dsr_refers {
+    DSR_REFERS_NONE,
+    DSR_REFERS_ENTITY, /* an entity id or name */
+    DSR_REFERS_SOURCE, /* a source id */
+};
+
 struct dsr_field {
     const char *name;          /* JSON member, XML element, CSV column */
     const char *item;          /* XML element of one list item; NULL for one value */
@@ -62,6 +69,7 @@ struct dsr_field {
     int required;              /* 1 = must be present */
     const char *const *values; /* DSR_FIELD_ENUM: allowed values, NULL-terminated */
     int sorted;                /* 1 = a set: canonical form sorted, duplicates rejected */
+    enum dsr_refers refers;    /* list items that name other records */
 };
 
 #define DSR_FIELDS_MAX 10

@@ -24,42 +24,42 @@ static const char *const event_kinds[] = {
     NULL};
 
 static const struct dsr_field designation_fields[] = {
-    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
-    {"date", NULL, DSR_FIELD_DATE, 1, NULL, 0},
-    {"authority", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
-    {"program", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
-    {"subjects", "subject", DSR_FIELD_LIST, 1, NULL, 0},
-    {"reason", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
-    {"sources", "source", DSR_FIELD_LIST, 0, NULL, 0},
-    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0, DSR_REFERS_NONE},
+    {"date", NULL, DSR_FIELD_DATE, 1, NULL, 0, DSR_REFERS_NONE},
+    {"authority", NULL, DSR_FIELD_TEXT, 1, NULL, 0, DSR_REFERS_NONE},
+    {"program", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
+    {"subjects", "subject", DSR_FIELD_LIST, 1, NULL, 0, DSR_REFERS_ENTITY},
+    {"reason", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
+    {"sources", "source", DSR_FIELD_LIST, 0, NULL, 0, DSR_REFERS_SOURCE},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
 };
 
 static const struct dsr_field entity_fields[] = {
-    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
-    {"kind", NULL, DSR_FIELD_ENUM, 1, entity_kinds, 0},
-    {"name", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
-    {"aliases", "alias", DSR_FIELD_LIST, 0, NULL, 1},
-    {"notes", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
-    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0, DSR_REFERS_NONE},
+    {"kind", NULL, DSR_FIELD_ENUM, 1, entity_kinds, 0, DSR_REFERS_NONE},
+    {"name", NULL, DSR_FIELD_TEXT, 1, NULL, 0, DSR_REFERS_NONE},
+    {"aliases", "alias", DSR_FIELD_LIST, 0, NULL, 1, DSR_REFERS_NONE},
+    {"notes", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
 };
 
 static const struct dsr_field event_fields[] = {
-    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
-    {"date", NULL, DSR_FIELD_DATE, 1, NULL, 0},
-    {"kind", NULL, DSR_FIELD_ENUM, 1, event_kinds, 0},
-    {"summary", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
-    {"place", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
-    {"participants", "participant", DSR_FIELD_ROLES, 0, NULL, 0},
-    {"sources", "source", DSR_FIELD_LIST, 0, NULL, 0},
-    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0, DSR_REFERS_NONE},
+    {"date", NULL, DSR_FIELD_DATE, 1, NULL, 0, DSR_REFERS_NONE},
+    {"kind", NULL, DSR_FIELD_ENUM, 1, event_kinds, 0, DSR_REFERS_NONE},
+    {"summary", NULL, DSR_FIELD_TEXT, 1, NULL, 0, DSR_REFERS_NONE},
+    {"place", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
+    {"participants", "participant", DSR_FIELD_ROLES, 0, NULL, 0, DSR_REFERS_ENTITY},
+    {"sources", "source", DSR_FIELD_LIST, 0, NULL, 0, DSR_REFERS_SOURCE},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
 };
 
 static const struct dsr_field source_fields[] = {
-    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0},
-    {"title", NULL, DSR_FIELD_TEXT, 1, NULL, 0},
-    {"publisher", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
-    {"date", NULL, DSR_FIELD_DATE, 0, NULL, 0},
-    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0},
+    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0, DSR_REFERS_NONE},
+    {"title", NULL, DSR_FIELD_TEXT, 1, NULL, 0, DSR_REFERS_NONE},
+    {"publisher", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
+    {"date", NULL, DSR_FIELD_DATE, 0, NULL, 0, DSR_REFERS_NONE},
+    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
 };
 
 #define FIELDS(a) a, sizeof(a) / sizeof(a[0])
@@ -209,6 +209,23 @@ int dsr_utf8_valid(const char *s, size_t len) {
     return 1;
 }
 
+/*
+ * The first code point of valid UTF-8 s[0..len) that XML 1.0 cannot hold (its
+ * Char production: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000 and
+ * up), or -1. JSON and CSV can carry U+FFFE and U+FFFF; XML output could not.
+ */
+static long xml_unfit(const char *s, size_t len) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+            return p[i];
+        /* U+FFFE and U+FFFF are EF BF BE and EF BF BF */
+        if (p[i] == 0xEF && i + 2 < len && p[i + 1] == 0xBF && (p[i + 2] & 0xFE) == 0xBE)
+            return 0xFFFE + (p[i + 2] & 1);
+    }
+    return -1;
+}
+
 size_t dsr_utf8_length(const char *s, size_t len) {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
@@ -329,6 +346,12 @@ static int check_chars(struct checker *c, int field, int item, const char *s,
     }
     if (has_control(s)) {
         problem(c, field, item, "control character in %s", what);
+        return 1;
+    }
+    long unfit = xml_unfit(s, strlen(s));
+    if (unfit >= 0) {
+        problem(c, field, item, "character U+%04lX in %s: XML cannot hold it", unfit,
+                what);
         return 1;
     }
     return 0;
