@@ -24,19 +24,43 @@ struct pending {
     int line;
 };
 
+/* The entities that bear one name. */
+struct ids {
+    size_t n;
+    const char *id[]; /* borrowed from the pending names */
+};
+
 /* A name met in a reference, for the entity it resolved to. */
 struct extra {
     const char *id; /* borrowed from the alias set */
     char *name;     /* normalised, owned */
 };
 
+/* At most this many candidates of an ambiguous reference are named. */
+#define CANDIDATES_MAX 8
+
+struct candidates {
+    const char *id[CANDIDATES_MAX]; /* borrowed from the index or the alias set */
+    size_t n;
+};
+
+static void candidate_add(struct candidates *c, const char *id) {
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->id[i], id))
+            return;
+    if (c->n < CANDIDATES_MAX)
+        c->id[c->n++] = id;
+}
+
 struct dsr_index {
     /*
      * One table, open addressing: "e:id" and "s:id" for entity and source ids,
-     * "r:ref" for references given by name, "n:key" for entity name keys, whose
-     * value is "id" or, for namesakes, "id1, id2". Keys and values owned.
+     * "r:ref" for entity references, "n:key" for entity name keys, whose value
+     * is the ids of the entities bearing that name (several: namesakes). Keys
+     * and values owned.
      */
-    char **slots, **vals;
+    char **slots;
+    struct ids **vals;
     size_t n, alloc;               /* used slots, slots (a power of two) */
     size_t entities, sources;      /* ids added of each kind */
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
@@ -93,8 +117,8 @@ static int grow(struct dsr_index *ix) {
     if ((ix->n + 1) * 2 <= ix->alloc)
         return 0;
     size_t alloc = ix->alloc ? ix->alloc * 2 : 1024, old_alloc = ix->alloc;
-    char **old = ix->slots, **old_vals = ix->vals;
-    char **slots = calloc(alloc, sizeof(*slots)), **vals = calloc(alloc, sizeof(*vals));
+    char **old = ix->slots, **slots = calloc(alloc, sizeof(*slots));
+    struct ids **old_vals = ix->vals, **vals = calloc(alloc, sizeof(*vals));
     if (!slots || !vals) {
         free(slots);
         free(vals);
@@ -177,24 +201,24 @@ static int add_name_key(struct dsr_index *ix, const char *name, const char *id,
     if (!ix->slots[i]) {
         ix->slots[i] = key;
         ix->n++;
-        return (ix->vals[i] = strdup(id)) ? 0 : -1;
+    } else {
+        free(key);
     }
-    free(key);
-    char *ids = ix->vals[i];
-    size_t len = strlen(id);
-    for (const char *at = ids; at; at = strstr(at, ", ") ? strstr(at, ", ") + 2 : NULL)
-        if (!strncmp(at, id, len) && (at[len] == '\0' || at[len] == ','))
+    struct ids *ids = ix->vals[i];
+    size_t n = ids ? ids->n : 0;
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(ids->id[k], id))
             return 0; /* one entity giving a name twice */
-    dsr_diag_warn(diags, p->file, p->line, 0,
-                  "entities %s and %s share the name \"%s\": a reference by it is "
-                  "ambiguous",
-                  ids, id, name);
-    char *more = malloc(strlen(ids) + len + 3);
-    if (!more)
+    if (n)
+        dsr_diag_warn(diags, p->file, p->line, 0,
+                      "entities %s and %s share the name \"%s\": a reference by it is "
+                      "ambiguous",
+                      ids->id[0], id, name);
+    if (!(ids = realloc(ids, sizeof(*ids) + (n + 1) * sizeof(ids->id[0]))))
         return -1;
-    sprintf(more, "%s, %s", ids, id);
-    free(ids);
-    ix->vals[i] = more;
+    ids->id[n] = id;
+    ids->n = n + 1;
+    ix->vals[i] = ids;
     return 0;
 }
 
@@ -339,8 +363,7 @@ static int extra_cmp(const void *a, const void *b) {
 }
 
 static enum dsr_alias_match resolve_ref(const struct dsr_index *ix, const char *ref,
-                                        const char **id, const char *const **candidates,
-                                        size_t *n, char **namesakes);
+                                        const char **id, struct candidates *c);
 
 /* A reference that is no entity's id: a name, to resolve through the names. */
 static int is_name(const struct dsr_index *ix, const char *slot) {
@@ -357,16 +380,13 @@ int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
     if (add_pending(ix, diags) < 0 || dsr_alias_resolve(ix->aliases, diags) < 0)
         return -1;
     for (i = 0; i < ix->alloc; i++) {
-        const char *id, *const *candidates;
-        char *namesakes = NULL;
-        size_t n;
+        const char *id;
+        struct candidates c;
         if (!ix->slots[i] || !is_name(ix, ix->slots[i]))
             continue;
         /* Names learned go where the reference itself resolves, by the same rules. */
-        enum dsr_alias_match match =
-            resolve_ref(ix, ix->slots[i] + 2, &id, &candidates, &n, &namesakes);
-        free(namesakes);
-        if (match == DSR_ALIAS_RESOLVED && learn_names(ix, ix->slots[i] + 2, id) < 0)
+        if (resolve_ref(ix, ix->slots[i] + 2, &id, &c) == DSR_ALIAS_RESOLVED &&
+            learn_names(ix, ix->slots[i] + 2, id) < 0)
             return -1;
     }
     if (ix->n_extras > 1)
@@ -409,49 +429,46 @@ int dsr_index_complete(const struct dsr_index *ix, struct dsr_record *rec) {
     return 0;
 }
 
-/* Resolves an entity reference given by name; replaces it with the entity's id. */
 /*
  * Looks the names of ref up by exact key among the entities' own names: one
- * entity gives its id; namesakes give AMBIGUOUS and *namesakes (free());
- * no name known leaves short forms to the alias set (UNRESOLVED).
+ * entity gives its id; namesakes, or names of several entities, give
+ * AMBIGUOUS with their ids in *c; no name known leaves short forms to the
+ * alias set (UNRESOLVED).
  */
 static enum dsr_alias_match exact_match(const struct dsr_index *ix, const char *ref,
-                                        const char **id, char **namesakes) {
+                                        const char **id, struct candidates *c) {
     struct dsr_alias_name names[64];
     size_t bad;
-    const char *found = NULL;
     int n = dsr_alias_split(ref, strlen(ref), names, 64, &bad);
     for (int k = 0; k < n && k < 64 && ix->alloc; k++) {
         char *key = name_key(ref + names[k].start, names[k].len);
-        const char *ids = key ? ix->vals[find(ix, key)] : NULL;
+        const struct ids *ids = key ? ix->vals[find(ix, key)] : NULL;
         free(key);
-        if (!ids || (found && !strcmp(found, ids)))
-            continue;
-        if (found || strchr(ids, ',')) {
-            size_t size = strlen(ids) + (found ? strlen(found) + 3 : 1);
-            if ((*namesakes = malloc(size)))
-                snprintf(*namesakes, size, "%s%s%s", found ? found : "",
-                         found ? ", " : "", ids);
-            return DSR_ALIAS_AMBIGUOUS;
-        }
-        found = ids;
+        for (size_t i = 0; ids && i < ids->n; i++)
+            candidate_add(c, ids->id[i]);
     }
-    *id = found;
-    return found ? DSR_ALIAS_RESOLVED : DSR_ALIAS_UNRESOLVED;
+    *id = c->n ? c->id[0] : NULL;
+    return c->n > 1 ? DSR_ALIAS_AMBIGUOUS
+           : c->n   ? DSR_ALIAS_RESOLVED
+                    : DSR_ALIAS_UNRESOLVED;
 }
 
 /*
  * Resolves a reference by name: by exact key among the entities' own names
- * first (namesakes: AMBIGUOUS with *namesakes, free()), then through the alias
- * set for short forms (AMBIGUOUS with *candidates).
+ * first, then through the alias set for short forms. An ambiguous one gives
+ * its candidates in *c.
  */
 static enum dsr_alias_match resolve_ref(const struct dsr_index *ix, const char *ref,
-                                        const char **id, const char *const **candidates,
-                                        size_t *n, char **namesakes) {
-    *n = 0;
-    enum dsr_alias_match match = exact_match(ix, ref, id, namesakes);
-    if (match == DSR_ALIAS_UNRESOLVED)
-        match = dsr_alias_lookup(ix->aliases, ref, id, candidates, n);
+                                        const char **id, struct candidates *c) {
+    c->n = 0;
+    enum dsr_alias_match match = exact_match(ix, ref, id, c);
+    if (match != DSR_ALIAS_UNRESOLVED)
+        return match;
+    const char *const *found;
+    size_t n = 0;
+    match = dsr_alias_lookup(ix->aliases, ref, id, &found, &n);
+    for (size_t i = 0; match == DSR_ALIAS_AMBIGUOUS && i < n; i++)
+        candidate_add(c, found[i]);
     return match;
 }
 
@@ -460,19 +477,8 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     char **ref = &rec->values[f].items[i];
     const char *id;
-    const char *const *candidates;
-    size_t n;
-    char *namesakes = NULL;
-    enum dsr_alias_match match = resolve_ref(ix, *ref, &id, &candidates, &n, &namesakes);
-    if (match == DSR_ALIAS_AMBIGUOUS && !n) {
-        dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                     "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
-                     info->fields[f].name, info->name, dsr_record_id(rec),
-                     namesakes ? namesakes : "several entities");
-        free(namesakes);
-        return 1;
-    }
-    switch (match) {
+    struct candidates c;
+    switch (resolve_ref(ix, *ref, &id, &c)) {
     case DSR_ALIAS_RESOLVED: {
         char *copy = strdup(id);
         if (!copy)
@@ -483,10 +489,10 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     }
     case DSR_ALIAS_AMBIGUOUS: {
         char list[DSR_MSG_MAX / 2] = "";
-        for (size_t c = 0;
-             c < n && strlen(list) + strlen(candidates[c]) + 3 < sizeof(list); c++)
+        for (size_t k = 0; k < c.n && strlen(list) + strlen(c.id[k]) + 3 < sizeof(list);
+             k++)
             snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-                     c ? ", " : "", candidates[c]);
+                     k ? ", " : "", c.id[k]);
         dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
                      "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
                      info->fields[f].name, info->name, dsr_record_id(rec), list);
