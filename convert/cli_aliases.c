@@ -75,11 +75,15 @@ static int read_lines(struct dsr_alias_set *set, const char *path, int *line,
                          "alias list longer than %u MiB refused", LINE_MAX_BYTES >> 20);
             continue;
         }
-        if (first && n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { /* a BOM is ignored */
-            text += 3;
-            n -= 3;
+        if (first) {
+            int skip = dsr_input_start((const unsigned char *)text,
+                                       (size_t)(n < 4 ? n : 4), path, *line, diags);
+            if (skip < 0)
+                break;
+            text += skip;
+            n -= skip;
+            first = 0;
         }
-        first = 0;
         while (n > 0 && text[n - 1] == '\r')
             n--;
         rc = dsr_alias_add_line(set, text ? text : "", (size_t)n, path, *line, diags);

@@ -665,12 +665,6 @@ int dsr_csv_table_from_name(const char *name) {
     return found;
 }
 
-/* Refuses UTF-16 and UTF-32 (a UTF-16 BOM or a NUL among the first two bytes). */
-static int refused_encoding(const unsigned char *b, size_t n) {
-    return n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) ||
-                      b[0] == 0 || b[1] == 0);
-}
-
 /* Hands p[0..n) to the scanner, then to libcsv, `chunk` bytes at a time. */
 static void feed(struct reader *r, struct csv_parser *parser, const unsigned char *p,
                  size_t n, size_t chunk) {
@@ -709,13 +703,11 @@ static int read_table(struct reader *r, struct csv_parser *parser, size_t chunk)
     /* The first bytes decide the encoding. */
     while (n < 4 && (got = fread(buf + n, 1, 4 - n, r->in->fp)) > 0)
         n += got;
-    size_t skip = n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0;
-    if (refused_encoding(buf, n)) {
-        dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 1, 1, NULL,
-                     "UTF-16 or UTF-32 input refused: dossier reads UTF-8");
+    int skip = dsr_input_start(buf, n, r->in->name, 1, r->diags);
+    if (skip < 0)
         r->stop = 1;
-    }
-    feed(r, parser, buf + skip, n - skip, chunk);
+    else
+        feed(r, parser, buf + skip, n - (size_t)skip, chunk);
     while (!r->stop && n == 4 && (got = fread(buf, 1, chunk, r->in->fp)) > 0)
         feed(r, parser, buf, got, chunk);
     free(buf);

@@ -308,6 +308,14 @@ void dsr_xslt_free(struct dsr_xslt *x);
 int dsr_xslt_read(const struct dsr_xslt *x, const struct dsr_input *in,
                   dsr_record_fn emit, void *ctx, struct dsr_diags *diags);
 
+/*
+ * Looks at an input's first bytes (4, or all there are): returns how many
+ * bytes of UTF-8 byte-order mark to skip (0 or 3), or -1 for UTF-16 or UTF-32,
+ * refused in diags at name:line:1 (line 0 when no line applies).
+ */
+int dsr_input_start(const unsigned char *b, size_t n, const char *name, int line,
+                    struct dsr_diags *diags);
+
 /* Reads any input by its format. */
 int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
              struct dsr_diags *diags);

@@ -358,22 +358,16 @@ out:
     return rc;
 }
 
-/* Refuses UTF-16 and UTF-32 (they start with a NUL or a UTF-16 BOM) and skips a UTF-8
- * BOM. */
+/* Refuses UTF-16 and UTF-32, skips a UTF-8 BOM, and refuses an empty input. */
 static int check_encoding(struct scan *s) {
     if (fill(s, 4) < 0)
         return -1;
-    const unsigned char *b = (const unsigned char *)s->buf;
-    size_t n = s->len;
-    if ((n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE))) ||
-        (n >= 2 && (b[0] == 0 || b[1] == 0))) {
-        dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 1, 1, NULL,
-                     "UTF-16 or UTF-32 input refused: dossier reads UTF-8");
+    int skip =
+        dsr_input_start((const unsigned char *)s->buf, s->len, s->in->name, 1, s->diags);
+    if (skip < 0)
         return -1;
-    }
-    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
-        s->pos = 3; /* the column stays 1: a BOM is not a character of the text */
-    if (n == s->pos) {
+    s->pos = (size_t)skip; /* the column stays 1: a BOM is not a character of the text */
+    if (s->len == s->pos) {
         syntax(s, "empty input");
         return -1;
     }
