@@ -88,23 +88,25 @@ static int read_input(const char *name, struct input *in, enum dsr_diag_kind bad
     return 0;
 }
 
-/* Parses one JSON value; integers past 64 bits are read as doubles. */
+/* Parses one JSON value; integers past 64 bits are kept exactly, as bignums. */
 static json_t *parse(const char *text, size_t len, json_error_t *err) {
     size_t flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
-    json_t *j = json_loadb(text, len, flags, err);
-    if (!j && strstr(err->text, "too big"))
-        j = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, err);
-    return j;
+    return dsr_jschema_loadb(text, len, flags, err);
 }
 
 static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
                      const char *msg) {
     struct check *c = ctx;
     int line = c->line, column = c->column;
+    char text[DSR_MSG_MAX];
     if (c->text)
         dsr_json_locate(c->text, c->len, c->line, c->column, ip, &line, &column);
-    struct dsr_diag *d = dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column,
-                                      ip, "%s (schema %s)", msg, kl[0] ? kl : "root");
+    /* a long message is cut between characters: reports need valid UTF-8 */
+    if (snprintf(text, sizeof text, "%s (schema %s)", msg, kl[0] ? kl : "root") >=
+        (int)sizeof text)
+        text[dsr_jschema_utf8_trim(text, strlen(text))] = '\0';
+    struct dsr_diag *d =
+        dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, ip, "%s", text);
     if (d && c->locate)
         c->locate(c->locate_ctx, ip, d);
     if (c->basic) {

@@ -20,7 +20,8 @@ static void schema_error(struct dsr_jschema *js, const struct dsr_jschema_sinfo 
                          const char *why) {
     char path[DSR_PATH_MAX], msg[DSR_MSG_MAX];
     snprintf(path, sizeof path, "%s%s%s", si ? si->ptr : "", kw ? "/" : "", kw ? kw : "");
-    snprintf(msg, sizeof msg, fmt, arg, why ? why : "");
+    if (snprintf(msg, sizeof msg, fmt, arg, why ? why : "") >= (int)sizeof msg)
+        msg[dsr_jschema_utf8_trim(msg, strlen(msg))] = '\0';
     dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, path, "%s", msg);
     js->failed = 1;
 }
@@ -107,23 +108,36 @@ static int compile_map(struct dsr_jschema *js, struct dsr_jschema_kw *k, json_t 
     return 0;
 }
 
+/* Compiles pattern (len bytes; a NUL is one of its characters); NULL after a diagnostic.
+ */
+static struct dsr_jschema_regex *regex(struct dsr_jschema *js,
+                                       struct dsr_jschema_sinfo *si, const char *kw,
+                                       const char *pattern, size_t len) {
+    char why[DSR_MSG_MAX / 2], quoted[DSR_MSG_MAX / 2];
+    struct dsr_jschema_regex *re = dsr_jschema_regex_new(pattern, len, why, sizeof why);
+    if (!re) {
+        dsr_jschema_quote(pattern, len, "\"", SIZE_MAX, quoted, sizeof quoted);
+        schema_error(js, si, kw, "invalid regular expression %s: %s", quoted, why);
+    }
+    return re;
+}
+
 static int compile_patterns(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
                             struct dsr_jschema_kw *k, json_t *o) {
-    char why[DSR_MSG_MAX];
     if (compile_map(js, k, o, 0))
         return -1;
     if (!(k->regexes = calloc(k->n + 1, sizeof *k->regexes)))
         return -1;
     for (size_t i = 0; i < k->n; i++)
-        if (!(k->regexes[i] = dsr_jschema_regex_new(k->keys[i], why, sizeof why))) {
-            schema_error(js, si, k->name, "invalid regular expression \"%s\": %s",
-                         k->keys[i], why);
+        if (!(k->regexes[i] = regex(js, si, k->name, k->keys[i], strlen(k->keys[i]))))
             return -1;
-        }
     return 0;
 }
 
 static size_t count_of(const json_t *v) {
+    const char *big = dsr_jschema_bignum(v);
+    if (big)
+        return big[0] == '-' ? 0 : SIZE_MAX;
     if (json_is_integer(v))
         return json_integer_value(v) < 0 ? 0 : (size_t)json_integer_value(v);
     double d = json_real_value(v);
@@ -215,7 +229,6 @@ static int compile_items(struct dsr_jschema *js, struct dsr_jschema_node *n,
 static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
                       struct dsr_jschema_node *n, struct dsr_jschema_kw *k) {
     json_t *v = (json_t *)k->value;
-    char why[DSR_MSG_MAX];
     switch (k->op) {
     case DSR_OP_REF:
     case DSR_OP_DYNREF:
@@ -239,9 +252,9 @@ static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
         if (k->op == DSR_OP_CONTAINS && n->draft >= 2019) {
             const json_t *mn = json_object_get(n->schema, "minContains");
             const json_t *mx = json_object_get(n->schema, "maxContains");
-            if (json_is_number(mn))
+            if (dsr_jschema_is_number(mn))
                 k->from = count_of(mn);
-            if (json_is_number(mx))
+            if (dsr_jschema_is_number(mx))
                 k->max = count_of(mx);
         }
         return (k->sub = sub(js, v)) ? 0 : -1;
@@ -264,13 +277,9 @@ static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
         k->n = 1;
         if (!(k->regexes = calloc(1, sizeof *k->regexes)))
             return -1;
-        if (!(k->regexes[0] =
-                  dsr_jschema_regex_new(json_string_value(v), why, sizeof why))) {
-            schema_error(js, si, k->name, "invalid regular expression \"%s\": %s",
-                         json_string_value(v), why);
-            return -1;
-        }
-        return 0;
+        k->regexes[0] =
+            regex(js, si, k->name, json_string_value(v), json_string_length(v));
+        return k->regexes[0] ? 0 : -1;
     case DSR_OP_MAX_LENGTH:
     case DSR_OP_MIN_LENGTH:
     case DSR_OP_MAX_ITEMS:
@@ -303,12 +312,13 @@ static int compile_kw(struct dsr_jschema *js, struct dsr_jschema_sinfo *si,
 
 /* 1 when the value has the form the keyword needs, else it is ignored. */
 static int well_formed(enum dsr_jschema_op op, const json_t *v) {
+    int string = json_is_string(v) && !dsr_jschema_bignum(v);
     switch (op) {
     case DSR_OP_REF:
     case DSR_OP_DYNREF:
     case DSR_OP_PATTERN:
-    case DSR_OP_FORMAT: return json_is_string(v);
-    case DSR_OP_RECREF: return json_is_string(v);
+    case DSR_OP_FORMAT: return string;
+    case DSR_OP_RECREF: return string;
     case DSR_OP_ALLOF:
     case DSR_OP_ANYOF:
     case DSR_OP_ONEOF:
@@ -319,7 +329,7 @@ static int well_formed(enum dsr_jschema_op op, const json_t *v) {
     case DSR_OP_PATTERN_PROPS:
     case DSR_OP_DEP_SCHEMAS:
     case DSR_OP_DEP_REQUIRED: return json_is_object(v);
-    case DSR_OP_TYPE: return json_is_string(v) || json_is_array(v);
+    case DSR_OP_TYPE: return string || json_is_array(v);
     case DSR_OP_CONST: return 1;
     case DSR_OP_UNIQUE: return json_is_boolean(v);
     case DSR_OP_MULTIPLE_OF:
@@ -330,9 +340,9 @@ static int well_formed(enum dsr_jschema_op op, const json_t *v) {
     case DSR_OP_MAX_ITEMS:
     case DSR_OP_MIN_ITEMS:
     case DSR_OP_MAX_PROPS:
-    case DSR_OP_MIN_PROPS: return json_is_number(v);
+    case DSR_OP_MIN_PROPS: return dsr_jschema_is_number(v);
     case DSR_OP_EXCL_MAXIMUM:
-    case DSR_OP_EXCL_MINIMUM: return json_is_number(v);
+    case DSR_OP_EXCL_MINIMUM: return dsr_jschema_is_number(v);
     default: return json_is_object(v) || json_is_boolean(v) || json_is_array(v);
     }
 }
@@ -472,7 +482,7 @@ static int check_meta(struct dsr_jschema *js, json_t *schema,
                                        "http://json-schema.org/draft-07/schema",
                                        "https://json-schema.org/draft/2019-09/schema",
                                        "https://json-schema.org/draft/2020-12/schema"};
-    const char *uri = json_string_value(json_object_get(schema, "$schema"));
+    const char *uri = dsr_jschema_string(json_object_get(schema, "$schema"));
     int d = si->res->draft;
     if (!uri)
         uri = uris[d == 4 ? 0 : d == 6 ? 1 : d == 7 ? 2 : d == 2019 ? 3 : 4];

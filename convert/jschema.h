@@ -192,7 +192,22 @@ const struct dsr_jschema_node *dsr_jschema_node_get(const struct dsr_jschema *js
 int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
                      const json_t *instance, dsr_jschema_error_fn report, void *ctx);
 
-/* Numbers and equality (JSON Schema's: 1 equals 1.0). */
+/*
+ * Reads JSON text as json_loadb does with flags, but keeps integers beyond 64
+ * bits exactly, as bignums (jschema_bignum.c), where jansson refuses them; a
+ * raw NUL byte anywhere is an error. Returns a new reference, or NULL with err
+ * set. The validator takes a bignum for the integer it is; json_dump* cannot
+ * write one.
+ */
+json_t *dsr_jschema_loadb(const char *text, size_t len, size_t flags, json_error_t *err);
+/* The decimal text ("-123...") of a bignum, borrowed from v; NULL for any other value. */
+const char *dsr_jschema_bignum(const json_t *v);
+/* The text of a string value, as json_string_value; NULL for a bignum too. */
+const char *dsr_jschema_string(const json_t *v);
+/* 1 when v is a number: an integer, a real or a bignum. */
+int dsr_jschema_is_number(const json_t *v);
+
+/* Numbers and equality (JSON Schema's: 1 equals 1.0); bignums are numbers. */
 int dsr_jschema_equal(const json_t *a, const json_t *b);
 /* <0, 0, >0 comparing two numbers exactly enough for JSON Schema bounds. */
 int dsr_jschema_num_cmp(const json_t *a, const json_t *b);
@@ -200,13 +215,29 @@ int dsr_jschema_num_cmp(const json_t *a, const json_t *b);
 int dsr_jschema_multiple_of(const json_t *a, const json_t *m);
 /* 1 when n is a number with no fractional part. */
 int dsr_jschema_is_integral(const json_t *n);
-/* Writes a short text form of v (numbers, strings quoted, "object", "array"). */
+/*
+ * Writes a short text form of v (numbers, strings quoted, "object", "array")
+ * into buf (size n): cut at a character boundary, never past n.
+ */
 void dsr_jschema_describe(const json_t *v, char *buf, size_t n);
+/*
+ * Writes s[0..len) between quote marks (quote may be "") into buf (size n):
+ * NUL as \u0000, at most max characters, "..." before the closing mark when
+ * cut; the cut falls between characters, never past n.
+ */
+void dsr_jschema_quote(const char *s, size_t len, const char *quote, size_t max,
+                       char *buf, size_t n);
+/* The length of s[0..len) without an incomplete UTF-8 sequence at its end. */
+size_t dsr_jschema_utf8_trim(const char *s, size_t len);
 
 /* Patterns: ECMA-262 regular expressions on PCRE2. */
 struct dsr_jschema_regex;
-/* Compiles pattern; NULL with the reason in err (size n) when it does not compile. */
-struct dsr_jschema_regex *dsr_jschema_regex_new(const char *pattern, char *err, size_t n);
+/*
+ * Compiles pattern[0..len), NUL-terminated at len (a NUL before is one of its
+ * characters); NULL with the reason in err (size n) when it does not compile.
+ */
+struct dsr_jschema_regex *dsr_jschema_regex_new(const char *pattern, size_t len,
+                                                char *err, size_t n);
 void dsr_jschema_regex_free(struct dsr_jschema_regex *re);
 /* Scratch space for matching (one per validation run); free with _md_free(). */
 void *dsr_jschema_regex_md_new(void);

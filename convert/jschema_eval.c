@@ -123,6 +123,9 @@ static void put_token(char *buf, size_t n, const char *tok, size_t index) {
             buf[len++] = *tok;
         }
     }
+    /* a cut pointer still ends between characters: reports need valid UTF-8 */
+    if (*tok)
+        len = dsr_jschema_utf8_trim(buf, len);
     buf[len] = '\0';
 }
 
@@ -157,12 +160,14 @@ static void fail(struct vctx *c, const struct dsr_jschema_node *n, const struct 
     struct kpath last = {kp, kw, 0};
     render_i(ip, ipb, sizeof ipb);
     render_k(kw ? &last : kp, kpb, sizeof kpb);
-    snprintf(abs, sizeof abs, "%s", n->abs);
+    if (snprintf(abs, sizeof abs, "%s", n->abs) >= (int)sizeof abs)
+        abs[dsr_jschema_utf8_trim(abs, strlen(abs))] = '\0';
     if (kw)
         put_token(abs, sizeof abs, kw, 0);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (vsnprintf(msg, sizeof msg, fmt, ap) >= (int)sizeof msg)
+        msg[dsr_jschema_utf8_trim(msg, strlen(msg))] = '\0';
     va_end(ap);
     c->errors++;
     c->report(c->rctx, ipb, kpb, abs, msg);
@@ -175,10 +180,13 @@ static int short_circuit(const struct vctx *c) {
 static const char *type_name(const json_t *v) {
     static const char *const names[] = {"object", "array",   "string",  "integer",
                                         "number", "boolean", "boolean", "null"};
-    return names[json_typeof(v)];
+    return dsr_jschema_bignum(v) ? "integer" : names[json_typeof(v)];
 }
 
 static int type_ok(unsigned types, const json_t *v, int draft) {
+    /* a bignum is an integer literal: an integer in every draft */
+    if (dsr_jschema_bignum(v))
+        return (types & (DSR_JSCHEMA_INTEGER | 1u << JSON_REAL)) != 0;
     if (types & (1u << json_typeof(v)))
         return 1;
     if (!(types & DSR_JSCHEMA_INTEGER) || !json_is_number(v))
@@ -228,7 +236,7 @@ static const struct dsr_jschema_node *dynamic_target(struct vctx *c,
         return t;
     }
     /* 2020-12: only a target that is itself a $dynamicAnchor of that name is dynamic */
-    const char *own = json_string_value(json_object_get(t->schema, "$dynamicAnchor"));
+    const char *own = dsr_jschema_string(json_object_get(t->schema, "$dynamicAnchor"));
     if (!k->anchor || !own || strcmp(own, k->anchor))
         return t;
     for (size_t i = 0; i < c->n_scope; i++) {
@@ -311,16 +319,36 @@ static int eval_applicator(struct vctx *c, const struct dsr_jschema_node *n,
     }
 }
 
+/* Writes the first values of an enum into buf (size n), ", ..." when not all fit. */
+static void list_values(const json_t *values, char *buf, size_t n) {
+    size_t len = 0, count = json_array_size(values);
+    buf[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        char one[128];
+        dsr_jschema_describe(json_array_get(values, i), one, sizeof one);
+        size_t need = strlen(one) + (i ? 2 : 0);
+        /* keep room for a final ", ..." */
+        if (i == 6 || len + need + 6 > n) {
+            snprintf(buf + len, n - len, "%s...", i ? ", " : "");
+            return;
+        }
+        snprintf(buf + len, n - len, "%s%s", i ? ", " : "", one);
+        len += need;
+    }
+}
+
 static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
                        const struct dsr_jschema_kw *k, const json_t *inst,
                        const struct ipath *ip, const struct kpath *kp) {
-    char found[128], want[128];
+    char found[128], want[128], list[256];
     const json_t *v = k->value;
     int cmp;
     switch (k->op) {
     case DSR_OP_TYPE:
         if (type_ok(k->types, inst, n->draft))
             return 1;
+        if (short_circuit(c)) /* nobody reads the message: do not build it */
+            return 0;
         type_names(k->types, want, sizeof want);
         dsr_jschema_describe(inst, found, sizeof found);
         fail(c, n, kp, k->name, ip, "type: expected %s, found %s%s%s", want,
@@ -330,6 +358,8 @@ static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
     case DSR_OP_CONST:
         if (dsr_jschema_equal(inst, v))
             return 1;
+        if (short_circuit(c))
+            return 0;
         dsr_jschema_describe(v, want, sizeof want);
         dsr_jschema_describe(inst, found, sizeof found);
         fail(c, n, kp, k->name, ip, "const: expected %s, found %s", want, found);
@@ -338,22 +368,15 @@ static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
         for (size_t i = 0; i < json_array_size(v); i++)
             if (dsr_jschema_equal(inst, json_array_get(v, i)))
                 return 1;
+        if (short_circuit(c))
+            return 0;
         dsr_jschema_describe(inst, found, sizeof found);
-        want[0] = '\0';
-        for (size_t i = 0; i < json_array_size(v) && i < 6; i++) {
-            size_t len = strlen(want);
-            if (len + 1 < sizeof want)
-                dsr_jschema_describe(json_array_get(v, i), want + len + (len ? 2 : 0),
-                                     sizeof want - len - (len ? 2 : 0));
-            if (len)
-                memcpy(want + len, ", ", 2);
-        }
-        fail(c, n, kp, k->name, ip, "enum: found %s, expected one of %s%s", found, want,
-             json_array_size(v) > 6 ? ", ..." : "");
+        list_values(v, list, sizeof list);
+        fail(c, n, kp, k->name, ip, "enum: found %s, expected one of %s", found, list);
         return 0;
     default: break;
     }
-    if (!json_is_number(inst))
+    if (!dsr_jschema_is_number(inst))
         return 1;
     switch (k->op) {
     case DSR_OP_MULTIPLE_OF:
@@ -372,6 +395,8 @@ static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
             return 1;
         break;
     }
+    if (short_circuit(c))
+        return 0;
     static const char *const rel[] = {"a multiple of", "at most", "less than", "at least",
                                       "more than"};
     int r = k->op == DSR_OP_MULTIPLE_OF    ? 0
@@ -389,19 +414,19 @@ static int eval_scalar(struct vctx *c, const struct dsr_jschema_node *n,
 static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
                        const struct dsr_jschema_kw *k, const json_t *inst,
                        const struct ipath *ip, const struct kpath *kp) {
-    if (!json_is_string(inst))
+    if (!json_is_string(inst) || dsr_jschema_bignum(inst))
         return 1;
     const char *s = json_string_value(inst);
     size_t len = json_string_length(inst), chars;
-    char found[128];
+    char found[128], pattern[DSR_MSG_MAX / 2];
     int r;
-    dsr_jschema_describe(inst, found, sizeof found);
     switch (k->op) {
     case DSR_OP_MAX_LENGTH:
     case DSR_OP_MIN_LENGTH:
         chars = dsr_utf8_length(s, len);
         if (k->op == DSR_OP_MAX_LENGTH ? chars <= k->from : chars >= k->from)
             return 1;
+        dsr_jschema_describe(inst, found, sizeof found);
         fail(c, n, kp, k->name, ip, "%s: expected %s %zu characters, found %zu in %s",
              k->name, k->op == DSR_OP_MAX_LENGTH ? "at most" : "at least", k->from, chars,
              found);
@@ -410,23 +435,27 @@ static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
         r = dsr_jschema_regex_search(k->regexes[0], s, len, c->md);
         if (r > 0)
             return 1;
+        dsr_jschema_describe(inst, found, sizeof found);
+        dsr_jschema_quote(json_string_value(k->value), json_string_length(k->value), "\"",
+                          SIZE_MAX, pattern, sizeof pattern);
         if (r < 0) {
             int quiet = c->quiet;
             c->quiet = 0;
             fail(c, n, kp, k->name, ip,
-                 "pattern: gave up matching \"%s\" against %s: the match "
+                 "pattern: gave up matching %s against %s: the match "
                  "limit was reached",
-                 json_string_value(k->value), found);
+                 pattern, found);
             c->quiet = quiet;
             c->fatal = 1;
             return 0;
         }
-        fail(c, n, kp, k->name, ip, "pattern: found %s, which does not match \"%s\"",
-             found, json_string_value(k->value));
+        fail(c, n, kp, k->name, ip, "pattern: found %s, which does not match %s", found,
+             pattern);
         return 0;
     default: /* format */
         if (dsr_jschema_format_check(json_string_value(k->value), s, len))
             return 1;
+        dsr_jschema_describe(inst, found, sizeof found);
         fail(c, n, kp, k->name, ip, "format: found %s, which is not a valid %s", found,
              json_string_value(k->value));
         return 0;

@@ -417,8 +417,6 @@ static int check_relative_pointer(const char *s, size_t len) {
 
 static int check_regex(const char *s, size_t len) {
     char why[128];
-    if (strlen(s) != len)
-        return 0;
     /* PCRE2 syntax that ECMA-262 lacks: \a, (?P...), (?#...) and inline flag groups */
     for (size_t i = 0; i + 1 < len; i++) {
         if (s[i] == '\\' && s[i + 1] == 'a')
@@ -431,7 +429,7 @@ static int check_regex(const char *s, size_t len) {
             (s[i + 2] == 'P' || s[i + 2] == '#' || is_alpha(s[i + 2])))
             return 0;
     }
-    struct dsr_jschema_regex *re = dsr_jschema_regex_new(s, why, sizeof why);
+    struct dsr_jschema_regex *re = dsr_jschema_regex_new(s, len, why, sizeof why);
     dsr_jschema_regex_free(re);
     return re != NULL;
 }

@@ -6,6 +6,7 @@
  * Indexing follows the keywords that hold schemas, so an "$id" inside "enum"
  * or "const" names nothing (the specification's rule).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,7 +156,7 @@ static unsigned vocab_of(const json_t *meta) {
 /* Sets a resource's draft and vocabularies from its "$schema"; -1 when unknown. */
 static int set_dialect(struct dsr_jschema_reg *reg, struct dsr_jschema_res *res,
                        const json_t *s) {
-    const char *uri = json_string_value(json_object_get(s, "$schema"));
+    const char *uri = dsr_jschema_string(json_object_get(s, "$schema"));
     if (!uri)
         return 0;
     int d = dsr_jschema_draft_from_uri(uri);
@@ -247,7 +248,7 @@ static int index_id(struct dsr_jschema_reg *reg, const json_t *s,
                     struct dsr_jschema_res **res, const char **ptr,
                     struct dsr_jschema_sinfo **anchor_of) {
     int draft = (*res)->draft;
-    const char *id = json_string_value(json_object_get(s, draft == 4 ? "id" : "$id"));
+    const char *id = dsr_jschema_string(json_object_get(s, draft == 4 ? "id" : "$id"));
     if (!id || (draft <= 7 && json_object_get(s, "$ref")))
         return 0;
     char *abs = dsr_jschema_uri_resolve((*res)->uri, id);
@@ -278,9 +279,9 @@ static int index_id(struct dsr_jschema_reg *reg, const json_t *s,
 static int index_anchors(struct dsr_jschema_reg *reg, const json_t *s,
                          struct dsr_jschema_sinfo *si) {
     struct dsr_jschema_res *res = si->res;
-    const char *names[2] = {json_string_value(json_object_get(s, "$anchor")), NULL};
+    const char *names[2] = {dsr_jschema_string(json_object_get(s, "$anchor")), NULL};
     if (res->draft == 2020)
-        names[1] = json_string_value(json_object_get(s, "$dynamicAnchor"));
+        names[1] = dsr_jschema_string(json_object_get(s, "$dynamicAnchor"));
     if (res->draft < 2019)
         return 0;
     if (res->draft == 2019 && res->root == s &&
@@ -352,6 +353,31 @@ static struct dsr_jschema_sinfo *by_uri(struct dsr_jschema_reg *reg, const char 
     return i ? reg->infos[json_integer_value(i)] : NULL;
 }
 
+/* Reads a schema file as the CLI reads one: bignums kept (dsr_jschema_loadb). */
+static json_t *load_file(const char *path, json_error_t *err) {
+    FILE *f = fopen(path, "rb");
+    int open_errno = errno;
+    size_t len = 0, cap = 1 << 16, got;
+    char *buf = f ? malloc(cap) : NULL;
+    json_t *doc = NULL;
+    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += got;
+        char *p = len == cap ? realloc(buf, cap *= 2) : buf;
+        if (!p)
+            free(buf);
+        buf = p;
+    }
+    if (buf && !ferror(f))
+        doc = dsr_jschema_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, err);
+    else
+        snprintf(err->text, sizeof err->text, "%s",
+                 f ? "read error or out of memory" : strerror(open_errno));
+    free(buf);
+    if (f)
+        fclose(f);
+    return doc;
+}
+
 /* Reads the file a --ref-root maps uri to; NULL with the reason in why. */
 static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char *why,
                               size_t n) {
@@ -374,8 +400,7 @@ static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char
             return NULL;
         snprintf(path, len, "%s/%s", o->roots[i].dir, rest);
         json_error_t err;
-        json_t *doc =
-            json_load_file(path, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+        json_t *doc = load_file(path, &err);
         if (!doc)
             snprintf(why, n, "cannot load \"%s\" from \"%s\": %s", uri, path, err.text);
         free(path);

@@ -3,8 +3,10 @@
  * u flag, as the 2020-12 specification asks) run on PCRE2 in UTF mode. The
  * pattern is rewritten where the two dialects differ: \d and \w are ASCII in
  * ECMA-262 (so no PCRE2_UCP), \s is Unicode white space, \uXXXX escapes, long
- * property names, and "$" matches only at the very end. Matching runs under
- * match and depth limits, so catastrophic backtracking fails fast.
+ * property names, and "$" matches only at the very end. A pattern is text of
+ * a known length: "\u0000" in the JSON is a NUL character of the pattern.
+ * Matching runs under match and depth limits, so catastrophic backtracking
+ * fails fast.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -69,9 +71,14 @@ static int puts_(struct buf *b, const char *s) {
     return put(b, s, strlen(s));
 }
 
-/* Rewrites one escape at p (p[0] == '\\'); returns the characters consumed. */
-static size_t escape(struct buf *b, const char *p, int in_class, int *err) {
-    char c = p[1];
+/*
+ * Rewrites one escape at p (p[0] == '\\', end the pattern's end); returns the
+ * characters consumed. The pattern is NUL-terminated at end, so the string
+ * functions below stop there at the latest.
+ */
+static size_t escape(struct buf *b, const char *p, const char *end, int in_class,
+                     int *err) {
+    char c = p + 1 < end ? p[1] : '\0';
     if (c == 'd' || c == 'D' || c == 'w' || c == 'W') {
         const char *set = c == 'd' || c == 'D' ? "0-9" : "A-Za-z0-9_";
         if (in_class && (c == 'd' || c == 'w'))
@@ -92,14 +99,14 @@ static size_t escape(struct buf *b, const char *p, int in_class, int *err) {
         return 2;
     }
     if ((c == 'p' || c == 'P') && p[2] == '{') {
-        const char *end = strchr(p + 3, '}');
-        if (end) {
-            size_t n = (size_t)(end - (p + 3));
+        const char *close = strchr(p + 3, '}');
+        if (close) {
+            size_t n = (size_t)(close - (p + 3));
             for (size_t i = 0; i < sizeof long_props / sizeof long_props[0]; i++)
                 if (strlen(long_props[i][0]) == n &&
                     !strncmp(p + 3, long_props[i][0], n)) {
                     *err |= put(b, p, 3) | puts_(b, long_props[i][1]) | puts_(b, "}");
-                    return (size_t)(end - p) + 1;
+                    return (size_t)(close - p) + 1;
                 }
         }
     }
@@ -111,16 +118,17 @@ static size_t escape(struct buf *b, const char *p, int in_class, int *err) {
         *err |= puts_(b, "\\x{") | put(b, p + 2, 4) | puts_(b, "}");
         return 6;
     }
-    *err |= put(b, p, c ? 2 : 1);
-    return c ? 2 : 1;
+    *err |= put(b, p, p + 1 < end ? 2 : 1);
+    return p + 1 < end ? 2 : 1;
 }
 
-static char *translate(const char *pat) {
+/* The pattern in PCRE2's dialect, its length in *out_len; NULL when out of memory. */
+static char *translate(const char *pat, size_t len, size_t *out_len) {
     struct buf b = {NULL, 0, 0};
     int err = puts_(&b, ""), in_class = 0;
-    for (const char *p = pat; *p && !err;) {
+    for (const char *p = pat, *end = pat + len; p < end && !err;) {
         if (*p == '\\') {
-            p += escape(&b, p, in_class, &err);
+            p += escape(&b, p, end, in_class, &err);
             continue;
         }
         /* ECMA-262: [] matches nothing and [^] anything; PCRE2 reads "]" as a member */
@@ -145,20 +153,22 @@ static char *translate(const char *pat) {
         free(b.s);
         return NULL;
     }
+    *out_len = b.n;
     return b.s;
 }
 
-struct dsr_jschema_regex *dsr_jschema_regex_new(const char *pattern, char *err,
-                                                size_t n) {
+struct dsr_jschema_regex *dsr_jschema_regex_new(const char *pattern, size_t len,
+                                                char *err, size_t n) {
     struct dsr_jschema_regex *re = calloc(1, sizeof *re);
-    char *pat = translate(pattern);
+    size_t pat_len = 0;
+    char *pat = translate(pattern, len, &pat_len);
     int code;
     PCRE2_SIZE off;
     if (!re || !pat) {
         snprintf(err, n, "out of memory");
         goto fail;
     }
-    re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+    re->code = pcre2_compile((PCRE2_SPTR)pat, pat_len,
                              PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NO_UTF_CHECK, &code,
                              &off, NULL);
     if (!re->code) {

@@ -7,6 +7,11 @@
  * finished only at the next event. A record the XSD rejected is reported in
  * the model's words and dropped; one it accepted still goes through
  * dsr_record_check, which adds the rules an XSD cannot say (days in a month).
+ *
+ * Size limits are ours, not libxml2's (XML_PARSE_HUGE lifts its own): what a
+ * JSON record or a CSV row can hold, 64 MiB, XML holds too, so what dossier
+ * writes it reads back; past that, a field's text or one piece of markup is
+ * refused with that limit named.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,9 +23,11 @@
 #include "xml.h"
 
 #define CHUNK 65536
-#define DEPTH_MAX 256        /* libxml2's own default nesting limit */
-#define TEXT_MAX (16u << 20) /* longest field text kept */
-#define RAWS_MAX 64          /* schema errors kept for one record */
+#define DEPTH_MAX 256          /* libxml2's own default nesting limit */
+#define TEXT_MAX (64u << 20)   /* longest field text kept: a JSON record's, a CSV row's */
+#define MARKUP_MAX (64u << 20) /* longest tag, comment or instruction buffered whole */
+#define CHUNK_MAX (16u << 20)  /* largest read, while markup is pending */
+#define RAWS_MAX 64            /* schema errors kept for one record */
 
 struct pos {
     int line, column;
@@ -88,10 +95,22 @@ static void locate_xml(void *ctx, const char *pointer, struct dsr_diag *d) {
     dsr_copy_tail(d->path, sizeof(d->path), path);
 }
 
+/*
+ * Stops the parser from a SAX callback as xmlStopParser does, but without
+ * freeing its input: the XSD validator, plugged in after our callback, still
+ * reads the text or attributes it was given.
+ */
+static void halt(struct reader *r) {
+    r->stopped = 1;
+    if (r->parser) {
+        r->parser->disableSAX = 1;
+        r->parser->instate = XML_PARSER_EOF;
+    }
+}
+
 static void oom(struct reader *r) {
     dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 0, 0, NULL, "out of memory");
-    r->stopped = 1;
-    xmlStopParser(r->parser);
+    halt(r);
 }
 
 static void record_reset(struct reader *r) {
@@ -120,10 +139,8 @@ static void finish_record(struct reader *r) {
         } else if (problems == 0) {
             struct dsr_record *rec = r->rec;
             r->rec = NULL;
-            if (r->emit(r->emit_ctx, rec) < 0) {
-                r->stopped = 1;
-                xmlStopParser(r->parser);
-            }
+            if (r->emit(r->emit_ctx, rec) < 0)
+                halt(r);
         }
     }
     record_reset(r);
@@ -284,8 +301,7 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
     if (r->depth >= DEPTH_MAX) {
         dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, e.line, e.column, NULL,
                      "nesting deeper than %d elements refused", DEPTH_MAX);
-        r->stopped = 1;
-        xmlStopParser(r->parser);
+        halt(r);
         return;
     }
     e.path[0] = '\0';
@@ -342,8 +358,7 @@ static void characters(void *ctx, const xmlChar *ch, int len) {
     if (r->text_len + (size_t)len > TEXT_MAX) {
         dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, top->line, top->column,
                      top->path, "text longer than %u MiB refused", TEXT_MAX >> 20);
-        r->stopped = 1;
-        xmlStopParser(r->parser);
+        halt(r);
         return;
     }
     if (r->text_len + (size_t)len + 1 > r->text_alloc) {
@@ -401,7 +416,8 @@ static void parser_error(void *data, xmlErrorPtr err) {
     else if (strstr(msg, "not proper UTF-8") && strstr(msg, "Bytes: "))
         snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %.4s",
                  strstr(msg, "Bytes: ") + 7);
-    if (err->code == XML_ERR_NO_MEMORY || strstr(msg, "XML_PARSE_HUGE")) {
+    if (err->code == XML_ERR_NO_MEMORY || strstr(msg, "XML_PARSE_HUGE") ||
+        strstr(msg, "Huge input lookup")) {
         kind = DSR_DIAG_REFUSED;
         snprintf(msg, sizeof(msg), "input beyond libxml2's safety limits refused");
     }
@@ -477,12 +493,67 @@ static int check_encoding(struct reader *r, const unsigned char *b, size_t n) {
     return -1;
 }
 
+/*
+ * Refuses markup that libxml2 holds whole (a start tag with its attributes, a
+ * comment, a processing instruction; in push mode a CDATA section too) once
+ * it has buffered MARKUP_MAX bytes of it: text streams through the callbacks.
+ */
+static void check_markup(struct reader *r) {
+    xmlParserInputPtr in = r->parser->input;
+    if (r->stopped || !in || !in->cur || (size_t)(in->end - in->cur) <= MARKUP_MAX)
+        return;
+    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, in->line, in->col, NULL,
+                 "markup longer than %u MiB refused: a tag with its attributes, a "
+                 "comment, a CDATA section or a processing instruction",
+                 MARKUP_MAX >> 20);
+    halt(r);
+}
+
+/*
+ * Feeds the rest of in->fp to the parser, in chunks of CHUNK bytes or, while
+ * markup is pending, as large as it (up to CHUNK_MAX): libxml2 scans pending
+ * markup again at each chunk, which would make a long tag cost its square.
+ * *buf (size *cap) may be reallocated. 0, or -1 after an I/O error.
+ */
+static int feed(struct reader *r, unsigned char **buf, size_t *cap) {
+    while (!r->stopped) {
+        xmlParserInputPtr in = r->parser->input;
+        size_t pending = in && in->cur ? (size_t)(in->end - in->cur) : 0;
+        size_t want = pending < CHUNK ? CHUNK : pending < CHUNK_MAX ? pending : CHUNK_MAX;
+        /* at most a CHUNK past the limit unseen: check_markup sees it, or markup ended */
+        size_t room = pending < MARKUP_MAX ? MARKUP_MAX - pending : 0;
+        if (want > room)
+            want = room > CHUNK ? room : CHUNK;
+        if (want > *cap) {
+            unsigned char *more = realloc(*buf, want);
+            if (!more) {
+                oom(r);
+                return 0;
+            }
+            *buf = more;
+            *cap = want;
+        }
+        size_t n = fread(*buf, 1, want, r->in->fp);
+        if (n == 0 && ferror(r->in->fp)) {
+            dsr_diag_add(r->diags, DSR_DIAG_IO, r->in->name, 0, 0, NULL,
+                         "cannot read: read error");
+            return -1;
+        }
+        xmlParseChunk(r->parser, (const char *)*buf, (int)n, n == 0);
+        check_markup(r);
+        if (n == 0)
+            break;
+    }
+    return 0;
+}
+
 /* Streams in->fp through the parser with schema plugged in; see dsr_xml_read. */
 static int run(struct reader *r, xmlSchemaPtr schema) {
     xmlSAXHandler sax;
     xmlSAXHandlerPtr saxp = &sax;
     void *user = r;
     unsigned char *buf = malloc(CHUNK);
+    size_t cap = CHUNK;
     int rc = -1;
     xmlSchemaValidCtxtPtr vctxt = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
     xmlSchemaSAXPlugPtr plug = NULL;
@@ -512,19 +583,11 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     }
     r->parser->_private = r;
     r->parser->sax->serror = parser_error; /* the plug does not pass it on */
-    xmlCtxtUseOptions(r->parser, XML_PARSE_NONET);
+    xmlCtxtUseOptions(r->parser, XML_PARSE_NONET | XML_PARSE_HUGE);
     xmlParseChunk(r->parser, (const char *)buf + head, (int)(n - head), 0);
-    while (!r->stopped) {
-        n = fread(buf, 1, CHUNK, r->in->fp);
-        if (n == 0 && ferror(r->in->fp)) {
-            dsr_diag_add(r->diags, DSR_DIAG_IO, r->in->name, 0, 0, NULL,
-                         "cannot read: read error");
-            goto out;
-        }
-        xmlParseChunk(r->parser, (const char *)buf, (int)n, n == 0);
-        if (n == 0)
-            break;
-    }
+    check_markup(r);
+    if (feed(r, &buf, &cap) < 0)
+        goto out;
     finish_pending(r);
     rc = r->stopped ? -1 : 0;
     /*

@@ -38,9 +38,15 @@ static void collect(void *ctx, const char *ip, const char *kl, const char *al,
     }
 }
 
+/* Reads JSON text as the CLI does: integers beyond 64 bits kept exactly. */
+static json_t *load(const char *text) {
+    json_error_t err;
+    return dsr_jschema_loadb(text, strlen(text), JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+}
+
 static struct dsr_jschema *compile(const char *text, const struct dsr_jschema_options *o,
                                    struct dsr_diags *diags) {
-    json_t *s = json_loads(text, JSON_DECODE_ANY, NULL);
+    json_t *s = load(text);
     struct dsr_jschema *js = s ? dsr_jschema_new(s, "schema.json", o, diags) : NULL;
     json_decref(s);
     return js;
@@ -52,7 +58,7 @@ static int run(const char *schema, const char *instance, struct first *f) {
     struct dsr_diags diags;
     dsr_diags_init(&diags);
     struct dsr_jschema *js = compile(schema, NULL, &diags);
-    json_t *inst = json_loads(instance, JSON_DECODE_ANY, NULL);
+    json_t *inst = load(instance);
     int rc = js && inst ? dsr_jschema_validate(js, inst, f ? collect : NULL, f) : -2;
     json_decref(inst);
     dsr_jschema_free(js);
@@ -94,6 +100,85 @@ static void test_numbers(void) {
           "refused");
 }
 
+#define BIG "18446744073709551616" /* 2^64 */
+#define DRAFT4 "\"$schema\":\"http://json-schema.org/draft-04/schema#\","
+
+/* Integers beyond 64 bits are kept exactly and leave every other value alone. */
+static void test_bignums(void) {
+    check(run("{" DRAFT4 "\"type\":\"integer\"}", "-" BIG "0", NULL) == 0,
+          "bignums: an integer in draft 4", "refused");
+    check(run("{" DRAFT4 "\"properties\":{\"port\":{\"type\":\"integer\"}}}",
+              "{\"big\":" BIG ",\"port\":8080}", NULL) == 0,
+          "bignums: other integers stay integers", "8080 became a double");
+    check(run("{\"type\":\"string\"}", BIG, NULL) == 1, "bignums: not a string",
+          "accepted");
+    check(run("{\"const\":9007199254740993,\"maximum\":" BIG "}", "9007199254740992",
+              NULL) == 1,
+          "bignums: other integers keep every digit", "compared as doubles");
+    check(run("{\"const\":" BIG "}", "1.8446744073709552e19", NULL) == 0,
+          "bignums: equal to the real of the same value", "refused");
+    check(run("{\"const\":" BIG "}", "18446744073709551617", NULL) == 1,
+          "bignums: compared on every digit", "accepted");
+    check(run("{\"minimum\":-18446744073709551615}", "-18446744073709551600", NULL) ==
+                  0 &&
+              run("{\"minimum\":-18446744073709551615}", "-" BIG, NULL) == 1,
+          "bignums: negative bounds", "wrong");
+    check(run("{\"multipleOf\":7}", "70000000000000000000000000000000007", NULL) == 0 &&
+              run("{\"multipleOf\":7}", "70000000000000000000000000000000008", NULL) == 1,
+          "bignums: multipleOf a small integer", "wrong");
+    check(run("{\"multipleOf\":" BIG "}", "36893488147419103232", NULL) == 0 &&
+              run("{\"multipleOf\":" BIG "}", "1e30", NULL) == 1 &&
+              run("{\"multipleOf\":" BIG "}", "0", NULL) == 0,
+          "bignums: multipleOf a bignum", "wrong");
+    check(run("{\"multipleOf\":0.5}", "100000000000000000000001", NULL) == 0,
+          "bignums: multipleOf a fraction", "refused");
+    check(run("{\"uniqueItems\":true}", "[" BIG ",1.8446744073709552e19]", NULL) == 1,
+          "bignums: equal items by value", "accepted");
+    check(run("{\"maxLength\":" BIG "}", "\"abc\"", NULL) == 0,
+          "bignums: a bignum count is no limit", "refused");
+    json_t *v = load("[\"" BIG "\"," BIG "]");
+    check(v && !dsr_jschema_bignum(json_array_get(v, 0)) &&
+              !strcmp(json_string_value(json_array_get(v, 0)), BIG) &&
+              dsr_jschema_bignum(json_array_get(v, 1)) &&
+              !strcmp(dsr_jschema_bignum(json_array_get(v, 1)), BIG),
+          "bignums: a string of digits stays a string", "mixed up");
+    json_decref(v);
+    json_error_t err;
+    v = dsr_jschema_loadb("[\n" BIG ", ]", strlen("[\n" BIG ", ]"), JSON_DECODE_ANY,
+                          &err);
+    check(!v && err.line == 2 && err.column == 23,
+          "bignums: syntax errors keep their place", err.text);
+    json_decref(v);
+}
+
+/* Text in messages: NUL escaped, cut between characters, never past the buffer. */
+static void test_message_text(void) {
+    char buf[16];
+    dsr_jschema_quote("a\0b", 3, "\"", 60, buf, sizeof buf);
+    check(!strcmp(buf, "\"a\\u0000b\""), "message text: NUL escaped", buf);
+    dsr_jschema_quote("a\0b", 3, "\"", 60, buf, 8);
+    check(!strcmp(buf, "\"a...\""), "message text: an escape is never cut", buf);
+    dsr_jschema_quote("ab\xc3\xa9\xc3\xa9\xc3\xa9", 8, "\"", 60, buf, 8);
+    check(dsr_jschema_utf8_trim(buf, strlen(buf)) == strlen(buf) && strlen(buf) < 8,
+          "message text: cut between characters", buf);
+    check(dsr_jschema_utf8_trim("a\xc3", 2) == 1 &&
+              dsr_jschema_utf8_trim("a\xc3\xa9", 3) == 3 &&
+              dsr_jschema_utf8_trim("\xe2\x82", 2) == 0 &&
+              dsr_jschema_utf8_trim("\xf0\x9f\x98\x80", 4) == 4,
+          "message text: incomplete sequences trimmed", "wrong length");
+    char schema[1024];
+    struct first f = {0};
+    snprintf(schema, sizeof schema,
+             "{\"enum\":[\"%090d\",\"%090d\",\"%090d\",\"%090d\"]}", 1, 2, 3, 4);
+    check(run(schema, "1", &f) == 1 && strstr(f.msg, ", ...") && strlen(f.msg) < 300,
+          "message text: a long enum list is cut", f.msg);
+    json_error_t err;
+    json_t *v = dsr_jschema_loadb("123\0", 4, JSON_DECODE_ANY, &err);
+    check(!v && err.line == 1 && err.column == 4, "message text: NUL byte after a number",
+          err.text);
+    json_decref(v);
+}
+
 static void test_strings(void) {
     check(run("{\"maxLength\":2}", "\"\xc3\xa9\xc3\xa9\"", NULL) == 0,
           "strings: lengths in code points", "counted bytes");
@@ -103,6 +188,12 @@ static void test_strings(void) {
           "strings: \\p{L} in UTF mode", "refused");
     check(run("{\"pattern\":\"^abc$\"}", "\"abc\\n\"", NULL) == 1,
           "strings: $ does not match before a final newline", "matched");
+    check(run("{\"pattern\":\"^abc\\u0000|^$\"}", "\"\"", NULL) == 0 &&
+              run("{\"pattern\":\"^abc\\u0000|^$\"}", "\"abc\"", NULL) == 1 &&
+              run("{\"pattern\":\"^abc\\u0000|^$\"}", "\"abc\\u0000\"", NULL) == 0,
+          "strings: a NUL inside a pattern", "pattern cut at the NUL");
+    check(run("{\"pattern\":\"^(/)?([^/\\u0000]+(/)?)+$\"}", "\"/a/b\"", NULL) == 0,
+          "strings: a NUL in a class", "refused");
 }
 
 static void test_any_value(void) {
@@ -223,6 +314,8 @@ static void test_formats(void) {
 int main(void) {
     test_locations();
     test_numbers();
+    test_bignums();
+    test_message_text();
     test_strings();
     test_any_value();
     test_bad_schemas();
