@@ -6,10 +6,11 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "output.h"
 
 int cmd_aliases(int argc, char **argv);         /* cli_aliases.c */
 int cmd_validate_schema(int argc, char **argv); /* cli_schema.c: --schema FILE.json */
@@ -152,24 +153,57 @@ static int cmd_validate(int argc, char **argv) {
     if (optind >= argc)
         return usage_error("%sno input given", "");
     environment_options(&run.opts);
-    /* Each argument is a dataset of its own. */
-    for (int i = optind; i < argc; i++) {
-        struct dsr_dataset *ds = dsr_dataset_new(&run.opts, &run.diags);
-        if (!ds)
-            break; /* reported: the built-in schema or the stylesheet is unusable */
+    /* Each argument is a dataset of its own; what is compiled serves them all. */
+    struct dsr_dataset *ds = dsr_dataset_new(&run.opts, &run.diags);
+    for (int i = optind; ds && i < argc; i++) {
+        if (i > optind && dsr_dataset_reset(ds) < 0)
+            break;
         add_argument(&run, ds, argv[i]);
         dsr_dataset_finish(ds);
-        int kept = keep_inputs(&run, ds);
-        dsr_dataset_free(ds);
-        if (kept < 0) {
-            fputs("dossier: out of memory\n", stderr);
-            run_release(&run);
-            return 2;
+        if (keep_inputs(&run, ds) < 0) {
+            dsr_diag_add(&run.diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
+            break;
         }
     }
+    dsr_dataset_free(ds);
     rc = finish(&run, (enum dsr_report_format)report);
     run_release(&run);
     return rc;
+}
+
+/* A signal ends the run as it would have, without the output's temporaries. */
+static void on_signal(int sig) {
+    dsr_output_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/*
+ * Signals that end a run remove the temporaries first (one left ignored, as by
+ * nohup, stays so); a file size limit is reported as an error (EFBIG) instead
+ * of killing the process.
+ */
+static void install_signal_handlers(void) {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigfillset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* 2 with a message when the output would replace one of the inputs, else 0. */
+static int refuse_output_input(const char *output, int argc, char **argv) {
+    for (int i = optind; output && i < argc; i++)
+        if (dsr_output_same_file(output, argv[i])) {
+            fprintf(stderr, "%s: error: refused: the output would replace input %s\n",
+                    output, argv[i]);
+            return 2;
+        }
+    return 0;
 }
 
 static const char convert_usage[] =
@@ -209,6 +243,9 @@ static int cmd_convert(int argc, char **argv) {
         return usage_error("%s--to csv writes four tables: name a folder with -o", "");
     if (optind >= argc)
         return usage_error("%sno input given", "");
+    if ((rc = refuse_output_input(output, argc, argv)))
+        return rc;
+    install_signal_handlers();
     environment_options(&run.opts);
     run.opts.keep_records = 1;
     struct dsr_dataset *ds = dsr_dataset_new(&run.opts, &run.diags);

@@ -1,17 +1,11 @@
 /*
- * Records -> canonical CSV: one RFC 4180 table per kind in the writer's
- * folder, header row in the model's field order, CRLF line ends, a field
- * quoted only when it holds a comma, a quote, CR or LF. List cells are joined
- * with "; ", participants written role=entity. Tables are written to
- * temporary files in the folder and renamed into place by the end call, so
- * a failed run leaves the folder's tables as they were (dsr_writer_abort
- * removes the temporary files).
+ * Records -> canonical CSV: one RFC 4180 table per kind, header row in the
+ * model's field order, CRLF line ends, a field quoted only when it holds a
+ * comma, a quote, CR or LF. List cells are joined with "; ", participants
+ * written role=entity. The four table streams come from the writer's output
+ * (output.c), which puts the folder in place as a whole or not at all.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "csv_read.h"
 
@@ -58,57 +52,18 @@ static void put_list(FILE *out, const struct dsr_value *v) {
         putc('"', out);
 }
 
-/* Makes the folder unless it exists. 0, or -1 with errno set. */
-static int make_dir(const char *dir) {
-    struct stat st;
-    if (mkdir(dir, 0777) == 0)
-        return 0;
-    if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-        return 0;
-    if (errno == EEXIST)
-        errno = ENOTDIR;
-    return -1;
-}
-
-/* Opens the temporary file of one table, DIR/.<plural>.csv.tmp-XXXXXX. 0 or -1. */
-static int open_table(struct dsr_writer *w, enum dsr_kind k) {
-    const char *plural = dsr_kind_info(k)->plural;
-    size_t len = strlen(w->dir) + strlen(plural) + 32;
-    char *tmp = malloc(len);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, len, "%s/.%s.csv.tmp-XXXXXX", w->dir, plural);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        return -1;
-    }
-    w->table_tmp[k] = tmp;
-    /* mkstemp makes the file private; the table gets the mode of a new file. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || !(w->tables[k] = fdopen(fd, "wb"))) {
-        close(fd);
-        return -1;
-    }
-    return 0;
-}
-
 int dsr_csv_write_begin(struct dsr_writer *w) {
-    if (!w->dir || make_dir(w->dir) < 0)
-        return -1;
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
-        if (open_table(w, (enum dsr_kind)k) < 0) {
-            dsr_writer_abort(w);
-            return -1;
-        }
         const struct dsr_kind_info *info = dsr_kind_info((enum dsr_kind)k);
+        if (!w->tables[k])
+            return -1;
         for (size_t f = 0; f < info->n_fields; f++) {
             if (f)
                 putc(',', w->tables[k]);
             put_field(w->tables[k], info->fields[f].name);
         }
-        fputs("\r\n", w->tables[k]);
+        if (fputs("\r\n", w->tables[k]) == EOF)
+            return -1;
     }
     return 0;
 }
@@ -134,27 +89,9 @@ int dsr_csv_write_record(struct dsr_writer *w, const struct dsr_record *rec) {
 }
 
 int dsr_csv_write_end(struct dsr_writer *w) {
-    /* Close all four before renaming any: a full disk shows up here, with nothing moved.
-     */
-    for (int k = 0; k < DSR_KIND_COUNT; k++) {
-        FILE *fp = w->tables[k];
-        w->tables[k] = NULL;
-        if (!fp || (ferror(fp) | fclose(fp)) != 0)
+    /* The output flushes and closes the tables; here only errors so far show. */
+    for (int k = 0; k < DSR_KIND_COUNT; k++)
+        if (!w->tables[k] || ferror(w->tables[k]))
             return -1;
-    }
-    for (int k = 0; k < DSR_KIND_COUNT; k++) {
-        const char *plural = dsr_kind_info((enum dsr_kind)k)->plural;
-        size_t len = strlen(w->dir) + strlen(plural) + 8;
-        char *path = malloc(len);
-        if (!path)
-            return -1;
-        snprintf(path, len, "%s/%s.csv", w->dir, plural);
-        int rc = rename(w->table_tmp[k], path);
-        free(path);
-        if (rc != 0)
-            return -1;
-        free(w->table_tmp[k]);
-        w->table_tmp[k] = NULL;
-    }
     return 0;
 }

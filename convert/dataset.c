@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "output.h"
+#include "sort.h"
 
 struct dsr_dataset {
     struct dsr_dataset_options opts;   /* copied; strings borrowed */
@@ -45,10 +46,7 @@ struct dsr_dataset *dsr_dataset_new(const struct dsr_dataset_options *opts,
     if (opts)
         ds->opts = *opts;
     ds->diags = diags;
-    ds->sorter = dsr_sorter_new(ds->opts.sort_memory);
-    ds->index = dsr_index_new();
-    if (!ds->sorter || !ds->index) {
-        out_of_memory(diags, NULL);
+    if (dsr_dataset_reset(ds) < 0) {
         dsr_dataset_free(ds);
         return NULL;
     }
@@ -60,16 +58,39 @@ struct dsr_dataset *dsr_dataset_new(const struct dsr_dataset_options *opts,
     return ds;
 }
 
-void dsr_dataset_free(struct dsr_dataset *ds) {
-    if (!ds)
-        return;
+/* What one dataset read holds: its records, index and input names. */
+static void release_contents(struct dsr_dataset *ds) {
     dsr_sorter_free(ds->sorter);
     dsr_index_free(ds->index);
-    dsr_record_schemas_release(&ds->schemas);
-    dsr_xslt_free(ds->xslt);
     for (size_t i = 0; i < ds->n_names; i++)
         free(ds->names[i]);
     free(ds->names);
+    ds->sorter = NULL;
+    ds->index = NULL;
+    ds->names = NULL;
+    ds->n_names = 0;
+}
+
+int dsr_dataset_reset(struct dsr_dataset *ds) {
+    release_contents(ds);
+    ds->status = 0;
+    ds->finished = 0;
+    ds->sorter = dsr_sorter_new_in(ds->opts.sort_memory, ds->opts.tmpdir);
+    ds->index = dsr_index_new();
+    if (ds->sorter && ds->index)
+        return 0;
+    out_of_memory(ds->diags, NULL);
+    ds->finished = 1; /* nothing can be added */
+    ds->status = 2;
+    return -1;
+}
+
+void dsr_dataset_free(struct dsr_dataset *ds) {
+    if (!ds)
+        return;
+    release_contents(ds);
+    dsr_record_schemas_release(&ds->schemas);
+    dsr_xslt_free(ds->xslt);
     free(ds);
 }
 
@@ -89,7 +110,7 @@ static int collect(void *ctx, struct dsr_record *rec) {
                 dsr_record_clear(rec, (int)f);
     }
     if (dsr_sorter_take(ds->sorter, rec) < 0) {
-        out_of_memory(ds->step_diags, NULL);
+        dsr_sorter_report(ds->sorter, ds->step_diags);
         return -1;
     }
     return 0;
@@ -246,8 +267,10 @@ int dsr_dataset_finish(struct dsr_dataset *ds) {
     dsr_diags_init(&mine);
     ds->step_diags = &mine;
     ds->finished = 1;
+    /* The sorter reports its own failures; check_refs fails only out of memory. */
     if (dsr_index_resolve(ds->index, &mine) < 0 ||
-        dsr_sorter_finish(ds->sorter, &mine, check_refs, ds) < 0)
+        (dsr_sorter_finish(ds->sorter, &mine, check_refs, ds) < 0 &&
+         !dsr_sorter_failed(ds->sorter)))
         out_of_memory(&mine, NULL);
     if (dsr_diags_status(&mine) > ds->status)
         ds->status = dsr_diags_status(&mine);
@@ -265,30 +288,32 @@ const char *const *dsr_dataset_inputs(const struct dsr_dataset *ds, size_t *n) {
     return (const char *const *)ds->names;
 }
 
-/* Streams the sorted records through a writer opened on out or dir. 0 or -1. */
-static int write_records(struct dsr_dataset *ds, enum dsr_format format, FILE *out,
-                         const char *dir) {
+/*
+ * Streams the sorted records into o and commits it, which reports any write
+ * failure; o is consumed. 0 or -1.
+ */
+static int write_records(struct dsr_dataset *ds, enum dsr_format format,
+                         struct dsr_output *o) {
     struct dsr_writer w;
     const struct dsr_record *rec;
     if (!ds->finished || !ds->opts.keep_records || ds->status) {
-        dsr_diag_add(ds->diags, DSR_DIAG_USAGE, dir, 0, 0, NULL,
+        dsr_diag_add(ds->diags, DSR_DIAG_USAGE, NULL, 0, 0, NULL,
                      "nothing written: the dataset is not finished, not kept, or "
                      "not valid");
+        dsr_output_abort(o);
         return -1;
     }
-    if (dsr_writer_open(&w, format, out, dir, ds->diags) < 0)
-        return -1;
-    while ((rec = dsr_sorter_next(ds->sorter)))
-        if (dsr_writer_record(&w, rec) < 0)
-            break;
-    if (!rec && dsr_sorter_failed(ds->sorter))
-        dsr_diag_add(ds->diags, DSR_DIAG_IO, NULL, 0, 0, NULL,
-                     "cannot sort: temporary file could not be read");
-    if (rec || dsr_sorter_failed(ds->sorter) || dsr_writer_close(&w, ds->diags) < 0) {
-        dsr_writer_abort(&w);
+    int ok = dsr_writer_open_output(&w, format, o) == 0;
+    while (ok && (rec = dsr_sorter_next(ds->sorter)))
+        ok = dsr_writer_record(&w, rec) == 0;
+    if (dsr_sorter_failed(ds->sorter)) {
+        dsr_sorter_report(ds->sorter, ds->diags);
+        dsr_output_abort(o);
         return -1;
     }
-    return 0;
+    if (ok)
+        dsr_writer_close(&w, ds->diags);
+    return dsr_output_commit(o, ds->diags);
 }
 
 int dsr_dataset_write(struct dsr_dataset *ds, enum dsr_format format, FILE *out) {
@@ -297,39 +322,13 @@ int dsr_dataset_write(struct dsr_dataset *ds, enum dsr_format format, FILE *out)
                      "CSV writes four tables: give a folder");
         return -1;
     }
-    return write_records(ds, format, out, NULL);
+    struct dsr_output *o = dsr_output_open_stream(
+        out, out == stdout ? "standard output" : "the output", ds->diags);
+    return o ? write_records(ds, format, o) : -1;
 }
 
 int dsr_dataset_write_path(struct dsr_dataset *ds, enum dsr_format format,
                            const char *path) {
-    if (format == DSR_FORMAT_CSV)
-        return write_records(ds, format, NULL, path);
-    size_t len = strlen(path) + 16;
-    char *tmp = malloc(len);
-    int fd = -1, rc = -1;
-    FILE *out = NULL;
-    if (tmp) {
-        snprintf(tmp, len, "%s.tmp-XXXXXX", path);
-        fd = mkstemp(tmp);
-    }
-    if (fd < 0 || !(out = fdopen(fd, "wb"))) {
-        dsr_diag_add(ds->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot write: %s",
-                     strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return -1;
-    }
-    rc = write_records(ds, format, out, NULL);
-    if (fclose(out) != 0 || rc < 0 || rename(tmp, path) != 0) {
-        if (rc == 0)
-            dsr_diag_add(ds->diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot write: %s",
-                         strerror(errno));
-        unlink(tmp);
-        rc = -1;
-    }
-    free(tmp);
-    return rc;
+    struct dsr_output *o = dsr_output_open(path, format == DSR_FORMAT_CSV, ds->diags);
+    return o ? write_records(ds, format, o) : -1;
 }

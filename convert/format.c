@@ -1,13 +1,14 @@
 /*
  * Formats by name and extension, and the dispatch from one reader or writer
- * call to the format's module.
+ * call to the format's module. Writers take their streams from an output
+ * (output.c), which puts the result in place.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "output.h"
 
 int dsr_format_from_name(const char *s) {
     static const struct {
@@ -50,24 +51,66 @@ int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     return -1;
 }
 
+/* Writes the preamble of the format. 0, or -1 when the stream failed. */
+static int writer_begin(struct dsr_writer *w) {
+    switch (w->format) {
+    case DSR_FORMAT_JSON: return dsr_json_write_begin(w);
+    case DSR_FORMAT_JSONL: return 0;
+    case DSR_FORMAT_XML: return dsr_xml_write_begin(w);
+    case DSR_FORMAT_CSV: return dsr_csv_write_begin(w);
+    }
+    return -1;
+}
+
+int dsr_writer_open_output(struct dsr_writer *w, enum dsr_format format,
+                           struct dsr_output *o) {
+    memset(w, 0, sizeof(*w));
+    w->format = format;
+    w->output = o;
+    w->kind = -1;
+    if (format != DSR_FORMAT_CSV) {
+        w->out = dsr_output_stream(o, NULL);
+        return w->out ? writer_begin(w) : -1;
+    }
+    for (int k = 0; k < DSR_KIND_COUNT; k++) {
+        char name[64];
+        snprintf(name, sizeof(name), "%s.csv", dsr_kind_info((enum dsr_kind)k)->plural);
+        if (!(w->tables[k] = dsr_output_stream(o, name)))
+            return -1;
+    }
+    return writer_begin(w);
+}
+
 int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out,
                     const char *dir, struct dsr_diags *diags) {
+    if (format == DSR_FORMAT_CSV) {
+        struct dsr_output *o = dir ? dsr_output_open(dir, 1, diags) : NULL;
+        if (!o) {
+            memset(w, 0, sizeof(*w));
+            if (!dir)
+                dsr_diag_add(diags, DSR_DIAG_IO, NULL, 0, 0, NULL,
+                             "cannot write output: csv needs a folder");
+            return -1;
+        }
+        if (dsr_writer_open_output(w, format, o) < 0) {
+            /* The failure is the output's: its commit reports it and removes it. */
+            w->output = NULL;
+            dsr_output_commit(o, diags);
+            return -1;
+        }
+        w->owns_output = 1;
+        return 0;
+    }
     memset(w, 0, sizeof(*w));
     w->format = format;
     w->out = out;
-    w->dir = dir;
     w->kind = -1;
-    int rc = 0;
-    switch (format) {
-    case DSR_FORMAT_JSON: rc = dsr_json_write_begin(w); break;
-    case DSR_FORMAT_JSONL: break;
-    case DSR_FORMAT_XML: rc = dsr_xml_write_begin(w); break;
-    case DSR_FORMAT_CSV: rc = dsr_csv_write_begin(w); break;
+    if (writer_begin(w) < 0) {
+        dsr_diag_add(diags, DSR_DIAG_IO, "-", 0, 0, NULL, "cannot write output: %s",
+                     strerror(errno));
+        return -1;
     }
-    if (rc < 0)
-        dsr_diag_add(diags, DSR_DIAG_IO, dir ? dir : "-", 0, 0, NULL,
-                     "cannot write output: %s", strerror(errno));
-    return rc;
+    return 0;
 }
 
 int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec) {
@@ -88,20 +131,22 @@ int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags) {
     case DSR_FORMAT_XML: rc = dsr_xml_write_end(w); break;
     case DSR_FORMAT_CSV: rc = dsr_csv_write_end(w); break;
     }
-    if (rc < 0)
-        dsr_diag_add(diags, DSR_DIAG_IO, w->dir ? w->dir : "-", 0, 0, NULL,
-                     "cannot write output: %s", strerror(errno));
+    if (w->owns_output) {
+        /* Commit checks the streams again: a failure above is reported there. */
+        struct dsr_output *o = w->output;
+        w->output = NULL;
+        w->owns_output = 0;
+        return dsr_output_commit(o, diags);
+    }
+    if (rc < 0 && !w->output)
+        dsr_diag_add(diags, DSR_DIAG_IO, "-", 0, 0, NULL, "cannot write output: %s",
+                     strerror(errno));
     return rc;
 }
 
 void dsr_writer_abort(struct dsr_writer *w) {
-    for (int k = 0; k < DSR_KIND_COUNT; k++) {
-        if (w->tables[k])
-            fclose(w->tables[k]);
-        if (w->table_tmp[k])
-            unlink(w->table_tmp[k]);
-        free(w->table_tmp[k]);
-        w->tables[k] = NULL;
-        w->table_tmp[k] = NULL;
-    }
+    if (w->owns_output)
+        dsr_output_abort(w->output);
+    w->output = NULL;
+    w->owns_output = 0;
 }

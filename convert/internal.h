@@ -322,26 +322,37 @@ int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
 
 /*
  * A writer takes records in canonical order (dsr_record_cmp) and prints the
- * dataset canonically. Every kind's section is written, empty or not.
+ * dataset canonically. Every kind's section is written, empty or not. Its
+ * streams come from a struct dsr_output (output.h), which checks them and puts
+ * the result in place; a writer call fails only when a stream does.
  */
 struct dsr_writer {
-    enum dsr_format format;          /* what to write */
-    FILE *out;                       /* XML, JSON, JSON Lines: the stream */
-    const char *dir;                 /* CSV: the folder that receives the four tables */
-    FILE *tables[DSR_KIND_COUNT];    /* CSV: temporary table files, renamed by close */
-    char *table_tmp[DSR_KIND_COUNT]; /* CSV: their names */
-    int kind;                        /* kind of the last record written; -1 = none yet */
-    size_t in_kind;                  /* records written of that kind */
+    enum dsr_format format;       /* what to write */
+    FILE *out;                    /* XML, JSON, JSON Lines: the stream, borrowed */
+    FILE *tables[DSR_KIND_COUNT]; /* CSV: one stream per table, borrowed from output */
+    struct dsr_output *output;    /* output.h: where the streams come from; NULL = out */
+    int owns_output;              /* 1 = dsr_writer_open made output: close commits it */
+    int kind;                     /* kind of the last record written; -1 = none yet */
+    size_t in_kind;               /* records written of that kind */
 };
 
-/* Opens a writer and writes the preamble. 0, or -1 with a diagnostic. */
+/*
+ * Opens a writer on out (XML, JSON, JSON Lines), or on the folder dir (CSV)
+ * through an output of its own that close puts in place, and writes the
+ * preamble. 0, or -1 with a diagnostic. dsr_writer_open_output (output.h)
+ * writes to an output the caller opened.
+ */
 int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out,
                     const char *dir, struct dsr_diags *diags);
 int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec);
-/* Finishes the output (CSV: renames the tables into place). 0, or -1 with a diagnostic.
+/*
+ * Finishes the dataset; with an output of dsr_writer_open, puts it in place. 0,
+ * or -1 with a diagnostic. With the caller's output, a failure is left for
+ * dsr_output_commit to report.
  */
 int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags);
-/* Abandons the output: CSV's temporary tables are removed. */
+/* Abandons the output of dsr_writer_open; the caller's output is the caller's to abort.
+ */
 void dsr_writer_abort(struct dsr_writer *w);
 
 /* Per-format halves of the writer, called by dsr_writer_*. Each returns 0 or -1. */

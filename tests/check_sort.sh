@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The external sort: with a tiny memory budget, records spill to many sorted
 # runs (more than one merge pass) and must come out exactly as an in-memory
-# sort gives them, duplicates reported once with both places.
+# sort gives them, duplicates reported once with both places, with few files
+# open and the run files in TMPDIR.
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 python3 - <<'PY'
@@ -34,3 +35,14 @@ first=$(grep -n "\"id\": \"$(sed -n "${line}p" dup.jsonl | python3 -c 'import js
 [ "$rc" = 1 ] && [ ! -s dup.out ] && [ "$(wc -l < dup.err)" = 1 ] &&
     grep -q "^dup.jsonl:$line:1: error: duplicate entity id .*: first defined at dup.jsonl:$first:1\$" dup.err
 check duplicate-across-runs $?
+
+# Runs are merged as they pile up: a 4 KiB budget (about a thousand runs here)
+# needs only a few files open at once.
+(ulimit -n 64 && DOSSIER_SORT_MEMORY=4096 "$DOSSIER" convert --to jsonl data.jsonl > tiny.out 2>&1)
+cmp -s memory.out tiny.out; check tiny-budget-64-files $?
+# Run files go to TMPDIR; one that does not exist is reported as it is.
+TMPDIR=$tmp/none DOSSIER_SORT_MEMORY=4096 "$DOSSIER" convert --to jsonl data.jsonl \
+    > /dev/null 2> tmpdir.err
+rc=$?
+[ "$rc" = 2 ] && [ "$(cat tmpdir.err)" = "$tmp/none: error: cannot create a temporary file for sorting: No such file or directory" ]
+check tmpdir-honoured $?

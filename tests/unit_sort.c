@@ -1,0 +1,172 @@
+/*
+ * The external sort (sort.c) with a tiny budget: order and ties kept over
+ * thousands of runs with few files open, temporary files in the caller's
+ * folder and never visible there, and failures reported with their cause.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "sort.h"
+
+static int failures;
+
+static void check(int ok, const char *name, const char *detail) {
+    printf("%s sort/%s\n", ok ? "ok" : "FAIL", name);
+    if (!ok) {
+        printf("  %s\n", detail ? detail : "");
+        failures++;
+    }
+}
+
+/* Files open in this process now. */
+static int open_files(void) {
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (d && readdir(d))
+        n++;
+    if (d)
+        closedir(d);
+    return n - 3; /* ".", ".." and the listing itself */
+}
+
+static int entries(const char *path) {
+    DIR *d = opendir(path);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* An entity with id e-NNNNN, and line set to tell records of one id apart. */
+static struct dsr_record *entity(unsigned id, int line) {
+    char text[32];
+    struct dsr_record *rec = dsr_record_new(DSR_ENTITY);
+    snprintf(text, sizeof(text), "e-%05u", id);
+    dsr_record_set(rec, dsr_field_index(DSR_ENTITY, "id"), text, strlen(text));
+    dsr_record_set(rec, dsr_field_index(DSR_ENTITY, "kind"), "person", 6);
+    snprintf(text, sizeof(text), "Name %u", id);
+    dsr_record_set(rec, dsr_field_index(DSR_ENTITY, "name"), text, strlen(text));
+    rec->line = line;
+    return rec;
+}
+
+#define N 20000
+
+/* Feeds ids 0..N-1 in a scrambled order, id 777 twice; returns the takes that failed.
+ */
+static int feed(struct dsr_sorter *s, int *max_open) {
+    int failed = 0;
+    for (unsigned i = 0; i < N; i++) {
+        unsigned id = (i * 7919u) % N; /* 7919 is prime, so every id comes once */
+        failed += dsr_sorter_take(s, entity(id, (int)i + 1)) < 0;
+        if (id == 777)
+            failed += dsr_sorter_take(s, entity(id, -1)) < 0;
+        int n = max_open && i % 16 == 0 ? open_files() : 0;
+        if (max_open && n > *max_open)
+            *max_open = n;
+    }
+    return failed;
+}
+
+static void test_order(const char *dir) {
+    struct dsr_diags diags;
+    struct rlimit old, few = {32, 32};
+    int max_open = 0, in_order = 1, n = 0, seen_in_dir = 0;
+    dsr_diags_init(&diags);
+    getrlimit(RLIMIT_NOFILE, &old);
+    few.rlim_max = old.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &few);
+    struct dsr_sorter *s = dsr_sorter_new_in(4096, dir);
+    int failed = feed(s, &max_open);
+    seen_in_dir = entries(dir);
+    int duplicates = dsr_sorter_finish(s, &diags, NULL, NULL);
+    char last[16] = "";
+    const struct dsr_record *rec;
+    while ((rec = dsr_sorter_next(s))) {
+        const char *id = dsr_record_id(rec);
+        in_order &= strcmp(last, id) < 0 && rec->line > 0;
+        snprintf(last, sizeof(last), "%s", id);
+        n++;
+    }
+    setrlimit(RLIMIT_NOFILE, &old);
+    char detail[128];
+    snprintf(detail, sizeof(detail), "failed %d, duplicates %d, records %d, in order %d",
+             failed, duplicates, n, in_order);
+    check(!failed && duplicates == 1 && n == N && in_order && !dsr_sorter_failed(s),
+          "tiny-budget-32-files", detail);
+    snprintf(detail, sizeof(detail), "%d files open at most", max_open);
+    check(max_open <= 28, "few-files-open", detail);
+    check(diags.count == 1 &&
+              strstr(diags.items[0].message, "duplicate entity id \"e-00777\""),
+          "duplicate-reported-once", diags.count ? diags.items[0].message : "none");
+    check(seen_in_dir == 0 && entries(dir) == 0, "nothing-visible-in-tmpdir", NULL);
+    dsr_sorter_free(s);
+    dsr_diags_release(&diags);
+}
+
+static void test_missing_dir(const char *dir) {
+    char path[600];
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    snprintf(path, sizeof(path), "%s/none", dir);
+    struct dsr_sorter *s = dsr_sorter_new_in(1, path);
+    int rc = dsr_sorter_take(s, entity(1, 1));
+    dsr_sorter_report(s, &diags);
+    dsr_sorter_report(s, &diags); /* once only */
+    check(rc == -1 && diags.count == 1 && diags.items[0].kind == DSR_DIAG_IO &&
+              !strcmp(diags.items[0].file, path) &&
+              !strcmp(diags.items[0].message,
+                      "cannot create a temporary file for sorting: No such file or "
+                      "directory"),
+          "missing-tmpdir-reported", diags.count ? diags.items[0].message : "none");
+    dsr_sorter_free(s);
+    dsr_diags_release(&diags);
+}
+
+/* A file size limit makes the merged runs fail to grow, as a full disk would. */
+static void test_write_failure(const char *dir) {
+    struct dsr_diags diags;
+    struct rlimit old, small = {65536, 65536};
+    dsr_diags_init(&diags);
+    signal(SIGXFSZ, SIG_IGN);
+    getrlimit(RLIMIT_FSIZE, &old);
+    small.rlim_max = old.rlim_max;
+    setrlimit(RLIMIT_FSIZE, &small);
+    struct dsr_sorter *s = dsr_sorter_new_in(4096, dir);
+    int failed = feed(s, NULL);
+    int rc = failed ? -1 : dsr_sorter_finish(s, &diags, NULL, NULL);
+    if (failed)
+        dsr_sorter_report(s, &diags);
+    setrlimit(RLIMIT_FSIZE, &old);
+    check(rc == -1 && diags.count == 1 &&
+              !strcmp(diags.items[0].message,
+                      "cannot write a temporary file for sorting: File too large"),
+          "write-failure-reported", diags.count ? diags.items[0].message : "none");
+    check(entries(dir) == 0, "write-failure-leaves-nothing", NULL);
+    dsr_sorter_free(s);
+    dsr_diags_release(&diags);
+}
+
+int main(void) {
+    char dir[512];
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, sizeof(dir), "%s/unit-sort-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(dir)) {
+        printf("FAIL sort/setup\n");
+        return 1;
+    }
+    test_order(dir);
+    test_missing_dir(dir);
+    test_write_failure(dir);
+    rmdir(dir);
+    return failures ? 1 : 0;
+}
