@@ -288,7 +288,9 @@ static void help(void) {
 
 /* Flushes stdout; a failed write (a full disk, a closed pipe) is exit 2. */
 static int close_stdout(int rc) {
-    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+    /* A closed stdout that nothing was written to is no error (`>&-`). */
+    if (fflush(stdout) != 0 || ferror(stdout) ||
+        (fclose(stdout) != 0 && errno != EBADF)) {
         fprintf(stderr, "dossier: cannot write output: %s\n", strerror(errno));
         return 2;
     }

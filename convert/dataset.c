@@ -303,7 +303,7 @@ static int write_records(struct dsr_dataset *ds, enum dsr_format format,
         dsr_output_abort(o);
         return -1;
     }
-    int ok = dsr_writer_open_output(&w, format, o) == 0;
+    int ok = dsr_writer_open(&w, format, o) == 0;
     while (ok && (rec = dsr_sorter_next(ds->sorter)))
         ok = dsr_writer_record(&w, rec) == 0;
     if (dsr_sorter_failed(ds->sorter)) {
@@ -312,7 +312,7 @@ static int write_records(struct dsr_dataset *ds, enum dsr_format format,
         return -1;
     }
     if (ok)
-        dsr_writer_close(&w, ds->diags);
+        dsr_writer_close(&w);
     return dsr_output_commit(o, ds->diags);
 }
 

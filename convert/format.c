@@ -3,10 +3,7 @@
  * call to the format's module. Writers take their streams from an output
  * (output.c), which puts the result in place.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "output.h"
 
@@ -62,11 +59,9 @@ static int writer_begin(struct dsr_writer *w) {
     return -1;
 }
 
-int dsr_writer_open_output(struct dsr_writer *w, enum dsr_format format,
-                           struct dsr_output *o) {
+int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, struct dsr_output *o) {
     memset(w, 0, sizeof(*w));
     w->format = format;
-    w->output = o;
     w->kind = -1;
     if (format != DSR_FORMAT_CSV) {
         w->out = dsr_output_stream(o, NULL);
@@ -81,38 +76,6 @@ int dsr_writer_open_output(struct dsr_writer *w, enum dsr_format format,
     return writer_begin(w);
 }
 
-int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out,
-                    const char *dir, struct dsr_diags *diags) {
-    if (format == DSR_FORMAT_CSV) {
-        struct dsr_output *o = dir ? dsr_output_open(dir, 1, diags) : NULL;
-        if (!o) {
-            memset(w, 0, sizeof(*w));
-            if (!dir)
-                dsr_diag_add(diags, DSR_DIAG_IO, NULL, 0, 0, NULL,
-                             "cannot write output: csv needs a folder");
-            return -1;
-        }
-        if (dsr_writer_open_output(w, format, o) < 0) {
-            /* The failure is the output's: its commit reports it and removes it. */
-            w->output = NULL;
-            dsr_output_commit(o, diags);
-            return -1;
-        }
-        w->owns_output = 1;
-        return 0;
-    }
-    memset(w, 0, sizeof(*w));
-    w->format = format;
-    w->out = out;
-    w->kind = -1;
-    if (writer_begin(w) < 0) {
-        dsr_diag_add(diags, DSR_DIAG_IO, "-", 0, 0, NULL, "cannot write output: %s",
-                     strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec) {
     switch (w->format) {
     case DSR_FORMAT_JSON: return dsr_json_write_record(w, rec);
@@ -123,30 +86,12 @@ int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec) {
     return -1;
 }
 
-int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags) {
-    int rc = 0;
+int dsr_writer_close(struct dsr_writer *w) {
     switch (w->format) {
-    case DSR_FORMAT_JSON: rc = dsr_json_write_end(w); break;
-    case DSR_FORMAT_JSONL: break;
-    case DSR_FORMAT_XML: rc = dsr_xml_write_end(w); break;
-    case DSR_FORMAT_CSV: rc = dsr_csv_write_end(w); break;
+    case DSR_FORMAT_JSON: return dsr_json_write_end(w);
+    case DSR_FORMAT_JSONL: return 0;
+    case DSR_FORMAT_XML: return dsr_xml_write_end(w);
+    case DSR_FORMAT_CSV: return dsr_csv_write_end(w);
     }
-    if (w->owns_output) {
-        /* Commit checks the streams again: a failure above is reported there. */
-        struct dsr_output *o = w->output;
-        w->output = NULL;
-        w->owns_output = 0;
-        return dsr_output_commit(o, diags);
-    }
-    if (rc < 0 && !w->output)
-        dsr_diag_add(diags, DSR_DIAG_IO, "-", 0, 0, NULL, "cannot write output: %s",
-                     strerror(errno));
-    return rc;
-}
-
-void dsr_writer_abort(struct dsr_writer *w) {
-    if (w->owns_output)
-        dsr_output_abort(w->output);
-    w->output = NULL;
-    w->owns_output = 0;
+    return -1;
 }

@@ -326,34 +326,25 @@ int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
  * streams come from a struct dsr_output (output.h), which checks them and puts
  * the result in place; a writer call fails only when a stream does.
  */
+struct dsr_output; /* output.h */
+
 struct dsr_writer {
     enum dsr_format format;       /* what to write */
     FILE *out;                    /* XML, JSON, JSON Lines: the stream, borrowed */
     FILE *tables[DSR_KIND_COUNT]; /* CSV: one stream per table, borrowed from output */
-    struct dsr_output *output;    /* output.h: where the streams come from; NULL = out */
-    int owns_output;              /* 1 = dsr_writer_open made output: close commits it */
     int kind;                     /* kind of the last record written; -1 = none yet */
     size_t in_kind;               /* records written of that kind */
 };
 
 /*
- * Opens a writer on out (XML, JSON, JSON Lines), or on the folder dir (CSV)
- * through an output of its own that close puts in place, and writes the
- * preamble. 0, or -1 with a diagnostic. dsr_writer_open_output (output.h)
- * writes to an output the caller opened.
+ * Opens a writer on an output (output.h): the stream for XML, JSON and JSON
+ * Lines, the four tables (<plural>.csv) for CSV, then writes the preamble.
+ * Returns 0, or -1 when a stream failed: dsr_output_commit() reports why.
  */
-int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, FILE *out,
-                    const char *dir, struct dsr_diags *diags);
+int dsr_writer_open(struct dsr_writer *w, enum dsr_format format, struct dsr_output *o);
 int dsr_writer_record(struct dsr_writer *w, const struct dsr_record *rec);
-/*
- * Finishes the dataset; with an output of dsr_writer_open, puts it in place. 0,
- * or -1 with a diagnostic. With the caller's output, a failure is left for
- * dsr_output_commit to report.
- */
-int dsr_writer_close(struct dsr_writer *w, struct dsr_diags *diags);
-/* Abandons the output of dsr_writer_open; the caller's output is the caller's to abort.
- */
-void dsr_writer_abort(struct dsr_writer *w);
+/* Writes the end of the dataset, leaving the output to dsr_output_commit(). 0 or -1. */
+int dsr_writer_close(struct dsr_writer *w);
 
 /* Per-format halves of the writer, called by dsr_writer_*. Each returns 0 or -1. */
 int dsr_json_write_begin(struct dsr_writer *w);

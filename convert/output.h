@@ -78,13 +78,4 @@ void dsr_output_remove_temporaries(void);
  */
 int dsr_output_same_file(const char *output, const char *input);
 
-/*
- * Opens a writer on an output: the stream for XML, JSON and JSON Lines, the
- * four tables (<plural>.csv) for CSV, then writes the preamble. Returns 0, or
- * -1 when a stream failed: dsr_output_commit() reports why. dsr_writer_close()
- * then writes the end of the dataset and leaves the output open for commit.
- */
-int dsr_writer_open_output(struct dsr_writer *w, enum dsr_format format,
-                           struct dsr_output *o);
-
 #endif

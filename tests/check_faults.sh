@@ -194,3 +194,11 @@ python3 "$root/bench/gen.py" 2000 > some.jsonl
 rc=${PIPESTATUS[0]}
 [ "$rc" = 141 ] && [ ! -s err ]
 check closed-pipe $? "exit $rc: $(cat err)"
+
+# A closed stdout that nothing is meant for is no error (`>&-` in a CI step).
+"$DOSSIER" validate "$article" >&- 2> err
+rc=$?
+"$DOSSIER" convert --to json -o o/closed.json "$article" >&- 2>> err
+rc=$rc$?
+[ "$rc" = 00 ] && [ ! -s err ]
+check closed-stdout-unused $? "exit $rc: $(cat err)"
