@@ -132,7 +132,9 @@ check: all build/san/dossier format-check
 check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
 
-# libFuzzer on the readers (clang): FUZZ_SECONDS per run, seeds from fixtures/.
+# libFuzzer on the readers, alias lists, read-write-read round trips, JSON
+# Schemas with instances and fields past 64 KiB (clang): FUZZ_SECONDS per run,
+# seeds from fixtures/ and tests/fuzz/ (the corpus make check replays).
 FUZZ_SECONDS ?= 60
 build/fuzz_read: tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(wildcard convert/*.h)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -145,6 +147,11 @@ fuzz: build/fuzz_read
 		case $$f in *.xml) p=0;; *.json) p=1;; *.jsonl) p=2;; *.csv) p=8;; *.txt) p=251;; *) continue;; esac; \
 		n=$$((n + 1)); { printf "\\$$(printf %o $$p)"; cat "$$f"; } > build/fuzz-corpus/seed$$n; \
 	done
+	for s in 232:fixtures/article/article.xml 201:fixtures/article/article.json \
+		218:fixtures/article/article.jsonl; do \
+		{ printf "\\$$(printf %o $${s%%:*})"; cat "$${s#*:}"; } > build/fuzz-corpus/trip-$${s%%:*}; \
+	done
+	cp tests/fuzz/* build/fuzz-corpus/
 	build/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz-corpus
 
 # Figures, not tests: each bench/*.sh prints its measurements side by side

@@ -185,6 +185,9 @@ static json_t *load_big(const char *text, size_t len, size_t flags, json_error_t
 }
 
 json_t *dsr_jschema_loadb(const char *text, size_t len, size_t flags, json_error_t *err) {
+    json_error_t unwanted;
+    if (!err)
+        err = &unwanted; /* as json_loadb, err may be NULL */
     json_t *j = json_loadb(text, len, flags, err);
     if (!j && strstr(err->text, "too big"))
         j = load_big(text, len, flags, err);

@@ -1,8 +1,10 @@
 /*
  * libFuzzer harness for the dataset readers (`make fuzz`): the first byte of
- * an input picks the format (and a CSV table, any CSV, or alias lists), the rest is read
- * through the same path the CLI takes, schema checks included. Crashes,
- * leaks and undefined behaviour are the sanitizers' to find.
+ * an input picks the format (and a CSV table, any CSV, alias lists, a round
+ * trip, a JSON Schema with an instance, or one field past 64 KiB), the rest is read
+ * through the same path the CLI takes, schema checks included. Crashes, leaks and
+ * undefined behaviour are the sanitizers' to find; a round trip also aborts when what
+ * dossier wrote does not read back to the same canonical bytes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 
 #include "alias.h"
 #include "internal.h"
+#include "jschema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,6 +54,99 @@ static int drop(void *ctx, struct dsr_record *rec) {
     return 0;
 }
 
+/*
+ * Reads text as a dataset of format (CSV: a table of kind table) and writes it
+ * canonically in out_format into a new buffer (free()); NULL when the input
+ * was not valid.
+ */
+static char *convert(const void *text, size_t len, int format, int table,
+                     enum dsr_format out_format, size_t *out_len) {
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    struct dsr_dataset *ds =
+        dsr_dataset_new(&(struct dsr_dataset_options){.keep_records = 1}, &diags);
+    FILE *fp = fmemopen((void *)text, len ? len : 1, "rb");
+    char *out = NULL;
+    FILE *sink = NULL;
+    if (fp && !len)
+        fgetc(fp); /* fmemopen needs a size of at least 1: read that byte away */
+    if (ds && fp && dsr_dataset_add_stream(ds, "fuzz", fp, format, table) == 0 &&
+        dsr_dataset_finish(ds) == 0 && (sink = open_memstream(&out, out_len)) &&
+        dsr_dataset_write(ds, out_format, sink) < 0) {
+        fclose(sink);
+        sink = NULL;
+        free(out);
+        out = NULL;
+    }
+    if (sink)
+        fclose(sink);
+    if (fp)
+        fclose(fp);
+    dsr_dataset_free(ds);
+    dsr_diags_release(&diags);
+    return out;
+}
+
+/* What dossier writes reads back, and canonical output converts to itself. */
+static void round_trip(const uint8_t *data, size_t size, int selector) {
+    /* selector % 4: the input format; / 4 % 4: a CSV table; / 16 % 3: the output */
+    enum dsr_format out_format =
+        (enum dsr_format)(selector / 16 % 3); /* XML, JSON, JSONL */
+    size_t n1, n2;
+    char *first = convert(data, size, selector % 4, selector / 4 % 4, out_format, &n1);
+    if (!first)
+        return;
+    char *again = convert(first, n1, (int)out_format, -1, out_format, &n2);
+    if (!again || n1 != n2 || memcmp(first, again, n1))
+        abort();
+    free(first);
+    free(again);
+}
+
+static void ignore_error(void *ctx, const char *instance, const char *keyword,
+                         const char *absolute, const char *message) {
+    (void)ctx, (void)instance, (void)keyword, (void)absolute, (void)message;
+}
+
+/* validate --schema: a schema, a NUL byte, then an instance, both JSON. */
+static void schema_and_instance(const uint8_t *data, size_t size) {
+    const uint8_t *nul = memchr(data, 0, size);
+    if (!nul)
+        return;
+    size_t n = (size_t)(nul - data);
+    json_t *schema =
+        dsr_jschema_loadb((const char *)data, n, JSON_REJECT_DUPLICATES, NULL);
+    json_t *instance = dsr_jschema_loadb((const char *)nul + 1, size - n - 1,
+                                         JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+    struct dsr_jschema *js = schema ? dsr_jschema_new(schema, "fuzz", NULL, NULL) : NULL;
+    if (js && instance)
+        dsr_jschema_validate(js, instance, ignore_error, NULL);
+    dsr_jschema_free(js);
+    json_decref(schema);
+    json_decref(instance);
+}
+
+/*
+ * A field longer than libFuzzer's inputs: the input, repeated past 64 KiB, is
+ * the title of a source read from JSON Lines, then written and read back.
+ */
+static void big_field(const uint8_t *data, size_t size) {
+    static const char head[] = "{\"record\":\"source\",\"id\":\"s\",\"title\":\"",
+                      tail[] = "\"}\n";
+    if (size == 0)
+        return;
+    size_t body = 70000 + size, len = sizeof(head) - 1 + body + sizeof(tail) - 1;
+    char *text = malloc(len);
+    if (!text)
+        return;
+    memcpy(text, head, sizeof(head) - 1);
+    for (size_t i = 0; i < body; i++)
+        text[sizeof(head) - 1 + i] = (char)data[i % size];
+    memcpy(text + len - (sizeof(tail) - 1), tail, sizeof(tail) - 1);
+    round_trip((const uint8_t *)text, len, DSR_FORMAT_JSONL + 16 * (int)(data[0] % 3));
+    free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct dsr_record_schemas schemas;
     static int ready;
@@ -63,6 +159,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     if (data[0] >= 250) { /* 250-255: alias lists, default or --fuzzy */
         aliases(data + 1, size - 1, data[0] % 2 ? DSR_ALIAS_FUZZY : 0);
+        return 0;
+    }
+    if (data[0] >= 180 && data[0] < 190) {
+        schema_and_instance(data + 1, size - 1);
+        return 0;
+    }
+    if (data[0] >= 190 && data[0] < 200) {
+        big_field(data + 1, size - 1);
+        return 0;
+    }
+    if (data[0] >= 200) { /* 200-249: read, write, read again */
+        round_trip(data + 1, size - 1, data[0] - 200);
         return 0;
     }
     FILE *fp = fmemopen((void *)(data + 1), size - 1 ? size - 1 : 1, "rb");
