@@ -196,8 +196,8 @@ int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node
  * Reads JSON text as json_loadb does with flags, but keeps integers beyond 64
  * bits exactly, as bignums (jschema_bignum.c), where jansson refuses them; a
  * raw NUL byte anywhere is an error. Returns a new reference, or NULL with err
- * set (err may be NULL, as for json_loadb). The validator takes a bignum for the integer it is; json_dump* cannot
- * write one.
+ * set (err may be NULL, as for json_loadb). The validator takes a bignum for the integer
+ * it is; json_dump* cannot write one.
  */
 json_t *dsr_jschema_loadb(const char *text, size_t len, size_t flags, json_error_t *err);
 /* The decimal text ("-123...") of a bignum, borrowed from v; NULL for any other value. */
