@@ -358,8 +358,11 @@ out:
     return rc;
 }
 
-/* Refuses UTF-16 and UTF-32, skips a UTF-8 BOM, and refuses an empty input. */
-static int check_encoding(struct scan *s) {
+/*
+ * Refuses UTF-16 and UTF-32 and skips a UTF-8 BOM; an empty input is refused
+ * where a document is needed (JSON), and is zero records in JSON Lines.
+ */
+static int check_encoding(struct scan *s, int empty_ok) {
     if (fill(s, 4) < 0)
         return -1;
     int skip =
@@ -367,7 +370,7 @@ static int check_encoding(struct scan *s) {
     if (skip < 0)
         return -1;
     s->pos = (size_t)skip; /* the column stays 1: a BOM is not a character of the text */
-    if (s->len == s->pos) {
+    if (s->len == s->pos && !empty_ok) {
         syntax(s, "empty input");
         return -1;
     }
@@ -454,7 +457,7 @@ int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     int seen[DSR_KIND_COUNT] = {0}, rc = -1;
     char name[256];
     scan_init(&s, in, diags);
-    if (check_encoding(&s) < 0 || expect(&s, '{', "a dataset object \"{\"") < 0)
+    if (check_encoding(&s, 0) < 0 || expect(&s, '{', "a dataset object \"{\"") < 0)
         goto out;
     int c = skip_ws(&s);
     while (c != '}') {
@@ -517,7 +520,7 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     struct scan s;
     int rc = -1;
     scan_init(&s, in, diags);
-    if (check_encoding(&s) < 0)
+    if (check_encoding(&s, 1) < 0)
         goto out;
     for (;;) {
         /* Find the end of the line, reading more as needed. */

@@ -547,6 +547,15 @@ static int feed(struct reader *r, unsigned char **buf, size_t *cap) {
     return 0;
 }
 
+/*
+ * libxml2 reports a failed encoding conversion through its process-wide
+ * generic handler, which prints: while we parse, it only notes the failure.
+ */
+static void conversion_error(void *ctx, const char *msg, ...) {
+    (void)msg;
+    *(int *)ctx = 1;
+}
+
 /* Streams in->fp through the parser with schema plugged in; see dsr_xml_read. */
 static int run(struct reader *r, xmlSchemaPtr schema) {
     xmlSAXHandler sax;
@@ -557,6 +566,9 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     int rc = -1;
     xmlSchemaValidCtxtPtr vctxt = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
     xmlSchemaSAXPlugPtr plug = NULL;
+    xmlGenericErrorFunc caller_handler = xmlGenericError;
+    void *caller_ctx = xmlGenericErrorContext;
+    int undecodable = 0;
     memset(&sax, 0, sizeof(sax));
     sax.initialized = XML_SAX2_MAGIC;
     sax.startElementNs = start_element;
@@ -570,6 +582,7 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     }
     xmlSchemaSetValidStructuredErrors(vctxt, schema_error, r);
     plug = xmlSchemaSAXPlug(vctxt, &saxp, &user);
+    xmlSetGenericErrorFunc(&undecodable, conversion_error);
     size_t n = fread(buf, 1, CHUNK, r->in->fp);
     if (check_encoding(r, buf, n) < 0)
         goto out;
@@ -588,6 +601,14 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     check_markup(r);
     if (feed(r, &buf, &cap) < 0)
         goto out;
+    /* A conversion failure ends the input early without a parser error. */
+    if ((undecodable || !r->parser->wellFormed) && !r->stopped) {
+        dsr_diag_add(r->diags, DSR_DIAG_SYNTAX, r->in->name, r->parser->input->line,
+                     r->parser->input->col, NULL,
+                     undecodable ? "the input does not match its declared encoding"
+                                 : "not well-formed XML");
+        r->stopped = 1;
+    }
     finish_pending(r);
     rc = r->stopped ? -1 : 0;
     /*
@@ -602,6 +623,7 @@ out:
     if (r->parser)
         xmlFreeParserCtxt(r->parser);
     xmlSchemaFreeValidCtxt(vctxt);
+    xmlSetGenericErrorFunc(caller_ctx, caller_handler);
     free(buf);
     return rc;
 }
