@@ -3,6 +3,8 @@
  * JSON document, JSON Lines line or CSV row (an object of strings keyed by
  * the header) is one instance, checked against the schema compiled once.
  * Errors are placed in the input by their instance pointer (json_pos.c).
+ * JSON Lines is read a line at a time, so memory is bounded by the longest
+ * line; a JSON document and a CSV table are read whole.
  * Exit: 0 all valid, 1 some instance invalid or not JSON, 2 usage error,
  * unreadable file or unusable schema.
  */
@@ -46,45 +48,70 @@ static int usage_error(const char *fmt, const char *arg) {
     return 2;
 }
 
+/* A JSON Lines line longer than this is refused, as the dataset reader refuses it. */
+#define LINE_MAX_BYTES (64u << 20)
+#define CHUNK (1u << 16)
+
+/* Opens a file, or stdin for "-"; NULL after a diagnostic. */
+static FILE *open_input(const char *name, struct dsr_diags *diags) {
+    FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
+    if (!f)
+        dsr_diag_add(diags, DSR_DIAG_IO, name, 0, 0, NULL,
+                     "cannot read: no such file or not readable");
+    return f;
+}
+
+static void close_input(FILE *f) {
+    if (f != stdin)
+        fclose(f);
+}
+
+/*
+ * Looks at an input's first bytes (dsr_input_start decides): returns the bytes
+ * of BOM to skip, or -1 after refusing UTF-16 or UTF-32 as a diagnostic of kind bad.
+ */
+static int input_start(const char *b, size_t n, const char *name, enum dsr_diag_kind bad,
+                       struct dsr_diags *diags) {
+    int skip = dsr_input_start((const unsigned char *)b, n < 4 ? n : 4, name, 1, NULL);
+    if (skip < 0)
+        dsr_diag_add(diags, bad, name, 1, 1, NULL,
+                     "UTF-16 or UTF-32 input refused: dossier reads UTF-8");
+    return skip;
+}
+
 /* Reads a file (or stdin for "-") whole; refuses UTF-16 and UTF-32, skips a BOM. */
 static int read_input(const char *name, struct input *in, enum dsr_diag_kind bad,
                       struct dsr_diags *diags) {
-    FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = f ? malloc(cap) : NULL;
+    FILE *f = open_input(name, diags);
+    if (!f)
+        return -1;
+    size_t cap = CHUNK, n = 0, got;
+    char *buf = malloc(cap);
     while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
         n += got;
         if (n + 1 == cap) {
             char *p = realloc(buf, cap *= 2);
-            if (!p) {
+            if (!p)
                 free(buf);
-                buf = NULL;
-            }
             buf = p;
         }
     }
-    int err = !f || !buf || ferror(f);
-    if (f && f != stdin)
-        fclose(f);
+    int err = !buf || ferror(f);
+    close_input(f);
     if (err) {
         free(buf);
-        dsr_diag_add(diags, DSR_DIAG_IO, name, 0, 0, NULL, "cannot read: %s",
-                     f ? "read error" : "no such file or not readable");
+        dsr_diag_add(diags, DSR_DIAG_IO, name, 0, 0, NULL, "cannot read: read error");
         return -1;
     }
     buf[n] = '\0';
-    const unsigned char *u = (const unsigned char *)buf;
-    if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF) ||
-                   (u[0] == 0 && u[1] == 0) || (n >= 4 && (u[1] == 0 || u[0] == 0)))) {
+    int skip = input_start(buf, n, name, bad, diags);
+    if (skip < 0) {
         free(buf);
-        dsr_diag_add(diags, bad, name, 1, 1, NULL,
-                     "refusing UTF-16 or UTF-32 input: convert it to UTF-8");
         return -1;
     }
-    int bom = n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
     in->buf = buf;
-    in->text = buf + 3 * bom;
-    in->len = n - 3 * (size_t)bom;
+    in->text = buf + skip;
+    in->len = n - (size_t)skip;
     return 0;
 }
 
@@ -145,24 +172,108 @@ static void check_json(const struct dsr_jschema *js, struct check *c, json_t *ou
     json_decref(inst);
 }
 
-static void check_lines(const struct dsr_jschema *js, struct check *c, json_t *outputs) {
-    const char *p = c->text, *end = c->text + c->len;
-    for (int line = 1; p < end; line++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (n && p[n - 1] == '\r')
+/* A stream read a line at a time: memory holds the longest line, not the input. */
+struct lines {
+    FILE *f;
+    char *buf;         /* owned */
+    size_t cap;        /* bytes allocated */
+    size_t start, end; /* bytes read and not yet taken: buf[start..end) */
+    int eof;           /* 1 = f has nothing more */
+};
+
+/* What reading a line gave: LINES_OK for a line, else why none. */
+enum {
+    LINES_OK,
+    LINES_END,
+    LINES_REFUSED,
+    LINES_TOO_LONG,
+    LINES_READ_ERROR,
+    LINES_NO_MEMORY
+};
+
+/* Reads more after the bytes not yet taken, moved to the front of buf first. */
+static int lines_fill(struct lines *l) {
+    memmove(l->buf, l->buf + l->start, l->end - l->start);
+    l->end -= l->start;
+    l->start = 0;
+    if (l->end == l->cap) {
+        size_t cap =
+            l->cap * 2 < LINE_MAX_BYTES + CHUNK ? l->cap * 2 : LINE_MAX_BYTES + CHUNK;
+        char *buf = realloc(l->buf, cap);
+        if (!buf)
+            return LINES_NO_MEMORY;
+        l->buf = buf;
+        l->cap = cap;
+    }
+    size_t got = fread(l->buf + l->end, 1, l->cap - l->end, l->f);
+    l->end += got;
+    if (!got && ferror(l->f))
+        return LINES_READ_ERROR;
+    l->eof = !got;
+    return LINES_OK;
+}
+
+/* The next line without its "\n" in *text (borrowed until the next call) and *len. */
+static int lines_next(struct lines *l, const char **text, size_t *len) {
+    size_t scanned = 0;
+    const char *nl;
+    for (;;) {
+        size_t avail = l->end - l->start;
+        nl = memchr(l->buf + l->start + scanned, '\n', avail - scanned);
+        if (nl || avail > LINE_MAX_BYTES || l->eof)
+            break;
+        scanned = avail;
+        int rc = lines_fill(l);
+        if (rc != LINES_OK)
+            return rc;
+    }
+    *text = l->buf + l->start;
+    *len = nl ? (size_t)(nl - *text) : l->end - l->start;
+    if (*len > LINE_MAX_BYTES)
+        return LINES_TOO_LONG;
+    if (!nl && !*len)
+        return LINES_END;
+    l->start += *len + (nl != NULL);
+    return LINES_OK;
+}
+
+/* Checks each line that is not blank as one instance, reading f a line at a time. */
+static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f,
+                        json_t *outputs) {
+    struct lines l = {f, malloc(CHUNK), CHUNK, 0, 0, 0};
+    int rc = l.buf ? LINES_OK : LINES_NO_MEMORY, line = 1;
+    while (rc == LINES_OK && l.end < 4 && !l.eof)
+        rc = lines_fill(&l);
+    if (rc == LINES_OK) {
+        int skip = input_start(l.buf, l.end, c->file, DSR_DIAG_REFUSED, c->diags);
+        rc = skip < 0 ? LINES_REFUSED : LINES_OK;
+        l.start = skip < 0 ? 0 : (size_t)skip;
+    }
+    const char *text;
+    size_t n;
+    for (; rc == LINES_OK && (rc = lines_next(&l, &text, &n)) == LINES_OK; line++) {
+        if (n && text[n - 1] == '\r')
             n--;
-        if (strspn(p, " \t") < n) {
+        size_t blank = 0;
+        while (blank < n && (text[blank] == ' ' || text[blank] == '\t'))
+            blank++;
+        if (blank < n) {
             struct check lc = *c;
-            lc.text = p;
+            lc.text = text;
             lc.len = n;
             lc.line = line;
             check_json(js, &lc, outputs);
         }
-        p += (nl ? (size_t)(nl - p) + 1 : n);
-        if (!nl)
-            break;
     }
+    if (rc == LINES_TOO_LONG)
+        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, line, 1, NULL,
+                     "line longer than %u MiB refused", LINE_MAX_BYTES >> 20);
+    else if (rc == LINES_READ_ERROR)
+        dsr_diag_add(c->diags, DSR_DIAG_IO, c->file, 0, 0, NULL,
+                     "cannot read: read error");
+    else if (rc == LINES_NO_MEMORY)
+        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, 0, 0, NULL, "out of memory");
+    free(l.buf);
 }
 
 /* CSV: every row after the header is an object of strings (csv_read.c reads it). */
@@ -285,14 +396,22 @@ static int parse_options(int argc, char **argv, struct opts *o, const char **sch
 
 static void check_input(const struct dsr_jschema *js, const struct opts *o,
                         const char *name, struct dsr_diags *diags, json_t *outputs) {
+    struct check c = {diags, name, NULL, 0, 1, 1, NULL, NULL, NULL};
+    int format = o->format >= 0 ? o->format : dsr_format_from_path(name);
+    if (format == DSR_FORMAT_JSONL) {
+        FILE *f = open_input(name, diags);
+        if (f) {
+            check_lines(js, &c, f, outputs);
+            close_input(f);
+        }
+        return;
+    }
     struct input in;
     if (read_input(name, &in, DSR_DIAG_REFUSED, diags))
         return;
-    struct check c = {diags, name, in.text, in.len, 1, 1, NULL, NULL, NULL};
-    int format = o->format >= 0 ? o->format : dsr_format_from_path(name);
-    if (format == DSR_FORMAT_JSONL)
-        check_lines(js, &c, outputs);
-    else if (format == DSR_FORMAT_CSV)
+    c.text = in.text;
+    c.len = in.len;
+    if (format == DSR_FORMAT_CSV)
         check_csv(js, &c, outputs);
     else
         check_json(js, &c, outputs);
