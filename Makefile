@@ -133,7 +133,7 @@ check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
 
 # libFuzzer on the readers, alias lists, read-write-read round trips, JSON
-# Schemas with instances and fields past 64 KiB (clang): FUZZ_SECONDS per run,
+# Schemas and XSDs with instances, and fields past 64 KiB (clang): FUZZ_SECONDS per run,
 # seeds from fixtures/ and tests/fuzz/ (the corpus make check replays).
 FUZZ_SECONDS ?= 60
 build/fuzz_read: tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(wildcard convert/*.h)

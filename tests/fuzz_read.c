@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness for the dataset readers (`make fuzz`): the first byte of
  * an input picks the format (and a CSV table, any CSV, alias lists, a round
- * trip, a JSON Schema with an instance, or one field past 64 KiB), the rest is read
+ * trip, a JSON Schema or an XSD with an instance, or one field past 64 KiB), the
+ * rest is read
  * through the same path the CLI takes, schema checks included. Crashes, leaks and
  * undefined behaviour are the sanitizers' to find; a round trip also aborts when what
  * dossier wrote does not read back to the same canonical bytes.
@@ -14,6 +15,7 @@
 #include "alias.h"
 #include "internal.h"
 #include "jschema.h"
+#include "xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -126,6 +128,28 @@ static void schema_and_instance(const uint8_t *data, size_t size) {
     json_decref(instance);
 }
 
+/* validate --schema X.xsd: an XSD, a NUL byte, then any XML document. */
+static void xsd_and_document(const uint8_t *data, size_t size) {
+    const uint8_t *nul = memchr(data, 0, size);
+    if (!nul)
+        return;
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    xmlSchemaPtr schema =
+        dsr_xsd_load_memory((const char *)data, (size_t)(nul - data), "fuzz.xsd", &diags);
+    size_t n = size - (size_t)(nul - data) - 1;
+    FILE *fp = schema ? fmemopen((void *)(nul + 1), n ? n : 1, "rb") : NULL;
+    if (fp) {
+        if (!n)
+            fgetc(fp);
+        struct dsr_input in = {"fuzz.xml", fp, DSR_FORMAT_XML, -1, NULL};
+        dsr_xml_validate(&in, schema, &diags);
+        fclose(fp);
+    }
+    xmlSchemaFree(schema);
+    dsr_diags_release(&diags);
+}
+
 /*
  * A field longer than libFuzzer's inputs: the input, repeated past 64 KiB, is
  * the title of a source read from JSON Lines, then written and read back.
@@ -159,6 +183,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     if (data[0] >= 250) { /* 250-255: alias lists, default or --fuzzy */
         aliases(data + 1, size - 1, data[0] % 2 ? DSR_ALIAS_FUZZY : 0);
+        return 0;
+    }
+    if (data[0] >= 170 && data[0] < 180) {
+        xsd_and_document(data + 1, size - 1);
         return 0;
     }
     if (data[0] >= 180 && data[0] < 190) {
