@@ -131,7 +131,7 @@ static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
     /* a long message is cut between characters: reports need valid UTF-8 */
     if (snprintf(text, sizeof text, "%s (schema %s)", msg, kl[0] ? kl : "root") >=
         (int)sizeof text)
-        text[dsr_jschema_utf8_trim(text, strlen(text))] = '\0';
+        text[dsr_utf8_trim(text, strlen(text))] = '\0';
     struct dsr_diag *d =
         dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, ip, "%s", text);
     if (d && c->locate)

@@ -66,7 +66,9 @@ static struct dsr_diag *push(struct dsr_diags *diags, enum dsr_severity severity
     d->line = line;
     d->column = column;
     dsr_copy_tail(d->path, sizeof(d->path), path ? path : "");
-    vsnprintf(d->message, sizeof(d->message), fmt, ap);
+    /* A message cut to fit is cut between characters: reports need valid UTF-8. */
+    if (vsnprintf(d->message, sizeof(d->message), fmt, ap) >= (int)sizeof(d->message))
+        d->message[dsr_utf8_trim(d->message, strlen(d->message))] = '\0';
     return d;
 }
 

@@ -152,11 +152,22 @@ int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b);
  */
 char *dsr_text_normalize(const char *s, size_t len);
 
+/* ---- UTF-8 (utf8.c) ---- */
+
 /* Returns 1 when s[0..len) is valid UTF-8 (no NUL bytes, no surrogates), else 0. */
 int dsr_utf8_valid(const char *s, size_t len);
 
 /* Returns the number of code points in s[0..len), assuming valid UTF-8. */
 size_t dsr_utf8_length(const char *s, size_t len);
+
+/*
+ * Decodes the UTF-8 sequence at *s and moves *s past it. Returns the code
+ * point, or -1 for a byte that starts no valid sequence (*s moves one byte).
+ */
+long dsr_utf8_next(const char **s);
+
+/* The length of s[0..len) without an incomplete UTF-8 sequence at its end. */
+size_t dsr_utf8_trim(const char *s, size_t len);
 
 /* ---- EDTF dates (edtf.c) ---- */
 

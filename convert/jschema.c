@@ -21,7 +21,7 @@ static void schema_error(struct dsr_jschema *js, const struct dsr_jschema_sinfo 
     char path[DSR_PATH_MAX], msg[DSR_MSG_MAX];
     snprintf(path, sizeof path, "%s%s%s", si ? si->ptr : "", kw ? "/" : "", kw ? kw : "");
     if (snprintf(msg, sizeof msg, fmt, arg, why ? why : "") >= (int)sizeof msg)
-        msg[dsr_jschema_utf8_trim(msg, strlen(msg))] = '\0';
+        msg[dsr_utf8_trim(msg, strlen(msg))] = '\0';
     dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, path, "%s", msg);
     js->failed = 1;
 }

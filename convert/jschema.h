@@ -227,8 +227,6 @@ void dsr_jschema_describe(const json_t *v, char *buf, size_t n);
  */
 void dsr_jschema_quote(const char *s, size_t len, const char *quote, size_t max,
                        char *buf, size_t n);
-/* The length of s[0..len) without an incomplete UTF-8 sequence at its end. */
-size_t dsr_jschema_utf8_trim(const char *s, size_t len);
 
 /* Patterns: ECMA-262 regular expressions on PCRE2. */
 struct dsr_jschema_regex;

@@ -125,7 +125,7 @@ static void put_token(char *buf, size_t n, const char *tok, size_t index) {
     }
     /* a cut pointer still ends between characters: reports need valid UTF-8 */
     if (*tok)
-        len = dsr_jschema_utf8_trim(buf, len);
+        len = dsr_utf8_trim(buf, len);
     buf[len] = '\0';
 }
 
@@ -161,13 +161,13 @@ static void fail(struct vctx *c, const struct dsr_jschema_node *n, const struct 
     render_i(ip, ipb, sizeof ipb);
     render_k(kw ? &last : kp, kpb, sizeof kpb);
     if (snprintf(abs, sizeof abs, "%s", n->abs) >= (int)sizeof abs)
-        abs[dsr_jschema_utf8_trim(abs, strlen(abs))] = '\0';
+        abs[dsr_utf8_trim(abs, strlen(abs))] = '\0';
     if (kw)
         put_token(abs, sizeof abs, kw, 0);
     va_list ap;
     va_start(ap, fmt);
     if (vsnprintf(msg, sizeof msg, fmt, ap) >= (int)sizeof msg)
-        msg[dsr_jschema_utf8_trim(msg, strlen(msg))] = '\0';
+        msg[dsr_utf8_trim(msg, strlen(msg))] = '\0';
     va_end(ap);
     c->errors++;
     c->report(c->rctx, ipb, kpb, abs, msg);

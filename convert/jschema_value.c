@@ -290,17 +290,6 @@ int dsr_jschema_equal(const json_t *a, const json_t *b) {
     }
 }
 
-size_t dsr_jschema_utf8_trim(const char *s, size_t len) {
-    size_t i = len;
-    while (i > 0 && len - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i == 0)
-        return len;
-    unsigned char lead = (unsigned char)s[i - 1];
-    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    return len - (i - 1) >= need ? len : i - 1;
-}
-
 /* Appends piece (len bytes) to buf (size n) at *o when it fits whole; 1 when it did. */
 static int put_whole(char *buf, size_t n, size_t *o, const char *piece, size_t len) {
     if (*o + len >= n)

@@ -195,20 +195,6 @@ int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b) {
 
 /* ---- text ---- */
 
-int dsr_utf8_valid(const char *s, size_t len) {
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-        if (n < 0 || cp == 0)
-            return 0;
-        p += n;
-        left -= n;
-    }
-    return 1;
-}
-
 /*
  * The first code point of valid UTF-8 s[0..len) that XML 1.0 cannot hold (its
  * Char production: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000 and
@@ -224,14 +210,6 @@ static long xml_unfit(const char *s, size_t len) {
             return 0xFFFE + (p[i + 2] & 1);
     }
     return -1;
-}
-
-size_t dsr_utf8_length(const char *s, size_t len) {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            n++;
-    return n;
 }
 
 static int is_space(utf8proc_int32_t cp) {

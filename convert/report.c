@@ -45,41 +45,12 @@ const char *dsr_report_file_label(const char *file, const char *fallback) {
     return !file[0] ? fallback : !strcmp(file, "-") ? "stdin" : file;
 }
 
-long dsr_report_utf8_next(const char **s) {
-    const unsigned char *p = (const unsigned char *)*s;
-    long cp, min;
-    int len;
-    if (p[0] < 0x80)
-        cp = p[0], len = 1, min = 0;
-    else if ((p[0] & 0xE0) == 0xC0)
-        cp = p[0] & 0x1F, len = 2, min = 0x80;
-    else if ((p[0] & 0xF0) == 0xE0)
-        cp = p[0] & 0x0F, len = 3, min = 0x800;
-    else if ((p[0] & 0xF8) == 0xF0)
-        cp = p[0] & 0x07, len = 4, min = 0x10000;
-    else
-        goto invalid;
-    for (int i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80) /* also stops at the NUL */
-            goto invalid;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        goto invalid;
-    *s += len;
-    return cp;
-invalid:
-    *s += 1;
-    return -1;
-}
-
 /* Copies s into dst (size n >= 4) with U+FFFD for invalid UTF-8, cut at a character. */
 static void utf8_clean(char *dst, size_t n, const char *s) {
     size_t k = 0;
     while (*s) {
         const char *start = s;
-        long cp = dsr_report_utf8_next(&s);
+        long cp = dsr_utf8_next(&s);
         size_t len = cp < 0 ? 3 : (size_t)(s - start);
         if (k + len >= n)
             break;

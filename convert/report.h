@@ -34,12 +34,6 @@ const char *dsr_report_kind_name(enum dsr_diag_kind kind);
 /* "error", "warning" or "note". */
 const char *dsr_report_severity_name(enum dsr_severity severity);
 
-/*
- * Decodes the UTF-8 sequence at *s and moves *s past it. Returns the code
- * point, or -1 for a byte that starts no valid sequence (*s moves one byte).
- */
-long dsr_report_utf8_next(const char **s);
-
 /* The name a report shows for a file: "stdin" for "-", fallback for "". */
 const char *dsr_report_file_label(const char *file, const char *fallback);
 

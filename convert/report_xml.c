@@ -13,7 +13,7 @@
 void dsr_report_put_markup(FILE *out, const char *s, int attr) {
     while (*s) {
         const char *start = s;
-        long cp = dsr_report_utf8_next(&s);
+        long cp = dsr_utf8_next(&s);
         /* XML 1.0 forbids C0 controls, U+FFFE, U+FFFF; HTML forbids C1 controls too. */
         if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
             (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF)

@@ -92,6 +92,22 @@ static void own_status(void) {
     dsr_diags_release(&diags);
 }
 
+/* Guards: a message cut to fit its buffer could end inside a character. */
+static void messages_cut_between_characters(void) {
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    /* Two-byte characters: a cut at DSR_MSG_MAX - 1 bytes falls inside one. */
+    char text[DSR_MSG_MAX * 2 + 1] = "";
+    for (size_t i = 0; i + 2 < sizeof(text); i += 2)
+        memcpy(text + i, "\xC3\xA9", 2); /* é */
+    struct dsr_diag *d =
+        dsr_diag_add(&diags, DSR_DIAG_SCHEMA, "f", 1, 1, NULL, "%s", text);
+    expect(d && dsr_utf8_valid(d->message, strlen(d->message)) &&
+               strlen(d->message) >= DSR_MSG_MAX - 4,
+           "a long message is cut between characters");
+    dsr_diags_release(&diags);
+}
+
 static void pointers(void) {
     char p[16] = "/entities/0";
     expect(dsr_pointer_append(p, sizeof(p), "a/b") < 0 && !strcmp(p, "/entities/0"),
@@ -135,6 +151,7 @@ int main(void) {
     readers_without_diags();
     own_status();
     pointers();
+    messages_cut_between_characters();
     handlers_left_alone();
     return failures ? 1 : 0;
 }

@@ -159,12 +159,11 @@ static void test_message_text(void) {
     dsr_jschema_quote("a\0b", 3, "\"", 60, buf, 8);
     check(!strcmp(buf, "\"a...\""), "message text: an escape is never cut", buf);
     dsr_jschema_quote("ab\xc3\xa9\xc3\xa9\xc3\xa9", 8, "\"", 60, buf, 8);
-    check(dsr_jschema_utf8_trim(buf, strlen(buf)) == strlen(buf) && strlen(buf) < 8,
+    check(dsr_utf8_trim(buf, strlen(buf)) == strlen(buf) && strlen(buf) < 8,
           "message text: cut between characters", buf);
-    check(dsr_jschema_utf8_trim("a\xc3", 2) == 1 &&
-              dsr_jschema_utf8_trim("a\xc3\xa9", 3) == 3 &&
-              dsr_jschema_utf8_trim("\xe2\x82", 2) == 0 &&
-              dsr_jschema_utf8_trim("\xf0\x9f\x98\x80", 4) == 4,
+    check(dsr_utf8_trim("a\xc3", 2) == 1 && dsr_utf8_trim("a\xc3\xa9", 3) == 3 &&
+              dsr_utf8_trim("\xe2\x82", 2) == 0 &&
+              dsr_utf8_trim("\xf0\x9f\x98\x80", 4) == 4,
           "message text: incomplete sequences trimmed", "wrong length");
     char schema[1024];
     struct first f = {0};

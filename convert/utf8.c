@@ -1,0 +1,69 @@
+/*
+ * UTF-8, in one place: validity (utf8proc), lengths in characters, decoding
+ * one character, and cutting text between characters.
+ */
+#include <utf8proc.h>
+
+#include "internal.h"
+
+int dsr_utf8_valid(const char *s, size_t len) {
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n < 0 || cp == 0)
+            return 0;
+        p += n;
+        left -= n;
+    }
+    return 1;
+}
+
+size_t dsr_utf8_length(const char *s, size_t len) {
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+long dsr_utf8_next(const char **s) {
+    const unsigned char *p = (const unsigned char *)*s;
+    long cp, min;
+    int len;
+    if (p[0] < 0x80)
+        cp = p[0], len = 1, min = 0;
+    else if ((p[0] & 0xE0) == 0xC0)
+        cp = p[0] & 0x1F, len = 2, min = 0x80;
+    else if ((p[0] & 0xF0) == 0xE0)
+        cp = p[0] & 0x0F, len = 3, min = 0x800;
+    else if ((p[0] & 0xF8) == 0xF0)
+        cp = p[0] & 0x07, len = 4, min = 0x10000;
+    else
+        goto invalid;
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) /* also stops at the NUL */
+            goto invalid;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        goto invalid;
+    *s += len;
+    return cp;
+invalid:
+    *s += 1;
+    return -1;
+}
+
+size_t dsr_utf8_trim(const char *s, size_t len) {
+    size_t i = len;
+    while (i > 0 && len - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return len;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return len - (i - 1) >= need ? len : i - 1;
+}
