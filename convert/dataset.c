@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "output.h"
-#include "sort.h"
 
 struct dsr_dataset {
     struct dsr_dataset_options opts;   /* copied; strings borrowed */
@@ -75,7 +74,7 @@ int dsr_dataset_reset(struct dsr_dataset *ds) {
     release_contents(ds);
     ds->status = 0;
     ds->finished = 0;
-    ds->sorter = dsr_sorter_new_in(ds->opts.sort_memory, ds->opts.tmpdir);
+    ds->sorter = dsr_sorter_new(ds->opts.sort_memory, ds->opts.tmpdir);
     ds->index = dsr_index_new();
     if (ds->sorter && ds->index)
         return 0;

@@ -185,10 +185,11 @@ struct dsr_sorter;
 
 /*
  * Returns a new sorter that holds about `budget` bytes of records in memory
- * (0 = the default, 64 MiB) and spills sorted runs to temporary files past
- * that; NULL when out of memory. Free with dsr_sorter_free().
+ * (0 = the default, 64 MiB) and spills sorted runs to nameless temporary files
+ * in the folder tmpdir (copied; NULL = "/tmp") past that; NULL when out of
+ * memory. Free with dsr_sorter_free().
  */
-struct dsr_sorter *dsr_sorter_new(size_t budget);
+struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir);
 void dsr_sorter_free(struct dsr_sorter *s);
 /* Takes rec (frees it even on failure). Returns 0, or -1 when out of memory. */
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec);
@@ -209,6 +210,15 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s);
 /* 1 when a temporary file could not be written or read back. */
 int dsr_sorter_failed(const struct dsr_sorter *s);
+/*
+ * After dsr_sorter_take() returned -1, or dsr_sorter_next() returned NULL with
+ * dsr_sorter_failed() set: adds one diagnostic saying why, "out of memory"
+ * (DSR_DIAG_REFUSED) or the temporary file's failure with its cause
+ * (DSR_DIAG_IO, naming the folder). dsr_sorter_finish() reports its own
+ * failures; nothing is reported twice. When finish returns -1 and
+ * dsr_sorter_failed() is 0, visit failed, and reporting is visit's concern.
+ */
+void dsr_sorter_report(struct dsr_sorter *s, struct dsr_diags *diags);
 
 /* ---- the dataset index: entity and source ids, for references (index.c) ---- */
 

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sort.h"
+#include "internal.h"
 
 #define DEFAULT_BUDGET (64u << 20)
 #define DEFAULT_TMPDIR "/tmp"
@@ -60,7 +60,7 @@ struct dsr_sorter {
     struct buf io;          /* one record on its way to or from a run file */
 };
 
-struct dsr_sorter *dsr_sorter_new_in(size_t budget, const char *tmpdir) {
+struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir) {
     struct dsr_sorter *s = calloc(1, sizeof(*s));
     if (s && !(s->tmpdir = strdup(tmpdir ? tmpdir : DEFAULT_TMPDIR))) {
         free(s);
@@ -69,10 +69,6 @@ struct dsr_sorter *dsr_sorter_new_in(size_t budget, const char *tmpdir) {
     if (s)
         s->budget = budget ? budget : DEFAULT_BUDGET;
     return s;
-}
-
-struct dsr_sorter *dsr_sorter_new(size_t budget) {
-    return dsr_sorter_new_in(budget, NULL);
 }
 
 static void run_release(struct run *r) {

@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "sort.h"
+#include "internal.h"
 
 static int failures;
 
@@ -85,7 +85,7 @@ static void test_order(const char *dir) {
     getrlimit(RLIMIT_NOFILE, &old);
     few.rlim_max = old.rlim_max;
     setrlimit(RLIMIT_NOFILE, &few);
-    struct dsr_sorter *s = dsr_sorter_new_in(4096, dir);
+    struct dsr_sorter *s = dsr_sorter_new(4096, dir);
     int failed = feed(s, &max_open);
     seen_in_dir = entries(dir);
     int duplicates = dsr_sorter_finish(s, &diags, NULL, NULL);
@@ -118,7 +118,7 @@ static void test_missing_dir(const char *dir) {
     struct dsr_diags diags;
     dsr_diags_init(&diags);
     snprintf(path, sizeof(path), "%s/none", dir);
-    struct dsr_sorter *s = dsr_sorter_new_in(1, path);
+    struct dsr_sorter *s = dsr_sorter_new(1, path);
     int rc = dsr_sorter_take(s, entity(1, 1));
     dsr_sorter_report(s, &diags);
     dsr_sorter_report(s, &diags); /* once only */
@@ -141,7 +141,7 @@ static void test_write_failure(const char *dir) {
     getrlimit(RLIMIT_FSIZE, &old);
     small.rlim_max = old.rlim_max;
     setrlimit(RLIMIT_FSIZE, &small);
-    struct dsr_sorter *s = dsr_sorter_new_in(4096, dir);
+    struct dsr_sorter *s = dsr_sorter_new(4096, dir);
     int failed = feed(s, NULL);
     int rc = failed ? -1 : dsr_sorter_finish(s, &diags, NULL, NULL);
     if (failed)
