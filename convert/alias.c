@@ -137,36 +137,56 @@ uint32_t dsr_alias_find(struct dsr_alias_set *set, uint32_t x) {
     return x;
 }
 
-/*
- * Records a dataset keeps apart (two ids) are never merged: an edge that would
- * join their names is not made.
- */
-static int keeps_apart(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
-    const char *pa = set->nodes[dsr_alias_find(set, a)].pin;
-    const char *pb = set->nodes[dsr_alias_find(set, b)].pin;
-    return pa && pb && strcmp(pa, pb);
+/* Records a dataset keeps apart (two ids of one dataset) are never merged. */
+int dsr_alias_kept_apart(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
+    const struct pins *pa = &set->nodes[dsr_alias_find(set, a)].pins;
+    const struct pins *pb = &set->nodes[dsr_alias_find(set, b)].pins;
+    for (size_t i = 0; i < pa->n; i++)
+        for (size_t j = 0; j < pb->n; j++)
+            if (pa->v[i].scope == pb->v[j].scope && strcmp(pa->v[i].id, pb->v[j].id))
+                return 1;
+    return 0;
 }
 
-/* The root kept is the smaller index; which one does not matter to the output. */
-static void unite(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
+/* Adds a pin to a root's list once. 0 or -1. */
+static int add_pin(struct pins *ps, struct pin p) {
+    for (size_t i = 0; i < ps->n; i++)
+        if (ps->v[i].scope == p.scope && !strcmp(ps->v[i].id, p.id))
+            return 0;
+    struct pin *v = realloc(ps->v, (ps->n + 1) * sizeof(*v));
+    if (!v)
+        return -1;
+    ps->v = v;
+    ps->v[ps->n++] = p;
+    return 0;
+}
+
+/* The root kept is the smaller index; which one does not matter to the output. 0 or -1.
+ */
+static int unite(struct dsr_alias_set *set, uint32_t a, uint32_t b) {
     a = dsr_alias_find(set, a);
     b = dsr_alias_find(set, b);
-    if (a != b) {
-        if (a > b) {
-            uint32_t t = a;
-            a = b;
-            b = t;
-        }
-        set->nodes[b].parent = a;
-        if (!set->nodes[a].pin)
-            set->nodes[a].pin = set->nodes[b].pin;
+    if (a == b)
+        return 0;
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
     }
+    set->nodes[b].parent = a;
+    struct pins *from = &set->nodes[b].pins;
+    for (size_t i = 0; i < from->n; i++)
+        if (add_pin(&set->nodes[a].pins, from->v[i]) < 0)
+            return -1;
+    free(from->v);
+    memset(from, 0, sizeof(*from));
+    return 0;
 }
 
 /* Records that node a joined node b by rule; duplicates are kept once. 0 or -1. */
 static int add_edge(struct dsr_alias_set *set, uint32_t a, uint32_t b,
                     enum dsr_alias_rule rule) {
-    if (keeps_apart(set, a, b))
+    if (dsr_alias_kept_apart(set, a, b))
         return 0;
     int fresh = pairs_add(&set->edge_seen, ((uint64_t)a << 32 | b) * 8 + rule + 1);
     if (fresh <= 0)
@@ -180,8 +200,7 @@ static int add_edge(struct dsr_alias_set *set, uint32_t a, uint32_t b,
         set->a_edges = alloc;
     }
     set->edges[set->n_edges++] = (struct edge){a, b, rule};
-    unite(set, a, b);
-    return 0;
+    return unite(set, a, b);
 }
 
 /* ---- adding names ---- */
@@ -197,6 +216,7 @@ static void node_release(struct node *nd) {
     free(nd->key);
     free(nd->form);
     free(nd->pinned);
+    free(nd->pins.v);
     for (size_t i = 0; i < nd->n_var; i++)
         free(nd->var[i].text);
     free(nd->var);
@@ -236,13 +256,29 @@ static int add_variant(struct node *nd, char *text, int lead) {
     return 0;
 }
 
-/* Returns the node of key (taking it), creating it; -1 when out of memory. */
-static long node_of(struct dsr_alias_set *set, char *key) {
-    long i = dsr_alias_smap_get(&set->keys, key);
-    if (i >= 0) {
-        free(key);
-        return i;
-    }
+void dsr_alias_next_dataset(struct dsr_alias_set *set) {
+    set->scope++;
+}
+
+/* 1 when node nd holds names of the record pinned (in this dataset), or of no record. */
+static int node_is(const struct dsr_alias_set *set, const struct node *nd,
+                   const char *pinned) {
+    if (!pinned || !nd->pinned)
+        return !pinned && !nd->pinned;
+    return nd->scope == set->scope && !strcmp(nd->pinned, pinned);
+}
+
+/*
+ * Returns the node of key (taking it) for the record pinned (NULL: a loose
+ * name), creating it; -1 when out of memory.
+ */
+static long node_of(struct dsr_alias_set *set, char *key, const char *pinned) {
+    long head = dsr_alias_smap_get(&set->keys, key);
+    for (long i = head; i >= 0 && (uint32_t)i != NO_NODE; i = set->nodes[i].same)
+        if (node_is(set, &set->nodes[i], pinned)) {
+            free(key);
+            return i;
+        }
     if (set->n_nodes == set->a_nodes) {
         size_t alloc = set->a_nodes ? set->a_nodes * 2 : 256;
         struct node *nodes = realloc(set->nodes, alloc * sizeof(*nodes));
@@ -257,8 +293,18 @@ static long node_of(struct dsr_alias_set *set, char *key) {
     memset(nd, 0, sizeof(*nd));
     nd->key = key;
     nd->parent = (uint32_t)set->n_nodes;
-    if (dsr_alias_smap_put(&set->keys, key, (uint32_t)set->n_nodes) < 0) {
-        free(key);
+    nd->same = NO_NODE;
+    nd->scope = set->scope;
+    if (pinned && (!(nd->pinned = strdup(pinned)) ||
+                   add_pin(&nd->pins, (struct pin){set->scope, nd->pinned}) < 0)) {
+        node_release(nd);
+        return -1;
+    }
+    if (head >= 0) {
+        nd->same = set->nodes[head].same;
+        set->nodes[head].same = (uint32_t)set->n_nodes;
+    } else if (dsr_alias_smap_put(&set->keys, key, (uint32_t)set->n_nodes) < 0) {
+        node_release(nd);
         return -1;
     }
     return (long)set->n_nodes++;
@@ -312,6 +358,8 @@ static int add_spans(struct dsr_alias_set *set, const struct span *names, int n,
     char **keys = calloc(2 * (size_t)(n ? n : 1), sizeof(*keys)), **shown = keys + n;
     if (!keys)
         return -1;
+    if (line > set->last_line)
+        set->last_line = line;
     int rc = 0;
     for (int i = 0; i < n && rc >= 0; i++) {
         if (names[i].len == 0) {
@@ -335,20 +383,15 @@ static int add_spans(struct dsr_alias_set *set, const struct span *names, int n,
     for (int i = 0; i < n && rc == 0; i++) {
         if (!keys[i] || !keys[i][0])
             continue;
-        long nd = node_of(set, keys[i]);
+        long nd = node_of(set, keys[i], pinned);
         keys[i] = NULL;
         if (nd < 0 || add_variant(&set->nodes[nd], shown[i], names[i].lead) < 0)
             rc = -1;
         shown[i] = NULL;
         if (rc == 0 && first < 0) {
             first = nd;
+            set->nodes[nd].named |= pinned && names[i].lead;
             rc = dsr_alias_push(&set->nodes[nd].lines, (uint32_t)line);
-            if (rc == 0 && pinned && !set->nodes[nd].pinned &&
-                !(set->nodes[nd].pinned = strdup(pinned)))
-                rc = -1;
-            uint32_t root = dsr_alias_find(set, (uint32_t)nd);
-            if (rc == 0 && !set->nodes[root].pin)
-                set->nodes[root].pin = set->nodes[nd].pinned;
         } else if (rc == 0 && nd != first) {
             rc = add_edge(set, (uint32_t)nd, (uint32_t)first, DSR_RULE_SAME_LINE);
         }
@@ -410,44 +453,6 @@ int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id,
 
 /* ---- resolving ---- */
 
-/* The key --fuzzy merges on: one short word (an acronym, most often) stays exact. */
-static char *identity_key(const struct node *nd) {
-    if (!strchr(nd->key, ' ') && strlen(nd->key) <= 4) {
-        char *k = malloc(strlen(nd->key) + 2);
-        if (k)
-            sprintf(k, "=%s", nd->key);
-        return k;
-    }
-    return dsr_alias_fuzzy_key(nd->key);
-}
-
-/* Joins nodes with equal transliteration keys, each to the group's smallest exact key. */
-static int merge_fuzzy(struct dsr_alias_set *set) {
-    size_t n = set->n_nodes;
-    char **ik = calloc(n ? n : 1, sizeof(*ik));
-    struct smap best = {0};
-    int rc = ik ? 0 : -1;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (!(ik[i] = identity_key(&set->nodes[i]))) {
-            rc = -1;
-            break;
-        }
-        long b = dsr_alias_smap_get(&best, ik[i]);
-        if (b < 0 || strcmp(set->nodes[i].key, set->nodes[b].key) < 0)
-            rc = dsr_alias_smap_put(&best, ik[i], (uint32_t)i);
-    }
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        long b = dsr_alias_smap_get(&best, ik[i]);
-        if ((size_t)b != i)
-            rc = add_edge(set, (uint32_t)i, (uint32_t)b, DSR_RULE_FUZZY);
-    }
-    dsr_alias_smap_release(&best);
-    for (size_t i = 0; ik && i < n; i++)
-        free(ik[i]);
-    free(ik);
-    return rc;
-}
-
 long dsr_alias_resolve(struct dsr_alias_set *set, struct dsr_diags *diags) {
     for (size_t i = 0; i < set->n_nodes; i++) {
         struct node *nd = &set->nodes[i];
@@ -456,9 +461,9 @@ long dsr_alias_resolve(struct dsr_alias_set *set, struct dsr_diags *diags) {
         if (!nd->form)
             return -1;
     }
-    if ((set->flags & DSR_ALIAS_FUZZY) && merge_fuzzy(set) < 0)
+    if (dsr_alias_join_keys(set, add_edge) < 0 || dsr_alias_index_build(set) < 0 ||
+        dsr_alias_merge_tails(set, add_edge) < 0)
         return -1;
-    if (dsr_alias_index_build(set) < 0 || dsr_alias_merge_tails(set, add_edge) < 0)
-        return -1;
-    return dsr_alias_entities_build(set, diags);
+    (void)diags; /* nothing to report yet: ambiguity is part of the result */
+    return dsr_alias_entities_build(set);
 }

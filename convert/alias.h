@@ -55,6 +55,12 @@ char *dsr_alias_fuzzy_key(const char *key);
  */
 void dsr_alias_slug(const char *name, char *out, size_t max);
 
+/*
+ * alias_tail.c: 1 when the n-byte key word w is a connector (in, of, ...), 2
+ * when it marks an organisation (group, brigade, co, kataib...), else 0.
+ */
+int dsr_alias_stop_word(const char *w, size_t n);
+
 /* ---- the alias set (alias.c) ---- */
 
 /* The set itself (dsr_alias_set_*) is declared in dossier.h. */

@@ -77,6 +77,9 @@ static int primary_cmp(const struct dsr_alias_set *set, const struct entity *e,
                        uint32_t x, uint32_t y) {
     const struct node *a = &set->nodes[x], *b = &set->nodes[y];
     int d;
+    /* A record's own name is what its publisher calls it. */
+    if ((d = b->named - a->named))
+        return d;
     if ((d = is_short(set, e, x) - is_short(set, e, y)))
         return d;
     if ((d = has_ascii_letter(b->var[b->best].text) -
@@ -193,33 +196,24 @@ static int id_cmp(const void *a, const void *b) {
     return strcmp(x->key, y->key);
 }
 
-/* The id of a dataset entity, reporting two dataset entities merged into one. */
-static const char *pinned_id(struct dsr_alias_set *set, const struct entity *e,
-                             struct dsr_diags *diags) {
+/* The id of an entity holding dataset records: the smallest of theirs, or NULL. */
+static const char *pinned_id(const struct dsr_alias_set *set, const struct entity *e) {
+    const struct pins *p = &set->nodes[e->root].pins;
     const char *id = NULL;
-    for (size_t i = 0; i < e->n_nodes; i++) {
-        const char *p = set->nodes[e->nodes[i]].pinned;
-        if (!p || (id && !strcmp(p, id)))
-            continue;
-        if (id)
-            dsr_diag_warn(diags, NULL, 0, 0,
-                          "entities \"%s\" and \"%s\" share names: references by those "
-                          "names resolve to the first",
-                          strcmp(id, p) < 0 ? id : p, strcmp(id, p) < 0 ? p : id);
-        if (!id || strcmp(p, id) < 0)
-            id = p;
-    }
+    for (size_t i = 0; i < p->n; i++)
+        if (!id || strcmp(p->v[i].id, id) < 0)
+            id = p->v[i].id;
     return id;
 }
 
 /* Ids: kept from the dataset, else a slug; equal slugs get -2, -3 in key order. */
-static int assign_ids(struct dsr_alias_set *set, struct dsr_diags *diags) {
+static int assign_ids(struct dsr_alias_set *set) {
     struct id_slot *slots = calloc(set->n_ents ? set->n_ents : 1, sizeof(*slots));
     char **bases = calloc(set->n_ents ? set->n_ents : 1, sizeof(*bases));
     int rc = slots && bases ? 0 : -1;
     for (size_t k = 0; k < set->n_ents && rc == 0; k++) {
         struct entity *e = &set->ents[k];
-        const char *pin = pinned_id(set, e, diags);
+        const char *pin = pinned_id(set, e);
         char slug[96];
         dsr_alias_slug(e->name, slug, sizeof(slug));
         if (!slug[0]) { /* another script: a hash of the key, stable across runs */
@@ -260,13 +254,13 @@ static int assign_ids(struct dsr_alias_set *set, struct dsr_diags *diags) {
     return rc;
 }
 
-long dsr_alias_entities_build(struct dsr_alias_set *set, struct dsr_diags *diags) {
+long dsr_alias_entities_build(struct dsr_alias_set *set) {
     if (group(set) < 0)
         return -1;
     for (size_t k = 0; k < set->n_ents; k++)
         if (choose(set, &set->ents[k]) < 0)
             return -1;
-    if (assign_ids(set, diags) < 0)
+    if (assign_ids(set) < 0)
         return -1;
     return (long)set->n_ents;
 }

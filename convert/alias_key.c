@@ -71,6 +71,108 @@ static int name_empty_so_far(const struct splitter *s, size_t i) {
     return 1;
 }
 
+/* Byte offset of the ")" closing the "(" at text[i], or len when none does. */
+static size_t closing(const char *text, size_t len, size_t i) {
+    int depth = 0;
+    for (; i < len; i++)
+        if (text[i] == '(')
+            depth++;
+        else if (text[i] == ')' && --depth == 0)
+            return i;
+    return len;
+}
+
+/* Words an acronym may skip: "Al-Qaeda in Iraq (AQI)", "Tehrik-i-Taliban Pakistan (TTP)".
+ */
+static int skippable(const char *w, size_t n) {
+    static const char *const words[] = {"in", "of", "for", "and", "the", "on", "to",
+                                        "al", "el", "de",  "du",  "des", "la", "le",
+                                        "wa", "ul", "ud",  "e",   "i",   "y",  NULL};
+    for (int k = 0; words[k]; k++)
+        if (strlen(words[k]) == n && !strncasecmp(words[k], w, n))
+            return 1;
+    return 0;
+}
+
+#define ACRONYM_WORDS 16
+
+/* 1 when the letters a[0..n) are the initials of words w[from..k), skipping only what
+ * skippable() allows. */
+static int initials(const char *a, size_t n, const char *const *w, const size_t *wl,
+                    size_t from, size_t k) {
+    if (n == 0) {
+        for (; from < k; from++)
+            if (!skippable(w[from], wl[from]))
+                return 0;
+        return 1;
+    }
+    if (from == k)
+        return 0;
+    if (toupper((unsigned char)w[from][0]) == a[0] &&
+        initials(a + 1, n - 1, w, wl, from + 1, k))
+        return 1;
+    return skippable(w[from], wl[from]) && initials(a, n, w, wl, from + 1, k);
+}
+
+/*
+ * 1 when the parenthesis text[open..close] is an acronym of the name before it,
+ * text[start..open): two to ten capitals, dots allowed (A.Q.I.).
+ */
+static int is_acronym_of(const char *text, size_t start, size_t open, size_t close) {
+    char a[11];
+    size_t n = 0;
+    for (size_t i = open + 1; i < close; i++) {
+        if (text[i] == '.' || is_blank(text[i]))
+            continue;
+        if (text[i] < 'A' || text[i] > 'Z' || n == sizeof(a) - 1)
+            return 0;
+        a[n++] = text[i];
+    }
+    const char *w[ACRONYM_WORDS];
+    size_t wl[ACRONYM_WORDS], k = 0;
+    for (size_t i = start; i < open;) {
+        if (!isalnum((unsigned char)text[i]) && !((unsigned char)text[i] & 0x80)) {
+            i++;
+            continue;
+        }
+        if (k == ACRONYM_WORDS)
+            return 0;
+        w[k] = text + i;
+        while (i < open &&
+               (isalnum((unsigned char)text[i]) || (unsigned char)text[i] & 0x80))
+            i++;
+        wl[k] = (size_t)(text + i - w[k]);
+        k++;
+    }
+    return n >= 2 && initials(a, n, w, wl, 0, k);
+}
+
+/* 1 when nothing but blanks stands between text[i] and the end of the name. */
+static int ends_name(const char *text, size_t len, size_t i) {
+    while (i < len && is_blank(text[i]))
+        i++;
+    return i == len || text[i] == ';' || text[i] == '|' || text[i] == '(' ||
+           (text[i] == '/' && is_blank(text[i - 1]) &&
+            (i + 1 == len || is_blank(text[i + 1]))) ||
+           keyword_at(text, len, i);
+}
+
+/*
+ * A parenthesis holds an alias only when it reads as one: a keyword inside
+ * ("(alias X)", "(a.k.a. X)"), or an acronym of the name it ends ("Al-Qaeda in
+ * Iraq (AQI)"). Otherwise it is part of the name: "Bank Melli (PVT) LTD.",
+ * "Islamic Revolutionary Guard Corps (IRGC)-Qods Force".
+ */
+static int alias_paren(const char *text, size_t len, size_t start, size_t open,
+                       size_t close) {
+    size_t j = open + 1;
+    while (j < close && is_blank(text[j]))
+        j++;
+    if (j == close || keyword_at(text, len, j))
+        return 1; /* "()" is an empty name: an error */
+    return ends_name(text, len, close + 1) && is_acronym_of(text, start, open, close);
+}
+
 int dsr_alias_split(const char *text, size_t len, struct dsr_alias_name *out, int max,
                     size_t *bad) {
     struct splitter s = {text, out, max, 0, 0, 0, 0, 0};
@@ -81,6 +183,17 @@ int dsr_alias_split(const char *text, size_t len, struct dsr_alias_name *out, in
     for (size_t i = 0; i < len;) {
         char c = text[i];
         size_t kw;
+        if (c == '(' && depth == 0) {
+            size_t close = closing(text, len, i);
+            if (close == len) {
+                *bad = i;
+                return -1;
+            }
+            if (!alias_paren(text, len, s.start, i, close)) {
+                i = close + 1; /* part of the name */
+                continue;
+            }
+        }
         if (c == '(' || c == ')') {
             if (c == ')' && depth == 0) {
                 *bad = i;
@@ -190,7 +303,8 @@ static utf8proc_uint8_t *ascii_folded(const char *name, size_t len) {
     return norm;
 }
 
-char *dsr_alias_key(const char *name, size_t len) {
+/* The key of a name as written. */
+static char *written_key(const char *name, size_t len) {
     utf8proc_uint8_t *norm = ascii_folded(name, len);
     utf8proc_ssize_t n = (utf8proc_ssize_t)len;
     if (!norm) {
@@ -241,6 +355,61 @@ out:
     free(norm);
     free(word);
     free(prev);
+    return key;
+}
+
+/* Legal forms written after a comma: "ACME, S.A." is no person. */
+static int legal_form(const char *w, size_t n) {
+    static const char *const forms[] = {"sa",  "ag",   "bv",  "nv",  "oy",   "ab",
+                                        "kg",  "spa",  "srl", "sro", "sarl", "sas",
+                                        "ooo", "zao",  "oao", "pao", "tov",  "doo",
+                                        "dd",  "ltda", "cia", "as",  NULL};
+    for (int k = 0; forms[k]; k++)
+        if (strlen(forms[k]) == n && !strncmp(forms[k], w, n))
+            return 1;
+    return 0;
+}
+
+/*
+ * Number of words in a key that can be part of a person's name, or 0 when a
+ * word marks an organisation or a legal form, is a number, or no word has two
+ * letters (S.R.O. keys as "s r o").
+ */
+static size_t person_words(const char *key) {
+    size_t w = 0, long_words = 0;
+    for (const char *p = key; *p; w++) {
+        size_t n = strcspn(p, " ");
+        if (dsr_alias_stop_word(p, n) || legal_form(p, n) || strspn(p, "0123456789") == n)
+            return 0;
+        long_words += n >= 2;
+        p += n + (p[n] == ' ');
+    }
+    return long_words ? w : 0;
+}
+
+/*
+ * Sanctions lists write people "SURNAME, Given Names": such a name has the key
+ * of "Given Names SURNAME", so that it meets the name written in natural order.
+ * Only a person's name turns (one comma, up to four words each side, no word
+ * of an organisation or a number): "AIR FORCE, IRGC" and "ACME, INC." stay.
+ */
+char *dsr_alias_key(const char *name, size_t len) {
+    const char *comma = memchr(name, ',', len);
+    if (!comma || memchr(comma + 1, ',', len - (size_t)(comma + 1 - name)))
+        return written_key(name, len);
+    char *family = written_key(name, (size_t)(comma - name));
+    char *given = written_key(comma + 1, len - (size_t)(comma + 1 - name));
+    char *key = NULL;
+    if (family && given) {
+        size_t f = person_words(family), g = person_words(given);
+        if (f >= 1 && f <= 4 && g >= 1 && g <= 4 &&
+            (key = malloc(strlen(family) + strlen(given) + 2)))
+            sprintf(key, "%s %s", given, family);
+        else
+            key = written_key(name, len);
+    }
+    free(family);
+    free(given);
     return key;
 }
 
@@ -295,7 +464,7 @@ static size_t skeleton(const char *w, size_t n, char *out) {
         i += pairs[k][0] ? strlen(pairs[k][0]) : 1;
         if (m && c == t[m - 1] && !is_vowel(c))
             continue;
-        if (c == 'h' && i == n && m > 2 && is_vowel(t[m - 1]))
+        if (c == 'h' && i == n && m >= 2 && is_vowel(t[m - 1]))
             continue;
         t[m++] = c;
     }
@@ -335,7 +504,7 @@ static size_t split_abd(const char *w, size_t n, size_t *rest) {
                                         "abdal",  "abdol", NULL};
     for (int k = 0; forms[k]; k++) {
         size_t f = strlen(forms[k]);
-        if (n >= f && !strncmp(w, forms[k], f) && (n == f || n - f >= 3)) {
+        if (n >= f && !strncmp(w, forms[k], f) && (n == f || n - f >= 2)) {
             *rest = f;
             return 3;
         }

@@ -43,15 +43,33 @@ struct variant {
     unsigned lead;  /* times it was the first name of a list */
 };
 
-/* One distinct exact key. */
+/* A dataset record a name belongs to: its dataset (dsr_alias_next_dataset) and id. */
+struct pin {
+    uint32_t scope;
+    const char *id; /* borrowed from the node that holds it as pinned */
+};
+
+struct pins {
+    struct pin *v;
+    size_t n;
+};
+
+/*
+ * One distinct exact key among loose names (alias lists), or one exact key of
+ * one dataset record: a record's names are its own nodes, so that two records
+ * sharing a name stay two entities.
+ */
 struct node {
     char *key;           /* exact key (dsr_alias_key) */
     char *form;          /* key the mode compares words by: exact or transliteration */
     struct variant *var; /* spellings met, n_var of them */
     size_t n_var;
     struct u32vec lines; /* input lines whose list starts with this name */
-    char *pinned;        /* id of a dataset entity with this name, or NULL */
-    const char *pin;     /* a root's: the dataset id its names belong to, or NULL */
+    char *pinned;        /* id of the dataset record with this name, or NULL */
+    uint32_t scope;      /* the record's dataset */
+    int named;           /* 1 = the record's own name (not one of its aliases) */
+    uint32_t same;       /* next node with this exact key, or NO_NODE */
+    struct pins pins;    /* a root's: the records its names belong to */
     uint32_t parent;     /* union-find */
     uint32_t best;       /* after resolve: the variant shown for this name */
 };
@@ -73,11 +91,18 @@ struct entity {
     struct u32vec cands; /* ambiguous: candidate nodes (any node of each) */
 };
 
+#define NO_NODE UINT32_MAX
+
+/* Candidates listed for one ambiguous entity, at most: enough to act on, bounded work. */
+#define MAX_CANDIDATES 32
+
 struct dsr_alias_set {
-    int flags; /* DSR_ALIAS_FUZZY */
+    int flags;      /* DSR_ALIAS_FUZZY */
+    uint32_t scope; /* dataset of the records added now */
+    int last_line;  /* the highest line added so far */
     struct node *nodes;
     size_t n_nodes, a_nodes;
-    struct smap keys;         /* exact key -> node */
+    struct smap keys;         /* exact key -> first node with it (then ->same) */
     struct pairset edge_seen; /* edges already recorded */
     struct edge *edges;
     size_t n_edges, a_edges;
@@ -107,6 +132,16 @@ uint32_t dsr_alias_find(struct dsr_alias_set *set, uint32_t x);
 typedef int (*dsr_alias_edge_fn)(struct dsr_alias_set *set, uint32_t a, uint32_t b,
                                  enum dsr_alias_rule rule);
 
+/* alias.c: 1 when the roots of a and b hold two records of one dataset. */
+int dsr_alias_kept_apart(struct dsr_alias_set *set, uint32_t a, uint32_t b);
+
+/*
+ * alias_join.c: joins names with one key (exact, or the transliteration key
+ * with --fuzzy): loose names with each other, and with records when that is
+ * certain; marks the ambiguous. Allocates set->ambiguous.
+ */
+int dsr_alias_join_keys(struct dsr_alias_set *set, dsr_alias_edge_fn add_edge);
+
 /* alias_tail.c: indexes every node's tails and heads; merges unique short forms. */
 int dsr_alias_index_build(struct dsr_alias_set *set);
 int dsr_alias_merge_tails(struct dsr_alias_set *set, dsr_alias_edge_fn add_edge);
@@ -114,11 +149,9 @@ int dsr_alias_merge_tails(struct dsr_alias_set *set, dsr_alias_edge_fn add_edge)
 int dsr_alias_short_owners(struct dsr_alias_set *set, const char *form, long self,
                            struct u32vec *out);
 void dsr_alias_index_release(struct dsr_alias_set *set);
-/* 1 when the n-byte word w is a connector (in, of, ...), 2 for a generic word, else 0. */
-int dsr_alias_stop_word(const char *w, size_t n);
 
 /* alias_entity.c */
-long dsr_alias_entities_build(struct dsr_alias_set *set, struct dsr_diags *diags);
+long dsr_alias_entities_build(struct dsr_alias_set *set);
 void dsr_alias_entities_release(struct dsr_alias_set *set);
 
 #endif

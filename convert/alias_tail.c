@@ -16,18 +16,114 @@
 static const char *const connectors[] = {"in",  "of", "for", "and",
                                          "the", "on", "to",  NULL};
 
-/* Words that alone name no one: "Islamic Group" is not a short form of a longer group. */
-static const char *const generic[] = {
-    "group",      "front",         "movement",      "organization", "organisation",
-    "party",      "corps",         "council",       "committee",    "army",
-    "brigade",    "brigades",      "network",       "foundation",   "company",
-    "ltd",        "inc",           "llc",           "bank",         "ministry",
-    "jihad",      "state",         "union",         "center",       "centre",
-    "institute",  "university",    "society",       "association",  "agency",
-    "office",     "department",    "forces",        "force",        "guard",
-    "commission", "authority",     "government",    "republic",     "islamic",
-    "national",   "international", "revolutionary", "liberation",   "resistance",
-    "fighting",   "security",      "intelligence",  "general",      NULL};
+/*
+ * Words that mark an organisation's name (English, legal forms, and Arabic
+ * words for group, brigade, front...): "Islamic Group" is not a short form of
+ * a longer group, "COMMERCIAL PARS OIL CO." is a company.
+ */
+static const char *const generic[] = {"group",
+                                      "front",
+                                      "movement",
+                                      "organization",
+                                      "organisation",
+                                      "party",
+                                      "corps",
+                                      "council",
+                                      "committee",
+                                      "army",
+                                      "brigade",
+                                      "brigades",
+                                      "network",
+                                      "foundation",
+                                      "company",
+                                      "ltd",
+                                      "inc",
+                                      "llc",
+                                      "bank",
+                                      "ministry",
+                                      "jihad",
+                                      "state",
+                                      "union",
+                                      "center",
+                                      "centre",
+                                      "institute",
+                                      "university",
+                                      "society",
+                                      "association",
+                                      "agency",
+                                      "office",
+                                      "department",
+                                      "forces",
+                                      "force",
+                                      "guard",
+                                      "commission",
+                                      "authority",
+                                      "government",
+                                      "republic",
+                                      "islamic",
+                                      "national",
+                                      "international",
+                                      "revolutionary",
+                                      "liberation",
+                                      "resistance",
+                                      "fighting",
+                                      "security",
+                                      "intelligence",
+                                      "general",
+                                      "co",
+                                      "corp",
+                                      "corporation",
+                                      "limited",
+                                      "plc",
+                                      "gmbh",
+                                      "pvt",
+                                      "pte",
+                                      "jsc",
+                                      "ojsc",
+                                      "cjsc",
+                                      "pjsc",
+                                      "establishment",
+                                      "trading",
+                                      "shipping",
+                                      "industries",
+                                      "industrial",
+                                      "industry",
+                                      "enterprise",
+                                      "enterprises",
+                                      "holding",
+                                      "holdings",
+                                      "services",
+                                      "charity",
+                                      "trust",
+                                      "fund",
+                                      "air",
+                                      "airlines",
+                                      "airways",
+                                      "petroleum",
+                                      "investment",
+                                      "investments",
+                                      "bureau",
+                                      "logistics",
+                                      "maritime",
+                                      "navigation",
+                                      "kataib",
+                                      "katibat",
+                                      "asaib",
+                                      "jaysh",
+                                      "jaish",
+                                      "jabhat",
+                                      "ansar",
+                                      "harakat",
+                                      "harakah",
+                                      "liwa",
+                                      "saraya",
+                                      "hizb",
+                                      "tanzim",
+                                      "jamaat",
+                                      "jamaah",
+                                      "jemaah",
+                                      "majlis",
+                                      NULL};
 
 int dsr_alias_stop_word(const char *w, size_t n) {
     static const char *const *lists[] = {connectors, generic};
@@ -47,7 +143,7 @@ struct stops {
 static int stops_init(struct stops *st) {
     static const char *const *lists[] = {connectors, generic};
     memset(st, 0, sizeof(*st));
-    st->owned = calloc(2 * 64, sizeof(char *));
+    st->owned = calloc(2 * 160, sizeof(char *));
     if (!st->owned)
         return -1;
     for (int l = 0; l < 2; l++)
@@ -114,14 +210,14 @@ static int index_node(struct dsr_alias_set *set, const struct stops *st, uint32_
     }
     if (w < 2)
         return 0;
-    /* A tail from word j is admissible unless a connector precedes it or it is all stop
-     * words. */
-    int all_stop = 1;
-    for (size_t j = w - 1; j >= 1; j--) {
-        all_stop = all_stop && kind[j] >= 0;
-        if (kind[j - 1] != 1 && !all_stop && own(set, &set->tails, f + start[j], i) < 0)
+    /* An organisation's name gives no tails: its leading words are what tell it from
+     * its namesakes (PARS OIL CO. is not COMMERCIAL PARS OIL CO.). */
+    int organisation = 0;
+    for (size_t j = 0; j < w; j++)
+        organisation |= kind[j] >= 0;
+    for (size_t j = w - 1; j >= 1 && !organisation; j--)
+        if (own(set, &set->tails, f + start[j], i) < 0)
             return -1;
-    }
     char head[128];
     size_t n = start[1] - 1;
     if (n >= sizeof(head))
@@ -163,10 +259,6 @@ void dsr_alias_index_release(struct dsr_alias_set *set) {
             free(set->ambiguous[i].v);
     free(set->ambiguous);
 }
-
-/* Candidates listed for one ambiguous short form, at most: enough to act on, and bounded
- * work. */
-#define MAX_CANDIDATES 32
 
 /* Adds the roots of a list's nodes to out, once each; notes whether self is one. */
 static int add_roots(struct dsr_alias_set *set, const struct u32vec *list, long self,
@@ -222,10 +314,12 @@ static long pick_owner(struct dsr_alias_set *set, const char *form, uint32_t tar
 int dsr_alias_merge_tails(struct dsr_alias_set *set, dsr_alias_edge_fn add_edge) {
     size_t n = set->n_nodes;
     struct u32vec owners = {0}, joins = {0}, pairs = {0};
-    set->ambiguous = calloc(n ? n : 1, sizeof(*set->ambiguous));
-    int rc = set->ambiguous ? 0 : -1;
-    /* First: every entity's targets, from the state after the certain merges. */
+    int rc = 0;
+    /* First: every entity's targets, from the state after the certain merges. A
+     * record's names are whole names, never short forms of another's. */
     for (size_t i = 0; i < n && rc == 0; i++) {
+        if (set->nodes[i].pinned)
+            continue;
         uint32_t a = dsr_alias_find(set, (uint32_t)i);
         int mine = dsr_alias_short_owners(set, set->nodes[i].form, a, &owners);
         if (mine < 0)

@@ -123,7 +123,8 @@ static int write_entity(struct dsr_alias_set *set, const struct entity *e,
         n_names += set->nodes[e->nodes[i]].n_var;
         n_lines += set->nodes[e->nodes[i]].lines.n;
     }
-    const char **names = malloc((n_names + e->cands.n + 1) * sizeof(*names));
+    const char **names =
+        malloc((n_names + e->cands.n + set->nodes[e->root].pins.n + 1) * sizeof(*names));
     uint32_t *lines = malloc((n_lines + 1) * sizeof(*lines));
     struct why *why = gather(set, e, edges, &n_why);
     int rc = -1, fuzzy = 0;
@@ -156,6 +157,14 @@ static int write_entity(struct dsr_alias_set *set, const struct entity *e,
         put_whys(out, "explain", why, n_why, 0);
     fputs(",\"id\":", out);
     dsr_json_put_string(out, e->id);
+    const struct pins *pins = &set->nodes[e->root].pins;
+    if (pins->n > 1) { /* records of several datasets: say which */
+        for (size_t i = 0; i < pins->n; i++)
+            names[i] = pins->v[i].id;
+        qsort(names, pins->n, sizeof(*names), str_cmp);
+        fputs(",\"ids\":", out);
+        put_strings(out, names, pins->n);
+    }
     fputs(",\"lines\":[", out);
     for (size_t i = 0; i < n_lines; i++)
         fprintf(out, "%s%u", i ? "," : "", (unsigned)lines[i]);
@@ -213,7 +222,8 @@ static int lookup_name(struct dsr_alias_set *set, const char *name, size_t len,
         return -1;
     long nd = dsr_alias_smap_get(&set->keys, key);
     if (nd >= 0) {
-        found(list, n, set->ent_of[dsr_alias_find(set, (uint32_t)nd)]);
+        for (uint32_t i = (uint32_t)nd; i != NO_NODE && *n < max; i = set->nodes[i].same)
+            found(list, n, set->ent_of[dsr_alias_find(set, i)]);
         free(key);
         return 0;
     }

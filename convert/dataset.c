@@ -4,7 +4,6 @@
  * so one input's status never steers how another is read; they are then
  * moved into the caller's list.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,49 +156,24 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
 static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,
                       struct dsr_diags *diags);
 
-/*
- * A folder's regular files with a known extension, in name order: no
- * subfolders, no links. A folder without any is an error: a run that checked
- * nothing must not pass.
- */
+/* One file of a folder being read (read_dir). */
+struct folder_read {
+    struct dsr_dataset *ds;
+    int format, table;
+    struct dsr_diags *diags;
+};
+
+static int read_folder_file(void *ctx, const char *file) {
+    struct folder_read *f = ctx;
+    read_path(f->ds, file, f->format, f->table, f->diags);
+    return 0;
+}
+
 static void read_dir(struct dsr_dataset *ds, const char *path, int format, int table,
                      struct dsr_diags *diags) {
-    struct dirent **list;
-    int n = scandir(path, &list, NULL, alphasort), found = 0;
-    if (n < 0) {
-        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot read folder: %s",
-                     strerror(errno));
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        const char *name = list[i]->d_name;
-        if (name[0] != '.' && dsr_format_from_path(name) >= 0) {
-            size_t len = strlen(path) + strlen(name) + 2;
-            char *full = malloc(len);
-            struct stat st;
-            if (!full) {
-                out_of_memory(diags, path);
-            } else {
-                snprintf(full, len, "%s%s%s", path,
-                         path[strlen(path) - 1] == '/' ? "" : "/", name);
-                int known = lstat(full, &st) == 0;
-                if (known && S_ISREG(st.st_mode)) {
-                    read_path(ds, full, format, table, diags);
-                    found++;
-                } else if (known && S_ISLNK(st.st_mode)) {
-                    dsr_diag_warn(diags, full, 0, 0,
-                                  "link skipped: a folder's links are not followed");
-                }
-                free(full);
-            }
-        }
-        free(list[i]);
-    }
-    free(list);
-    if (!found)
-        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL,
-                     "no dataset file in this folder (.xml, .json, .jsonl, .ndjson or "
-                     ".csv)");
+    struct folder_read f = {ds, format, table, diags};
+    if (dsr_folder_each(path, read_folder_file, &f, diags) < 0)
+        out_of_memory(diags, path);
 }
 
 static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,

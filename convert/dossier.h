@@ -281,14 +281,34 @@ DSR_API int dsr_alias_add_line(struct dsr_alias_set *set, const char *text, size
                                const char *file, int line, struct dsr_diags *diags);
 
 /*
- * Adds an entity record of a dataset: id is kept as the entity's id, and its
- * names (the name, then the aliases: each one name, never split) are one
- * entity that no other record with an id is merged into. Returns like
- * dsr_alias_add_line; line is the record's line, its "lines" entry.
+ * Adds an entity record of a dataset: its names (the name, then the aliases:
+ * each one name, never split) are one entity. Two records of one dataset
+ * with different ids are never merged, even when they share names; a record
+ * joins a record of another dataset, or loose names, only when the names
+ * match it and no other record of its dataset. The entity's id is the
+ * record's (the smallest in byte order when records of several datasets
+ * joined; "ids" then lists them all). Returns like dsr_alias_add_line; line
+ * is the record's line, its "lines" entry.
  */
 DSR_API int dsr_alias_add_entity(struct dsr_alias_set *set, const char *id,
                                  const char *const *names, size_t n_names,
                                  const char *file, int line, struct dsr_diags *diags);
+
+/*
+ * Reads an input into the set: a dataset file (by extension) or a folder of
+ * them gives its entity records, as one dataset (see dsr_alias_add_entity);
+ * any other file, or "-" for stdin, gives alias lists, one a line. Lines are
+ * numbered on from the last one added. Problems go to diags. 0, or -1 when
+ * out of memory.
+ */
+DSR_API int dsr_alias_add_path(struct dsr_alias_set *set, const char *path,
+                               struct dsr_diags *diags);
+
+/*
+ * Records added after this call belong to another dataset (a set starts with
+ * one): their ids are another publisher's, so they may join earlier records.
+ */
+DSR_API void dsr_alias_next_dataset(struct dsr_alias_set *set);
 
 /*
  * Merges what the mode allows (same list, equal key, --fuzzy's key, unique

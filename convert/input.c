@@ -2,7 +2,14 @@
  * What every reader does first: tell the encoding from the input's first
  * bytes. UTF-8 is read, with or without a byte-order mark (spreadsheets write
  * one); UTF-16 and UTF-32 are refused with one message, whatever the format.
+ * And what a folder given as input stands for: its dataset files.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "internal.h"
 
 int dsr_input_start(const unsigned char *b, size_t n, const char *name, int line,
@@ -15,4 +22,45 @@ int dsr_input_start(const unsigned char *b, size_t n, const char *name, int line
         return -1;
     }
     return n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0;
+}
+
+int dsr_folder_each(const char *path, int (*fn)(void *ctx, const char *file), void *ctx,
+                    struct dsr_diags *diags) {
+    struct dirent **list;
+    int n = scandir(path, &list, NULL, alphasort), found = 0, rc = 0;
+    if (n < 0) {
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL, "cannot read folder: %s",
+                     strerror(errno));
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        if (rc == 0 && name[0] != '.' && dsr_format_from_path(name) >= 0) {
+            size_t len = strlen(path) + strlen(name) + 2;
+            char *full = malloc(len);
+            struct stat st;
+            if (!full) {
+                rc = -1;
+            } else {
+                snprintf(full, len, "%s%s%s", path,
+                         path[strlen(path) - 1] == '/' ? "" : "/", name);
+                int known = lstat(full, &st) == 0;
+                if (known && S_ISREG(st.st_mode)) {
+                    rc = fn(ctx, full);
+                    found++;
+                } else if (known && S_ISLNK(st.st_mode)) {
+                    dsr_diag_warn(diags, full, 0, 0,
+                                  "link skipped: a folder's links are not followed");
+                }
+                free(full);
+            }
+        }
+        free(list[i]);
+    }
+    free(list);
+    if (rc == 0 && !found)
+        dsr_diag_add(diags, DSR_DIAG_IO, path, 0, 0, NULL,
+                     "no dataset file in this folder (.xml, .json, .jsonl, .ndjson or "
+                     ".csv)");
+    return rc;
 }

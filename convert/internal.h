@@ -337,6 +337,15 @@ int dsr_xslt_read(const struct dsr_xslt *x, const struct dsr_input *in,
 int dsr_input_start(const unsigned char *b, size_t n, const char *name, int line,
                     struct dsr_diags *diags);
 
+/*
+ * Calls fn for each regular file of a folder with a known extension, in name
+ * order: no subfolders, links skipped with a warning. A folder holding none is
+ * an error in diags (a run that checked nothing must not pass). Returns 0, or
+ * the first nonzero fn returned (the walk then stops).
+ */
+int dsr_folder_each(const char *path, int (*fn)(void *ctx, const char *file), void *ctx,
+                    struct dsr_diags *diags);
+
 /* Reads any input by its format. */
 int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
              struct dsr_diags *diags);

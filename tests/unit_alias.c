@@ -72,8 +72,19 @@ int main(void) {
     split_case("A;", "*A|<>");
     split_case("A ()", "*A|<>");
     split_case("(alias)", "<>");
-    split_case("(AQI) Al-Qaeda in Iraq", "AQI|Al-Qaeda in Iraq");
-    split_case("Khalid (bin Laden) Jr", "*Khalid|bin Laden|Jr");
+    /* A parenthesis is an alias only when it reads as one (keyword, or an acronym of
+     * the name it ends); a legal form or a piece of a longer name stays in the name. */
+    split_case("(AQI) Al-Qaeda in Iraq", "*(AQI) Al-Qaeda in Iraq");
+    split_case("Khalid (bin Laden) Jr", "*Khalid (bin Laden) Jr");
+    split_case("Al-Qaeda in Iraq (AQI)", "*Al-Qaeda in Iraq|AQI");
+    split_case("Al-Qaeda in Iraq (A.Q.I.) / X", "*Al-Qaeda in Iraq|A.Q.I.|X");
+    split_case("Bank Melli (PVT) LTD.", "*Bank Melli (PVT) LTD.");
+    split_case("ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC)-QODS FORCE",
+               "*ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC)-QODS FORCE");
+    split_case("AIR FORCE, IRGC (PASDARAN)", "*AIR FORCE, IRGC (PASDARAN)");
+    split_case("Mustafa Hamid (Abu Walid)", "*Mustafa Hamid (Abu Walid)");
+    split_case("Mustafa Hamid (a.k.a. Abu Walid)", "*Mustafa Hamid|Abu Walid");
+    split_case("A (B (C)) (alias D)", "*A (B (C))|D");
     split_case("   ", "");
     split_case("A (B", "unbalanced at 2");
     split_case("A) B", "unbalanced at 1");
