@@ -12,105 +12,32 @@
 
 #include "alias_set.h"
 
-/* ---- hash tables: string -> index, and a set of 64-bit pairs ---- */
-
-static uint64_t hash_str(const char *s) {
-    uint64_t h = 14695981039346656037ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h ^ (h >> 29); /* FNV's low bits alone cluster: the table masks them */
-}
-
-static uint64_t hash_u64(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    return x ^ (x >> 33);
-}
-
-/* Returns the slot of key: where it is, or the empty slot where it would go. */
-static size_t smap_slot(const struct smap *m, const char *key) {
-    size_t i = hash_str(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key))
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
+/* ---- string -> index, and a set of pairs: both in the one hash table ---- */
 
 long dsr_alias_smap_get(const struct smap *m, const char *key) {
-    if (!m->cap)
-        return -1;
-    size_t i = smap_slot(m, key);
-    return m->keys[i] ? (long)m->vals[i] : -1;
-}
-
-/* Grows the table so that one more key fits at most half full. 0 or -1. */
-static int smap_grow(struct smap *m) {
-    if (2 * (m->n + 1) <= m->cap)
-        return 0;
-    struct smap big = {calloc(m->cap ? m->cap * 2 : 64, sizeof(char *)), NULL, 0,
-                       m->cap ? m->cap * 2 : 64};
-    big.vals = malloc(big.cap * sizeof(uint32_t));
-    if (!big.keys || !big.vals) {
-        free(big.keys);
-        free(big.vals);
-        return -1;
-    }
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i]) {
-            size_t j = smap_slot(&big, m->keys[i]);
-            big.keys[j] = m->keys[i];
-            big.vals[j] = m->vals[i];
-        }
-    big.n = m->n;
-    free(m->keys);
-    free(m->vals);
-    *m = big;
-    return 0;
+    void **v = dsr_table_get(&m->t, key);
+    return v ? (long)(uintptr_t)*v : -1;
 }
 
 /* Maps key (borrowed: it must outlive the table) to val. 0, or -1 when out of memory. */
 int dsr_alias_smap_put(struct smap *m, const char *key, uint32_t val) {
-    if (smap_grow(m) < 0)
-        return -1;
-    size_t i = smap_slot(m, key);
-    if (!m->keys[i])
-        m->n++;
-    m->keys[i] = key;
-    m->vals[i] = val;
-    return 0;
+    return dsr_table_put(&m->t, key, (void *)(uintptr_t)val) ? 0 : -1;
 }
 
 void dsr_alias_smap_release(struct smap *m) {
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof(*m));
+    dsr_table_release(&m->t);
 }
 
-/* Adds x to the set; returns 1 when it was new, 0 when present, -1 when out of memory. */
-static int pairs_add(struct pairset *s, uint64_t x) {
-    if (2 * (s->n + 1) > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        uint64_t *v = calloc(cap, sizeof(*v));
-        if (!v)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->v[i]) {
-                size_t j = hash_u64(s->v[i]) & (cap - 1);
-                while (v[j])
-                    j = (j + 1) & (cap - 1);
-                v[j] = s->v[i];
-            }
-        free(s->v);
-        s->v = v;
-        s->cap = cap;
-    }
-    size_t i = hash_u64(x) & (s->cap - 1);
-    while (s->v[i] && s->v[i] != x)
-        i = (i + 1) & (s->cap - 1);
-    if (s->v[i])
+/*
+ * Adds x (never 0) to the set of pairs, a table of pointer-sized keys; returns
+ * 1 when it was new, 0 when present, -1 when out of memory.
+ */
+static int pairs_add(struct dsr_table *s, uint64_t x) {
+    const void *key = (const void *)(uintptr_t)x;
+    s->pointers = 1;
+    if (dsr_table_get(s, key))
         return 0;
-    s->v[i] = x;
-    s->n++;
-    return 1;
+    return dsr_table_put(s, key, NULL) ? 1 : -1;
 }
 
 /* Appends x to a growable array of uint32_t. 0 or -1. */
@@ -230,7 +157,7 @@ void dsr_alias_set_free(struct dsr_alias_set *set) {
         node_release(&set->nodes[i]);
     free(set->nodes);
     dsr_alias_smap_release(&set->keys);
-    free(set->edge_seen.v);
+    dsr_table_release(&set->edge_seen);
     free(set->edges);
     dsr_alias_index_release(set);
     dsr_alias_entities_release(set);

@@ -10,17 +10,9 @@
 
 #include "alias.h"
 
-/* Open addressing, string keys borrowed from their owner. */
+/* String keys (borrowed from their owner) to indexes: the one hash table. */
 struct smap {
-    const char **keys; /* cap slots, NULL = empty */
-    uint32_t *vals;    /* parallel to keys */
-    size_t n;          /* keys held */
-    size_t cap;        /* a power of two, or 0 */
-};
-
-struct pairset {
-    uint64_t *v; /* cap slots, 0 = empty */
-    size_t n, cap;
+    struct dsr_table t;
 };
 
 struct u32vec {
@@ -102,8 +94,8 @@ struct dsr_alias_set {
     int last_line;  /* the highest line added so far */
     struct node *nodes;
     size_t n_nodes, a_nodes;
-    struct smap keys;         /* exact key -> first node with it (then ->same) */
-    struct pairset edge_seen; /* edges already recorded */
+    struct smap keys;           /* exact key -> first node with it (then ->same) */
+    struct dsr_table edge_seen; /* edges already recorded, as pointer-sized keys */
     struct edge *edges;
     size_t n_edges, a_edges;
     /* short-form index (alias_tail.c) */

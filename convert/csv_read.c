@@ -330,29 +330,28 @@ static int header_field(enum dsr_kind kind, const char *text) {
 /* The header of a table of any kind: names must be unique. */
 static int take_names(struct reader *r) {
     int problems = 0;
-    json_t *seen = json_object(); /* a hash set of the names, for wide tables */
+    struct dsr_table seen = {0}; /* the names so far, for wide tables */
     r->col_name = calloc(r->n_cells, sizeof(*r->col_name));
-    if (!r->col_name || !seen) {
-        json_decref(seen);
+    if (!r->col_name) {
         oom(r);
         return -1;
     }
     r->n_cols = r->n_cells;
     for (size_t j = 0; j < r->n_cells; j++) {
         const struct cell *c = &r->cells[j];
-        if (json_object_get(seen, c->text)) {
+        if (dsr_table_get(&seen, c->text)) {
             dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, c->at.line, c->at.column,
                          NULL, "duplicate column \"%s\"", c->text);
             problems++;
         }
         if (!(r->col_name[j] = strdup(c->text)) ||
-            json_object_set_new(seen, c->text, json_true()) < 0) {
-            json_decref(seen);
+            !dsr_table_put(&seen, r->col_name[j], NULL)) {
+            dsr_table_release(&seen);
             oom(r);
             return -1;
         }
     }
-    json_decref(seen);
+    dsr_table_release(&seen);
     r->have_header = 1;
     if (problems)
         r->stop = 1;

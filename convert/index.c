@@ -59,9 +59,7 @@ struct dsr_index {
      * is the ids of the entities bearing that name (several: namesakes). Keys
      * and values owned.
      */
-    char **slots;
-    struct ids **vals;
-    size_t n, alloc;               /* used slots, slots (a power of two) */
+    struct dsr_table table;        /* keys (char *) and values (struct ids *) owned */
     size_t entities, sources;      /* ids added of each kind */
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
     struct pending *pending;       /* entities' names until resolve; owned */
@@ -82,12 +80,11 @@ struct dsr_index *dsr_index_new(void) {
 void dsr_index_free(struct dsr_index *ix) {
     if (!ix)
         return;
-    for (size_t i = 0; i < ix->alloc; i++) {
-        free(ix->slots[i]);
-        free(ix->vals[i]);
+    for (size_t i = 0; i < ix->table.cap; i++) {
+        free((void *)ix->table.keys[i]);
+        free(ix->table.vals[i]);
     }
-    free(ix->slots);
-    free(ix->vals);
+    dsr_table_release(&ix->table);
     for (size_t i = 0; i < ix->n_extras; i++)
         free(ix->extras[i].name);
     free(ix->extras);
@@ -96,46 +93,6 @@ void dsr_index_free(struct dsr_index *ix) {
         free(ix->pending[i].names);
     free(ix->pending);
     free(ix);
-}
-
-static uint64_t hash(const char *s) {
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h ^ (h >> 29); /* FNV's low bits alone cluster: the table masks them */
-}
-
-static size_t find(const struct dsr_index *ix, const char *key) {
-    size_t i = hash(key) & (ix->alloc - 1);
-    while (ix->slots[i] && strcmp(ix->slots[i], key))
-        i = (i + 1) & (ix->alloc - 1);
-    return i;
-}
-
-/* Makes room for one more key, keeping the table at most half full. 0 or -1. */
-static int grow(struct dsr_index *ix) {
-    if ((ix->n + 1) * 2 <= ix->alloc)
-        return 0;
-    size_t alloc = ix->alloc ? ix->alloc * 2 : 1024, old_alloc = ix->alloc;
-    char **old = ix->slots, **slots = calloc(alloc, sizeof(*slots));
-    struct ids **old_vals = ix->vals, **vals = calloc(alloc, sizeof(*vals));
-    if (!slots || !vals) {
-        free(slots);
-        free(vals);
-        return -1;
-    }
-    ix->slots = slots;
-    ix->vals = vals;
-    ix->alloc = alloc;
-    for (size_t i = 0; i < old_alloc; i++)
-        if (old[i]) {
-            size_t j = find(ix, old[i]);
-            slots[j] = old[i];
-            vals[j] = old_vals[i];
-        }
-    free(old);
-    free(old_vals);
-    return 0;
 }
 
 static char *key_of(enum dsr_kind kind, const char *id) {
@@ -193,18 +150,14 @@ static int add_name_key(struct dsr_index *ix, const char *name, const char *id,
     char *key = name_key(name, strlen(name));
     if (!key)
         return 0; /* the alias set reports names it cannot read */
-    if (grow(ix) < 0) {
+    void **slot = dsr_table_get(&ix->table, key);
+    if (slot)
+        free(key);
+    else if (!(slot = dsr_table_put(&ix->table, key, NULL))) {
         free(key);
         return -1;
     }
-    size_t i = find(ix, key);
-    if (!ix->slots[i]) {
-        ix->slots[i] = key;
-        ix->n++;
-    } else {
-        free(key);
-    }
-    struct ids *ids = ix->vals[i];
+    struct ids *ids = *slot;
     size_t n = ids ? ids->n : 0;
     for (size_t k = 0; k < n; k++)
         if (!strcmp(ids->id[k], id))
@@ -218,7 +171,7 @@ static int add_name_key(struct dsr_index *ix, const char *name, const char *id,
         return -1;
     ids->id[n] = id;
     ids->n = n + 1;
-    ix->vals[i] = ids;
+    *slot = ids;
     return 0;
 }
 
@@ -246,19 +199,16 @@ static int add_pending(struct dsr_index *ix, struct dsr_diags *diags) {
     return 0;
 }
 
-/* Adds key (taken) to the slots; returns 1 when added, 0 when there already, -1. */
+/* Adds key (taken) to the table; returns 1 when added, 0 when there already, -1. */
 static int insert(struct dsr_index *ix, char *key) {
-    if (!key || grow(ix) < 0) {
-        free(key);
-        return -1;
-    }
-    size_t i = find(ix, key);
-    if (ix->slots[i]) {
+    if (key && dsr_table_get(&ix->table, key)) {
         free(key);
         return 0;
     }
-    ix->slots[i] = key;
-    ix->n++;
+    if (!key || !dsr_table_put(&ix->table, key, NULL)) {
+        free(key);
+        return -1;
+    }
     return 1;
 }
 
@@ -299,10 +249,8 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec) {
 }
 
 int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id) {
-    if (!ix->alloc)
-        return 0;
     char *key = key_of(kind, id);
-    int found = key && ix->slots[find(ix, key)] != NULL;
+    int found = key && dsr_table_get(&ix->table, key) != NULL;
     free(key);
     return found;
 }
@@ -372,21 +320,23 @@ static int is_name(const struct dsr_index *ix, const char *slot) {
 
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
     /* Names only matter to references given by name: most datasets use ids. */
+    const char *const *keys = (const char *const *)ix->table.keys;
     size_t i = 0;
-    while (i < ix->alloc && !(ix->slots[i] && is_name(ix, ix->slots[i])))
+    while (i < ix->table.cap && !(keys[i] && is_name(ix, keys[i])))
         i++;
-    if (i == ix->alloc)
+    if (i == ix->table.cap)
         return 0;
     if (add_pending(ix, diags) < 0 || dsr_alias_resolve(ix->aliases, diags) < 0)
         return -1;
-    for (i = 0; i < ix->alloc; i++) {
+    keys = (const char *const *)ix->table.keys; /* the names added grew the table */
+    for (i = 0; i < ix->table.cap; i++) {
         const char *id;
         struct candidates c;
-        if (!ix->slots[i] || !is_name(ix, ix->slots[i]))
+        if (!keys[i] || !is_name(ix, keys[i]))
             continue;
         /* Names learned go where the reference itself resolves, by the same rules. */
-        if (resolve_ref(ix, ix->slots[i] + 2, &id, &c) == DSR_ALIAS_RESOLVED &&
-            learn_names(ix, ix->slots[i] + 2, id) < 0)
+        if (resolve_ref(ix, keys[i] + 2, &id, &c) == DSR_ALIAS_RESOLVED &&
+            learn_names(ix, keys[i] + 2, id) < 0)
             return -1;
     }
     if (ix->n_extras > 1)
@@ -440,9 +390,10 @@ static enum dsr_alias_match exact_match(const struct dsr_index *ix, const char *
     struct dsr_alias_name names[64];
     size_t bad;
     int n = dsr_alias_split(ref, strlen(ref), names, 64, &bad);
-    for (int k = 0; k < n && k < 64 && ix->alloc; k++) {
+    for (int k = 0; k < n && k < 64; k++) {
         char *key = name_key(ref + names[k].start, names[k].len);
-        const struct ids *ids = key ? ix->vals[find(ix, key)] : NULL;
+        void **slot = key ? dsr_table_get(&ix->table, key) : NULL;
+        const struct ids *ids = slot ? *slot : NULL;
         free(key);
         for (size_t i = 0; ids && i < ids->n; i++)
             candidate_add(c, ids->id[i]);

@@ -152,6 +152,28 @@ int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b);
  */
 char *dsr_text_normalize(const char *s, size_t len);
 
+/* ---- the hash table (table.c) ---- */
+
+/*
+ * String (or pointer) keys to void * values. Zero-initialise one for an empty
+ * table of strings; set pointers = 1 before the first put to compare keys as
+ * pointers. Keys are borrowed. Iterate with keys[i] != NULL for i < cap.
+ */
+struct dsr_table {
+    const void **keys; /* cap slots, NULL = empty */
+    void **vals;       /* parallel to keys */
+    size_t n;          /* keys held */
+    size_t cap;        /* a power of two, or 0 */
+    int pointers;      /* 1 = keys are compared as pointers */
+};
+
+/* The value slot of key, or NULL when absent. */
+void **dsr_table_get(const struct dsr_table *t, const void *key);
+/* Maps key to val, replacing; returns its value slot, or NULL when out of memory. */
+void **dsr_table_put(struct dsr_table *t, const void *key, void *val);
+/* Frees the table's own memory (not keys or values), leaving it empty. */
+void dsr_table_release(struct dsr_table *t);
+
 /* ---- UTF-8 (utf8.c) ---- */
 
 /* Returns 1 when s[0..len) is valid UTF-8 (no NUL bytes, no surrogates), else 0. */
