@@ -1,6 +1,7 @@
 /*
  * The diagnostic list: readers, validators and the CLI add to it; report.c
- * prints it. Fixed-size fields keep a diagnostic free of pointers to free.
+ * prints it. Pointer and message are fixed-size fields; file names, which
+ * machine-readable reports must give whole, are kept once per list.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,46 @@ void dsr_diags_init(struct dsr_diags *diags) {
     memset(diags, 0, sizeof(*diags));
 }
 
+/* The file names of one list: each kept once, whole. */
+struct dsr_diag_files {
+    struct dsr_table by_name;
+    char **names;
+    size_t n;
+};
+
 void dsr_diags_release(struct dsr_diags *diags) {
     free(diags->items);
+    if (diags->files) {
+        for (size_t i = 0; i < diags->files->n; i++)
+            free(diags->files->names[i]);
+        free(diags->files->names);
+        dsr_table_release(&diags->files->by_name);
+        free(diags->files);
+    }
     dsr_diags_init(diags);
+}
+
+/* The list's copy of a file name; NULL when out of memory. */
+static const char *file_of(struct dsr_diags *diags, const char *file) {
+    if (!file || !file[0])
+        return "";
+    struct dsr_diag_files *f = diags->files;
+    if (!f && !(f = diags->files = calloc(1, sizeof(*f))))
+        return NULL;
+    void **known = dsr_table_get(&f->by_name, file);
+    if (known)
+        return *known;
+    char **names = realloc(f->names, (f->n + 1) * sizeof(*names));
+    if (!names)
+        return NULL;
+    f->names = names;
+    if (!(names[f->n] = strdup(file)))
+        return NULL;
+    if (!dsr_table_put(&f->by_name, names[f->n], names[f->n])) {
+        free(names[f->n]);
+        return NULL;
+    }
+    return names[f->n++];
 }
 
 void dsr_copy_tail(char *dst, size_t n, const char *src) {
@@ -49,20 +87,21 @@ static struct dsr_diag *push(struct dsr_diags *diags, enum dsr_severity severity
         diags->dropped++;
         return NULL;
     }
-    if (diags->count == diags->alloc) {
+    const char *name = file_of(diags, file);
+    if (diags->count == diags->alloc && name) {
         size_t alloc = diags->alloc ? diags->alloc * 2 : 16;
         struct dsr_diag *items = realloc(diags->items, alloc * sizeof(*items));
-        if (!items) {
-            diags->dropped++;
-            return NULL;
-        }
-        diags->items = items;
-        diags->alloc = alloc;
+        diags->items = items ? items : diags->items;
+        diags->alloc = items ? alloc : diags->alloc;
+    }
+    if (!name || diags->count == diags->alloc) {
+        diags->dropped++;
+        return NULL;
     }
     struct dsr_diag *d = &diags->items[diags->count++];
     d->severity = severity;
     d->kind = kind;
-    dsr_copy_tail(d->file, sizeof(d->file), file ? file : "");
+    d->file = name;
     d->line = line;
     d->column = column;
     dsr_copy_tail(d->path, sizeof(d->path), path ? path : "");
@@ -153,9 +192,12 @@ void dsr_diags_move(struct dsr_diags *dst, struct dsr_diags *src) {
         } else
             n = 0;
     }
-    if (n)
-        memcpy(dst->items + dst->count, src->items, n * sizeof(*src->items));
-    dst->count += n;
+    for (size_t i = 0; i < n; i++) { /* the names are the source list's */
+        const char *name = file_of(dst, src->items[i].file);
+        dst->items[dst->count] = src->items[i];
+        dst->items[dst->count].file = name ? name : "";
+        dst->count++;
+    }
     dst->dropped += src->dropped + (src->count - n);
     if (src->worst > dst->worst)
         dst->worst = src->worst;

@@ -33,7 +33,6 @@ DSR_API const char *dsr_version(void);
 
 /* ---- diagnostics ---- */
 
-#define DSR_FILE_MAX 256
 #define DSR_PATH_MAX 256
 #define DSR_MSG_MAX 512
 
@@ -52,7 +51,8 @@ enum dsr_diag_kind {
 struct dsr_diag {
     enum dsr_severity severity; /* a warning never changes the status */
     enum dsr_diag_kind kind;    /* decides the status of an error */
-    char file[DSR_FILE_MAX];    /* name as given by the caller; "-" for stdin */
+    const char *file;           /* name as given by the caller, whole; "-" for stdin;
+                                   "" when about no file. Owned by the list */
     int line;                   /* 1-based; 0 = unknown */
     int column;                 /* 1-based, in characters; 0 = unknown */
     char path[DSR_PATH_MAX];    /* JSON Pointer (RFC 6901) into the data; "" = root */
@@ -64,11 +64,12 @@ struct dsr_diag {
  * dsr_diags_release after. Every field may be read.
  */
 struct dsr_diags {
-    struct dsr_diag *items; /* owned */
-    size_t count;           /* diagnostics kept */
-    size_t alloc;           /* slots allocated */
-    size_t dropped;         /* diagnostics past DSR_DIAGS_KEEP, counted only */
-    int worst;              /* the status: highest among all errors added */
+    struct dsr_diag *items;       /* owned */
+    size_t count;                 /* diagnostics kept */
+    size_t alloc;                 /* slots allocated */
+    size_t dropped;               /* diagnostics past DSR_DIAGS_KEEP, counted only */
+    int worst;                    /* the status: highest among all errors added */
+    struct dsr_diag_files *files; /* the file names items point to; owned */
 };
 
 /* Past this many, diagnostics are counted, not kept, so memory stays bounded. */

@@ -62,9 +62,14 @@ static void utf8_clean(char *dst, size_t n, const char *s) {
 
 /* JSON strings must be UTF-8: names of files as given may not be. */
 static void put_json_string(FILE *out, const char *s) {
-    char clean[3 * DSR_MSG_MAX + 1];
-    utf8_clean(clean, sizeof(clean), s);
+    size_t n = 3 * strlen(s) + 4;
+    char small[3 * DSR_MSG_MAX + 4], *clean = n <= sizeof(small) ? small : malloc(n);
+    if (!clean) /* out of memory: nothing safer to write than nothing */
+        clean = small, n = 4;
+    utf8_clean(clean, n, s);
     dsr_json_put_string(out, clean);
+    if (clean != small)
+        free(clean);
 }
 
 /* ---- text ---- */
@@ -126,20 +131,18 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
     struct dsr_report_group *g = calloc(n_inputs + diags->count + 1, sizeof(*g));
     if (!g)
         return NULL;
-    /* Inputs are cut as diagnostics cut file names, so that the two match. */
     for (size_t i = 0; i < n_inputs; i++)
-        dsr_copy_tail(g[k++].file, sizeof(g->file), inputs[i]);
+        g[k++].file = inputs[i];
     for (size_t i = 0; i < diags->count; i++) {
         if (i == 0 || strcmp(items[i].file, items[i - 1].file))
-            memcpy(g[k++].file, items[i].file, sizeof(g->file));
+            g[k++].file = items[i].file;
         bad_schema |= items[i].kind == DSR_DIAG_BAD_SCHEMA;
     }
     qsort(g, k, sizeof(*g), group_cmp);
     for (size_t i = 0; i < k; i++) {
         if (m > 0 && !strcmp(g[m - 1].file, g[i].file))
             continue;
-        if (m != i)
-            memcpy(g[m].file, g[i].file, sizeof(g->file));
+        g[m].file = g[i].file;
         g[m].diags = items ? items + j : NULL; /* NULL + 0 is undefined */
         g[m].n = 0;
         g[m].status = bad_schema ? 3 : 0;
@@ -231,7 +234,9 @@ static void put_github(FILE *out, const struct dsr_diag *d) {
         if (d->line > 0 && d->column > 0)
             fprintf(out, ",col=%d", d->column);
     }
-    fputs("::", out);
+    /* The annotation's heading: what kind of problem, "schema error". */
+    fprintf(out, "%stitle=%s %s::", d->file[0] ? "," : " ", dsr_report_kind_name(d->kind),
+            dsr_report_severity_name(d->severity));
     put_github_data(out, d->message, 0);
     if (d->path[0]) {
         fputs(" [at ", out);
@@ -261,25 +266,20 @@ static void put_github_all(FILE *out, const struct dsr_diags *diags) {
  */
 static void put_sarif_uri(FILE *out, const char *file) {
     static const char hex[] = "0123456789ABCDEF";
-    char uri[3 * DSR_FILE_MAX + 8];
-    size_t k = 0;
     const char *path = dsr_report_file_label(file, "");
-    if (path[0] == '/') {
-        memcpy(uri, "file://", 7);
-        k = 7;
-    }
+    /* Every byte kept is a JSON string's plain character: written as is. */
+    fputs(path[0] == '/' ? "\"file://" : "\"", out);
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
             (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
-            uri[k++] = (char)*p;
+            putc(*p, out);
         } else {
-            uri[k++] = '%';
-            uri[k++] = hex[*p >> 4];
-            uri[k++] = hex[*p & 15];
+            putc('%', out);
+            putc(hex[*p >> 4], out);
+            putc(hex[*p & 15], out);
         }
     }
-    uri[k] = '\0';
-    dsr_json_put_string(out, uri);
+    putc('"', out);
 }
 
 static void put_sarif_rules(FILE *out) {

@@ -11,7 +11,7 @@
 
 /* One file's share of the diagnostics. */
 struct dsr_report_group {
-    char file[DSR_FILE_MAX];      /* as in the diagnostics; "" = not about one file */
+    const char *file; /* as in the diagnostics, borrowed; "" = not about one file */
     const struct dsr_diag *diags; /* its diagnostics, borrowed from the sorted list */
     size_t n;                     /* how many; 0 = the file is valid */
     int status; /* 0 valid, 1 invalid data, 2 refused or unreadable, 3 skipped (below) */

@@ -1,7 +1,7 @@
 /*
  * Diagnostics as markup: JUnit XML for CI test reporters (GitLab, Jenkins,
  * GitHub test-report actions) and a self-contained HTML page for people.
- * Both list every input, one test case or table row per file, so a clean
+ * Both list every input (a test suite or a table row per file), so a clean
  * file shows as passed. Escaping for both is dsr_report_put_markup's; the
  * page is also well-formed XML (void elements closed), so xmllint checks it.
  */
@@ -55,82 +55,105 @@ static int put_text_markup(FILE *out, const struct dsr_diag *d) {
 /* ---- JUnit XML ---- */
 
 /*
- * The diagnostic that names a failing file's outcome: the first of exit
- * status 2 when there is one (the file could not be checked: an <error>),
- * else the first syntax error, else the first diagnostic.
+ * One <testsuite> per input; in it one <testcase> per diagnostic, carrying
+ * file and line attributes: the ones GitHub's JUnit report actions
+ * (mikepenz/action-junit-report) and GitLab's test report read to point at
+ * the line. A clean file is one passing test case; a warning is a passing
+ * test case with its text in <system-out>; a file that could not be checked
+ * (exit status 2) gives <error>, invalid data <failure>.
  */
-static const struct dsr_diag *decisive(const struct dsr_report_group *g) {
-    const struct dsr_diag *syntax = NULL;
-    for (size_t i = 0; i < g->n; i++) {
-        if (dsr_diag_status(&g->diags[i]) == 2)
-            return &g->diags[i];
-        if (!syntax && g->diags[i].kind == DSR_DIAG_SYNTAX)
-            syntax = &g->diags[i];
-    }
-    return syntax ? syntax : &g->diags[0];
-}
-
-static int put_testcase(FILE *out, const struct dsr_report_group *g) {
-    fputs("    <testcase classname=\"dossier.validate\" name=\"", out);
-    dsr_report_put_markup(out, dsr_report_file_label(g->file, "dossier"), 1);
-    if (g->status == 3) {
-        fputs("\">\n      <skipped message=\"not checked: the schema is unusable\"/>\n"
-              "    </testcase>\n",
-              out);
-        return 0;
-    }
-    if (g->n == 0) {
-        fputs("\"/>\n", out);
-        return 0;
-    }
-    if (g->status == 0) { /* warnings only: the test case passed */
-        fputs("\">\n      <system-out>", out);
-        for (size_t i = 0; i < g->n; i++)
-            if (put_text_markup(out, &g->diags[i]) < 0)
-                return -1;
-        fputs("</system-out>\n    </testcase>\n", out);
-        return 0;
-    }
-    const struct dsr_diag *d = decisive(g);
-    const char *element = g->status == 2 ? "error" : "failure";
-    fprintf(out, "\">\n      <%s message=\"", element);
-    dsr_report_put_markup(out, d->message, 1);
-    if (g->n > 1)
-        fprintf(out, " (and %zu more)", g->n - 1);
-    fprintf(out, "\" type=\"%s\">", dsr_report_kind_name(d->kind));
-    for (size_t i = 0; i < g->n; i++)
-        if (put_text_markup(out, &g->diags[i]) < 0)
-            return -1;
-    fprintf(out, "</%s>\n    </testcase>\n", element);
-    return 0;
-}
 
 static void put_counts(FILE *out, size_t tests, const size_t *counts) {
     fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
             tests, counts[1], counts[2], counts[3]);
 }
 
+/* The test cases a group gives and their outcomes: counts[status] += ... */
+static size_t group_counts(const struct dsr_report_group *g, size_t *counts) {
+    if (g->status == 3 || g->n == 0) {
+        counts[g->status]++;
+        return 1;
+    }
+    for (size_t i = 0; i < g->n; i++)
+        counts[dsr_diag_status(&g->diags[i])]++;
+    return g->n;
+}
+
+/* <testcase classname=… name=… file=… [line=…] — the element left open. */
+static void open_testcase(FILE *out, const char *file, const struct dsr_diag *d) {
+    fputs("    <testcase classname=\"dossier.validate\" name=\"", out);
+    dsr_report_put_markup(out, file, 1);
+    if (d && d->line > 0)
+        fprintf(out, ":%d", d->line);
+    if (d && d->line > 0 && d->column > 0)
+        fprintf(out, ":%d", d->column);
+    fputs("\" file=\"", out);
+    dsr_report_put_markup(out, file, 1);
+    putc('"', out);
+    if (d && d->line > 0)
+        fprintf(out, " line=\"%d\"", d->line);
+}
+
+static int put_diag_testcase(FILE *out, const char *file, const struct dsr_diag *d) {
+    int status = dsr_diag_status(d);
+    open_testcase(out, file, d);
+    if (status == 0) {
+        fputs(">\n      <system-out>", out);
+    } else {
+        fprintf(out, ">\n      <%s message=\"", status == 2 ? "error" : "failure");
+        dsr_report_put_markup(out, d->message, 1);
+        fprintf(out, "\" type=\"%s\">", dsr_report_kind_name(d->kind));
+    }
+    if (put_text_markup(out, d) < 0)
+        return -1;
+    fprintf(out, "</%s>\n    </testcase>\n",
+            status == 0   ? "system-out"
+            : status == 2 ? "error"
+                          : "failure");
+    return 0;
+}
+
+static int put_testsuite(FILE *out, const struct dsr_report_group *g) {
+    size_t counts[4] = {0, 0, 0, 0}, tests = group_counts(g, counts);
+    const char *file = dsr_report_file_label(g->file, "dossier");
+    fputs("  <testsuite name=\"", out);
+    dsr_report_put_markup(out, file, 1);
+    putc('"', out);
+    put_counts(out, tests, counts);
+    if (g->status == 3) {
+        open_testcase(out, file, NULL);
+        fputs(">\n      <skipped message=\"not checked: the schema is unusable\"/>\n"
+              "    </testcase>\n",
+              out);
+    } else if (g->n == 0) {
+        open_testcase(out, file, NULL);
+        fputs("/>\n", out);
+    }
+    for (size_t i = 0; g->status != 3 && i < g->n; i++)
+        if (put_diag_testcase(out, file, &g->diags[i]) < 0)
+            return -1;
+    fputs("  </testsuite>\n", out);
+    return 0;
+}
+
 int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
                      size_t n_inputs) {
-    size_t n, counts[4] = {0, 0, 0, 0};
+    size_t n, tests = 0, counts[4] = {0, 0, 0, 0};
     struct dsr_report_group *groups = dsr_report_groups(diags, inputs, n_inputs, &n);
     if (!groups)
         return -1;
     for (size_t i = 0; i < n; i++)
-        counts[groups[i].status]++;
-    /* The same counts on both levels: readers take either. */
+        tests += group_counts(&groups[i], counts);
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fputs("<testsuites name=\"dossier\"", out);
-    put_counts(out, n, counts);
-    fputs("  <testsuite name=\"dossier validate\"", out);
-    put_counts(out, n, counts);
+    fputs("<testsuites name=\"dossier validate\"", out);
+    put_counts(out, tests, counts);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = put_testcase(out, &groups[i]);
+        rc = put_testsuite(out, &groups[i]);
     if (diags->dropped)
-        fprintf(out, "    <system-err>%zu more diagnostics not shown</system-err>\n",
+        fprintf(out, "  <system-err>%zu more diagnostics not shown</system-err>\n",
                 diags->dropped);
-    fputs("  </testsuite>\n</testsuites>\n", out);
+    fputs("</testsuites>\n", out);
     free(groups);
     return rc;
 }

@@ -43,23 +43,34 @@ def canonical(text, doc):
                               ensure_ascii=False) + "\n"
 
 def junit(need):
-    """One testcase per input, counts that add up, <error> for what was not checked."""
+    """One testsuite per input, a testcase per diagnostic with the file and line
+    that reporters link to, counts that add up, <error> for what was not checked."""
     root = ET.parse(f"{tmp}/junit.out").getroot()
-    suite = root.find("testsuite")
-    cases = suite.findall("testcase")
-    fails = [c for c in cases if c.find("failure") is not None]
-    errs = [c for c in cases if c.find("error") is not None]
-    need(len(cases) == n_inputs, f"{len(cases)} testcases for {n_inputs} inputs")
-    for node in (root, suite):
-        got = (node.get("tests"), node.get("failures"), node.get("errors"))
+    suites = root.findall("testsuite")
+    need(len(suites) == n_inputs, f"{len(suites)} testsuites for {n_inputs} inputs")
+    totals = [0, 0, 0]
+    for suite in suites:
+        cases = suite.findall("testcase")
+        fails = [c for c in cases if c.find("failure") is not None]
+        errs = [c for c in cases if c.find("error") is not None]
         want = (str(len(cases)), str(len(fails)), str(len(errs)))
-        need(got == want, f"{node.tag} counts {got}, expected {want}")
-    passed = [c.get("name") for c in cases if c not in fails + errs]
-    need("valid.json" in passed, "valid.json is not a passing testcase")
-    need(any(c.get("name") == "/nonexistent/x.json" for c in errs),
+        got = (suite.get("tests"), suite.get("failures"), suite.get("errors"))
+        need(got == want, f"{suite.get('name')} counts {got}, expected {want}")
+        totals = [totals[0] + len(cases), totals[1] + len(fails), totals[2] + len(errs)]
+        for c in cases:
+            need(c.get("file") == suite.get("name"), f"testcase file {c.get('file')}")
+        for c in fails:
+            need(c.find("failure").get("type") in ("syntax", "schema"), "failure type")
+            need(int(c.get("line", "0")) >= 1, f"failure without a line: {c.get('name')}")
+    got = (root.get("tests"), root.get("failures"), root.get("errors"))
+    need(got == tuple(map(str, totals)), f"testsuites counts {got}, expected {totals}")
+    by_name = {s.get("name"): s for s in suites}
+    valid = by_name.get("valid.json")
+    need(valid is not None and valid.get("failures") == "0" and valid.get("errors") == "0",
+         "valid.json is not a passing testsuite")
+    gone = by_name.get("/nonexistent/x.json")
+    need(gone is not None and gone.find("testcase/error") is not None,
          "an unreadable file is not an <error>")
-    for c in fails:
-        need(c.find("failure").get("type") in ("syntax", "schema"), "failure type")
 
 def sarif(need):
     """The members SARIF 2.1.0 requires, and indexes that point where they should."""
@@ -131,3 +142,21 @@ need junit '<system-err>2 more diagnostics not shown</system-err>'
 need html '2 more problems were counted but not kept'
 problems+=$(xmllint --noout "$tmp/out.junit" "$tmp/out.html" 2>&1 | head -3)
 verdict reports/dropped "$problems"
+
+# Machine-readable reports carry a file's whole path, however deep: a cut
+# path ("...") would point annotations and links at a file that does not
+# exist. A path of 400 bytes, with an invalid file at its end.
+deep="$tmp/$(printf 'folder-of-some-depth-%02d/' $(seq 1 18))"
+mkdir -p "$deep"
+printf '{"entities":[{"id":"Bad Id","kind":"person","name":"X"}]}\n' > "${deep}bad.json"
+problems=""
+for form in text json github sarif junit html; do
+    if [ "$form" = text ]; then
+        "$DOSSIER" validate "${deep}bad.json" 2> "$tmp/deep.$form"
+    else
+        "$DOSSIER" validate --report "$form" "${deep}bad.json" > "$tmp/deep.$form" 2> /dev/null
+    fi
+    grep -qF -- "${deep#/}bad.json" "$tmp/deep.$form" || problems+="$form: the path is not whole"$'\n'
+    ! grep -qF -- '...' "$tmp/deep.$form" || problems+="$form: a path is cut"$'\n'
+done
+verdict reports/whole-paths "$problems"

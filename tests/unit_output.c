@@ -80,7 +80,7 @@ static const char *listing(const char *path) {
 
 /* The message of the one diagnostic in diags, or why there is not exactly one. */
 static const char *only_message(const struct dsr_diags *diags) {
-    static char buf[DSR_MSG_MAX + DSR_FILE_MAX + 8];
+    static char buf[DSR_MSG_MAX + 4096];
     if (diags->count != 1) {
         snprintf(buf, sizeof(buf), "%zu diagnostics", diags->count);
         return buf;
