@@ -196,6 +196,20 @@ static int refuse_output_input(const char *output, int argc, char **argv) {
     return 0;
 }
 
+/* -o NAME.csv with --to csv: a usage error whose hint names the folder meant. */
+static int csv_file_refused(const char *output) {
+    char hint[256];
+    const char *slash = strrchr(output, '/');
+    int stem = (int)(strrchr(slash ? slash : output, '.') - output);
+    int bare = !stem || output[stem - 1] == '/'; /* ".csv": no stem to suggest */
+    snprintf(hint, sizeof(hint),
+             "CSV output is a folder of tables: name one, as in -o %.*s%s",
+             stem < 200 ? stem : 200, output, bare ? "tables" : "");
+    return cli_usage_error("convert", hint,
+                           "refused -o %s: --to csv writes four tables, not one file",
+                           output);
+}
+
 static const struct cli_option convert_options[] = {
     {"to", required_argument, 'T', 0, "F", "write F: xml, json, jsonl or csv (required)"},
     {"output", required_argument, 'o', 'o', "FILE|DIR",
@@ -228,6 +242,8 @@ static int cmd_convert(int argc, char **argv) {
     if (to == DSR_FORMAT_CSV && !output)
         return cli_usage_error("convert", NULL,
                                "--to csv writes four tables: name a folder with -o");
+    if (to == DSR_FORMAT_CSV && dsr_format_from_path(output) >= 0)
+        return csv_file_refused(output);
     if (optind >= argc)
         return cli_usage_error("convert", NULL, "no input given");
     if ((rc = refuse_output_input(output, argc, argv)))
