@@ -16,11 +16,13 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 LIB_CFLAGS := -fPIC -fvisibility=hidden
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# Debian packages for the build (first line), the tests (second), and the
-# tools `make bench` measures against and `make fuzz` builds with (third).
-DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
-	libpcre2-dev libutf8proc-dev \
-	libxml2-utils diffutils valgrind python3 clang-format man-db binutils zsh \
+# Debian packages for the build (BUILD_PKGS: `make deps-build`, which the
+# GitHub Action runs), the tests (second line), and the tools `make bench`
+# measures against and `make fuzz` builds with (third).
+BUILD_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
+	libpcre2-dev libutf8proc-dev
+DEB_PKGS := $(BUILD_PKGS) \
+	libxml2-utils diffutils valgrind python3 python3-yaml clang-format man-db binutils zsh \
 	time jq bc miller csvkit python3-jsonschema clang libclang-rt-14-dev
 
 SRC := $(wildcard convert/*.c)
@@ -45,11 +47,13 @@ BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 LIBRARIES := build/libdossier.a build/$(SONAME) build/libdossier.so build/dossier.pc
 
-.PHONY: all deps check check-valgrind format-check bench fuzz clean install uninstall
+.PHONY: all deps deps-build check check-valgrind format-check bench fuzz clean install uninstall
 all: build/dossier $(LIBRARIES) $(UNITS)
 
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+deps: WANTED = $(DEB_PKGS)
+deps-build: WANTED = $(BUILD_PKGS)
+deps deps-build:
+	@missing=""; for p in $(WANTED); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
