@@ -63,9 +63,28 @@ for c in "dossier val|validate " "dossier validate --ref-|--ref-root " \
 done
 check bash-completion-completes "$problems"
 
-# Guards: the zsh completion at least parses (when zsh is installed).
+# Guards: zsh completion parses and completes commands, options and values
+# (typed into an interactive zsh on a pseudo-terminal; when zsh is installed).
 if command -v zsh > /dev/null; then
     check zsh-completion-parses "$(zsh -n "$root/completions/_dossier" 2>&1)"
+    cat > complete.zsh << 'EOF_ZSH'
+zmodload zsh/zpty
+zpty z 'zsh -f -i'
+zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D; PS1='> '; dossier() { :; }"
+for line pattern in 'dossier ' '*validate*check datasets*' 'dossier convert --to ' '*jsonl*' \
+    'dossier validate --report ' '*sarif*' 'dossier aliases --' '*--explain*' \
+    'dossier convert -' '*--output*'; do
+    print -r "no $pattern after '$line'"
+    zpty -w -n z "$line"$'\t'
+    zpty -r z out "$pattern" || exit 1
+    zpty -w -n z $'\C-u'
+done
+zpty -d z
+print done
+EOF_ZSH
+    out=$(timeout 30 zsh -f complete.zsh "$root/completions" 2>&1)
+    [ "${out##*$'\n'}" = done ] && out="" || out="${out##*$'\n'} (timed out)"
+    check zsh-completion-completes "$out"
 fi
 
 # Guards: a usage error is exactly one "dossier: " line and one hint, exit 2.
