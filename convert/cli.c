@@ -196,12 +196,13 @@ static int refuse_output_input(const char *output, int argc, char **argv) {
     return 0;
 }
 
-/* -o NAME.csv with --to csv: a usage error whose hint names the folder meant. */
+/* -o NAME.csv or -o - with --to csv: a usage error whose hint names a folder. */
 static int csv_file_refused(const char *output) {
     char hint[256];
     const char *slash = strrchr(output, '/');
-    int stem = (int)(strrchr(slash ? slash : output, '.') - output);
-    int bare = !stem || output[stem - 1] == '/'; /* ".csv": no stem to suggest */
+    const char *dot = strrchr(slash ? slash : output, '.');
+    int stem = dot ? (int)(dot - output) : 0;
+    int bare = !stem || output[stem - 1] == '/'; /* ".csv" or "-": no stem to suggest */
     snprintf(hint, sizeof(hint),
              "CSV output is a folder of tables: name one, as in -o %.*s%s",
              stem < 200 ? stem : 200, output, bare ? "tables" : "");
@@ -242,7 +243,8 @@ static int cmd_convert(int argc, char **argv) {
     if (to == DSR_FORMAT_CSV && !output)
         return cli_usage_error("convert", NULL,
                                "--to csv writes four tables: name a folder with -o");
-    if (to == DSR_FORMAT_CSV && dsr_format_from_path(output) >= 0)
+    if (to == DSR_FORMAT_CSV &&
+        (!strcmp(output, "-") || dsr_format_from_path(output) >= 0))
         return csv_file_refused(output);
     if (optind >= argc)
         return cli_usage_error("convert", NULL, "no input given");
