@@ -16,11 +16,13 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 LIB_CFLAGS := -fPIC -fvisibility=hidden
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# Debian packages for the build (first line), the tests (second), and the
-# tools `make bench` measures against and `make fuzz` builds with (third).
-DEB_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
-	libpcre2-dev libutf8proc-dev \
-	libxml2-utils diffutils valgrind python3 clang-format man-db binutils \
+# Debian packages for the build (BUILD_PKGS: `make deps-build`, which the
+# GitHub Action runs), the tests (second line), and the tools `make bench`
+# measures against and `make fuzz` builds with (third).
+BUILD_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv-dev \
+	libpcre2-dev libutf8proc-dev
+DEB_PKGS := $(BUILD_PKGS) \
+	libxml2-utils diffutils valgrind python3 python3-yaml clang-format man-db binutils zsh \
 	time jq bc miller csvkit python3-jsonschema clang libclang-rt-14-dev
 
 SRC := $(wildcard convert/*.c)
@@ -41,13 +43,17 @@ INCLUDEDIR = $(PREFIX)/include
 LIBDIR = $(PREFIX)/lib
 MANDIR = $(PREFIX)/share/man
 PCDIR = $(LIBDIR)/pkgconfig
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 LIBRARIES := build/libdossier.a build/$(SONAME) build/libdossier.so build/dossier.pc
 
-.PHONY: all deps check check-valgrind format-check bench fuzz clean install uninstall
+.PHONY: all deps deps-build check check-valgrind format-check bench fuzz clean install uninstall
 all: build/dossier $(LIBRARIES) $(UNITS)
 
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+deps: WANTED = $(DEB_PKGS)
+deps-build: WANTED = $(BUILD_PKGS)
+deps deps-build:
+	@missing=""; for p in $(WANTED); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -96,7 +102,7 @@ build/dossier.pc: Makefile convert/dossier.h | build/obj
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) \
-	  $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)/man1
+	  $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 build/dossier $(DESTDIR)$(BINDIR)/dossier
 	install -m 644 convert/dossier.h $(DESTDIR)$(INCLUDEDIR)/dossier.h
 	install -m 644 build/libdossier.a $(DESTDIR)$(LIBDIR)/libdossier.a
@@ -105,12 +111,15 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdossier.so
 	install -m 644 build/dossier.pc $(DESTDIR)$(PCDIR)/dossier.pc
 	install -m 644 doc/dossier.1 $(DESTDIR)$(MANDIR)/man1/dossier.1
+	install -m 644 completions/dossier.bash $(DESTDIR)$(BASHCOMPDIR)/dossier
+	install -m 644 completions/_dossier $(DESTDIR)$(ZSHCOMPDIR)/_dossier
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(INCLUDEDIR)/dossier.h \
 	  $(DESTDIR)$(LIBDIR)/libdossier.a $(DESTDIR)$(LIBDIR)/libdossier.so.$(VERSION) \
 	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libdossier.so \
-	  $(DESTDIR)$(PCDIR)/dossier.pc $(DESTDIR)$(MANDIR)/man1/dossier.1
+	  $(DESTDIR)$(PCDIR)/dossier.pc $(DESTDIR)$(MANDIR)/man1/dossier.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/dossier $(DESTDIR)$(ZSHCOMPDIR)/_dossier
 build/san/dossier: $(SAN_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
 

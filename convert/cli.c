@@ -10,11 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "output.h"
-
-int cmd_aliases(int argc, char **argv);         /* cli_aliases.c */
-int cmd_validate_schema(int argc, char **argv); /* cli_schema.c: --schema FILE.json */
-int cmd_validate_xsd(int argc, char **argv);    /* cli_xsd.c: --schema FILE.xsd */
 
 /* The value of --schema in argv, or NULL. */
 static const char *schema_option(int argc, char **argv) {
@@ -29,15 +26,9 @@ static const char *schema_option(int argc, char **argv) {
     return NULL;
 }
 
-static int usage_error(const char *fmt, const char *arg) {
-    fputs("dossier: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\ntry 'dossier --help'\n", stderr);
-    return 2;
-}
-
 /* What one run of validate or convert shares across its inputs. */
 struct run {
+    const char *command;             /* "validate" or "convert", for usage errors */
     int format;                      /* --format, or -1 for "by extension" */
     int table;                       /* --table, or -1 for "by file name" */
     struct dsr_dataset_options opts; /* what every dataset of the run is given */
@@ -89,16 +80,19 @@ static int common_option(struct run *run, int opt, const char *arg) {
     if (opt == 'f') {
         run->format = dsr_format_from_name(arg);
         if (run->format < 0)
-            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv",
-                               arg);
+            return cli_usage_error(
+                run->command, NULL,
+                "unknown format \"%s\": expected xml, json, jsonl or csv", arg);
     } else if (opt == 'x') {
         run->opts.xslt = arg;
     } else if (opt == 't') {
         run->table = dsr_kind_from_name(arg);
         if (run->table < 0)
-            return usage_error("unknown table \"%s\": expected entities, designations, "
-                               "events or sources",
-                               arg);
+            return cli_usage_error(
+                run->command, NULL,
+                "unknown table \"%s\": expected entities, designations, "
+                "events or sources",
+                arg);
     }
     return 0;
 }
@@ -114,19 +108,19 @@ static int finish(struct run *run, enum dsr_report_format report) {
     return dsr_diags_status(&run->diags);
 }
 
-static const char validate_usage[] =
-    "usage: dossier validate [--format F] [--table T] [--xslt FILE] [--report FORM] "
-    "FILE|DIR|- ...\n";
+static const struct cli_option validate_options[] = {
+    {"format", required_argument, 'f', 0, "F",
+     "read inputs as F: xml, json, jsonl or csv"},
+    {"table", required_argument, 't', 0, "T",
+     "a CSV table's kind (default: by its file name)"},
+    {"xslt", required_argument, 'x', 0, "FILE", "map other XML with this stylesheet"},
+    {"report", required_argument, 'r', 0, "FORM",
+     "text, json, junit, github, sarif or html"},
+    {NULL, 0, 0, 0, NULL, NULL}};
 
 static int cmd_validate(int argc, char **argv) {
-    static const struct option options[] = {{"format", required_argument, NULL, 'f'},
-                                            {"table", required_argument, NULL, 't'},
-                                            {"xslt", required_argument, NULL, 'x'},
-                                            {"report", required_argument, NULL, 'r'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    struct run run = {.format = -1, .table = -1};
-    int report = DSR_REPORT_TEXT, opt, rc;
+    struct run run = {.command = "validate", .format = -1, .table = -1};
+    int report = DSR_REPORT_TEXT, opt, rc, status = -1;
     /* A schema of the user's own makes validate a general validator. */
     const char *schema = schema_option(argc, argv);
     if (schema) {
@@ -135,23 +129,19 @@ static int cmd_validate(int argc, char **argv) {
             return cmd_validate_xsd(argc, argv);
         return cmd_validate_schema(argc, argv);
     }
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(validate_usage, stdout);
-            return 0;
-        }
+    while ((opt = cli_getopt(argc, argv, "validate", validate_options, &status)) != -1) {
         if (opt == 'r' && (report = dsr_report_format_from_name(optarg)) < 0)
-            return usage_error(
-                "unknown report \"%s\": expected text, json, junit, github, "
-                "sarif or html",
-                optarg);
-        if (opt == '?')
-            return usage_error("%sbad option", "");
+            return cli_usage_error("validate", NULL,
+                                   "unknown report \"%s\": expected text, json, junit, "
+                                   "github, sarif or html",
+                                   optarg);
         if ((rc = common_option(&run, opt, optarg)))
             return rc;
     }
+    if (status >= 0)
+        return status;
     if (optind >= argc)
-        return usage_error("%sno input given", "");
+        return cli_usage_error("validate", NULL, "no input given");
     environment_options(&run.opts);
     /* Each argument is a dataset of its own; what is compiled serves them all. */
     struct dsr_dataset *ds = dsr_dataset_new(&run.opts, &run.diags);
@@ -206,43 +196,58 @@ static int refuse_output_input(const char *output, int argc, char **argv) {
     return 0;
 }
 
-static const char convert_usage[] =
-    "usage: dossier convert --to xml|json|jsonl|csv "
-    "[--format F] [--table T] [--xslt FILE] [-o FILE|DIR] "
-    "FILE|DIR|- ...\n";
+/* -o NAME.csv or -o - with --to csv: a usage error whose hint names a folder. */
+static int csv_file_refused(const char *output) {
+    char hint[256];
+    const char *slash = strrchr(output, '/');
+    const char *dot = strrchr(slash ? slash : output, '.');
+    int stem = dot ? (int)(dot - output) : 0;
+    int bare = !stem || output[stem - 1] == '/'; /* ".csv" or "-": no stem to suggest */
+    snprintf(hint, sizeof(hint),
+             "CSV output is a folder of tables: name one, as in -o %.*s%s",
+             stem < 200 ? stem : 200, output, bare ? "tables" : "");
+    return cli_usage_error("convert", hint,
+                           "refused -o %s: --to csv writes four tables, not one file",
+                           output);
+}
+
+static const struct cli_option convert_options[] = {
+    {"to", required_argument, 'T', 0, "F", "write F: xml, json, jsonl or csv (required)"},
+    {"output", required_argument, 'o', 'o', "FILE|DIR",
+     "write to FILE, or to DIR for csv (- is stdout)"},
+    {"format", required_argument, 'f', 0, "F",
+     "read inputs as F: xml, json, jsonl or csv"},
+    {"table", required_argument, 't', 0, "T",
+     "a CSV table's kind (default: by its file name)"},
+    {"xslt", required_argument, 'x', 0, "FILE", "map other XML with this stylesheet"},
+    {NULL, 0, 0, 0, NULL, NULL}};
 
 static int cmd_convert(int argc, char **argv) {
-    static const struct option options[] = {{"to", required_argument, NULL, 'T'},
-                                            {"output", required_argument, NULL, 'o'},
-                                            {"format", required_argument, NULL, 'f'},
-                                            {"table", required_argument, NULL, 't'},
-                                            {"xslt", required_argument, NULL, 'x'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    struct run run = {.format = -1, .table = -1};
+    struct run run = {.command = "convert", .format = -1, .table = -1};
     const char *output = NULL;
-    int to = -1, opt, rc;
-    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(convert_usage, stdout);
-            return 0;
-        }
+    int to = -1, opt, rc, status = -1;
+    while ((opt = cli_getopt(argc, argv, "convert", convert_options, &status)) != -1) {
         if (opt == 'T' && (to = dsr_format_from_name(optarg)) < 0)
-            return usage_error("unknown format \"%s\": expected xml, json, jsonl or csv",
-                               optarg);
+            return cli_usage_error(
+                "convert", NULL,
+                "unknown format \"%s\": expected xml, json, jsonl or csv", optarg);
         if (opt == 'o')
             output = optarg;
-        if (opt == '?')
-            return usage_error("%sbad option", "");
         if ((rc = common_option(&run, opt, optarg)))
             return rc;
     }
+    if (status >= 0)
+        return status;
     if (to < 0)
-        return usage_error("%s--to is required", "");
+        return cli_usage_error("convert", NULL, "--to is required");
     if (to == DSR_FORMAT_CSV && !output)
-        return usage_error("%s--to csv writes four tables: name a folder with -o", "");
+        return cli_usage_error("convert", NULL,
+                               "--to csv writes four tables: name a folder with -o");
+    if (to == DSR_FORMAT_CSV &&
+        (!strcmp(output, "-") || dsr_format_from_path(output) >= 0))
+        return csv_file_refused(output);
     if (optind >= argc)
-        return usage_error("%sno input given", "");
+        return cli_usage_error("convert", NULL, "no input given");
     if ((rc = refuse_output_input(output, argc, argv)))
         return rc;
     install_signal_handlers();
@@ -268,23 +273,25 @@ static int cmd_convert(int argc, char **argv) {
     return rc;
 }
 
-static const struct command {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *help;
-} commands[] = {
-    {"validate", cmd_validate, "check datasets against their schemas"},
-    {"convert", cmd_convert,
-     "convert datasets to canonical XML, JSON, JSON Lines or CSV"},
-    {"aliases", cmd_aliases, "resolve alias lists into entities"},
-};
+const struct cli_command cli_commands[] = {
+    {"validate", cmd_validate, "check datasets against their schemas",
+     "dossier validate [OPTIONS] FILE|DIR|- ...\n"
+     "       dossier validate --schema FILE.xsd|FILE.json [OPTIONS] FILE|- ...\n",
+     validate_options, "with --schema FILE (an XSD takes --report and --format xml only)",
+     cli_schema_options},
+    {"convert", cmd_convert, "convert datasets to canonical XML, JSON, JSON Lines or CSV",
+     "dossier convert --to xml|json|jsonl|csv [OPTIONS] FILE|DIR|- ...\n",
+     convert_options, NULL, NULL},
+    {"aliases", cmd_aliases, "resolve alias lists into entities",
+     "dossier aliases [--fuzzy] [--explain] [FILE|DIR|-] ...\n", cli_aliases_options,
+     NULL, NULL},
+    {"help", cmd_help, "show the help of dossier or of one command",
+     "dossier help [COMMAND]\n", NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
 
-static void help(void) {
-    fputs("usage: dossier COMMAND [OPTIONS] FILE|DIR|- ...\n\ncommands:\n", stdout);
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        printf("  %-10s %s\n", commands[i].name, commands[i].help);
-    fputs("\n'dossier COMMAND --help' shows a command's options\n", stdout);
-}
+const struct cli_option cli_main_options[] = {
+    {"version", no_argument, 'V', 0, NULL, "print the version and exit"},
+    {NULL, 0, 0, 0, NULL, NULL}};
 
 /* Flushes stdout; a failed write (a full disk, a closed pipe) is exit 2. */
 static int close_stdout(int rc) {
@@ -302,17 +309,19 @@ int main(int argc, char **argv) {
     static char stderr_buffer[1 << 16];
     setvbuf(stderr, stderr_buffer, _IOFBF, sizeof(stderr_buffer));
     if (argc < 2)
-        return usage_error("%sno command given", "");
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        help();
-        return close_stdout(0);
+        return cli_usage_error(NULL, NULL, "no command given");
+    if (argv[1][0] == '-' && argv[1][1]) {
+        /* dossier's own options: only the first argument is looked at */
+        int status = -1;
+        if (cli_getopt(2, argv, NULL, cli_main_options, &status) == 'V') {
+            puts("dossier " DSR_VERSION);
+            status = 0;
+        }
+        return status < 0 ? cli_usage_error(NULL, NULL, "no command given")
+                          : close_stdout(status);
     }
-    if (!strcmp(argv[1], "--version")) {
-        puts("dossier " DSR_VERSION);
-        return close_stdout(0);
-    }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return close_stdout(commands[i].fn(argc - 1, argv + 1));
-    return usage_error("unknown command \"%s\"", argv[1]);
+    const struct cli_command *cmd = cli_command_find(argv[1]);
+    if (!cmd)
+        return cli_unknown_command(argv[1]);
+    return close_stdout(cmd->fn(argc - 1, argv + 1));
 }

@@ -1,43 +1,28 @@
 /*
- * dossier aliases [--fuzzy] [--explain] [FILE|-]...: reads alias lists, one
- * a line (stdin when no file is named), and prints the entities as JSON
- * Lines. Line numbers run on across files, as if they were concatenated.
- * A dataset file (by extension: .xml, .json, .jsonl, .csv) gives its entity
- * records instead, each record one list (name, then aliases) counted as one line.
- * Exit 0 when every line was valid, 1 when some were not, 2 for a usage
- * error or an unreadable file.
+ * dossier aliases [--fuzzy] [--explain] [FILE|DIR|-]...: reads alias lists,
+ * one a line (stdin when no file is named), or the entity records of dataset
+ * files and folders (dsr_alias_add_path), and prints the entities as JSON
+ * Lines. Exit 0 when every line was valid, 1 when some were not, 2 for a
+ * usage error or an unreadable file.
  */
 #include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "alias.h"
-
-int cmd_aliases(int argc, char **argv);
-
-static const char aliases_usage[] =
-    "usage: dossier aliases [--fuzzy] [--explain] [FILE|-] ...\n"
-    "  --fuzzy    also merge transliteration variants (Sayf al-Adl, Saif al-Adel)\n"
-    "  --explain  list every merge of each entity and the rule that made it\n";
+#include "cli.h"
+const struct cli_option cli_aliases_options[] = {
+    {"fuzzy", no_argument, 'f', 0, NULL, "also merge transliteration variants"},
+    {"explain", no_argument, 'e', 0, NULL, "list every merge and the rule that made it"},
+    {NULL, 0, 0, 0, NULL, NULL}};
 
 int cmd_aliases(int argc, char **argv) {
-    static const struct option options[] = {{"fuzzy", no_argument, NULL, 'f'},
-                                            {"explain", no_argument, NULL, 'e'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    int flags = 0, explain = 0, opt, rc = 2;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(aliases_usage, stdout);
-            return 0;
-        }
-        if (opt == '?') {
-            fputs("dossier: bad option\ntry 'dossier --help'\n", stderr);
-            return 2;
-        }
+    int flags = 0, explain = 0, opt, rc = 2, status = -1;
+    while ((opt = cli_getopt(argc, argv, "aliases", cli_aliases_options, &status)) !=
+           -1) {
         flags |= opt == 'f' ? DSR_ALIAS_FUZZY : 0;
         explain |= opt == 'e';
     }
+    if (status >= 0)
+        return status;
     struct dsr_diags diags;
     dsr_diags_init(&diags);
     struct dsr_alias_set *set = dsr_alias_set_new(flags);

@@ -12,16 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "jschema.h"
-
-int cmd_validate_schema(int argc, char **argv);
-
-static const char schema_usage[] =
-    "usage: dossier validate --schema FILE [--draft 2020-12|2019-09|7|4] [--ref-root "
-    "URI=DIR]...\n"
-    "                        [--ref FILE]... [--format-assert] [--format "
-    "json|jsonl|csv]\n"
-    "                        [--report text|json|junit|github|sarif|html] FILE|- ...\n";
 
 struct input {
     char *text; /* the whole input, NUL-terminated, BOM skipped */
@@ -40,13 +32,6 @@ struct check {
     void *locate_ctx;
     json_t *basic; /* --report json: the "errors" array, or NULL */
 };
-
-static int usage_error(const char *fmt, const char *arg) {
-    fputs("dossier: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\ntry 'dossier --help'\n", stderr);
-    return 2;
-}
 
 /* A JSON Lines line longer than this is refused, as the dataset reader refuses it. */
 #define LINE_MAX_BYTES (64u << 20)
@@ -342,30 +327,38 @@ static void place_schema_diags(struct dsr_diags *diags, const char *name,
     }
 }
 
+const struct cli_option cli_schema_options[] = {
+    {"schema", required_argument, 's', 0, "FILE",
+     "validate against this XSD or JSON Schema"},
+    {"draft", required_argument, 'd', 0, "D",
+     "draft when $schema is absent: 2020-12, 2019-09, 7, 6, 4"},
+    {"ref-root", required_argument, 'R', 0, "URI=DIR", "resolve $ref under URI from DIR"},
+    {"ref", required_argument, 'r', 0, "FILE", "a schema that $ref may name by its $id"},
+    {"format-assert", no_argument, 'a', 0, NULL, "make \"format\" an assertion"},
+    {"format", required_argument, 'f', 0, "F", "read inputs as F: json, jsonl or csv"},
+    {"report", required_argument, 'o', 0, "FORM",
+     "text, json, junit, github, sarif or html"},
+    {NULL, 0, 0, 0, NULL, NULL}};
+
+/* Returns -1 to go on, or the status to exit with: 0 after --help, 2 after an error. */
 static int parse_options(int argc, char **argv, struct opts *o, const char **schema) {
-    static const struct option options[] = {{"schema", required_argument, NULL, 's'},
-                                            {"draft", required_argument, NULL, 'd'},
-                                            {"ref-root", required_argument, NULL, 'R'},
-                                            {"ref", required_argument, NULL, 'r'},
-                                            {"format-assert", no_argument, NULL, 'a'},
-                                            {"format", required_argument, NULL, 'f'},
-                                            {"report", required_argument, NULL, 'o'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    int opt;
+    int opt, status = -1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "validate", cli_schema_options, &status)) !=
+           -1) {
         char *eq;
         switch (opt) {
         case 's': *schema = optarg; break;
         case 'd':
             if ((o->js.default_draft = dsr_jschema_draft_from_name(optarg)) < 0)
-                return usage_error(
+                return cli_usage_error(
+                    "validate", NULL,
                     "unknown draft \"%s\": expected 2020-12, 2019-09, 7, 6 or 4", optarg);
             break;
         case 'R':
             if (!(eq = strchr(optarg, '=')) || eq == optarg || !eq[1])
-                return usage_error("bad --ref-root \"%s\": expected URI=DIR", optarg);
+                return cli_usage_error("validate", NULL,
+                                       "bad --ref-root \"%s\": expected URI=DIR", optarg);
             *eq = '\0';
             o->roots[o->js.n_roots].uri = optarg;
             o->roots[o->js.n_roots++].dir = eq + 1;
@@ -375,23 +368,24 @@ static int parse_options(int argc, char **argv, struct opts *o, const char **sch
         case 'f':
             if ((o->format = dsr_format_from_name(optarg)) < 0 ||
                 o->format == DSR_FORMAT_XML)
-                return usage_error("unknown format \"%s\": expected json, jsonl or csv",
-                                   optarg);
+                return cli_usage_error(
+                    "validate", NULL,
+                    "unknown format \"%s\": expected json, jsonl or csv", optarg);
             break;
         case 'o':
             if ((o->report = dsr_report_format_from_name(optarg)) < 0)
-                return usage_error(
-                    "unknown report \"%s\": expected text, json, junit, github, "
-                    "sarif or html",
-                    optarg);
+                return cli_usage_error("validate", NULL,
+                                       "unknown report \"%s\": expected text, json, "
+                                       "junit, github, sarif or html",
+                                       optarg);
             break;
-        case 'h': fputs(schema_usage, stdout); return -1;
-        default: return usage_error("%sbad option", "");
         }
     }
+    if (status >= 0)
+        return status;
     if (optind >= argc)
-        return usage_error("%sno input given", "");
-    return 0;
+        return cli_usage_error("validate", NULL, "no input given");
+    return -1;
 }
 
 static void check_input(const struct dsr_jschema *js, const struct opts *o,
@@ -462,10 +456,8 @@ int cmd_validate_schema(int argc, char **argv) {
     dsr_diags_init(&diags);
     o.roots = calloc((size_t)argc, sizeof *o.roots);
     o.docs = calloc((size_t)argc, sizeof *o.docs);
-    if (!o.roots || !o.docs || (rc = parse_options(argc, argv, &o, &schema_name)) != 0) {
-        rc = rc < 0 ? 0 : 2;
+    if (!o.roots || !o.docs || (rc = parse_options(argc, argv, &o, &schema_name)) >= 0)
         goto out;
-    }
     o.js.roots = o.roots;
     o.js.docs = o.docs;
     for (size_t i = 0; i < o.js.n_docs; i++) {

@@ -11,9 +11,8 @@
 
 #include <libxml/parserInternals.h>
 
+#include "cli.h"
 #include "xml.h"
-
-int cmd_validate_xsd(int argc, char **argv);
 
 static xmlExternalEntityLoader default_loader;
 
@@ -40,13 +39,6 @@ static xmlParserInputPtr local_loader(const char *url, const char *id,
     return default_loader(url, id, ctxt);
 }
 
-static int usage_error(const char *fmt, const char *arg) {
-    fputs("dossier: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\ntry 'dossier --help'\n", stderr);
-    return 2;
-}
-
 static void validate_one(const char *path, xmlSchemaPtr schema, struct dsr_diags *diags) {
     struct stat st;
     int is_stdin = !strcmp(path, "-");
@@ -66,38 +58,34 @@ static void validate_one(const char *path, xmlSchemaPtr schema, struct dsr_diags
         fclose(fp);
 }
 
-static const char xsd_usage[] = "usage: dossier validate --schema FILE.xsd [--report "
-                                "text|json|junit|github|sarif|html] "
-                                "FILE|- ...\n";
+/* What validate --help lists under --schema covers these too. */
+static const struct cli_option xsd_options[] = {
+    {"schema", required_argument, 's', 0, "FILE.xsd", "validate against this XSD"},
+    {"report", required_argument, 'r', 0, "FORM",
+     "text, json, junit, github, sarif or html"},
+    {"format", required_argument, 'f', 0, "xml", "read inputs as XML (the only choice)"},
+    {NULL, 0, 0, 0, NULL, NULL}};
 
 int cmd_validate_xsd(int argc, char **argv) {
-    static const struct option options[] = {{"schema", required_argument, NULL, 's'},
-                                            {"report", required_argument, NULL, 'r'},
-                                            {"format", required_argument, NULL, 'f'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
     const char *schema_path = NULL;
-    int report = DSR_REPORT_TEXT, opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(xsd_usage, stdout);
-            return 0;
-        }
+    int report = DSR_REPORT_TEXT, opt, status = -1;
+    while ((opt = cli_getopt(argc, argv, "validate", xsd_options, &status)) != -1) {
         if (opt == 's')
             schema_path = optarg;
         if (opt == 'r' && (report = dsr_report_format_from_name(optarg)) < 0)
-            return usage_error(
-                "unknown report \"%s\": expected text, json, junit, github, "
-                "sarif or html",
-                optarg);
+            return cli_usage_error("validate", NULL,
+                                   "unknown report \"%s\": expected text, json, junit, "
+                                   "github, sarif or html",
+                                   optarg);
         if (opt == 'f' && dsr_format_from_name(optarg) != DSR_FORMAT_XML)
-            return usage_error(
+            return cli_usage_error(
+                "validate", NULL,
                 "format \"%s\" cannot be checked against an XSD: expected xml", optarg);
-        if (opt == '?')
-            return usage_error("%sbad option", "");
     }
+    if (status >= 0)
+        return status;
     if (optind >= argc)
-        return usage_error("%sno input given", "");
+        return cli_usage_error("validate", NULL, "no input given");
     default_loader = xmlGetExternalEntityLoader();
     xmlSetExternalEntityLoader(local_loader);
     struct dsr_diags diags;

@@ -1,0 +1,69 @@
+/*
+ * What the command-line files share: the command table (cli.c), each
+ * command's option table (beside its code), and cli_help.c's parsing over
+ * those tables, help text, suggestions and usage errors. The same tables
+ * drive getopt_long, `--help` and "did you mean"; nothing lists an option twice.
+ * Not library code: these functions print.
+ */
+#ifndef DSR_CLI_H
+#define DSR_CLI_H
+
+#include <getopt.h>
+
+struct cli_option {
+    const char *name; /* long name without "--"; NULL ends a table */
+    int has_arg;      /* no_argument or required_argument */
+    int val;          /* what cli_getopt returns for it */
+    char letter;      /* the short option (-o), or 0 for none */
+    const char *arg;  /* the argument's name in help ("FILE"), or NULL */
+    const char *help; /* one line: what it does */
+};
+
+struct cli_command {
+    const char *name; /* NULL ends the table */
+    int (*fn)(int argc, char **argv);
+    const char *help;                 /* one line: what the command does */
+    const char *usage;                /* synopsis lines, each ending in "\n" */
+    const struct cli_option *options; /* what it takes (-h, --help is implied) */
+    const char *more_title;           /* a second group of options, or NULL */
+    const struct cli_option *more;
+};
+
+extern const struct cli_command cli_commands[];       /* cli.c */
+extern const struct cli_option cli_main_options[];    /* cli.c: dossier's own */
+extern const struct cli_option cli_schema_options[];  /* cli_schema.c */
+extern const struct cli_option cli_aliases_options[]; /* cli_aliases.c */
+
+int cmd_aliases(int argc, char **argv);         /* cli_aliases.c */
+int cmd_validate_schema(int argc, char **argv); /* cli_schema.c: --schema FILE.json */
+int cmd_validate_xsd(int argc, char **argv);    /* cli_xsd.c: --schema FILE.xsd */
+int cmd_help(int argc, char **argv);            /* cli_help.c */
+
+/* The command called name, or NULL. */
+const struct cli_command *cli_command_find(const char *name);
+
+/*
+ * getopt_long over opts, with -h and --help added: returns the next option's
+ * val, or -1 after the last option. For --help it prints the command's help
+ * on stdout and sets *status to 0; for a bad option it prints one usage error
+ * (with a suggestion when an option is near) and sets *status to 2; then it
+ * returns -1 too. Otherwise *status is left as it was.
+ */
+int cli_getopt(int argc, char **argv, const char *command, const struct cli_option *opts,
+               int *status);
+
+/*
+ * Prints "dossier: MESSAGE" and one hint line to stderr and returns 2. The
+ * hint is hint itself, or NULL for "try 'dossier COMMAND --help'" (command
+ * NULL: "try 'dossier --help'").
+ */
+int cli_usage_error(const char *command, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prints the help of a command, or of dossier itself for NULL, on stdout. */
+void cli_help(const struct cli_command *cmd);
+
+/* The usage error for an unknown command name: 2. */
+int cli_unknown_command(const char *name);
+
+#endif
