@@ -23,9 +23,9 @@ _dossier() {
     case $cmd in
         "") opts="validate convert aliases help --help -h --version" ;;
         validate) opts="--format --table --xslt --report --schema --draft --ref-root --ref
-                        --format-assert --help -h" ;;
-        convert) opts="--to -o --output --format --table --xslt --help -h" ;;
-        aliases) opts="--fuzzy --explain --help -h" ;;
+                        --format-assert --quiet -q --help -h" ;;
+        convert) opts="--to -o --output --format --table --xslt --quiet -q --help -h" ;;
+        aliases) opts="--fuzzy --explain --quiet -q --help -h" ;;
         help) opts="validate convert aliases help" ;;
     esac
     if [[ -z $cmd || $cmd == help || $cur == -* ]]; then

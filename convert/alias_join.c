@@ -200,7 +200,7 @@ static int match_all(struct dsr_alias_set *set, const uint32_t *grp, struct join
             rc = match_group(set, m, k, j);
     }
     /* Across groups too: matching two records of one dataset is ambiguous. */
-    if (rc == 0)
+    if (rc == 0 && j->n > 1)
         qsort(j->v, j->n, sizeof(*j->v), by_x_scope);
     for (size_t i = 0; i + 1 < j->n && rc == 0; i++) {
         const struct proposal *p = &j->v[i], *q = p + 1;

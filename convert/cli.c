@@ -97,14 +97,25 @@ static int common_option(struct run *run, int opt, const char *arg) {
     return 0;
 }
 
-static int finish(struct run *run, enum dsr_report_format report) {
-    dsr_diags_sort(&run->diags);
-    FILE *out = report == DSR_REPORT_TEXT ? stderr : stdout;
-    if (dsr_report_write(out, report, &run->diags, (const char *const *)run->names,
-                         run->n_names) < 0) {
+int cli_report(enum dsr_report_format format, int summary, const struct dsr_diags *diags,
+               const char *const *inputs, size_t n_inputs) {
+    FILE *out = format == DSR_REPORT_TEXT ? stderr : stdout;
+    if (dsr_report_write(out, format, diags, inputs, n_inputs) < 0 ||
+        (format == DSR_REPORT_TEXT && summary && !cli_quiet &&
+         dsr_report_summary(stderr, diags, inputs, n_inputs) < 0) ||
+        fflush(out) != 0) {
         fputs("dossier: cannot write the report\n", stderr);
         return 2;
     }
+    return 0;
+}
+
+static int finish(struct run *run, enum dsr_report_format report) {
+    dsr_diags_sort(&run->diags);
+    /* validate says what it checked; convert's output says what it did. */
+    if (cli_report(report, !strcmp(run->command, "validate"), &run->diags,
+                   (const char *const *)run->names, run->n_names))
+        return 2;
     return dsr_diags_status(&run->diags);
 }
 

@@ -10,6 +10,8 @@
 
 #include <getopt.h>
 
+#include "dossier.h"
+
 struct cli_option {
     const char *name; /* long name without "--"; NULL ends a table */
     int has_arg;      /* no_argument or required_argument */
@@ -38,6 +40,17 @@ int cmd_aliases(int argc, char **argv);         /* cli_aliases.c */
 int cmd_validate_schema(int argc, char **argv); /* cli_schema.c: --schema FILE.json */
 int cmd_validate_xsd(int argc, char **argv);    /* cli_xsd.c: --schema FILE.xsd */
 int cmd_help(int argc, char **argv);            /* cli_help.c */
+
+/* 1 after -q or --quiet: no summary line (cli_getopt sets it). */
+extern int cli_quiet;
+
+/*
+ * Writes the report of a run: text on stderr, followed by the summary line
+ * when summary is 1 (and no -q); any other form on stdout. 0, or 2 after
+ * saying the report could not be written.
+ */
+int cli_report(enum dsr_report_format format, int summary, const struct dsr_diags *diags,
+               const char *const *inputs, size_t n_inputs);
 
 /* The command called name, or NULL. */
 const struct cli_command *cli_command_find(const char *name);

@@ -31,13 +31,15 @@ int cmd_aliases(int argc, char **argv) {
         failed = dsr_alias_add_path(set, argv[i], &diags) < 0;
     if (!failed && optind == argc)
         failed = dsr_alias_add_path(set, "-", &diags) < 0;
-    if (!failed)
-        failed = dsr_alias_resolve(set, &diags) < 0 ||
-                 dsr_alias_write(set, stdout, explain) < 0;
+    long entities = failed ? -1 : dsr_alias_resolve(set, &diags);
+    failed = entities < 0 || dsr_alias_write(set, stdout, explain) < 0;
     if (failed)
         dsr_diag_add(&diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
     dsr_diags_sort(&diags);
     dsr_report_write(stderr, DSR_REPORT_TEXT, &diags, NULL, 0);
+    if (!cli_quiet && !failed)
+        fprintf(stderr, "dossier: %ld entit%s%s\n", entities, entities == 1 ? "y" : "ies",
+                dsr_diags_status(&diags) ? "; some lines were left out (above)" : "");
     rc = dsr_diags_status(&diags);
     dsr_diags_release(&diags);
     dsr_alias_set_free(set);

@@ -16,6 +16,16 @@
 static const struct cli_option no_options[] = {{NULL, 0, 0, 0, NULL, NULL}};
 static const struct cli_option help_option = {
     HELP_OPTION, no_argument, 'h', 'h', NULL, "show this help and exit"};
+/* Every command takes -q: no summary line after the text diagnostics. */
+static const struct cli_option quiet_option = {
+    "quiet", no_argument, 'q', 'q', NULL, "no summary line after the diagnostics"};
+
+int cli_quiet;
+
+/* The commands that print a summary line, and so take -q. */
+static int takes_quiet(const char *command) {
+    return command && strcmp(command, "help") != 0;
+}
 
 const struct cli_command *cli_command_find(const char *name) {
     for (const struct cli_command *c = cli_commands; c->name; c++)
@@ -124,6 +134,8 @@ static int unknown_long(const char *command, const struct cli_option *opts,
     struct suggestion s = {0};
     consider_options(&s, name, opts);
     consider(&s, name, HELP_OPTION);
+    if (takes_quiet(command))
+        consider(&s, name, quiet_option.name);
     const struct cli_command *cmd = command ? cli_command_find(command) : NULL;
     if (cmd)
         consider_options(&s, name, cmd->more);
@@ -166,10 +178,16 @@ int cli_getopt(int argc, char **argv, const char *command, const struct cli_opti
         }
     }
     longopts[n++] = (struct option){HELP_OPTION, no_argument, NULL, 'h'};
+    if (takes_quiet(command)) {
+        longopts[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
+        shortopts[s++] = 'q';
+    }
     longopts[n] = (struct option){NULL, 0, NULL, 0};
     shortopts[s] = '\0';
     opterr = 0;
-    int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+    int opt;
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) == 'q')
+        cli_quiet = 1;
     if (opt == 'h') {
         cli_help(command ? cli_command_find(command) : NULL);
         *status = 0;
@@ -209,6 +227,8 @@ void cli_help(const struct cli_command *cmd) {
     }
     printf("usage: %s\n%s\n\noptions:\n", cmd->usage, cmd->help);
     print_options(cmd->options);
+    if (takes_quiet(cmd->name))
+        print_options((const struct cli_option[]){quiet_option, {0}});
     print_options((const struct cli_option[]){help_option, {0}});
     if (cmd->more) {
         printf("%s:\n", cmd->more_title);

@@ -434,9 +434,8 @@ static int finish(struct dsr_diags *diags, const struct opts *o, json_t *outputs
         }
         dsr_report_write(stderr, DSR_REPORT_TEXT, &rest, (const char *const *)names, n);
         dsr_diags_release(&rest);
-    } else {
-        FILE *out = o->report == DSR_REPORT_TEXT ? stderr : stdout;
-        dsr_report_write(out, o->report, diags, (const char *const *)names, n);
+    } else if (cli_report(o->report, 1, diags, (const char *const *)names, n)) {
+        return 2;
     }
     if (fflush(stdout) != 0) {
         fputs("dossier: cannot write the report\n", stderr);

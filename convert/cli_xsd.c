@@ -97,10 +97,10 @@ int cmd_validate_xsd(int argc, char **argv) {
         xmlSchemaFree(schema);
     }
     dsr_diags_sort(&diags);
-    dsr_report_write(report == DSR_REPORT_TEXT ? stderr : stdout,
-                     (enum dsr_report_format)report, &diags,
-                     (const char *const *)argv + optind, (size_t)(argc - optind));
-    int rc = dsr_diags_status(&diags);
+    int rc = cli_report((enum dsr_report_format)report, 1, &diags,
+                        (const char *const *)argv + optind, (size_t)(argc - optind));
+    if (rc == 0)
+        rc = dsr_diags_status(&diags);
     dsr_diags_release(&diags);
     return rc;
 }

@@ -105,6 +105,14 @@ DSR_API int dsr_report_write(FILE *out, enum dsr_report_format format,
                              const struct dsr_diags *diags, const char *const *inputs,
                              size_t n_inputs);
 
+/*
+ * Writes the one-line summary people read after text diagnostics:
+ * "dossier: 3 files checked: 2 valid, 1 invalid; 5 errors, 1 warning".
+ * Counts files as dsr_report_write does. Returns 0, or -1 on a write error.
+ */
+DSR_API int dsr_report_summary(FILE *out, const struct dsr_diags *diags,
+                               const char *const *inputs, size_t n_inputs);
+
 /* ---- datasets ---- */
 
 enum dsr_format { DSR_FORMAT_XML, DSR_FORMAT_JSON, DSR_FORMAT_JSONL, DSR_FORMAT_CSV };

@@ -157,6 +157,46 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
     return g;
 }
 
+/* ---- summary ---- */
+
+/* ", N word" with the plural when N is not 1; nothing when N is 0 and skip_zero. */
+static void put_count(FILE *out, const char *sep, size_t n, const char *word,
+                      int skip_zero) {
+    if (n || !skip_zero)
+        fprintf(out, "%s%zu %s%s", sep, n, word, n == 1 ? "" : "s");
+}
+
+int dsr_report_summary(FILE *out, const struct dsr_diags *diags,
+                       const char *const *inputs, size_t n_inputs) {
+    size_t n, files = 0, by_status[4] = {0, 0, 0, 0}, errors = diags->dropped,
+              warnings = 0;
+    struct dsr_report_group *g = dsr_report_groups(diags, inputs, n_inputs, &n);
+    if (!g)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (g[i].file[0]) {
+            files++;
+            by_status[g[i].status]++;
+        }
+    free(g);
+    for (size_t i = 0; i < diags->count; i++) {
+        errors += diags->items[i].severity == DSR_ERROR;
+        warnings += diags->items[i].severity == DSR_WARNING;
+    }
+    fputs("dossier: ", out);
+    put_count(out, "", files, "file", 0);
+    fprintf(out, " checked: %zu valid", by_status[0]);
+    if (by_status[1])
+        fprintf(out, ", %zu invalid", by_status[1]);
+    if (by_status[2])
+        fprintf(out, ", %zu unreadable or refused", by_status[2]);
+    if (by_status[3])
+        fprintf(out, ", %zu not checked", by_status[3]);
+    put_count(out, "; ", errors, "error", errors + warnings == 0);
+    put_count(out, errors ? ", " : "; ", warnings, "warning", 1);
+    return fputs("\n", out) == EOF ? -1 : 0;
+}
+
 /* ---- JSON ---- */
 
 /*

@@ -70,7 +70,7 @@ members() {
 
 for mode in default fuzzy; do
     flag=(); [ $mode = fuzzy ] && flag=(--fuzzy)
-    ${DOSSIER_WRAP:-} "$DOSSIER" aliases "${flag[@]}" --explain "$dir/input.txt" > "$tmp/$mode.out" 2> "$tmp/err"
+    ${DOSSIER_WRAP:-} "$DOSSIER" aliases -q "${flag[@]}" --explain "$dir/input.txt" > "$tmp/$mode.out" 2> "$tmp/err"
     rc=$?
     if [ $rc != 0 ] || [ -s "$tmp/err" ]; then
         echo "FAIL aliases $mode: exit status $rc"; cat "$tmp/err"; continue
@@ -78,7 +78,7 @@ for mode in default fuzzy; do
     names_of < "$tmp/$mode.out" > "$tmp/$mode.names"
     check_groups $mode "$tmp/$mode.names"
 
-    "$DOSSIER" aliases "${flag[@]}" --explain "$dir/input.txt" > "$tmp/again.out"
+    "$DOSSIER" aliases -q "${flag[@]}" --explain "$dir/input.txt" > "$tmp/again.out"
     if cmp -s "$tmp/$mode.out" "$tmp/again.out"; then echo "ok aliases $mode: same bytes across runs"
     else echo "FAIL aliases $mode: output differs across runs"; fi
 

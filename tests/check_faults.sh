@@ -196,7 +196,7 @@ rc=${PIPESTATUS[0]}
 check closed-pipe $? "exit $rc: $(cat err)"
 
 # A closed stdout that nothing is meant for is no error (`>&-` in a CI step).
-"$DOSSIER" validate "$article" >&- 2> err
+"$DOSSIER" validate -q "$article" >&- 2> err
 rc=$?
 "$DOSSIER" convert --to json -o o/closed.json "$article" >&- 2>> err
 rc=$rc$?

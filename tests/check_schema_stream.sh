@@ -7,6 +7,7 @@ cd "$DOSSIER_ROOT" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 run() { ${DOSSIER_WRAP:-} "$DOSSIER" "$@"; }
+# The checks below read the diagnostics alone: -q leaves out the summary line.
 
 # Memory is measured on the plain build alone; under a wrapper (valgrind) or
 # the ASan build a tenth of the size keeps the run short.
@@ -63,7 +64,7 @@ fi
 name=schema-stream/invalid-lines-in-the-middle
 # The value 100 starts after '{"id": "r' (9 characters), the digits and '", "n": '.
 col=$((9 + ${#at} + 8 + 1))
-(cd "$tmp" && run validate --schema schema.json bad.jsonl > /dev/null 2> err)
+(cd "$tmp" && run validate -q --schema schema.json bad.jsonl > /dev/null 2> err)
 rc=$?
 if [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 2 ] &&
     grep -q "^bad\.jsonl:$at:$col: error: maximum: .*\[at /n\]\$" "$tmp/err" &&
@@ -84,7 +85,7 @@ with open(sys.argv[1], "w") as f:
     f.write("x" * (64 << 20))
     f.write('", "n": 1}\n{"id": "r3", "n": 1}\n')
 EOF
-(cd "$tmp" && run validate --schema schema.json long.jsonl > /dev/null 2> err)
+(cd "$tmp" && run validate -q --schema schema.json long.jsonl > /dev/null 2> err)
 rc=$?
 if [ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "long.jsonl:2:1: error: line longer than 64 MiB refused" ]; then
     echo "ok $name"
