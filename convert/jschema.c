@@ -368,6 +368,8 @@ static int compile_keywords(struct dsr_jschema *js, struct dsr_jschema_sinfo *si
         k->op = d->op;
         k->name = d->name;
         k->value = v;
+        if (d->op == DSR_OP_FORMAT) /* 1: asserted by the vocabulary, not the option */
+            k->from = (n->res->vocab & DSR_JSV_FORMAT_ASSERT) != 0;
         int rc = compile_kw(js, si, n, k);
         if (rc < 0)
             return -1;
@@ -497,7 +499,7 @@ static int check_meta(struct dsr_jschema *js, json_t *schema,
         return -1;
     }
     struct meta_errors m = {js, 0};
-    int rc = dsr_jschema_eval(js, meta, schema, meta_error, &m);
+    int rc = dsr_jschema_eval(js, meta, schema, 1, meta_error, &m);
     return rc == 0 && m.n == 0 ? 0 : -1;
 }
 
@@ -577,5 +579,5 @@ void dsr_jschema_free(struct dsr_jschema *js) {
 
 int dsr_jschema_validate(const struct dsr_jschema *js, const json_t *instance,
                          dsr_jschema_error_fn report, void *ctx) {
-    return dsr_jschema_eval(js, js->root, instance, report, ctx);
+    return dsr_jschema_eval(js, js->root, instance, 0, report, ctx);
 }

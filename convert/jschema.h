@@ -188,9 +188,13 @@ struct dsr_jschema {
 /* The compiled node of a schema value, or NULL (jschema.c). */
 const struct dsr_jschema_node *dsr_jschema_node_get(const struct dsr_jschema *js,
                                                     const json_t *schema);
-/* Validates instance against node n of js (jschema_eval.c), as dsr_jschema_validate. */
+/*
+ * Validates instance against node n of js (jschema_eval.c), as dsr_jschema_validate;
+ * meta 1 checks a schema against its metaschema, where --format-assert does not apply.
+ */
 int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
-                     const json_t *instance, dsr_jschema_error_fn report, void *ctx);
+                     const json_t *instance, int meta, dsr_jschema_error_fn report,
+                     void *ctx);
 
 /*
  * Reads JSON text as json_loadb does with flags, but keeps integers beyond 64

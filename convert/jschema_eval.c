@@ -47,6 +47,7 @@ struct vctx {
     int errors; /* errors reported */
     int fatal;  /* validation could not run */
     int depth;  /* schemas being applied */
+    int meta;   /* 1 = checking a schema: only a vocabulary makes format assert */
     void *md;   /* PCRE2 match data */
     const struct dsr_jschema_res
         *scope[MAX_DEPTH + 1]; /* dynamic scope, outermost first */
@@ -452,8 +453,9 @@ static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
         fail(c, n, kp, k->name, ip, "pattern: found %s, which does not match %s", found,
              pattern);
         return 0;
-    default: /* format */
-        if (dsr_jschema_format_check(json_string_value(k->value), s, len))
+    default: /* format; from 0: asserted by --format-assert, for instances only */
+        if ((c->meta && !k->from) ||
+            dsr_jschema_format_check(json_string_value(k->value), s, len))
             return 1;
         dsr_jschema_describe(inst, found, sizeof found);
         fail(c, n, kp, k->name, ip, "format: found %s, which is not a valid %s", found,
@@ -762,7 +764,8 @@ static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const jso
 }
 
 int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
-                     const json_t *instance, dsr_jschema_error_fn report, void *ctx) {
+                     const json_t *instance, int meta, dsr_jschema_error_fn report,
+                     void *ctx) {
     struct vctx *c = malloc(sizeof *c);
     if (!c)
         return -1;
@@ -770,6 +773,7 @@ int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node
     c->js = js;
     c->report = report;
     c->rctx = ctx;
+    c->meta = meta;
     c->n_scope = 0;
     if (!(c->md = dsr_jschema_regex_md_new())) {
         free(c);
