@@ -243,13 +243,17 @@ static int index_children(struct dsr_jschema_reg *reg, const json_t *s,
     return 0;
 }
 
-/* Handles "$id" (or draft 4's "id"): a new resource, or a draft 7 "#name" anchor. */
+/*
+ * Handles "$id" (or draft 4's "id"): a new resource, or a draft 7 "#name" anchor.
+ * Before 2019-09 "$ref" hides its siblings, but a document root's "$id" beside it
+ * still gives the document its base URI, as ajv and python-jsonschema take it.
+ */
 static int index_id(struct dsr_jschema_reg *reg, const json_t *s,
                     struct dsr_jschema_res **res, const char **ptr,
                     struct dsr_jschema_sinfo **anchor_of) {
     int draft = (*res)->draft;
     const char *id = dsr_jschema_string(json_object_get(s, draft == 4 ? "id" : "$id"));
-    if (!id || (draft <= 7 && json_object_get(s, "$ref")))
+    if (!id || (draft <= 7 && json_object_get(s, "$ref") && (*res)->root != s))
         return 0;
     char *abs = dsr_jschema_uri_resolve((*res)->uri, id);
     if (!abs)

@@ -293,6 +293,37 @@ static void test_extra_docs(void) {
     dsr_diags_release(&d);
 }
 
+/* guards: a draft 7 or draft 4 root's "$id" beside "$ref" was dropped as a base URI */
+static void test_root_id_beside_ref(void) {
+    json_t *other = json_loads(
+        "{\"$id\":\"https://example.com/s/b.json\",\"type\":\"string\"}", 0, NULL);
+    struct dsr_jschema_doc doc = {other, "defs/b-by-id.json"};
+    struct dsr_jschema_options o = {0, 0, NULL, 0, &doc, 1};
+    static const char *const schemas[][2] = {
+        {"{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"$id\":"
+         "\"https://example.com/s/root.json\",\"$ref\":\"#/definitions/a\","
+         "\"definitions\":{\"a\":{\"$ref\":\"b.json\"}}}",
+         "references: draft 7 root $id beside $ref is the base URI"},
+        {"{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"id\":"
+         "\"https://example.com/s/root.json\",\"$ref\":\"b.json\"}",
+         "references: draft 4 root id beside $ref is the base URI"},
+    };
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
+        struct dsr_diags d;
+        dsr_diags_init(&d);
+        struct dsr_jschema *js = compile(schemas[i][0], &o, &d);
+        json_t *one = json_integer(1), *str = json_string("x");
+        check(js && dsr_jschema_validate(js, str, NULL, NULL) == 0 &&
+                  dsr_jschema_validate(js, one, NULL, NULL) == 1,
+              schemas[i][1], d.count ? d.items[0].message : "wrong result");
+        json_decref(one);
+        json_decref(str);
+        dsr_jschema_free(js);
+        dsr_diags_release(&d);
+    }
+    json_decref(other);
+}
+
 static void test_formats(void) {
     check(dsr_jschema_format_check("date", "2012-02-29", 10) &&
               !dsr_jschema_format_check("date", "2013-02-29", 10),
@@ -321,6 +352,7 @@ int main(void) {
     test_limits();
     test_uris();
     test_extra_docs();
+    test_root_id_beside_ref();
     test_formats();
     return 0;
 }
