@@ -422,30 +422,74 @@ static int in_place(enum dsr_jschema_op op) {
     return op <= DSR_OP_IF || op == DSR_OP_DEP_SCHEMAS;
 }
 
+/* Schemas followed in place, one inside the other, before the schema is refused. */
+#define MAX_CHAIN 10000
+
+/*
+ * A stand-in for the edge that closes a reference cycle to t: validation
+ * that reaches it reports the cycle there (jschema_eval.c), instead of
+ * following it for ever. NULL when out of memory.
+ */
+static struct dsr_jschema_node *loop_node(struct dsr_jschema *js,
+                                          const struct dsr_jschema_node *t) {
+    struct dsr_jschema_node *n = calloc(1, sizeof *n);
+    if (!n || !(n->abs = strdup(t->abs)) ||
+        (js->n_all == js->alloc_all &&
+         !(js->all =
+               realloc(js->all, (js->alloc_all = js->alloc_all * 2 + 64) * sizeof n)))) {
+        if (n)
+            free(n->abs);
+        free(n);
+        return NULL;
+    }
+    js->all[js->n_all++] = n;
+    n->schema = t->schema;
+    n->res = t->res;
+    n->draft = t->draft;
+    n->boolean = -1;
+    n->loop = t;
+    return n;
+}
+
+/*
+ * Follows one in-place edge: a target on the current path closes a cycle that
+ * never moves into the instance, so the edge becomes a loop_node.
+ */
+static int find_cycle(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
+                      struct dsr_jschema_node *n, int depth);
+
+static int follow(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
+                  struct dsr_jschema_node **edge, int depth) {
+    if (!*edge)
+        return 0;
+    uintptr_t st = (uintptr_t)dsr_jschema_pmap_get(state, *edge);
+    if (st == 1)
+        return (*edge = loop_node(js, *edge)) ? 0 : -1;
+    return st == 2 ? 0 : find_cycle(js, state, *edge, depth + 1);
+}
+
 /* Depth-first search over in-place edges; state: 1 on the path, 2 done. */
 static int find_cycle(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
-                      const struct dsr_jschema_node *n, int depth) {
-    uintptr_t st = (uintptr_t)dsr_jschema_pmap_get(state, n);
-    if (st == 2)
+                      struct dsr_jschema_node *n, int depth) {
+    if ((uintptr_t)dsr_jschema_pmap_get(state, n) == 2)
         return 0;
-    if (st == 1 || depth > 10000) {
-        dsr_diag_add(
-            js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, "",
-            "reference cycle with no way out: \"%s\" leads back to itself without "
-            "moving into the instance",
-            n->abs);
+    if (depth > MAX_CHAIN) {
+        dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, "",
+                     "schema too deep: more than %d schemas apply in place, one "
+                     "inside the other, from \"%s\"",
+                     MAX_CHAIN, n->abs);
         return -1;
     }
     if (dsr_jschema_pmap_put(state, n, (void *)1))
         return -1;
     for (size_t i = 0; i < n->n_kws; i++) {
-        const struct dsr_jschema_kw *k = &n->kws[i];
+        struct dsr_jschema_kw *k = &n->kws[i];
         if (!in_place(k->op))
             continue;
-        if (k->sub && find_cycle(js, state, k->sub, depth + 1))
+        if (follow(js, state, &k->sub, depth))
             return -1;
         for (size_t j = 0; k->subs && j < k->n; j++)
-            if (k->subs[j] && find_cycle(js, state, k->subs[j], depth + 1))
+            if (follow(js, state, &k->subs[j], depth))
                 return -1;
     }
     return dsr_jschema_pmap_put(state, n, (void *)2);

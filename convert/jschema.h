@@ -171,6 +171,9 @@ struct dsr_jschema_node {
     size_t n_kws;
     int track; /* 1 = holds unevaluated*: needs annotations */
     int draft; /* its resource's draft */
+    /* non-NULL: no keywords, this stands for a reference back to loop that closes
+       a cycle never moving into the instance; reaching it is an error */
+    const struct dsr_jschema_node *loop;
 };
 
 #define DSR_JSCHEMA_INTEGER (1u << 16)

@@ -48,6 +48,7 @@ struct vctx {
     int fatal;  /* validation could not run */
     int depth;  /* schemas being applied */
     int meta;   /* 1 = checking a schema: only a vocabulary makes format assert */
+    int cycle;  /* 1 = a reference cycle was reached: the instance is invalid */
     void *md;   /* PCRE2 match data */
     const struct dsr_jschema_res
         *scope[MAX_DEPTH + 1]; /* dynamic scope, outermost first */
@@ -730,6 +731,17 @@ static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const jso
         fail(c, n, kp, NULL, ip, "found a value where the schema allows none (false)");
         return 0;
     }
+    if (n->loop) {
+        int quiet = c->quiet;
+        c->quiet = 0;
+        fail(c, n, kp, NULL, ip,
+             "reference cycle: \"%s\" leads back to itself without moving into the "
+             "instance",
+             n->abs);
+        c->quiet = quiet;
+        c->cycle = 1;
+        return 0;
+    }
     if (c->depth >= MAX_DEPTH) {
         int quiet = c->quiet;
         c->quiet = 0;
@@ -780,7 +792,7 @@ int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node
         return -1;
     }
     int ok = eval_node(c, n, instance, NULL, NULL, NULL);
-    int rc = c->fatal ? -1 : ok ? 0 : c->errors ? c->errors : 1;
+    int rc = c->fatal ? -1 : ok && !c->cycle ? 0 : c->errors ? c->errors : 1;
     dsr_jschema_regex_md_free(c->md);
     free(c);
     return rc;

@@ -205,10 +205,6 @@ static void test_bad_schemas(void) {
     struct dsr_diags d;
     const char *bad[][2] = {
         {"{\"type\":\"strin\"}", "metaschema violation"},
-        {"{\"$ref\":\"#\"}", "self reference"},
-        {"{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"$ref\":\"#/$defs/"
-         "a\"}",
-         "cycle through anyOf"},
         {"{\"$ref\":\"https://example.com/remote.json\"}", "remote reference"},
         {"{\"$schema\":\"https://example.com/unknown\"}", "unknown $schema"},
         {"{\"pattern\":\"(\"}", "bad pattern"},
@@ -224,6 +220,27 @@ static void test_bad_schemas(void) {
         dsr_jschema_free(js);
         dsr_diags_release(&d);
     }
+}
+
+/* guards: a $ref cycle that consumes no instance refused the schema instead of the
+   instances that reach it */
+static void test_cycles(void) {
+    struct first f = {0};
+    check(run("{\"$ref\":\"#\"}", "1", &f) == 1 && !strcmp(f.ip, "") &&
+              strstr(f.msg, "reference cycle"),
+          "cycles: self reference is an instance error", f.msg);
+    memset(&f, 0, sizeof f);
+    check(run("{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"items\":{"
+              "\"$ref\":\"#/$defs/a\"}}",
+              "[1]", &f) >= 1 &&
+              !strcmp(f.ip, "/0") && strstr(f.msg, "reference cycle"),
+          "cycles: cycle through anyOf reported where reached", f.msg);
+    check(run("{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"items\":{"
+              "\"$ref\":\"#/$defs/a\"}}",
+              "[]", NULL) == 0,
+          "cycles: unreached cycle validates", "refused");
+    check(run("{\"not\":{\"$ref\":\"#\"}}", "1", NULL) == 1,
+          "cycles: not over a cycle is still invalid", "accepted");
 }
 
 static void test_limits(void) {
@@ -349,6 +366,7 @@ int main(void) {
     test_strings();
     test_any_value();
     test_bad_schemas();
+    test_cycles();
     test_limits();
     test_uris();
     test_extra_docs();
