@@ -219,6 +219,13 @@ struct dsr_jschema_options {
     size_t n_roots;
     const struct dsr_jschema_doc *docs; /* n_docs extra documents, borrowed */
     size_t n_docs;
+    /*
+     * The schema's own file, or NULL. When given, the schema's base URI is that
+     * file's file:// URI (its "$id" still wins), and a reference may name files
+     * beside it or below its folder, read from there (never above it, never
+     * through a link that leaves it).
+     */
+    const char *file;
 };
 
 struct dsr_jschema;

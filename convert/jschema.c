@@ -18,11 +18,13 @@ static struct dsr_jschema_node *compile(struct dsr_jschema *js,
 static void schema_error(struct dsr_jschema *js, const struct dsr_jschema_sinfo *si,
                          const char *kw, const char *fmt, const char *arg,
                          const char *why) {
-    char path[DSR_PATH_MAX], msg[DSR_MSG_MAX];
+    char path[DSR_PATH_MAX], msg[DSR_MSG_MAX], file[DSR_FILE_MAX];
     snprintf(path, sizeof path, "%s%s%s", si ? si->ptr : "", kw ? "/" : "", kw ? kw : "");
     if (snprintf(msg, sizeof msg, fmt, arg, why ? why : "") >= (int)sizeof msg)
         msg[dsr_utf8_trim(msg, strlen(msg))] = '\0';
-    dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, path, "%s", msg);
+    /* a problem in a file read beside the schema names that file */
+    dsr_jschema_reg_file(&js->reg, si ? si->res : NULL, file, sizeof file);
+    dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, file, 0, 0, path, "%s", msg);
     js->failed = 1;
 }
 
@@ -40,14 +42,42 @@ static struct dsr_jschema_node *sub(struct dsr_jschema *js, const json_t *s) {
     return si ? compile(js, si) : NULL;
 }
 
+/*
+ * Resolves a reference. Its URI is resolved against the base URI first. When
+ * that names no document known or loadable, the same reference is tried as a
+ * --ref document's name, then against the URI the document was read under
+ * (the file beside the schema when an "$id" gave another base).
+ */
 static struct dsr_jschema_node *resolve_ref(struct dsr_jschema *js,
                                             struct dsr_jschema_sinfo *si, const char *kw,
                                             const char *ref) {
-    char why[DSR_MSG_MAX] = "";
-    char *uri = dsr_jschema_uri_resolve(si->res->uri, ref);
-    struct dsr_jschema_sinfo *t =
-        uri ? dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why) : NULL;
-    free(uri);
+    char why[DSR_MSG_MAX] = "", why2[DSR_MSG_MAX / 2] = "";
+    struct dsr_jschema_reg *reg = &js->reg;
+    char *uris[3] = {dsr_jschema_uri_resolve(si->res->uri, ref), NULL, NULL};
+    if (ref[0] != '#' && si->res->uri[0]) /* a --ref document named as written */
+        uris[1] = dsr_jschema_uri_resolve("", ref);
+    if (ref[0] != '#' && si->res->doc_uri[0] && strcmp(si->res->doc_uri, si->res->uri))
+        uris[2] = dsr_jschema_uri_resolve(si->res->doc_uri, ref);
+    struct dsr_jschema_sinfo *t = NULL;
+    int pick = -1;
+    for (int i = 0; i < 3 && pick < 0; i++)
+        if (uris[i] && dsr_jschema_reg_known(reg, uris[i]))
+            pick = i;
+    if (pick >= 0) {
+        t = dsr_jschema_reg_lookup(reg, uris[pick], si->res->draft, why, sizeof why);
+    } else if (uris[0]) {
+        t = dsr_jschema_reg_lookup(reg, uris[0], si->res->draft, why, sizeof why);
+        if (!t && uris[2] && !dsr_jschema_reg_known(reg, uris[0])) {
+            t = dsr_jschema_reg_lookup(reg, uris[2], si->res->draft, why2, sizeof why2);
+            if (!t && !dsr_jschema_reg_known(reg, uris[2]))
+                snprintf(why + strlen(why), sizeof why - strlen(why),
+                         "; nor beside the schema: %s", why2);
+            else if (!t)
+                snprintf(why, sizeof why, "%s", why2);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        free(uris[i]);
     if (!t) {
         schema_error(js, si, kw, "unresolvable reference \"%s\": %s", ref, why);
         return NULL;
@@ -399,10 +429,11 @@ static struct dsr_jschema_node *compile(struct dsr_jschema *js,
     n->schema = si->schema;
     n->res = si->res;
     n->draft = si->res->draft;
-    size_t len = strlen(si->res->uri) + strlen(si->ptr) + 2;
+    const char *uri = dsr_jschema_reg_display(&js->reg, si->res->uri);
+    size_t len = strlen(uri) + strlen(si->ptr) + 2;
     if (!(n->abs = malloc(len)))
         return NULL;
-    snprintf(n->abs, len, "%s#%s", si->res->uri, si->ptr);
+    snprintf(n->abs, len, "%s#%s", uri, si->ptr);
     n->boolean = json_is_true(si->schema) ? 1 : json_is_false(si->schema) ? 0 : -1;
     if (!json_is_object(si->schema)) {
         if (n->boolean < 0)
@@ -534,7 +565,7 @@ static int check_meta(struct dsr_jschema *js, json_t *schema,
         uri = uris[d == 4 ? 0 : d == 6 ? 1 : d == 7 ? 2 : d == 2019 ? 3 : 4];
     char why[DSR_MSG_MAX] = "";
     struct dsr_jschema_sinfo *msi =
-        dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why);
+        dsr_jschema_reg_lookup(&js->reg, uri, js->reg.default_draft, why, sizeof why);
     struct dsr_jschema_node *meta = msi ? compile(js, msi) : NULL;
     compile_dynamic_anchors(js);
     if (!meta || js->failed) {
@@ -570,7 +601,9 @@ struct dsr_jschema *dsr_jschema_new(json_t *schema, const char *schema_name,
     js->format_assert = opts && opts->format_assert;
     struct dsr_jschema_sinfo *si = NULL;
     if (add_docs(js, opts) ||
-        !(si = dsr_jschema_reg_add(&js->reg, schema, "", js->reg.default_draft))) {
+        !(si = dsr_jschema_reg_add(&js->reg, schema,
+                                   js->reg.file_uri ? js->reg.file_uri : "",
+                                   js->reg.default_draft))) {
         if (!dsr_diags_status(diags))
             schema_error(js, NULL, NULL, "cannot index schema%s%s", "", NULL);
         goto fail;

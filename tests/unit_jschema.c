@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "jschema.h"
 
@@ -295,7 +297,7 @@ static void test_uris(void) {
 static void test_extra_docs(void) {
     json_t *other = json_loads("{\"$defs\":{\"s\":{\"type\":\"string\"}}}", 0, NULL);
     struct dsr_jschema_doc doc = {other, "other.json"};
-    struct dsr_jschema_options o = {0, 0, NULL, 0, &doc, 1};
+    struct dsr_jschema_options o = {.docs = &doc, .n_docs = 1};
     struct dsr_diags d;
     dsr_diags_init(&d);
     struct dsr_jschema *js = compile("{\"$ref\":\"other.json#/$defs/s\"}", &o, &d);
@@ -315,7 +317,7 @@ static void test_root_id_beside_ref(void) {
     json_t *other = json_loads(
         "{\"$id\":\"https://example.com/s/b.json\",\"type\":\"string\"}", 0, NULL);
     struct dsr_jschema_doc doc = {other, "defs/b-by-id.json"};
-    struct dsr_jschema_options o = {0, 0, NULL, 0, &doc, 1};
+    struct dsr_jschema_options o = {.docs = &doc, .n_docs = 1};
     static const char *const schemas[][2] = {
         {"{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"$id\":"
          "\"https://example.com/s/root.json\",\"$ref\":\"#/definitions/a\","
@@ -339,6 +341,64 @@ static void test_root_id_beside_ref(void) {
         dsr_diags_release(&d);
     }
     json_decref(other);
+}
+
+static void write_text(const char *dir, const char *name, const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Compiles schema text as the file dir/schema.json: 1 compiled, 0 refused. */
+static int compile_file(const char *dir, const char *text, char *why, size_t n) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/schema.json", dir);
+    write_text(dir, "schema.json", text);
+    struct dsr_jschema_options o = {.file = path};
+    struct dsr_diags d;
+    dsr_diags_init(&d);
+    struct dsr_jschema *js = compile(text, &o, &d);
+    snprintf(why, n, "%s", d.count ? d.items[0].message : "compiled");
+    dsr_jschema_free(js);
+    dsr_diags_release(&d);
+    return js != NULL;
+}
+
+/* guards: files beside the schema are read, but never through a link that leaves its
+   folder */
+static void test_files_beside(void) {
+    char top[] = "/tmp/unit_jschema.XXXXXX", dir[64], path[128], why[DSR_MSG_MAX];
+    if (!mkdtemp(top)) {
+        check(0, "files beside: temporary folder", "mkdtemp failed");
+        return;
+    }
+    snprintf(dir, sizeof dir, "%s/s", top);
+    mkdir(dir, 0700);
+    write_text(top, "outside.json", "{\"type\":\"string\"}");
+    write_text(dir, "inside.json", "{\"type\":\"string\"}");
+    snprintf(path, sizeof path, "%s/link.json", dir);
+    int linked = symlink("../outside.json", path) == 0;
+    check(compile_file(dir, "{\"$ref\":\"inside.json\"}", why, sizeof why),
+          "files beside: a file beside the schema is read", why);
+    check(linked && !compile_file(dir, "{\"$ref\":\"link.json\"}", why, sizeof why) &&
+              strstr(why, "a link takes it out"),
+          "files beside: a link out of the folder is refused", why);
+    check(!compile_file(dir, "{\"$ref\":\"../outside.json\"}", why, sizeof why) &&
+              strstr(why, "outside the schema's folder"),
+          "files beside: a file above the folder is refused", why);
+    remove(path);
+    snprintf(path, sizeof path, "%s/inside.json", dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/schema.json", dir);
+    remove(path);
+    rmdir(dir);
+    snprintf(path, sizeof path, "%s/outside.json", top);
+    remove(path);
+    rmdir(top);
 }
 
 static void test_formats(void) {
@@ -371,6 +431,7 @@ int main(void) {
     test_uris();
     test_extra_docs();
     test_root_id_beside_ref();
+    test_files_beside();
     test_formats();
     return 0;
 }
