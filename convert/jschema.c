@@ -54,9 +54,10 @@ static struct dsr_jschema_node *resolve_ref(struct dsr_jschema *js,
     char why[DSR_MSG_MAX] = "", why2[DSR_MSG_MAX / 2] = "";
     struct dsr_jschema_reg *reg = &js->reg;
     char *uris[3] = {dsr_jschema_uri_resolve(si->res->uri, ref), NULL, NULL};
-    if (ref[0] != '#' && si->res->uri[0]) /* a --ref document named as written */
+    int relative = ref[0] && ref[0] != '#';
+    if (relative && si->res->uri[0]) /* a --ref document named as written */
         uris[1] = dsr_jschema_uri_resolve("", ref);
-    if (ref[0] != '#' && si->res->doc_uri[0] && strcmp(si->res->doc_uri, si->res->uri))
+    if (relative && si->res->doc_uri[0] && strcmp(si->res->doc_uri, si->res->uri))
         uris[2] = dsr_jschema_uri_resolve(si->res->doc_uri, ref);
     struct dsr_jschema_sinfo *t = NULL;
     int pick = -1;

@@ -513,6 +513,8 @@ static json_t *load_below(const char *dir, const char *real, const char *rest,
         snprintf(why, n, "cannot read \"%s\": %s", shown, err.text);
     if (path && !real)
         snprintf(why, n, "cannot find the folder \"%s\": %s", dir, strerror(errno));
+    else if (!path)
+        snprintf(why, n, "out of memory");
     free(name);
     free(path);
     free(rdir);
