@@ -371,7 +371,9 @@ static int compile_file(const char *dir, const char *text, char *why, size_t n) 
 /* guards: files beside the schema are read, but never through a link that leaves its
    folder */
 static void test_files_beside(void) {
-    char top[] = "/tmp/unit_jschema.XXXXXX", dir[64], path[128], why[DSR_MSG_MAX];
+    char top[256], dir[300], path[320], why[DSR_MSG_MAX];
+    const char *base = getenv("TMPDIR");
+    snprintf(top, sizeof top, "%s/unit-jschema-XXXXXX", base && *base ? base : "/tmp");
     if (!mkdtemp(top)) {
         check(0, "files beside: temporary folder", "mkdtemp failed");
         return;
