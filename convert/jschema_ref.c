@@ -447,7 +447,8 @@ static json_t *load_file(const char *path, json_error_t *err) {
     size_t len = 0, cap = 1 << 16, got;
     const char *bad = !f ? strerror(open_errno)
                       : fstat(fileno(f), &st) || !S_ISREG(st.st_mode) ? "not a file"
-                                                                      : NULL;
+                      : st.st_size > (off_t)SCHEMA_FILE_MAX ? "larger than 64 MiB"
+                                                            : NULL;
     char *buf = bad ? NULL : malloc(cap);
     json_t *doc = NULL;
     while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {

@@ -392,11 +392,18 @@ static void test_files_beside(void) {
     check(!compile_file(dir, "{\"$ref\":\"../outside.json\"}", why, sizeof why) &&
               strstr(why, "outside the schema's folder"),
           "files beside: a file above the folder is refused", why);
-    remove(path);
-    snprintf(path, sizeof path, "%s/inside.json", dir);
-    remove(path);
-    snprintf(path, sizeof path, "%s/schema.json", dir);
-    remove(path);
+    snprintf(path, sizeof path, "%s/big.json", dir);
+    write_text(dir, "big.json", "");
+    int big = truncate(path, (off_t)65 << 20) == 0; /* sparse: nothing is written */
+    check(big && !compile_file(dir, "{\"$ref\":\"big.json\"}", why, sizeof why) &&
+              strstr(why, "larger than 64 MiB"),
+          "files beside: a file over 64 MiB is refused", why);
+    static const char *const made[] = {"big.json", "link.json", "inside.json",
+                                       "schema.json"};
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, made[i]);
+        remove(path);
+    }
     rmdir(dir);
     snprintf(path, sizeof path, "%s/outside.json", top);
     remove(path);
