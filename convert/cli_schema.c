@@ -317,13 +317,33 @@ static json_t *load_schema(const char *name, struct input *in, struct dsr_diags 
     return j;
 }
 
-/* Gives the schema's own diagnostics a line and column from their pointer. */
+/*
+ * Gives the schema's own diagnostics a line and column from their pointer, and
+ * those of a file read beside it too (read again here, each file once).
+ */
 static void place_schema_diags(struct dsr_diags *diags, const char *name,
                                const struct input *in) {
-    for (size_t i = 0; in->buf && i < diags->count; i++) {
+    for (size_t i = 0; i < diags->count; i++) {
         struct dsr_diag *d = &diags->items[i];
-        if (d->kind == DSR_DIAG_BAD_SCHEMA && !d->line && !strcmp(d->file, name))
-            dsr_json_locate(in->text, in->len, 1, 1, d->path, &d->line, &d->column);
+        if (d->kind != DSR_DIAG_BAD_SCHEMA || d->line)
+            continue;
+        if (!strcmp(d->file, name)) {
+            if (in->buf)
+                dsr_json_locate(in->text, in->len, 1, 1, d->path, &d->line, &d->column);
+            continue;
+        }
+        struct dsr_diags scratch;
+        struct input other = {NULL, NULL, 0};
+        dsr_diags_init(&scratch);
+        int unread = read_input(d->file, &other, DSR_DIAG_BAD_SCHEMA, &scratch);
+        for (size_t j = i; !unread && j < diags->count; j++) {
+            struct dsr_diag *e = &diags->items[j];
+            if (e->kind == DSR_DIAG_BAD_SCHEMA && !e->line && !strcmp(e->file, d->file))
+                dsr_json_locate(other.text, other.len, 1, 1, e->path, &e->line,
+                                &e->column);
+        }
+        free(other.buf);
+        dsr_diags_release(&scratch);
     }
 }
 
@@ -459,6 +479,7 @@ int cmd_validate_schema(int argc, char **argv) {
         goto out;
     o.js.roots = o.roots;
     o.js.docs = o.docs;
+    o.js.file = schema_name; /* relative references name files beside it */
     for (size_t i = 0; i < o.js.n_docs; i++) {
         struct input doc = {NULL, NULL, 0};
         o.docs[i].schema = load_schema(o.docs[i].name, &doc, &diags);

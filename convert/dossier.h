@@ -228,6 +228,13 @@ struct dsr_jschema_options {
     size_t n_roots;
     const struct dsr_jschema_doc *docs; /* n_docs extra documents, borrowed */
     size_t n_docs;
+    /*
+     * The schema's own file, or NULL. When given, the schema's base URI is that
+     * file's file:// URI (its "$id" still wins), and a reference may name files
+     * beside it or below its folder, read from there (never above it, never
+     * through a link that leaves it).
+     */
+    const char *file;
 };
 
 struct dsr_jschema;
@@ -238,7 +245,9 @@ DSR_API int dsr_jschema_draft_from_name(const char *s);
 /*
  * Compiles schema (borrowed; a reference is kept while the result lives)
  * after checking it against its metaschema. References resolve only within
- * the schema, opts->docs and opts->roots: never the network. Returns the
+ * the schema, opts->docs, opts->roots and the folder of opts->file: never the
+ * network. A reference cycle that never moves into the instance is an error
+ * of the instances that reach it, not of the schema. Returns the
  * validator, or NULL with DSR_DIAG_BAD_SCHEMA diagnostics naming
  * schema_name; opts may be NULL. Free with dsr_jschema_free().
  */

@@ -18,11 +18,13 @@ static struct dsr_jschema_node *compile(struct dsr_jschema *js,
 static void schema_error(struct dsr_jschema *js, const struct dsr_jschema_sinfo *si,
                          const char *kw, const char *fmt, const char *arg,
                          const char *why) {
-    char path[DSR_PATH_MAX], msg[DSR_MSG_MAX];
+    char path[DSR_PATH_MAX], msg[DSR_MSG_MAX], file[4096]; /* a path, as PATH_MAX */
     snprintf(path, sizeof path, "%s%s%s", si ? si->ptr : "", kw ? "/" : "", kw ? kw : "");
     if (snprintf(msg, sizeof msg, fmt, arg, why ? why : "") >= (int)sizeof msg)
         msg[dsr_utf8_trim(msg, strlen(msg))] = '\0';
-    dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, path, "%s", msg);
+    /* a problem in a file read beside the schema names that file */
+    dsr_jschema_reg_file(&js->reg, si ? si->res : NULL, file, sizeof file);
+    dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, file, 0, 0, path, "%s", msg);
     js->failed = 1;
 }
 
@@ -40,14 +42,43 @@ static struct dsr_jschema_node *sub(struct dsr_jschema *js, const json_t *s) {
     return si ? compile(js, si) : NULL;
 }
 
+/*
+ * Resolves a reference. Its URI is resolved against the base URI first. When
+ * that names no document known or loadable, the same reference is tried as a
+ * --ref document's name, then against the URI the document was read under
+ * (the file beside the schema when an "$id" gave another base).
+ */
 static struct dsr_jschema_node *resolve_ref(struct dsr_jschema *js,
                                             struct dsr_jschema_sinfo *si, const char *kw,
                                             const char *ref) {
-    char why[DSR_MSG_MAX] = "";
-    char *uri = dsr_jschema_uri_resolve(si->res->uri, ref);
-    struct dsr_jschema_sinfo *t =
-        uri ? dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why) : NULL;
-    free(uri);
+    char why[DSR_MSG_MAX] = "", why2[DSR_MSG_MAX / 2] = "";
+    struct dsr_jschema_reg *reg = &js->reg;
+    char *uris[3] = {dsr_jschema_uri_resolve(si->res->uri, ref), NULL, NULL};
+    int relative = ref[0] && ref[0] != '#';
+    if (relative && si->res->uri[0]) /* a --ref document named as written */
+        uris[1] = dsr_jschema_uri_resolve("", ref);
+    if (relative && si->res->doc_uri[0] && strcmp(si->res->doc_uri, si->res->uri))
+        uris[2] = dsr_jschema_uri_resolve(si->res->doc_uri, ref);
+    struct dsr_jschema_sinfo *t = NULL;
+    int pick = -1;
+    for (int i = 0; i < 3 && pick < 0; i++)
+        if (uris[i] && dsr_jschema_reg_known(reg, uris[i]))
+            pick = i;
+    if (pick >= 0) {
+        t = dsr_jschema_reg_lookup(reg, uris[pick], si->res->draft, why, sizeof why);
+    } else if (uris[0]) {
+        t = dsr_jschema_reg_lookup(reg, uris[0], si->res->draft, why, sizeof why);
+        if (!t && uris[2] && !dsr_jschema_reg_known(reg, uris[0])) {
+            t = dsr_jschema_reg_lookup(reg, uris[2], si->res->draft, why2, sizeof why2);
+            if (!t && !dsr_jschema_reg_known(reg, uris[2]))
+                snprintf(why + strlen(why), sizeof why - strlen(why),
+                         "; nor beside the schema: %s", why2);
+            else if (!t)
+                snprintf(why, sizeof why, "%s", why2);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        free(uris[i]);
     if (!t) {
         schema_error(js, si, kw, "unresolvable reference \"%s\": %s", ref, why);
         return NULL;
@@ -368,6 +399,8 @@ static int compile_keywords(struct dsr_jschema *js, struct dsr_jschema_sinfo *si
         k->op = d->op;
         k->name = d->name;
         k->value = v;
+        if (d->op == DSR_OP_FORMAT) /* 1: asserted by the vocabulary, not the option */
+            k->from = (n->res->vocab & DSR_JSV_FORMAT_ASSERT) != 0;
         int rc = compile_kw(js, si, n, k);
         if (rc < 0)
             return -1;
@@ -397,10 +430,11 @@ static struct dsr_jschema_node *compile(struct dsr_jschema *js,
     n->schema = si->schema;
     n->res = si->res;
     n->draft = si->res->draft;
-    size_t len = strlen(si->res->uri) + strlen(si->ptr) + 2;
+    const char *uri = dsr_jschema_reg_display(&js->reg, si->res->uri);
+    size_t len = strlen(uri) + strlen(si->ptr) + 2;
     if (!(n->abs = malloc(len)))
         return NULL;
-    snprintf(n->abs, len, "%s#%s", si->res->uri, si->ptr);
+    snprintf(n->abs, len, "%s#%s", uri, si->ptr);
     n->boolean = json_is_true(si->schema) ? 1 : json_is_false(si->schema) ? 0 : -1;
     if (!json_is_object(si->schema)) {
         if (n->boolean < 0)
@@ -420,30 +454,74 @@ static int in_place(enum dsr_jschema_op op) {
     return op <= DSR_OP_IF || op == DSR_OP_DEP_SCHEMAS;
 }
 
+/* Schemas followed in place, one inside the other, before the schema is refused. */
+#define MAX_CHAIN 10000
+
+/*
+ * A stand-in for the edge that closes a reference cycle to t: validation
+ * that reaches it reports the cycle there (jschema_eval.c), instead of
+ * following it for ever. NULL when out of memory.
+ */
+static struct dsr_jschema_node *loop_node(struct dsr_jschema *js,
+                                          const struct dsr_jschema_node *t) {
+    struct dsr_jschema_node *n = calloc(1, sizeof *n);
+    if (!n || !(n->abs = strdup(t->abs)) ||
+        (js->n_all == js->alloc_all &&
+         !(js->all =
+               realloc(js->all, (js->alloc_all = js->alloc_all * 2 + 64) * sizeof n)))) {
+        if (n)
+            free(n->abs);
+        free(n);
+        return NULL;
+    }
+    js->all[js->n_all++] = n;
+    n->schema = t->schema;
+    n->res = t->res;
+    n->draft = t->draft;
+    n->boolean = -1;
+    n->loop = t;
+    return n;
+}
+
+/*
+ * Follows one in-place edge: a target on the current path closes a cycle that
+ * never moves into the instance, so the edge becomes a loop_node.
+ */
+static int find_cycle(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
+                      struct dsr_jschema_node *n, int depth);
+
+static int follow(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
+                  struct dsr_jschema_node **edge, int depth) {
+    if (!*edge)
+        return 0;
+    uintptr_t st = (uintptr_t)dsr_jschema_pmap_get(state, *edge);
+    if (st == 1)
+        return (*edge = loop_node(js, *edge)) ? 0 : -1;
+    return st == 2 ? 0 : find_cycle(js, state, *edge, depth + 1);
+}
+
 /* Depth-first search over in-place edges; state: 1 on the path, 2 done. */
 static int find_cycle(struct dsr_jschema *js, struct dsr_jschema_pmap *state,
-                      const struct dsr_jschema_node *n, int depth) {
-    uintptr_t st = (uintptr_t)dsr_jschema_pmap_get(state, n);
-    if (st == 2)
+                      struct dsr_jschema_node *n, int depth) {
+    if ((uintptr_t)dsr_jschema_pmap_get(state, n) == 2)
         return 0;
-    if (st == 1 || depth > 10000) {
-        dsr_diag_add(
-            js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, "",
-            "reference cycle with no way out: \"%s\" leads back to itself without "
-            "moving into the instance",
-            n->abs);
+    if (depth > MAX_CHAIN) {
+        dsr_diag_add(js->reg.diags, DSR_DIAG_BAD_SCHEMA, js->reg.name, 0, 0, "",
+                     "schema too deep: more than %d schemas apply in place, one "
+                     "inside the other, from \"%s\"",
+                     MAX_CHAIN, n->abs);
         return -1;
     }
     if (dsr_jschema_pmap_put(state, n, (void *)1))
         return -1;
     for (size_t i = 0; i < n->n_kws; i++) {
-        const struct dsr_jschema_kw *k = &n->kws[i];
+        struct dsr_jschema_kw *k = &n->kws[i];
         if (!in_place(k->op))
             continue;
-        if (k->sub && find_cycle(js, state, k->sub, depth + 1))
+        if (follow(js, state, &k->sub, depth))
             return -1;
         for (size_t j = 0; k->subs && j < k->n; j++)
-            if (k->subs[j] && find_cycle(js, state, k->subs[j], depth + 1))
+            if (follow(js, state, &k->subs[j], depth))
                 return -1;
     }
     return dsr_jschema_pmap_put(state, n, (void *)2);
@@ -488,7 +566,7 @@ static int check_meta(struct dsr_jschema *js, json_t *schema,
         uri = uris[d == 4 ? 0 : d == 6 ? 1 : d == 7 ? 2 : d == 2019 ? 3 : 4];
     char why[DSR_MSG_MAX] = "";
     struct dsr_jschema_sinfo *msi =
-        dsr_jschema_reg_lookup(&js->reg, uri, why, sizeof why);
+        dsr_jschema_reg_lookup(&js->reg, uri, js->reg.default_draft, why, sizeof why);
     struct dsr_jschema_node *meta = msi ? compile(js, msi) : NULL;
     compile_dynamic_anchors(js);
     if (!meta || js->failed) {
@@ -497,7 +575,7 @@ static int check_meta(struct dsr_jschema *js, json_t *schema,
         return -1;
     }
     struct meta_errors m = {js, 0};
-    int rc = dsr_jschema_eval(js, meta, schema, meta_error, &m);
+    int rc = dsr_jschema_eval(js, meta, schema, 1, meta_error, &m);
     return rc == 0 && m.n == 0 ? 0 : -1;
 }
 
@@ -524,7 +602,9 @@ struct dsr_jschema *dsr_jschema_new(json_t *schema, const char *schema_name,
     js->format_assert = opts && opts->format_assert;
     struct dsr_jschema_sinfo *si = NULL;
     if (add_docs(js, opts) ||
-        !(si = dsr_jschema_reg_add(&js->reg, schema, "", js->reg.default_draft))) {
+        !(si = dsr_jschema_reg_add(&js->reg, schema,
+                                   js->reg.file_uri ? js->reg.file_uri : "",
+                                   js->reg.default_draft))) {
         if (!dsr_diags_status(diags))
             schema_error(js, NULL, NULL, "cannot index schema%s%s", "", NULL);
         goto fail;
@@ -577,5 +657,5 @@ void dsr_jschema_free(struct dsr_jschema *js) {
 
 int dsr_jschema_validate(const struct dsr_jschema *js, const json_t *instance,
                          dsr_jschema_error_fn report, void *ctx) {
-    return dsr_jschema_eval(js, js->root, instance, report, ctx);
+    return dsr_jschema_eval(js, js->root, instance, 0, report, ctx);
 }

@@ -37,6 +37,7 @@ char *dsr_jschema_ptr_append(const char *ptr, const char *token);
 /* One schema resource: a document root or a subschema with its own $id. */
 struct dsr_jschema_res {
     char *uri;            /* absolute URI without fragment; "" when none */
+    char *doc_uri;        /* the URI its document was read under; "" when none */
     const json_t *root;   /* the resource's schema, borrowed from a document */
     int draft;            /* 4, 6, 7, 2019, 2020 */
     unsigned vocab;       /* DSR_JSV_* keyword groups in force */
@@ -71,6 +72,9 @@ struct dsr_jschema_reg {
     int default_draft;
     struct dsr_diags *diags;
     const char *name; /* schema name for diagnostics */
+    /* opts->file given: the schema's file:// URI, its folder's URI (ending in
+       "/"), the folder's real path and its name as given ("." for none); else NULL */
+    char *file_uri, *folder_uri, *folder, *folder_name;
 };
 
 int dsr_jschema_reg_init(struct dsr_jschema_reg *reg,
@@ -83,11 +87,24 @@ struct dsr_jschema_sinfo *dsr_jschema_reg_add(struct dsr_jschema_reg *reg, json_
                                               const char *uri, int draft);
 /*
  * Finds the schema an absolute URI (with fragment) names, loading a built-in
- * metaschema or a --ref-root file when needed. NULL when it cannot, with the
- * reason written to why (size n).
+ * metaschema, a --ref-root file or a file beside the schema when needed (a
+ * document without "$schema" is then of this draft). NULL when it cannot, with
+ * the reason written to why (size n).
  */
 struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg,
-                                                 const char *uri, char *why, size_t n);
+                                                 const char *uri, int draft, char *why,
+                                                 size_t n);
+/* The schema an already known URI names (no fragment, or an anchor), or NULL. */
+struct dsr_jschema_sinfo *dsr_jschema_reg_known(struct dsr_jschema_reg *reg,
+                                                const char *uri);
+/* uri as diagnostics show it: "" for the schema's file, relative to its folder. */
+const char *dsr_jschema_reg_display(const struct dsr_jschema_reg *reg, const char *uri);
+/*
+ * Writes into buf (size n) the file diagnostics name for a problem in res: a
+ * file read beside the schema by its path, else the schema's name.
+ */
+void dsr_jschema_reg_file(const struct dsr_jschema_reg *reg,
+                          const struct dsr_jschema_res *res, char *buf, size_t n);
 /* The sinfo of a subschema indexed earlier, or NULL. */
 struct dsr_jschema_sinfo *dsr_jschema_reg_info(struct dsr_jschema_reg *reg,
                                                const json_t *s);
@@ -171,6 +188,9 @@ struct dsr_jschema_node {
     size_t n_kws;
     int track; /* 1 = holds unevaluated*: needs annotations */
     int draft; /* its resource's draft */
+    /* non-NULL: no keywords, this stands for a reference back to loop that closes
+       a cycle never moving into the instance; reaching it is an error */
+    const struct dsr_jschema_node *loop;
 };
 
 #define DSR_JSCHEMA_INTEGER (1u << 16)
@@ -188,9 +208,13 @@ struct dsr_jschema {
 /* The compiled node of a schema value, or NULL (jschema.c). */
 const struct dsr_jschema_node *dsr_jschema_node_get(const struct dsr_jschema *js,
                                                     const json_t *schema);
-/* Validates instance against node n of js (jschema_eval.c), as dsr_jschema_validate. */
+/*
+ * Validates instance against node n of js (jschema_eval.c), as dsr_jschema_validate;
+ * meta 1 checks a schema against its metaschema, where --format-assert does not apply.
+ */
 int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
-                     const json_t *instance, dsr_jschema_error_fn report, void *ctx);
+                     const json_t *instance, int meta, dsr_jschema_error_fn report,
+                     void *ctx);
 
 /*
  * Reads JSON text as json_loadb does with flags, but keeps integers beyond 64

@@ -47,6 +47,8 @@ struct vctx {
     int errors; /* errors reported */
     int fatal;  /* validation could not run */
     int depth;  /* schemas being applied */
+    int meta;   /* 1 = checking a schema: only a vocabulary makes format assert */
+    int cycle;  /* 1 = a reference cycle was reached: the instance is invalid */
     void *md;   /* PCRE2 match data */
     const struct dsr_jschema_res
         *scope[MAX_DEPTH + 1]; /* dynamic scope, outermost first */
@@ -452,8 +454,9 @@ static int eval_string(struct vctx *c, const struct dsr_jschema_node *n,
         fail(c, n, kp, k->name, ip, "pattern: found %s, which does not match %s", found,
              pattern);
         return 0;
-    default: /* format */
-        if (dsr_jschema_format_check(json_string_value(k->value), s, len))
+    default: /* format; from 0: asserted by --format-assert, for instances only */
+        if ((c->meta && !k->from) ||
+            dsr_jschema_format_check(json_string_value(k->value), s, len))
             return 1;
         dsr_jschema_describe(inst, found, sizeof found);
         fail(c, n, kp, k->name, ip, "format: found %s, which is not a valid %s", found,
@@ -728,6 +731,17 @@ static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const jso
         fail(c, n, kp, NULL, ip, "found a value where the schema allows none (false)");
         return 0;
     }
+    if (n->loop) {
+        int quiet = c->quiet;
+        c->quiet = 0;
+        fail(c, n, kp, NULL, ip,
+             "reference cycle: \"%s\" leads back to itself without moving into the "
+             "instance",
+             n->abs);
+        c->quiet = quiet;
+        c->cycle = 1;
+        return 0;
+    }
     if (c->depth >= MAX_DEPTH) {
         int quiet = c->quiet;
         c->quiet = 0;
@@ -762,7 +776,8 @@ static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const jso
 }
 
 int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
-                     const json_t *instance, dsr_jschema_error_fn report, void *ctx) {
+                     const json_t *instance, int meta, dsr_jschema_error_fn report,
+                     void *ctx) {
     struct vctx *c = malloc(sizeof *c);
     if (!c)
         return -1;
@@ -770,13 +785,14 @@ int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node
     c->js = js;
     c->report = report;
     c->rctx = ctx;
+    c->meta = meta;
     c->n_scope = 0;
     if (!(c->md = dsr_jschema_regex_md_new())) {
         free(c);
         return -1;
     }
     int ok = eval_node(c, n, instance, NULL, NULL, NULL);
-    int rc = c->fatal ? -1 : ok ? 0 : c->errors ? c->errors : 1;
+    int rc = c->fatal ? -1 : ok && !c->cycle ? 0 : c->errors ? c->errors : 1;
     dsr_jschema_regex_md_free(c->md);
     free(c);
     return rc;

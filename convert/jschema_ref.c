@@ -2,13 +2,16 @@
  * The registry of schema documents: every subschema's resource and location,
  * every URI that $id, $anchor and $dynamicAnchor give, and loading of what a
  * reference names. Documents come only from the caller, the built-in
- * metaschemas (jschema_meta.c) and --ref-root folders: never the network.
+ * metaschemas (jschema_meta.c), --ref-root folders and the schema file's own
+ * folder (files beside it or below it): never the network.
  * Indexing follows the keywords that hold schemas, so an "$id" inside "enum"
  * or "const" names nothing (the specification's rule).
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "jschema.h"
 
@@ -42,6 +45,53 @@ int dsr_jschema_draft_from_name(const char *s) {
     return -1;
 }
 
+/* Percent-encodes what the path of a file:// URI cannot hold as it is. */
+static char *path_escape(const char *s) {
+    static const char keep[] = "-._~/!$&'()*+,;=:@";
+    char *out = malloc(strlen(s) * 3 + 1), *o = out;
+    for (; out && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr(keep, c))
+            *o++ = (char)c;
+        else
+            o += sprintf(o, "%%%02X", c);
+    }
+    if (out)
+        *o = '\0';
+    return out;
+}
+
+/*
+ * Gives the schema file its file:// URI and its folder, from which references
+ * may read files. A folder that cannot be found leaves the schema without
+ * them (as a schema read from standard input is); -1 when out of memory.
+ */
+static int set_file(struct dsr_jschema_reg *reg, const char *file) {
+    const char *slash = strrchr(file, '/');
+    size_t dn = slash ? (size_t)(slash - file) : 0;
+    reg->folder_name = slash ? strndup(file, dn ? dn : 1) : strdup(".");
+    if (!reg->folder_name)
+        return -1;
+    if (!(reg->folder = realpath(reg->folder_name, NULL))) {
+        free(reg->folder_name);
+        reg->folder_name = NULL;
+        return errno == ENOMEM ? -1 : 0;
+    }
+    char *dir = path_escape(reg->folder), *base = path_escape(slash ? slash + 1 : file);
+    size_t len = (dir ? strlen(dir) : 0) + (base ? strlen(base) : 0) + 16;
+    reg->folder_uri = dir && base ? malloc(len) : NULL;
+    reg->file_uri = reg->folder_uri ? malloc(len) : NULL;
+    if (reg->file_uri) {
+        snprintf(reg->folder_uri, len, "file://%s%s", dir,
+                 strcmp(reg->folder, "/") ? "/" : "");
+        snprintf(reg->file_uri, len, "%s%s", reg->folder_uri, base);
+    }
+    free(dir);
+    free(base);
+    return reg->file_uri ? 0 : -1;
+}
+
 int dsr_jschema_reg_init(struct dsr_jschema_reg *reg,
                          const struct dsr_jschema_options *opts, struct dsr_diags *diags,
                          const char *name) {
@@ -52,7 +102,27 @@ int dsr_jschema_reg_init(struct dsr_jschema_reg *reg,
     reg->default_draft = opts && opts->default_draft ? opts->default_draft : 2020;
     reg->diags = diags;
     reg->name = name;
+    if (opts && opts->file && strcmp(opts->file, "-") && set_file(reg, opts->file))
+        return -1;
     return reg->docs && reg->uris ? 0 : -1;
+}
+
+void dsr_jschema_reg_file(const struct dsr_jschema_reg *reg,
+                          const struct dsr_jschema_res *res, char *buf, size_t n) {
+    const char *rest = res ? dsr_jschema_reg_display(reg, res->doc_uri) : "";
+    char *name = *rest && rest != res->doc_uri ? dsr_jschema_uri_unescape(rest) : NULL;
+    if (name && strcmp(reg->folder_name, "."))
+        snprintf(buf, n, "%s/%s", reg->folder_name, name);
+    else
+        snprintf(buf, n, "%s", name ? name : reg->name);
+    free(name);
+}
+
+const char *dsr_jschema_reg_display(const struct dsr_jschema_reg *reg, const char *uri) {
+    if (reg->file_uri && !strcmp(uri, reg->file_uri))
+        return "";
+    size_t k = reg->folder_uri ? strlen(reg->folder_uri) : 0;
+    return k && !strncmp(uri, reg->folder_uri, k) ? uri + k : uri;
 }
 
 void dsr_jschema_reg_release(struct dsr_jschema_reg *reg) {
@@ -62,6 +132,7 @@ void dsr_jschema_reg_release(struct dsr_jschema_reg *reg) {
     }
     for (size_t i = 0; i < reg->n_res; i++) {
         free(reg->res[i]->uri);
+        free(reg->res[i]->doc_uri);
         json_decref(reg->res[i]->dyn_anchors);
         free(reg->res[i]);
     }
@@ -70,6 +141,10 @@ void dsr_jschema_reg_release(struct dsr_jschema_reg *reg) {
     dsr_jschema_pmap_release(&reg->by_schema);
     json_decref(reg->docs);
     json_decref(reg->uris);
+    free(reg->file_uri);
+    free(reg->folder_uri);
+    free(reg->folder);
+    free(reg->folder_name);
     memset(reg, 0, sizeof *reg);
 }
 
@@ -86,10 +161,13 @@ static int grow(void **items, size_t *alloc, size_t n) {
 }
 
 static struct dsr_jschema_res *res_new(struct dsr_jschema_reg *reg, const char *uri,
-                                       const json_t *root, int draft) {
+                                       const char *doc_uri, const json_t *root,
+                                       int draft) {
     struct dsr_jschema_res *r = calloc(1, sizeof *r);
     if (!r || grow((void **)&reg->res, &reg->alloc_res, reg->n_res) ||
-        !(r->uri = strdup(uri))) {
+        !(r->uri = strdup(uri)) || !(r->doc_uri = strdup(doc_uri))) {
+        if (r)
+            free(r->uri);
         free(r);
         return NULL;
     }
@@ -165,7 +243,8 @@ static int set_dialect(struct dsr_jschema_reg *reg, struct dsr_jschema_res *res,
         return 0;
     }
     char why[DSR_MSG_MAX];
-    struct dsr_jschema_sinfo *meta = dsr_jschema_reg_lookup(reg, uri, why, sizeof why);
+    struct dsr_jschema_sinfo *meta =
+        dsr_jschema_reg_lookup(reg, uri, reg->default_draft, why, sizeof why);
     if (!meta || meta->schema == s) {
         dsr_diag_add(reg->diags, DSR_DIAG_BAD_SCHEMA, reg->name, 0, 0, "",
                      "unknown \"$schema\" \"%s\": not a draft this validator knows", uri);
@@ -243,13 +322,17 @@ static int index_children(struct dsr_jschema_reg *reg, const json_t *s,
     return 0;
 }
 
-/* Handles "$id" (or draft 4's "id"): a new resource, or a draft 7 "#name" anchor. */
+/*
+ * Handles "$id" (or draft 4's "id"): a new resource, or a draft 7 "#name" anchor.
+ * Before 2019-09 "$ref" hides its siblings, but a document root's "$id" beside it
+ * still gives the document its base URI, as ajv and python-jsonschema take it.
+ */
 static int index_id(struct dsr_jschema_reg *reg, const json_t *s,
                     struct dsr_jschema_res **res, const char **ptr,
                     struct dsr_jschema_sinfo **anchor_of) {
     int draft = (*res)->draft;
     const char *id = dsr_jschema_string(json_object_get(s, draft == 4 ? "id" : "$id"));
-    if (!id || (draft <= 7 && json_object_get(s, "$ref")))
+    if (!id || (draft <= 7 && json_object_get(s, "$ref") && (*res)->root != s))
         return 0;
     char *abs = dsr_jschema_uri_resolve((*res)->uri, id);
     if (!abs)
@@ -263,7 +346,7 @@ static int index_id(struct dsr_jschema_reg *reg, const json_t *s,
         return 0;
     }
     if (base) {
-        struct dsr_jschema_res *r = res_new(reg, base, s, draft);
+        struct dsr_jschema_res *r = res_new(reg, base, (*res)->doc_uri, s, draft);
         if (r) {
             r->vocab = (*res)->vocab;
             *res = r;
@@ -337,7 +420,7 @@ struct dsr_jschema_sinfo *dsr_jschema_reg_add(struct dsr_jschema_reg *reg, json_
                                               const char *uri, int draft) {
     if (json_array_append(reg->docs, doc))
         return NULL;
-    struct dsr_jschema_res *res = res_new(reg, uri, doc, draft);
+    struct dsr_jschema_res *res = res_new(reg, uri, uri, doc, draft);
     if (!res || (json_is_object(doc) && set_dialect(reg, res, doc)))
         return NULL;
     if (index_schema(reg, doc, res, ""))
@@ -353,15 +436,29 @@ static struct dsr_jschema_sinfo *by_uri(struct dsr_jschema_reg *reg, const char 
     return i ? reg->infos[json_integer_value(i)] : NULL;
 }
 
+/* A schema file read for a reference larger than this is refused. */
+#define SCHEMA_FILE_MAX (64u << 20)
+
 /* Reads a schema file as the CLI reads one: bignums kept (dsr_jschema_loadb). */
 static json_t *load_file(const char *path, json_error_t *err) {
     FILE *f = fopen(path, "rb");
     int open_errno = errno;
+    struct stat st;
     size_t len = 0, cap = 1 << 16, got;
-    char *buf = f ? malloc(cap) : NULL;
+    const char *bad = !f ? strerror(open_errno)
+                      : fstat(fileno(f), &st) || !S_ISREG(st.st_mode) ? "not a file"
+                      : st.st_size > (off_t)SCHEMA_FILE_MAX ? "larger than 64 MiB"
+                                                            : NULL;
+    char *buf = bad ? NULL : malloc(cap);
     json_t *doc = NULL;
     while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
         len += got;
+        if (len > SCHEMA_FILE_MAX) {
+            bad = "larger than 64 MiB";
+            free(buf);
+            buf = NULL;
+            break;
+        }
         char *p = len == cap ? realloc(buf, cap *= 2) : buf;
         if (!p)
             free(buf);
@@ -371,14 +468,62 @@ static json_t *load_file(const char *path, json_error_t *err) {
         doc = dsr_jschema_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, err);
     else
         snprintf(err->text, sizeof err->text, "%s",
-                 f ? "read error or out of memory" : strerror(open_errno));
+                 bad ? bad : "read error or out of memory");
     free(buf);
     if (f)
         fclose(f);
     return doc;
 }
 
-/* Reads the file a --ref-root maps uri to; NULL with the reason in why. */
+/* 1 when a URI path (the part under a folder) may name a file below that folder. */
+static int below(const char *rest) {
+    if (!*rest || *rest == '/' || strpbrk(rest, "?\\") || strstr(rest, "%00"))
+        return 0;
+    char *d = dsr_jschema_uri_unescape(rest);
+    int ok = d && *d != '/' && !strchr(d, '\\');
+    for (const char *p = d; ok && p;
+         p = p[strcspn(p, "/")] ? p + strcspn(p, "/") + 1 : NULL)
+        if (strcspn(p, "/") == 2 && !strncmp(p, "..", 2))
+            ok = 0;
+    free(d);
+    return ok;
+}
+
+/*
+ * Reads the file a URI path names below folder dir (real path real, or NULL to
+ * find it), refusing one that a link takes out of the folder. NULL with the
+ * reason in why, where the file is called shown.
+ */
+static json_t *load_below(const char *dir, const char *real, const char *rest,
+                          const char *shown, char *why, size_t n) {
+    char *name = dsr_jschema_uri_unescape(rest), *path = NULL, *rdir = NULL,
+         *rfile = NULL;
+    json_t *doc = NULL;
+    json_error_t err;
+    size_t len = name ? strlen(dir) + strlen(name) + 2 : 0;
+    if (name && (path = malloc(len)))
+        snprintf(path, len, "%s/%s", dir, name);
+    if (path && !real)
+        real = rdir = realpath(dir, NULL);
+    if (path && real && !(rfile = realpath(path, NULL)))
+        snprintf(why, n, "cannot read \"%s\": %s", shown, strerror(errno));
+    size_t k = real ? strlen(real) : 0;
+    if (rfile && (strncmp(rfile, real, k) || (rfile[k] != '/' && strcmp(real, "/"))))
+        snprintf(why, n, "refusing \"%s\": a link takes it out of \"%s\"", shown, dir);
+    else if (rfile && !(doc = load_file(rfile, &err)))
+        snprintf(why, n, "cannot read \"%s\": %s", shown, err.text);
+    if (path && !real)
+        snprintf(why, n, "cannot find the folder \"%s\": %s", dir, strerror(errno));
+    else if (!path)
+        snprintf(why, n, "out of memory");
+    free(name);
+    free(path);
+    free(rdir);
+    free(rfile);
+    return doc;
+}
+
+/* Reads the file a --ref-root or the schema's folder maps uri to; NULL with why. */
 static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char *why,
                               size_t n) {
     const struct dsr_jschema_options *o = reg->opts;
@@ -389,24 +534,36 @@ static json_t *load_root_file(struct dsr_jschema_reg *reg, const char *uri, char
         const char *rest = uri + k;
         /* the URI is already free of dot segments; refuse anything that could leave dir
          */
-        if (!*rest || *rest == '/' || strstr(rest, "..") || strpbrk(rest, "?\\")) {
+        if (!below(rest)) {
             snprintf(why, n, "refusing \"%s\": it does not name a file under \"%s\"", uri,
                      o->roots[i].dir);
             return NULL;
         }
-        size_t len = strlen(o->roots[i].dir) + strlen(rest) + 2;
-        char *path = malloc(len);
-        if (!path)
-            return NULL;
-        snprintf(path, len, "%s/%s", o->roots[i].dir, rest);
-        json_error_t err;
-        json_t *doc = load_file(path, &err);
-        if (!doc)
-            snprintf(why, n, "cannot load \"%s\" from \"%s\": %s", uri, path, err.text);
+        return load_below(o->roots[i].dir, NULL, rest, uri, why, n);
+    }
+    size_t k = reg->folder_uri ? strlen(reg->folder_uri) : 0;
+    if (k && !strncmp(uri, reg->folder_uri, k) && below(uri + k)) {
+        char *shown = dsr_jschema_uri_unescape(uri + k);
+        size_t len = shown ? strlen(reg->folder_name) + strlen(shown) + 2 : 0;
+        char *path = len ? malloc(len) : NULL;
+        json_t *doc = NULL;
+        if (path) {
+            snprintf(path, len, "%s/%s",
+                     strcmp(reg->folder_name, ".") ? reg->folder_name : "", shown);
+            doc = load_below(reg->folder_name, reg->folder, uri + k,
+                             path + !strcmp(reg->folder_name, "."), why, n);
+        }
+        free(shown);
         free(path);
         return doc;
     }
-    snprintf(why, n, "no built-in schema, --ref or --ref-root provides \"%s\"", uri);
+    if (k && !strncmp(uri, "file:", 5))
+        snprintf(why, n,
+                 "refusing a file outside the schema's folder \"%s\": only files beside "
+                 "the schema or below its folder are read",
+                 reg->folder_name);
+    else
+        snprintf(why, n, "no built-in schema, --ref or --ref-root provides \"%s\"", uri);
     return NULL;
 }
 
@@ -461,8 +618,17 @@ static struct dsr_jschema_sinfo *walk_pointer(struct dsr_jschema_reg *reg,
     return found;
 }
 
+struct dsr_jschema_sinfo *dsr_jschema_reg_known(struct dsr_jschema_reg *reg,
+                                                const char *uri) {
+    char *base = dsr_jschema_uri_strip(uri, NULL);
+    struct dsr_jschema_sinfo *si = base ? by_uri(reg, base) : NULL;
+    free(base);
+    return si;
+}
+
 struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg,
-                                                 const char *uri, char *why, size_t n) {
+                                                 const char *uri, int draft, char *why,
+                                                 size_t n) {
     const char *frag;
     char *base = dsr_jschema_uri_strip(uri, &frag);
     struct dsr_jschema_sinfo *root = NULL, *found = NULL;
@@ -470,7 +636,6 @@ struct dsr_jschema_sinfo *dsr_jschema_reg_lookup(struct dsr_jschema_reg *reg,
         return NULL;
     if (!(root = by_uri(reg, base))) {
         json_t *doc = dsr_jschema_meta_load(base);
-        int draft = reg->default_draft;
         if (!doc)
             doc = load_root_file(reg, base, why, n);
         if (doc) {

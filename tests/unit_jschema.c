@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "jschema.h"
 
@@ -205,10 +207,6 @@ static void test_bad_schemas(void) {
     struct dsr_diags d;
     const char *bad[][2] = {
         {"{\"type\":\"strin\"}", "metaschema violation"},
-        {"{\"$ref\":\"#\"}", "self reference"},
-        {"{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"$ref\":\"#/$defs/"
-         "a\"}",
-         "cycle through anyOf"},
         {"{\"$ref\":\"https://example.com/remote.json\"}", "remote reference"},
         {"{\"$schema\":\"https://example.com/unknown\"}", "unknown $schema"},
         {"{\"pattern\":\"(\"}", "bad pattern"},
@@ -224,6 +222,27 @@ static void test_bad_schemas(void) {
         dsr_jschema_free(js);
         dsr_diags_release(&d);
     }
+}
+
+/* guards: a $ref cycle that consumes no instance refused the schema instead of the
+   instances that reach it */
+static void test_cycles(void) {
+    struct first f = {0};
+    check(run("{\"$ref\":\"#\"}", "1", &f) == 1 && !strcmp(f.ip, "") &&
+              strstr(f.msg, "reference cycle"),
+          "cycles: self reference is an instance error", f.msg);
+    memset(&f, 0, sizeof f);
+    check(run("{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"items\":{"
+              "\"$ref\":\"#/$defs/a\"}}",
+              "[1]", &f) >= 1 &&
+              !strcmp(f.ip, "/0") && strstr(f.msg, "reference cycle"),
+          "cycles: cycle through anyOf reported where reached", f.msg);
+    check(run("{\"$defs\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"items\":{"
+              "\"$ref\":\"#/$defs/a\"}}",
+              "[]", NULL) == 0,
+          "cycles: unreached cycle validates", "refused");
+    check(run("{\"not\":{\"$ref\":\"#\"}}", "1", NULL) == 1,
+          "cycles: not over a cycle is still invalid", "accepted");
 }
 
 static void test_limits(void) {
@@ -278,7 +297,7 @@ static void test_uris(void) {
 static void test_extra_docs(void) {
     json_t *other = json_loads("{\"$defs\":{\"s\":{\"type\":\"string\"}}}", 0, NULL);
     struct dsr_jschema_doc doc = {other, "other.json"};
-    struct dsr_jschema_options o = {0, 0, NULL, 0, &doc, 1};
+    struct dsr_jschema_options o = {.docs = &doc, .n_docs = 1};
     struct dsr_diags d;
     dsr_diags_init(&d);
     struct dsr_jschema *js = compile("{\"$ref\":\"other.json#/$defs/s\"}", &o, &d);
@@ -291,6 +310,104 @@ static void test_extra_docs(void) {
     json_decref(other);
     dsr_jschema_free(js);
     dsr_diags_release(&d);
+}
+
+/* guards: a draft 7 or draft 4 root's "$id" beside "$ref" was dropped as a base URI */
+static void test_root_id_beside_ref(void) {
+    json_t *other = json_loads(
+        "{\"$id\":\"https://example.com/s/b.json\",\"type\":\"string\"}", 0, NULL);
+    struct dsr_jschema_doc doc = {other, "defs/b-by-id.json"};
+    struct dsr_jschema_options o = {.docs = &doc, .n_docs = 1};
+    static const char *const schemas[][2] = {
+        {"{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"$id\":"
+         "\"https://example.com/s/root.json\",\"$ref\":\"#/definitions/a\","
+         "\"definitions\":{\"a\":{\"$ref\":\"b.json\"}}}",
+         "references: draft 7 root $id beside $ref is the base URI"},
+        {"{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"id\":"
+         "\"https://example.com/s/root.json\",\"$ref\":\"b.json\"}",
+         "references: draft 4 root id beside $ref is the base URI"},
+    };
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
+        struct dsr_diags d;
+        dsr_diags_init(&d);
+        struct dsr_jschema *js = compile(schemas[i][0], &o, &d);
+        json_t *one = json_integer(1), *str = json_string("x");
+        check(js && dsr_jschema_validate(js, str, NULL, NULL) == 0 &&
+                  dsr_jschema_validate(js, one, NULL, NULL) == 1,
+              schemas[i][1], d.count ? d.items[0].message : "wrong result");
+        json_decref(one);
+        json_decref(str);
+        dsr_jschema_free(js);
+        dsr_diags_release(&d);
+    }
+    json_decref(other);
+}
+
+static void write_text(const char *dir, const char *name, const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Compiles schema text as the file dir/schema.json: 1 compiled, 0 refused. */
+static int compile_file(const char *dir, const char *text, char *why, size_t n) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/schema.json", dir);
+    write_text(dir, "schema.json", text);
+    struct dsr_jschema_options o = {.file = path};
+    struct dsr_diags d;
+    dsr_diags_init(&d);
+    struct dsr_jschema *js = compile(text, &o, &d);
+    snprintf(why, n, "%s", d.count ? d.items[0].message : "compiled");
+    dsr_jschema_free(js);
+    dsr_diags_release(&d);
+    return js != NULL;
+}
+
+/* guards: files beside the schema are read, but never through a link that leaves its
+   folder */
+static void test_files_beside(void) {
+    char top[256], dir[300], path[320], why[DSR_MSG_MAX];
+    const char *base = getenv("TMPDIR");
+    snprintf(top, sizeof top, "%s/unit-jschema-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(top)) {
+        check(0, "files beside: temporary folder", "mkdtemp failed");
+        return;
+    }
+    snprintf(dir, sizeof dir, "%s/s", top);
+    mkdir(dir, 0700);
+    write_text(top, "outside.json", "{\"type\":\"string\"}");
+    write_text(dir, "inside.json", "{\"type\":\"string\"}");
+    snprintf(path, sizeof path, "%s/link.json", dir);
+    int linked = symlink("../outside.json", path) == 0;
+    check(compile_file(dir, "{\"$ref\":\"inside.json\"}", why, sizeof why),
+          "files beside: a file beside the schema is read", why);
+    check(linked && !compile_file(dir, "{\"$ref\":\"link.json\"}", why, sizeof why) &&
+              strstr(why, "a link takes it out"),
+          "files beside: a link out of the folder is refused", why);
+    check(!compile_file(dir, "{\"$ref\":\"../outside.json\"}", why, sizeof why) &&
+              strstr(why, "outside the schema's folder"),
+          "files beside: a file above the folder is refused", why);
+    snprintf(path, sizeof path, "%s/big.json", dir);
+    write_text(dir, "big.json", "");
+    int big = truncate(path, (off_t)65 << 20) == 0; /* sparse: nothing is written */
+    check(big && !compile_file(dir, "{\"$ref\":\"big.json\"}", why, sizeof why) &&
+              strstr(why, "larger than 64 MiB"),
+          "files beside: a file over 64 MiB is refused", why);
+    static const char *const made[] = {"big.json", "link.json", "inside.json",
+                                       "schema.json"};
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, made[i]);
+        remove(path);
+    }
+    rmdir(dir);
+    snprintf(path, sizeof path, "%s/outside.json", top);
+    remove(path);
+    rmdir(top);
 }
 
 static void test_formats(void) {
@@ -318,9 +435,12 @@ int main(void) {
     test_strings();
     test_any_value();
     test_bad_schemas();
+    test_cycles();
     test_limits();
     test_uris();
     test_extra_docs();
+    test_root_id_beside_ref();
+    test_files_beside();
     test_formats();
     return 0;
 }

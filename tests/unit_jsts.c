@@ -134,7 +134,10 @@ static void run_file(struct run *r, const char *label, const char *path, int dra
         r->unexpected++;
     }
     struct dsr_jschema_root root = {"http://localhost:1234/", r->remotes};
-    struct dsr_jschema_options opts = {draft, format_assert, &root, 1, NULL, 0};
+    struct dsr_jschema_options opts = {.default_draft = draft,
+                                       .format_assert = format_assert,
+                                       .roots = &root,
+                                       .n_roots = 1};
     size_t ok = 0, all = 0;
     char failures[16384] = "";
     for (size_t g = 0; g < json_array_size(groups); g++) {
