@@ -14,12 +14,9 @@
 
 #include "internal.h"
 
-/* Maps pointers to pointers (open addressing). */
+/* Maps pointers to pointers: the one hash table, keyed by pointer. */
 struct dsr_jschema_pmap {
-    const void **keys;
-    void **vals;
-    size_t cap; /* power of two, or 0 */
-    size_t n;
+    struct dsr_table t;
 };
 void *dsr_jschema_pmap_get(const struct dsr_jschema_pmap *m, const void *key);
 int dsr_jschema_pmap_put(struct dsr_jschema_pmap *m, const void *key, void *val);

@@ -1,8 +1,9 @@
 /*
  * URI reference resolution (RFC 3986 section 5), fragments and JSON Pointer
- * tokens for the JSON Schema registry, plus the pointer map the compiler uses
- * to find what it already built. No normalisation beyond dot segments: schemas
- * name their URIs exactly, and the specification compares them as strings.
+ * tokens for the JSON Schema registry, plus the pointer map (over the one
+ * hash table) the compiler uses to find what it already built. No
+ * normalisation beyond dot segments: schemas name their URIs exactly, and the
+ * specification compares them as strings.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,59 +11,18 @@
 
 #include "jschema.h"
 
-static size_t hash_ptr(const void *p) {
-    uintptr_t x = (uintptr_t)p;
-    x ^= x >> 17;
-    x *= (uintptr_t)0x9E3779B97F4A7C15ull;
-    return (size_t)(x ^ (x >> 29));
-}
-
 void *dsr_jschema_pmap_get(const struct dsr_jschema_pmap *m, const void *key) {
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_ptr(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->keys[i])
-            return NULL;
-        if (m->keys[i] == key)
-            return m->vals[i];
-    }
-}
-
-static int pmap_grow(struct dsr_jschema_pmap *m) {
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    struct dsr_jschema_pmap n = {calloc(cap, sizeof(void *)), calloc(cap, sizeof(void *)),
-                                 cap, 0};
-    if (!n.keys || !n.vals) {
-        free(n.keys);
-        free(n.vals);
-        return -1;
-    }
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            dsr_jschema_pmap_put(&n, m->keys[i], m->vals[i]);
-    free(m->keys);
-    free(m->vals);
-    *m = n;
-    return 0;
+    void **v = dsr_table_get(&m->t, key);
+    return v ? *v : NULL;
 }
 
 int dsr_jschema_pmap_put(struct dsr_jschema_pmap *m, const void *key, void *val) {
-    if ((m->n + 1) * 2 > m->cap && pmap_grow(m))
-        return -1;
-    size_t i = hash_ptr(key) & (m->cap - 1);
-    while (m->keys[i] && m->keys[i] != key)
-        i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i])
-        m->n++;
-    m->keys[i] = key;
-    m->vals[i] = val;
-    return 0;
+    m->t.pointers = 1;
+    return dsr_table_put(&m->t, key, val) ? 0 : -1;
 }
 
 void dsr_jschema_pmap_release(struct dsr_jschema_pmap *m) {
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
+    dsr_table_release(&m->t);
 }
 
 /* The five parts of RFC 3986 appendix B; a NULL start means "absent". */
