@@ -358,7 +358,31 @@ static int take_names(struct reader *r) {
     return problems ? -1 : 0;
 }
 
+/*
+ * A header of one column holding ";" or a tab is a spreadsheet's export with
+ * another separator: say so once, rather than a line per missing column.
+ * 1 after saying it, else 0.
+ */
+static int other_separator(struct reader *r) {
+    const struct cell *c = &r->cells[0];
+    const char *sep = r->n_cells != 1         ? NULL
+                      : strchr(c->text, ';')  ? "\";\""
+                      : strchr(c->text, '\t') ? "tabs"
+                                              : NULL;
+    if (!sep)
+        return 0;
+    dsr_diag_add(
+        r->diags, DSR_DIAG_SYNTAX, r->in->name, c->at.line, c->at.column, NULL,
+        "the header is one column separated by %s: dossier reads comma-separated "
+        "CSV (RFC 4180); export the table with commas",
+        sep);
+    r->stop = 1;
+    return 1;
+}
+
 static int take_header(struct reader *r) {
+    if (other_separator(r))
+        return -1;
     if (r->take)
         return take_names(r);
     const struct dsr_kind_info *info = dsr_kind_info(r->kind);

@@ -119,9 +119,13 @@ int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t l
 /* Sorts a list field's items in byte order and drops exact duplicates. */
 void dsr_record_sort_set(struct dsr_record *rec, int field);
 
+#define DSR_ID_MAX 100
+
 /* 1 when s is a valid id: lowercase letters, digits, single hyphens, at most 100 bytes.
  */
 int dsr_id_valid(const char *s);
+/* What is wrong with an id, as the end of a message; NULL for a valid one. */
+const char *dsr_id_problem(const char *s);
 
 /* Returns the record's id, borrowed, or "" when it has none. */
 const char *dsr_record_id(const struct dsr_record *rec);

@@ -451,13 +451,27 @@ static void scan_init(struct scan *s, const struct dsr_input *in,
     s->line = s->column = 1;
 }
 
+static int seen_any(const int *seen) {
+    for (int k = 0; k < DSR_KIND_COUNT; k++)
+        if (seen[k])
+            return 1;
+    return 0;
+}
+
 int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                   struct dsr_diags *diags) {
     struct scan s;
     int seen[DSR_KIND_COUNT] = {0}, rc = -1;
     char name[256];
     scan_init(&s, in, diags);
-    if (check_encoding(&s, 0) < 0 || expect(&s, '{', "a dataset object \"{\"") < 0)
+    if (check_encoding(&s, 0) < 0)
+        goto out;
+    if (skip_ws(&s) == '<') { /* the common mistake: say what it is */
+        dsr_diag_add(diags, DSR_DIAG_SYNTAX, in->name, s.line, s.column, NULL,
+                     "this is XML, not JSON: name the file .xml, or pass --format xml");
+        goto out;
+    }
+    if (expect(&s, '{', "a dataset object \"{\"") < 0)
         goto out;
     int c = skip_ws(&s);
     while (c != '}') {
@@ -476,6 +490,13 @@ int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
             }
             if (read_array(&s, kind, emit, ctx) < 0)
                 goto out;
+        } else if (!strcmp(name, "record") && !seen_any(seen)) {
+            /* {"record":"entity",...} first: one record a line, saved as .json */
+            dsr_diag_add(diags, DSR_DIAG_SYNTAX, in->name, line, column, NULL,
+                         "this looks like JSON Lines (one record a line, each naming its "
+                         "kind in \"record\"): name the file .jsonl, or pass --format "
+                         "jsonl");
+            goto out;
         } else {
             dsr_diag_add(
                 diags, DSR_DIAG_SCHEMA, in->name, line, column, NULL,

@@ -292,18 +292,21 @@ static void problem(struct checker *c, int field, int item, const char *fmt, ...
     c->problems++;
 }
 
-int dsr_id_valid(const char *s) {
+const char *dsr_id_problem(const char *s) {
     size_t len = strlen(s);
-    if (len == 0 || len > 100 || s[0] == '-' || s[len - 1] == '-')
-        return 0;
-    for (size_t i = 0; i < len; i++) {
+    int shape = len > 0 && s[0] != '-' && s[len - 1] != '-';
+    for (size_t i = 0; i < len && shape; i++) {
         char ch = s[i];
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                 (ch == '-' && s[i + 1] != '-');
-        if (!ok)
-            return 0;
+        shape = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                (ch == '-' && s[i + 1] != '-');
     }
-    return 1;
+    if (!shape)
+        return "expected lowercase letters, digits and single hyphens";
+    return len > DSR_ID_MAX ? "longer than 100 characters" : NULL;
+}
+
+int dsr_id_valid(const char *s) {
+    return dsr_id_problem(s) == NULL;
 }
 
 static int has_control(const char *s) {
@@ -368,10 +371,8 @@ static int check_one(struct checker *c, int f, const struct dsr_field *spec) {
     switch (spec->type) {
     case DSR_FIELD_ID:
         if (!dsr_id_valid(*text))
-            problem(c, f, -1,
-                    "invalid %s \"%s\": expected lowercase letters, digits and "
-                    "single hyphens",
-                    spec->name, *text);
+            problem(c, f, -1, "invalid %s \"%s\": %s", spec->name, *text,
+                    dsr_id_problem(*text));
         break;
     case DSR_FIELD_DATE: {
         char out[128];

@@ -111,10 +111,8 @@ static int value_message(const struct dsr_record *rec, const struct dsr_xml_erro
     else if (!*t)
         snprintf(out, n, "empty %s", what);
     else if (spec->type == DSR_FIELD_ID)
-        snprintf(out, n,
-                 "invalid %s \"%s\": expected lowercase letters, digits and single "
-                 "hyphens",
-                 what, t);
+        snprintf(out, n, "invalid %s \"%s\": %s", what, t,
+                 dsr_id_problem(t) ? dsr_id_problem(t) : "not an id");
     else if (spec->type == DSR_FIELD_DATE)
         snprintf(out, n, "invalid %s \"%s\": %s", what, t,
                  dsr_edtf_normalize(t, reason, sizeof(reason)) < 0

@@ -557,6 +557,25 @@ static void conversion_error(void *ctx, const char *msg, ...) {
 }
 
 /* Streams in->fp through the parser with schema plugged in; see dsr_xml_read. */
+/*
+ * JSON saved as .xml is the common mistake: libxml2 would say "document is
+ * empty". 1 after saying what the input is, else 0.
+ */
+static int looks_like_json(struct reader *r, const unsigned char *buf, size_t n) {
+    size_t i = n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0;
+    int line = 1, column = 1;
+    for (; i < n && buf[i] && strchr(" \t\r\n", buf[i]); i++, column++)
+        if (buf[i] == '\n')
+            line++, column = 0;
+    if (i == n || (buf[i] != '{' && buf[i] != '['))
+        return 0;
+    dsr_diag_add(r->diags, DSR_DIAG_SYNTAX, r->in->name, line, column, NULL,
+                 "this is JSON, not XML: name the file .json (one document) or .jsonl "
+                 "(a record a line), or pass --format");
+    r->stopped = 1;
+    return 1;
+}
+
 static int run(struct reader *r, xmlSchemaPtr schema) {
     xmlSAXHandler sax;
     xmlSAXHandlerPtr saxp = &sax;
@@ -584,7 +603,7 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     plug = xmlSchemaSAXPlug(vctxt, &saxp, &user);
     xmlSetGenericErrorFunc(&undecodable, conversion_error);
     size_t n = fread(buf, 1, CHUNK, r->in->fp);
-    if (check_encoding(r, buf, n) < 0)
+    if (check_encoding(r, buf, n) < 0 || looks_like_json(r, buf, n))
         goto out;
     /* The first bytes let libxml2 detect the encoding and skip a BOM. */
     size_t head = n < 4 ? n : 4;
