@@ -30,7 +30,6 @@ struct check {
     int line, column;     /* where text starts in the file */
     dsr_locate_fn locate; /* CSV: places a pointer in the row's cells; else NULL */
     void *locate_ctx;
-    json_t *basic; /* --report json: the "errors" array, or NULL */
 };
 
 /* A JSON Lines line longer than this is refused, as the dataset reader refuses it. */
@@ -108,6 +107,7 @@ static json_t *parse(const char *text, size_t len, json_error_t *err) {
 
 static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
                      const char *msg) {
+    (void)al; /* the keyword location relative to the document is enough here */
     struct check *c = ctx;
     int line = c->line, column = c->column;
     char text[DSR_MSG_MAX];
@@ -121,30 +121,16 @@ static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
         dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, ip, "%s", text);
     if (d && c->locate)
         c->locate(c->locate_ctx, ip, d);
-    if (c->basic) {
-        json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "keywordLocation", kl,
-                              "absoluteKeywordLocation", al, "instanceLocation", ip,
-                              "error", msg);
-        json_array_append_new(c->basic, e);
-    }
 }
 
-/* Validates one instance; returns the basic output object when asked for one. */
-static void check_one(const struct dsr_jschema *js, struct check *c, const json_t *inst,
-                      json_t *outputs) {
-    c->basic = outputs ? json_array() : NULL;
-    int rc = dsr_jschema_validate(js, inst, on_error, c);
-    if (rc < 0)
+/* Validates one instance. */
+static void check_one(const struct dsr_jschema *js, struct check *c, const json_t *inst) {
+    if (dsr_jschema_validate(js, inst, on_error, c) < 0)
         dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, c->line, c->column, NULL,
                      "validation stopped on this value: a limit was reached");
-    if (outputs) {
-        json_array_append_new(
-            outputs, json_pack("{s:b, s:o}", "valid", rc == 0, "errors", c->basic));
-        c->basic = NULL;
-    }
 }
 
-static void check_json(const struct dsr_jschema *js, struct check *c, json_t *outputs) {
+static void check_json(const struct dsr_jschema *js, struct check *c) {
     json_error_t err;
     json_t *inst = parse(c->text, c->len, &err);
     if (!inst) {
@@ -153,7 +139,7 @@ static void check_json(const struct dsr_jschema *js, struct check *c, json_t *ou
                      "invalid JSON: %s", err.text);
         return;
     }
-    check_one(js, c, inst, outputs);
+    check_one(js, c, inst);
     json_decref(inst);
 }
 
@@ -223,8 +209,7 @@ static int lines_next(struct lines *l, const char **text, size_t *len) {
 }
 
 /* Checks each line that is not blank as one instance, reading f a line at a time. */
-static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f,
-                        json_t *outputs) {
+static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f) {
     struct lines l = {f, malloc(CHUNK), CHUNK, 0, 0, 0};
     int rc = l.buf ? LINES_OK : LINES_NO_MEMORY, line = 1;
     while (rc == LINES_OK && l.end < 4 && !l.eof)
@@ -247,7 +232,7 @@ static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f,
             lc.text = text;
             lc.len = n;
             lc.line = line;
-            check_json(js, &lc, outputs);
+            check_json(js, &lc);
         }
     }
     if (rc == LINES_TOO_LONG)
@@ -265,7 +250,6 @@ static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f,
 struct csv_check {
     const struct dsr_jschema *js;
     struct check *c;
-    json_t *outputs;
 };
 
 static int check_row(void *ctx, json_t *row, dsr_locate_fn locate, void *locate_ctx) {
@@ -278,12 +262,12 @@ static int check_row(void *ctx, json_t *row, dsr_locate_fn locate, void *locate_
     rc.column = where.column;
     rc.locate = locate;
     rc.locate_ctx = locate_ctx;
-    check_one(cc->js, &rc, row, cc->outputs);
+    check_one(cc->js, &rc, row);
     return 0;
 }
 
-static void check_csv(const struct dsr_jschema *js, struct check *c, json_t *outputs) {
-    struct csv_check cc = {js, c, outputs};
+static void check_csv(const struct dsr_jschema *js, struct check *c) {
+    struct csv_check cc = {js, c};
     FILE *fp = fmemopen((void *)c->text, c->len ? c->len : 1, "rb");
     if (!fp) {
         dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, 0, 0, NULL, "out of memory");
@@ -409,13 +393,13 @@ static int parse_options(int argc, char **argv, struct opts *o, const char **sch
 }
 
 static void check_input(const struct dsr_jschema *js, const struct opts *o,
-                        const char *name, struct dsr_diags *diags, json_t *outputs) {
-    struct check c = {diags, name, NULL, 0, 1, 1, NULL, NULL, NULL};
+                        const char *name, struct dsr_diags *diags) {
+    struct check c = {diags, name, NULL, 0, 1, 1, NULL, NULL};
     int format = o->format >= 0 ? o->format : dsr_format_from_path(name);
     if (format == DSR_FORMAT_JSONL) {
         FILE *f = open_input(name, diags);
         if (f) {
-            check_lines(js, &c, f, outputs);
+            check_lines(js, &c, f);
             close_input(f);
         }
         return;
@@ -426,49 +410,25 @@ static void check_input(const struct dsr_jschema *js, const struct opts *o,
     c.text = in.text;
     c.len = in.len;
     if (format == DSR_FORMAT_CSV)
-        check_csv(js, &c, outputs);
+        check_csv(js, &c);
     else
-        check_json(js, &c, outputs);
+        check_json(js, &c);
     free(in.buf);
 }
 
-/* Prints the diagnostics, or the specification's "basic" output for --report json. */
-static int finish(struct dsr_diags *diags, const struct opts *o, json_t *outputs,
-                  char **names, size_t n) {
+/* Prints the diagnostics in the form asked for: the same forms as for datasets. */
+static int finish(struct dsr_diags *diags, const struct opts *o, char **names, size_t n) {
     dsr_diags_sort(diags);
-    int status = dsr_diags_status(diags);
-    if (o->report == DSR_REPORT_JSON && outputs) {
-        /* one basic-output object a line, in input order */
-        for (size_t i = 0; i < json_array_size(outputs); i++) {
-            json_dumpf(json_array_get(outputs, i), stdout,
-                       JSON_COMPACT | JSON_ENSURE_ASCII);
-            fputc('\n', stdout);
-        }
-        struct dsr_diags rest;
-        dsr_diags_init(&rest);
-        for (size_t i = 0; i < diags->count; i++) {
-            struct dsr_diag *d;
-            if (diags->items[i].kind != DSR_DIAG_SCHEMA &&
-                (d = dsr_diag_add(&rest, diags->items[i].kind, NULL, 0, 0, NULL, "-")))
-                *d = diags->items[i];
-        }
-        dsr_report_write(stderr, DSR_REPORT_TEXT, &rest, (const char *const *)names, n);
-        dsr_diags_release(&rest);
-    } else if (cli_report(o->report, 1, diags, (const char *const *)names, n)) {
+    if (cli_report(o->report, 1, diags, (const char *const *)names, n))
         return 2;
-    }
-    if (fflush(stdout) != 0) {
-        fputs("dossier: cannot write the report\n", stderr);
-        return 2;
-    }
-    return status;
+    return dsr_diags_status(diags);
 }
 
 int cmd_validate_schema(int argc, char **argv) {
     struct opts o = {.format = -1, .report = DSR_REPORT_TEXT};
     struct dsr_diags diags;
     const char *schema_name = NULL;
-    json_t *schema = NULL, *outputs = NULL;
+    json_t *schema = NULL;
     struct dsr_jschema *js = NULL;
     struct input text = {NULL, NULL, 0};
     int rc = 2;
@@ -492,15 +452,13 @@ int cmd_validate_schema(int argc, char **argv) {
         place_schema_diags(&diags, schema_name, &text);
         goto report;
     }
-    outputs = o.report == DSR_REPORT_JSON ? json_array() : NULL;
     for (int i = optind; i < argc; i++)
-        check_input(js, &o, argv[i], &diags, outputs);
+        check_input(js, &o, argv[i], &diags);
 report:
-    rc = finish(&diags, &o, outputs, argv + optind, (size_t)(argc - optind));
+    rc = finish(&diags, &o, argv + optind, (size_t)(argc - optind));
 out:
     dsr_jschema_free(js);
     json_decref(schema);
-    json_decref(outputs);
     for (size_t i = 0; o.docs && i < o.js.n_docs; i++)
         json_decref(o.docs[i].schema);
     free(o.roots);
