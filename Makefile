@@ -23,7 +23,7 @@ BUILD_PKGS := gcc make pkg-config libxml2-dev libxslt1-dev libjansson-dev libcsv
 	libpcre2-dev libutf8proc-dev
 DEB_PKGS := $(BUILD_PKGS) \
 	libxml2-utils diffutils valgrind python3 python3-yaml clang-format man-db binutils zsh \
-	time jq bc miller csvkit python3-jsonschema clang libclang-rt-14-dev
+	time jq bc miller csvkit python3-jsonschema clang libclang-rt-14-dev nodejs
 
 SRC := $(wildcard convert/*.c)
 LIB_SRC := $(filter-out convert/cli.c convert/cli_%.c,$(SRC))
@@ -47,7 +47,7 @@ BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 LIBRARIES := build/libdossier.a build/$(SONAME) build/libdossier.so build/dossier.pc
 
-.PHONY: all deps deps-build check check-valgrind format-check bench fuzz clean install uninstall
+.PHONY: all deps deps-build bench-peers check check-valgrind format-check bench fuzz clean install uninstall
 all: build/dossier $(LIBRARIES) $(UNITS)
 
 deps: WANTED = $(DEB_PKGS)
@@ -62,6 +62,15 @@ deps deps-build:
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all installed"; fi
+	@[ "$@" != deps ] || $(MAKE) --no-print-directory bench-peers
+
+# The npm peers make bench measures (ajv 8), as pinned by bench/peers/package-lock.json.
+bench-peers: bench/peers/package.json bench/peers/package-lock.json
+	@if ! command -v npm > /dev/null; then echo "deps: no npm here: make bench leaves out the ajv rows"; \
+	elif mkdir -p build/npm && cp bench/peers/package.json bench/peers/package-lock.json build/npm/ && \
+		(cd build/npm && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error > /dev/null); then \
+		echo "deps: ajv $$(cd build/npm && node -p 'require("./node_modules/ajv/package.json").version') for make bench"; \
+	else echo "deps: npm ci failed: make bench leaves out the ajv rows"; fi
 
 build/obj/%.o: convert/%.c $(wildcard convert/*.h) | build/obj
 	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
@@ -166,7 +175,8 @@ fuzz: build/fuzz_read
 # Figures, not tests: each bench/*.sh prints its measurements side by side
 # with the tools users would otherwise pick.
 bench: all
-	@for b in bench/*.sh; do bash "$$b" || exit 1; done
+	bash bench/compare.sh
+	bash bench/aliases.sh
 
 clean:
 	rm -rf build

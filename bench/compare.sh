@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# dossier side by side with the tools users would otherwise pick for the same
+# job, each run the fastest way a user would run it, on the same generated
+# data (names and sentences in several scripts): every pair alternated
+# BENCH_RUNS times (default 5), medians with min-max, peak memory, and the
+# ratio dossier / other (below 1: dossier is faster). Prints the table and
+# writes it to bench/results.md. BENCH_RECORDS sets the size (default 200000).
+# The peers come from `make deps`: xmllint, jq, Miller from Debian, ajv 8 from
+# npm into build/npm (pinned by bench/peers/package-lock.json).
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+dossier=$root/build/dossier
+n=${BENCH_RECORDS:-200000}
+runs=${BENCH_RUNS:-5}
+export NODE_PATH=$root/build/npm/node_modules
+ajv="node $root/bench/peers/ajv-validate.mjs"
+results=$root/bench/results.md
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+[ -x /usr/bin/time ] || { echo "bench/compare.sh: needs GNU time (make deps)" >&2; exit 1; }
+
+python3 "$root/bench/gen.py" "$n" > "$tmp/data.jsonl"
+"$dossier" convert -q --to json -o "$tmp/data.json" "$tmp/data.jsonl" || exit 1
+"$dossier" convert -q --to xml -o "$tmp/data.xml" "$tmp/data.jsonl" || exit 1
+"$dossier" convert -q --to csv -o "$tmp/csv" "$tmp/data.jsonl" || exit 1
+# One JSON Lines line as a JSON Schema sees it: the dataset schema's
+# definitions, each kind allowing the "record" member that names it.
+python3 - "$root/schemas/dossier.schema.json" > "$tmp/line.schema.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+kinds = ["entity", "event", "source", "designation"]
+for k in kinds:
+    s["$defs"][k]["properties"]["record"] = {"const": k}
+print(json.dumps({
+    "$schema": s["$schema"], "$defs": s["$defs"], "type": "object",
+    "required": ["record"], "properties": {"record": {"enum": kinds}},
+    "allOf": [{"if": {"properties": {"record": {"const": k}}},
+               "then": {"$ref": "#/$defs/" + k}} for k in kinds]}))
+PY
+
+# measure CMD: appends "seconds peak-KiB" of one run to $tmp/last, or fails.
+measure() {
+    if ! /usr/bin/time -f '%e %M' -o "$tmp/time" bash -c "$1" > /dev/null 2> "$tmp/err"; then
+        echo "failed: $1: $(head -c 300 "$tmp/err")" >&2
+        return 1
+    fi
+    cat "$tmp/time"
+}
+
+# summary FILE: "median min max" of the first column, "median" of the second.
+summary() {
+    python3 - "$1" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+t = [r[0] for r in rows]; m = [r[1] for r in rows]
+print("%.2f %.2f %.2f %.0f" % (statistics.median(t), min(t), max(t), statistics.median(m) / 1024))
+PY
+}
+
+rows=()
+# pair TASK PEER-NAME DOSSIER-CMD PEER-CMD: runs them alternately, keeps a table row.
+pair() {
+    local task=$1 peer=$2 d=$3 p=$4 i
+    : > "$tmp/d.runs"; : > "$tmp/p.runs"
+    for ((i = 0; i < runs; i++)); do
+        measure "$d" >> "$tmp/d.runs" || return
+        [ -z "$p" ] || measure "$p" >> "$tmp/p.runs" || return
+    done
+    read -r dm dmin dmax dmem < <(summary "$tmp/d.runs")
+    if [ -z "$p" ]; then
+        rows+=("| $task | $dm ($dmin–$dmax) | $dmem | — | | | |")
+    else
+        read -r pm pmin pmax pmem < <(summary "$tmp/p.runs")
+        ratio=$(python3 -c "print('%.2f' % ($dm / max($pm, 0.01)))")
+        rows+=("| $task | $dm ($dmin–$dmax) | $dmem | $peer | $pm ($pmin–$pmax) | $pmem | **$ratio** |")
+    fi
+    printf '%s\n' "${rows[-1]}"
+}
+
+have_ajv=1
+[ -d "$NODE_PATH/ajv" ] || { have_ajv=0; echo "ajv is not installed (make deps): its rows are left out" >&2; }
+cd "$tmp" || exit 1
+echo "| task | dossier s, median (min–max) | dossier peak MiB | other tool | other s, median (min–max) | other peak MiB | ratio |"
+echo "|---|---|---|---|---|---|---|"
+pair "validate XML" "xmllint --noout --stream --schema" \
+    "$dossier validate -q data.xml" \
+    "xmllint --noout --stream --schema $root/schemas/dossier.xsd data.xml"
+[ $have_ajv = 0 ] || pair "validate JSON Lines" "ajv (Ajv2020, a validator per kind)" \
+    "$dossier validate -q data.jsonl" "$ajv records $root/schemas/dossier.schema.json data.jsonl"
+pair "validate entities.csv" "mlr --icsv --ojson cat" \
+    "$dossier validate -q csv/entities.csv" "mlr --icsv --ojson cat csv/entities.csv"
+for to in jsonl json xml csv; do
+    out=""; [ $to = csv ] && out="-o out-csv"
+    pair "convert JSON Lines to canonical $to" "jq -cS . \\| LC_ALL=C sort" \
+        "rm -rf out-csv; $dossier convert -q --to $to $out data.jsonl" \
+        "jq -cS . data.jsonl | LC_ALL=C sort"
+done
+pair "convert a JSON document to canonical JSON" "jq -cS (records sorted by id)" \
+    "$dossier convert -q --to json data.json" "jq -cS '.[] |= sort_by(.id)' data.json"
+[ $have_ajv = 0 ] || pair "validate --schema, JSON Lines" "ajv (one compiled schema)" \
+    "$dossier validate -q --schema line.schema.json data.jsonl" \
+    "$ajv lines line.schema.json data.jsonl"
+[ $have_ajv = 0 ] || pair "validate --schema, one JSON document" "ajv (JSON.parse, one schema)" \
+    "$dossier validate -q --schema $root/schemas/dossier.schema.json data.json" \
+    "$ajv document $root/schemas/dossier.schema.json data.json"
+
+{
+    echo "# make bench: dossier beside the tools users would otherwise pick"
+    echo
+    echo "$(date -u +%Y-%m-%d), $(nproc) cores, $n generated records" \
+        "($(($(wc -c < data.jsonl) / 1000000)) MB of JSON Lines, $(($(wc -c < data.xml) / 1000000)) MB of XML)," \
+        "each pair alternated $runs times. Ratio: dossier's median time over the" \
+        "other tool's (below 1: dossier is faster). Written by bench/compare.sh."
+    echo
+    echo "| task | dossier s, median (min–max) | dossier peak MiB | other tool | other s, median (min–max) | other peak MiB | ratio |"
+    echo "|---|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+} > "$results"
+echo "written to bench/results.md"
