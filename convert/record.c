@@ -11,7 +11,8 @@
 
 #include "internal.h"
 
-static const char *const entity_kinds[] = {"person", "organization", NULL};
+static const char *const entity_kinds[] = {"person", "organization", "vessel", "aircraft",
+                                           NULL};
 
 static const char *const event_kinds[] = {
     "agreement",   "arrest",    "attack",      "communication",
