@@ -84,7 +84,7 @@ static void run_release(struct run *run) {
     free(run->names);
 }
 
-/* Parses --format, --table and --xslt, shared by validate and convert. */
+/* Parses --format, --table, --from and --xslt, shared by validate and convert. */
 static int common_option(struct run *run, int opt, const char *arg) {
     if (opt == 'f') {
         run->format = dsr_format_from_name(arg);
@@ -93,6 +93,11 @@ static int common_option(struct run *run, int opt, const char *arg) {
                                arg);
     } else if (opt == 'x') {
         run->opts.xslt = arg;
+    } else if (opt == 'F') {
+        int from = dsr_dialect_from_name(arg);
+        if (from < 0)
+            return usage_error("unknown dialect \"%s\": expected ofac-csv", arg);
+        run->opts.from = from;
     } else if (opt == 't') {
         run->table = dsr_kind_from_name(arg);
         if (run->table < 0)
@@ -115,13 +120,15 @@ static int finish(struct run *run, enum dsr_report_format report) {
 }
 
 static const char validate_usage[] =
-    "usage: dossier validate [--format F] [--table T] [--xslt FILE] [--report FORM] "
+    "usage: dossier validate [--format F] [--table T] [--from DIALECT] [--xslt FILE] "
+    "[--report FORM] "
     "FILE|DIR|- ...\n";
 
 static int cmd_validate(int argc, char **argv) {
     static const struct option options[] = {{"format", required_argument, NULL, 'f'},
                                             {"table", required_argument, NULL, 't'},
                                             {"xslt", required_argument, NULL, 'x'},
+                                            {"from", required_argument, NULL, 'F'},
                                             {"report", required_argument, NULL, 'r'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
@@ -152,13 +159,20 @@ static int cmd_validate(int argc, char **argv) {
     }
     if (optind >= argc)
         return usage_error("%sno input given", "");
+    if (run.opts.from && run.opts.xslt)
+        return usage_error("%s--from and --xslt exclude each other", "");
     environment_options(&run.opts);
-    /* Each argument is a dataset of its own; what is compiled serves them all. */
+    /*
+     * Each argument is a dataset of its own; what is compiled serves them all.
+     * A dialect's files are one dataset: OFAC's four files make one list.
+     */
     struct dsr_dataset *ds = dsr_dataset_new(&run.opts, &run.diags);
     for (int i = optind; ds && i < argc; i++) {
-        if (i > optind && dsr_dataset_reset(ds) < 0)
+        if (i > optind && !run.opts.from && dsr_dataset_reset(ds) < 0)
             break;
         add_argument(&run, ds, argv[i]);
+        if (run.opts.from && i + 1 < argc)
+            continue;
         dsr_dataset_finish(ds);
         if (keep_inputs(&run, ds) < 0) {
             dsr_diag_add(&run.diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
@@ -208,7 +222,7 @@ static int refuse_output_input(const char *output, int argc, char **argv) {
 
 static const char convert_usage[] =
     "usage: dossier convert --to xml|json|jsonl|csv "
-    "[--format F] [--table T] [--xslt FILE] [-o FILE|DIR] "
+    "[--format F] [--table T] [--from DIALECT] [--xslt FILE] [-o FILE|DIR] "
     "FILE|DIR|- ...\n";
 
 static int cmd_convert(int argc, char **argv) {
@@ -217,6 +231,7 @@ static int cmd_convert(int argc, char **argv) {
                                             {"format", required_argument, NULL, 'f'},
                                             {"table", required_argument, NULL, 't'},
                                             {"xslt", required_argument, NULL, 'x'},
+                                            {"from", required_argument, NULL, 'F'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     struct run run = {.format = -1, .table = -1};
@@ -243,6 +258,8 @@ static int cmd_convert(int argc, char **argv) {
         return usage_error("%s--to csv writes four tables: name a folder with -o", "");
     if (optind >= argc)
         return usage_error("%sno input given", "");
+    if (run.opts.from && run.opts.xslt)
+        return usage_error("%s--from and --xslt exclude each other", "");
     if ((rc = refuse_output_input(output, argc, argv)))
         return rc;
     install_signal_handlers();

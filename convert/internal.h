@@ -314,6 +314,36 @@ typedef int (*dsr_csv_row_fn)(void *ctx, json_t *row, dsr_locate_fn locate,
 int dsr_csv_read_rows(const struct dsr_input *in, dsr_csv_row_fn take, void *ctx,
                       struct dsr_diags *diags);
 
+/* ---- OFAC's legacy SDN CSV files (ofac_csv.c) ---- */
+
+struct dsr_ofac_csv;
+
+/*
+ * Returns a new, empty join of OFAC's sdn.csv, alt.csv, add.csv and
+ * sdn_comments.csv, whose rows are sorted by ent_num in about sort_memory
+ * bytes (0 = the sorter's default), spilling to tmpdir; NULL when out of
+ * memory. Free with dsr_ofac_csv_free().
+ */
+struct dsr_ofac_csv *dsr_ofac_csv_new(size_t sort_memory, const char *tmpdir);
+void dsr_ofac_csv_free(struct dsr_ofac_csv *oc);
+/*
+ * Reads one of the four files, told by its rows' field count, and keeps its
+ * rows until finish; bad rows are reported and left out. in->name must live
+ * as long as oc. Returns as dsr_csv_read(); _chunked reads `chunk` bytes at a
+ * time (0 = the default), for tests.
+ */
+int dsr_ofac_csv_read(struct dsr_ofac_csv *oc, const struct dsr_input *in,
+                      struct dsr_diags *diags);
+int dsr_ofac_csv_read_chunked(struct dsr_ofac_csv *oc, const struct dsr_input *in,
+                              size_t chunk, struct dsr_diags *diags);
+/*
+ * After the last read: joins the rows entry by entry, in ent_num order, and
+ * hands each entry's entity record, checked like any reader's, to emit.
+ * Returns 0, or -1 when it stopped (out of memory, a temporary file, emit).
+ */
+int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
+                        struct dsr_diags *diags);
+
 /* ---- other XML dialects through a stylesheet (xslt.c) ---- */
 
 struct dsr_xslt;
