@@ -182,7 +182,9 @@ static void read_dir(struct dsr_dataset *ds, const char *path, int format, int t
     }
     for (int i = 0; i < n; i++) {
         const char *name = list[i]->d_name;
-        if (name[0] != '.' && dsr_format_from_path(name) >= 0) {
+        int fmt = dsr_format_from_path(name);
+        /* A dialect's folder holds its own files: OFAC's CSV files, say, and our output. */
+        if (name[0] != '.' && fmt >= 0 && (!ds->ofac || fmt == DSR_FORMAT_CSV)) {
             size_t len = strlen(path) + strlen(name) + 2;
             char *full = malloc(len);
             struct stat st;
