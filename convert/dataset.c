@@ -183,7 +183,7 @@ static void read_dir(struct dsr_dataset *ds, const char *path, int format, int t
     for (int i = 0; i < n; i++) {
         const char *name = list[i]->d_name;
         int fmt = dsr_format_from_path(name);
-        /* A dialect's folder holds its own files: OFAC's CSV files, say, and our output. */
+        /* --from ofac-csv: only the folder's .csv files (our output may lie beside). */
         if (name[0] != '.' && fmt >= 0 && (!ds->ofac || fmt == DSR_FORMAT_CSV)) {
             size_t len = strlen(path) + strlen(name) + 2;
             char *full = malloc(len);
