@@ -132,7 +132,7 @@ check: all build/san/dossier format-check
 check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
 
-# libFuzzer on the readers, alias lists, read-write-read round trips, JSON
+# libFuzzer on the readers, OFAC's CSV files (mode 160, seeded from tests/fuzz), alias lists, read-write-read round trips, JSON
 # Schemas and XSDs with instances, and fields past 64 KiB (clang): FUZZ_SECONDS
 # per run, seeds from fixtures/ and tests/fuzz/ (the corpus make check replays).
 FUZZ_SECONDS ?= 60
