@@ -63,7 +63,8 @@ build/san/%.o: convert/%.c $(wildcard convert/*.h) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 # The dataset schemas are built into the binary: validation needs no install path.
-SCHEMAS := xsd:schemas/dossier.xsd json:schemas/dossier.schema.json
+SCHEMAS := xsd:schemas/dossier.xsd json:schemas/dossier.schema.json \
+	ofac:schemas/sdn_advanced.xsd
 build/gen/schemas.c: $(foreach s,$(SCHEMAS),$(lastword $(subst :, ,$(s)))) | build/gen
 	{ echo '#include <stddef.h>'; for s in $(SCHEMAS); do n=$${s%%:*}; f=$${s#*:}; \
 	  echo "const unsigned char dsr_schema_$$n[] = {"; \

@@ -96,7 +96,8 @@ static int common_option(struct run *run, int opt, const char *arg) {
     } else if (opt == 'F') {
         int from = dsr_dialect_from_name(arg);
         if (from < 0)
-            return usage_error("unknown dialect \"%s\": expected ofac-csv", arg);
+            return usage_error("unknown dialect \"%s\": expected ofac-csv or ofac-xml",
+                               arg);
         run->opts.from = from;
     } else if (opt == 't') {
         run->table = dsr_kind_from_name(arg);

@@ -138,6 +138,8 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
         format = DSR_FORMAT_XML;
     else if (ds->ofac)
         format = DSR_FORMAT_CSV;
+    else if (ds->opts.from == DSR_DIALECT_OFAC_XML)
+        format = DSR_FORMAT_XML;
     else if (format < 0)
         format = dsr_format_from_path(name);
     if (format < 0) {
@@ -158,6 +160,8 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
         dsr_xslt_read(ds->xslt, &in, collect, ds, diags);
     else if (ds->ofac)
         dsr_ofac_csv_read(ds->ofac, &in, diags); /* records come at finish */
+    else if (ds->opts.from == DSR_DIALECT_OFAC_XML)
+        dsr_ofac_xml_read(&in, collect, ds, diags);
     else
         dsr_read(&in, collect, ds, diags);
     ds->step_diags = NULL;
@@ -183,8 +187,11 @@ static void read_dir(struct dsr_dataset *ds, const char *path, int format, int t
     for (int i = 0; i < n; i++) {
         const char *name = list[i]->d_name;
         int fmt = dsr_format_from_path(name);
-        /* --from ofac-csv: only the folder's .csv files (our output may lie beside). */
-        if (name[0] != '.' && fmt >= 0 && (!ds->ofac || fmt == DSR_FORMAT_CSV)) {
+        /* A dialect takes only its own files (our output may lie beside). */
+        int own = ds->ofac                                ? fmt == DSR_FORMAT_CSV
+                  : ds->opts.from == DSR_DIALECT_OFAC_XML ? fmt == DSR_FORMAT_XML
+                                                          : 1;
+        if (name[0] != '.' && fmt >= 0 && own) {
             size_t len = strlen(path) + strlen(name) + 2;
             char *full = malloc(len);
             struct stat st;

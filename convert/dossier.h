@@ -123,9 +123,10 @@ enum dsr_dialect {
     DSR_DIALECT_NONE,     /* dossier's own formats */
     DSR_DIALECT_OFAC_CSV, /* OFAC's legacy SDN CSV: sdn.csv, alt.csv, add.csv,
                              sdn_comments.csv, joined by ent_num */
+    DSR_DIALECT_OFAC_XML, /* OFAC's advanced SDN XML, root Sanctions */
 };
 
-/* Returns the dialect named s ("ofac-csv"), or -1. */
+/* Returns the dialect named s ("ofac-csv", "ofac-xml"), or -1. */
 DSR_API int dsr_dialect_from_name(const char *s);
 
 struct dsr_dataset_options {

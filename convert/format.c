@@ -23,7 +23,9 @@ int dsr_format_from_name(const char *s) {
 }
 
 int dsr_dialect_from_name(const char *s) {
-    return !strcmp(s, "ofac-csv") ? DSR_DIALECT_OFAC_CSV : -1;
+    return !strcmp(s, "ofac-csv")   ? DSR_DIALECT_OFAC_CSV
+           : !strcmp(s, "ofac-xml") ? DSR_DIALECT_OFAC_XML
+                                    : -1;
 }
 
 int dsr_format_from_path(const char *path) {

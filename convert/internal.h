@@ -344,6 +344,25 @@ int dsr_ofac_csv_read_chunked(struct dsr_ofac_csv *oc, const struct dsr_input *i
 int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
                         struct dsr_diags *diags);
 
+/*
+ * An individual's "SURNAME, Given Names" in natural order, "Given Names
+ * SURNAME" (case kept as written); a name without exactly one comma, or with
+ * nothing on a side of it, is kept as written. Returns a new string (free()),
+ * or NULL when out of memory. Both OFAC readers name people so.
+ */
+char *dsr_ofac_natural_name(const char *name);
+
+/* ---- OFAC's advanced SDN XML (ofac_xml.c) ---- */
+
+/*
+ * Reads OFAC's advanced XML (root Sanctions), validated against the built-in
+ * sdn_advanced.xsd while it is read: each DistinctParty becomes an entity,
+ * each SanctionsEntry's events and programs dated designations, handed to
+ * emit. Returns as dsr_xml_read().
+ */
+int dsr_ofac_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                      struct dsr_diags *diags);
+
 /* ---- other XML dialects through a stylesheet (xslt.c) ---- */
 
 struct dsr_xslt;
@@ -431,6 +450,8 @@ extern const unsigned char dsr_schema_xsd[];  /* schemas/dossier.xsd, NUL-termin
 extern const size_t dsr_schema_xsd_len;       /* its length in bytes, without the NUL */
 extern const unsigned char dsr_schema_json[]; /* schemas/dossier.schema.json */
 extern const size_t dsr_schema_json_len;
+extern const unsigned char dsr_schema_ofac[]; /* schemas/sdn_advanced.xsd (OFAC's) */
+extern const size_t dsr_schema_ofac_len;
 
 /* ---- JSON positions (json_pos.c) ---- */
 

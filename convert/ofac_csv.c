@@ -359,12 +359,7 @@ static int add_alias(struct entry *e, const char *name, struct place at) {
     return 0;
 }
 
-/*
- * An individual's "SURNAME, Given Names" in natural order, "Given Names
- * SURNAME" (case kept as written); a name without exactly one comma, or
- * with nothing on a side of it, is kept as written. Returns a new string.
- */
-static char *natural_order(const char *name) {
+char *dsr_ofac_natural_name(const char *name) {
     const char *comma = strchr(name, ',');
     if (!comma || strchr(comma + 1, ','))
         return strdup(name);
@@ -413,7 +408,7 @@ static int take_sdn(struct entry *e, const struct dsr_record *row) {
     e->name_at = place_of(row, SDN_NAME);
     e->kind_at = place_of(row, SDN_TYPE);
     char *name =
-        strcmp(kind, "person") ? strdup(v[SDN_NAME]) : natural_order(v[SDN_NAME]);
+        strcmp(kind, "person") ? strdup(v[SDN_NAME]) : dsr_ofac_natural_name(v[SDN_NAME]);
     char *nname = name ? dsr_text_normalize(name, strlen(name)) : NULL;
     if (name && !nname) /* invalid text: the model reports it */
         nname = strdup(name);
