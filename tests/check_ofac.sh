@@ -94,3 +94,7 @@ sed 's/ LowQuality="true"//' xml/sdn_advanced.xml > "$tmp/nolow.xml"
 (cd "$tmp" && "$DOSSIER" validate --from ofac-xml nolow.xml 2> err); rc=$?
 [ $rc = 1 ] && grep -q "^nolow.xml:234: error: the attribute 'LowQuality' is required but missing" "$tmp/err"
 check "xml-validated-against-ofac-xsd" $?
+sed 's/AliasTypeID="1401"/AliasTypeID="1499"/' xml/sdn_advanced.xml > "$tmp/unknown.xml"
+(cd "$tmp" && "$DOSSIER" validate --from ofac-xml unknown.xml 2> err); rc=$?
+[ $rc = 1 ] && grep -qx 'unknown.xml:480: error: unknown AliasTypeID "1499": no AliasType of that ID in ReferenceValueSets' "$tmp/err"
+check "xml-unknown-reference-value" $?
