@@ -312,7 +312,7 @@ struct party {
  * "LAST NAME, Other Parts" (last-name parts upper-cased), else the parts in
  * order. groups maps NamePartGroup ID -> NamePartType text.
  */
-static char *written_name(struct reader *r, xmlNodePtr name, json_t *groups, int person) {
+static char *written_name(xmlNodePtr name, json_t *groups, int person) {
     struct text last = {0}, rest = {0};
     for (xmlNodePtr p = name->children; p; p = p->next) {
         xmlNodePtr v = is(p, "DocumentedNamePart") ? child(p, "NamePartValue") : NULL;
@@ -331,7 +331,6 @@ static char *written_name(struct reader *r, xmlNodePtr name, json_t *groups, int
             append(into, t);
         free(t);
     }
-    (void)r;
     if (last.len && rest.len) {
         append(&last, ", ");
         append(&last, rest.s);
@@ -362,7 +361,7 @@ static int take_alias(struct reader *r, struct party *p, xmlNodePtr a, json_t *g
     const char *type = ref_checked(r, "AliasType", attr(a, "AliasTypeID"), a);
     const char *low = attr(a, "LowQuality"), *primary = attr(a, "Primary");
     xmlNodePtr dn = child(a, "DocumentedName");
-    char *w = dn ? written_name(r, dn, groups, p->person) : NULL;
+    char *w = dn ? written_name(dn, groups, p->person) : NULL;
     if (!w)
         return dn ? -1 : 0;
     char label[16] = "aka";
@@ -635,7 +634,8 @@ static void quiet(void *ctx, const char *msg, ...) {
 }
 
 static int run(struct reader *r, xmlSchemaValidCtxtPtr vctxt) {
-    r->xr = xmlReaderForIO(read_input, NULL, r, r->in->name, NULL, XML_PARSE_NONET);
+    r->xr = xmlReaderForIO(read_input, NULL, r, r->in->name, NULL,
+                           XML_PARSE_NONET | XML_PARSE_BIG_LINES);
     if (r->xr)
         xmlTextReaderSetErrorHandler(r->xr, on_parse_error, r);
     if (!r->xr || xmlTextReaderSchemaValidateCtxt(r->xr, vctxt, 0) != 0) {
