@@ -133,10 +133,10 @@ check: all build/san/dossier format-check
 check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
 
-# libFuzzer on the readers, OFAC's CSV files (modes 160-164), alias lists,
-# read-write-read round trips, JSON Schemas and XSDs with instances, and fields
-# past 64 KiB (clang): FUZZ_SECONDS per run, seeds from fixtures/ and
-# tests/fuzz/ (the corpus make check replays).
+# libFuzzer on the readers, OFAC's CSV files and XML (modes 160-169), alias
+# lists, read-write-read round trips, JSON Schemas and XSDs with instances,
+# and fields past 64 KiB (clang): FUZZ_SECONDS per run, seeds from fixtures/
+# and tests/fuzz/ (the corpus make check replays).
 FUZZ_SECONDS ?= 60
 build/fuzz_read: tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(wildcard convert/*.h)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \

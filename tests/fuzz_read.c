@@ -2,7 +2,7 @@
  * libFuzzer harness for the dataset readers (`make fuzz`): the first byte of
  * an input picks the format (and a CSV table, any CSV, alias lists, a round
  * trip, a JSON Schema or an XSD with an instance, one field past 64 KiB, or
- * OFAC's CSV files), the
+ * OFAC's CSV files or advanced XML), the
  * rest is read
  * through the same path the CLI takes, schema checks included. Crashes, leaks and
  * undefined behaviour are the sanitizers' to find; a round trip also aborts when what
@@ -214,6 +214,36 @@ static void ofac_csv(const uint8_t *data, size_t size) {
     dsr_diags_release(&diags);
 }
 
+/* --from ofac-xml: one document, written as JSON, which must convert to itself. */
+static void ofac_xml(const uint8_t *data, size_t size) {
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    struct dsr_dataset_options opts = {
+        .keep_records = 1, .from = DSR_DIALECT_OFAC_XML, .sort_memory = 1 << 14};
+    struct dsr_dataset *ds = dsr_dataset_new(&opts, &diags);
+    FILE *fp = fmemopen((void *)data, size ? size : 1, "rb");
+    char *out = NULL;
+    size_t n1 = 0, n2 = 0;
+    FILE *sink = NULL;
+    if (fp && !size)
+        fgetc(fp);
+    if (ds && fp && dsr_dataset_add_stream(ds, "fuzz.xml", fp, -1, -1) == 0 &&
+        dsr_dataset_finish(ds) == 0 && (sink = open_memstream(&out, &n1))) {
+        int written = dsr_dataset_write(ds, DSR_FORMAT_JSON, sink) == 0;
+        fclose(sink);
+        char *again =
+            written ? convert(out, n1, DSR_FORMAT_JSON, -1, DSR_FORMAT_JSON, &n2) : NULL;
+        if (written && (!again || n1 != n2 || memcmp(out, again, n1)))
+            abort();
+        free(again);
+    }
+    if (fp)
+        fclose(fp);
+    free(out);
+    dsr_dataset_free(ds);
+    dsr_diags_release(&diags);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct dsr_record_schemas schemas;
     static int ready;
@@ -230,6 +260,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (data[0] >= 160 && data[0] < 165) { /* 160-164: OFAC's CSV files */
         ofac_csv(data + 1, size - 1);
+        return 0;
+    }
+    if (data[0] >= 165 && data[0] < 170) { /* 165-169: OFAC's advanced XML */
+        ofac_xml(data + 1, size - 1);
         return 0;
     }
     if (data[0] >= 170 && data[0] < 180) {
