@@ -109,6 +109,17 @@ static int common_option(struct run *run, int opt, const char *arg) {
     return 0;
 }
 
+/* --from reads its dialect's own files: --xslt, --format and --table do not apply. */
+static int check_from(const struct run *run) {
+    if (run->opts.from && run->opts.xslt)
+        return usage_error("%s--from and --xslt exclude each other", "");
+    if (run->opts.from && (run->format >= 0 || run->table >= 0))
+        return usage_error("%s--from reads its dialect's own files: --format and --table "
+                           "do not apply",
+                           "");
+    return 0;
+}
+
 static int finish(struct run *run, enum dsr_report_format report) {
     dsr_diags_sort(&run->diags);
     FILE *out = report == DSR_REPORT_TEXT ? stderr : stdout;
@@ -160,8 +171,8 @@ static int cmd_validate(int argc, char **argv) {
     }
     if (optind >= argc)
         return usage_error("%sno input given", "");
-    if (run.opts.from && run.opts.xslt)
-        return usage_error("%s--from and --xslt exclude each other", "");
+    if ((rc = check_from(&run)))
+        return rc;
     environment_options(&run.opts);
     /*
      * Each argument is a dataset of its own; what is compiled serves them all.
@@ -259,8 +270,8 @@ static int cmd_convert(int argc, char **argv) {
         return usage_error("%s--to csv writes four tables: name a folder with -o", "");
     if (optind >= argc)
         return usage_error("%sno input given", "");
-    if (run.opts.from && run.opts.xslt)
-        return usage_error("%s--from and --xslt exclude each other", "");
+    if ((rc = check_from(&run)))
+        return rc;
     if ((rc = refuse_output_input(output, argc, argv)))
         return rc;
     install_signal_handlers();
