@@ -46,7 +46,10 @@ enum {
 static const char *const vessel_labels[] = {"call sign", "vessel type", "tonnage",
                                             "GRT",       "vessel flag", "vessel owner"};
 
-#define ROW_FIELD 5 /* the row record's list field: participants (roles) */
+/* A kept row is a record of the private sorter (kind event, for its text fields). */
+#define ROW_TEXT 3   /* "summary": the fields, each ended by SEP */
+#define ROW_PLACES 4 /* "place": each field's "line:column," */
+#define SEP '\x1F'   /* ASCII unit separator: a control character, never in a value */
 
 struct file_seen {
     const char *name;    /* borrowed from the input */
@@ -77,6 +80,32 @@ void dsr_ofac_csv_free(struct dsr_ofac_csv *oc) {
     dsr_sorter_free(oc->rows);
     free(oc->files);
     free(oc);
+}
+
+struct text {
+    char *s;         /* owned, NUL-terminated; NULL until the first append */
+    size_t len, cap; /* bytes used, allocated */
+    int failed;      /* 1 once memory ran out */
+};
+
+static void append(struct text *t, const char *s, size_t n) {
+    if (t->failed)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 256;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *p = realloc(t->s, cap);
+        if (!p) {
+            t->failed = 1;
+            return;
+        }
+        t->s = p;
+        t->cap = cap;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = '\0';
 }
 
 /* ---- reading one file ---- */
@@ -189,8 +218,9 @@ static int tell_file(struct file_read *fr, const struct dsr_csv_field *f, size_t
 
 /*
  * Keeps a row as a record of the private sorter: the id is the sort key
- * (ent_num padded, file kind, sequence), each field a participant whose role
- * is its position "line:column". Empty values ("-0-") become empty strings.
+ * (ent_num padded, file kind, sequence); one text holds the fields, each
+ * ended by SEP, another their positions. Two strings a row, not two a field:
+ * allocation was most of the time. Empty values ("-0-") become empty.
  */
 static int keep_row(void *ctx, const struct dsr_csv_field *f, size_t n) {
     struct file_read *fr = ctx;
@@ -198,17 +228,31 @@ static int keep_row(void *ctx, const struct dsr_csv_field *f, size_t n) {
         return -1;
     if (check_row(fr, f, n))
         return 0;
+    for (size_t i = 0; i < n; i++)
+        if (memchr(f[i].text, SEP, f[i].len)) {
+            row_error(fr, &f[i], "control character U+001F in a field");
+            return 0;
+        }
     struct dsr_record *rec = dsr_record_new(DSR_EVENT);
     char key[64], pos[32];
-    int ok = rec != NULL;
+    struct text text = {0}, places = {0};
     snprintf(key, sizeof(key), "%020llu-%d-%012zu", strtoull(f[0].text, NULL, 10),
              fr->kind, fr->oc->seq++);
-    ok = ok && dsr_record_set(rec, 0, key, strlen(key)) == 0;
-    for (size_t i = 0; ok && i < n; i++) {
-        snprintf(pos, sizeof(pos), "%d:%d", f[i].line, f[i].column);
-        ok = dsr_record_add(rec, ROW_FIELD, f[i].text, value_len(&f[i]), pos,
-                            strlen(pos)) == 0;
+    for (size_t i = 0; i < n; i++) {
+        append(&text, f[i].text, value_len(&f[i]));
+        append(&text, (const char[]){SEP}, 1);
+        int w = snprintf(pos, sizeof(pos), "%d:%d,", f[i].line, f[i].column);
+        append(&places, pos, (size_t)w);
     }
+    int ok = rec && !text.failed && !places.failed &&
+             dsr_record_set(rec, 0, key, strlen(key)) == 0;
+    if (ok) { /* the record takes the two texts as they are */
+        rec->values[ROW_TEXT].text = text.s;
+        rec->values[ROW_PLACES].text = places.s;
+        text.s = places.s = NULL;
+    }
+    free(text.s);
+    free(places.s);
     if (!ok) {
         dsr_record_free(rec);
         dsr_diag_add(fr->diags, DSR_DIAG_REFUSED, fr->in->name, 0, 0, NULL,
@@ -253,32 +297,6 @@ int dsr_ofac_csv_read(struct dsr_ofac_csv *oc, const struct dsr_input *in,
 
 /* ---- joining an entry's rows into an entity ---- */
 
-struct text {
-    char *s;         /* owned, NUL-terminated; NULL until the first append */
-    size_t len, cap; /* bytes used, allocated */
-    int failed;      /* 1 once memory ran out */
-};
-
-static void append(struct text *t, const char *s, size_t n) {
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *p = realloc(t->s, cap);
-        if (!p) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
 /* Appends one note "label: value" (see README.md: notes are " | "-separated). */
 static void note(struct text *t, const char *label, const char *value, size_t n) {
     if (t->len)
@@ -317,11 +335,31 @@ static void entry_release(struct entry *e) {
     memset(e, 0, sizeof(*e));
 }
 
-/* Where field i of a kept row was read. */
-static struct place place_of(const struct dsr_record *row, int i) {
-    struct place p = {row->file, 0, 0};
-    sscanf(row->values[ROW_FIELD].roles[i], "%d:%d", &p.line, &p.column);
-    return p;
+/* A kept row unpacked: its fields and where each was read. */
+struct row {
+    const struct dsr_record *rec; /* the sorter's, borrowed: file, line, column */
+    char *buf;                    /* the fields' text, owned */
+    char *v[12];                  /* each field, in buf */
+    struct place at[12];          /* where each was read */
+    size_t n;
+};
+
+/* Unpacks rec into row. 0, or -1 when out of memory. */
+static int unpack(struct row *row, const struct dsr_record *rec) {
+    const char *pos = rec->values[ROW_PLACES].text;
+    memset(row, 0, sizeof(*row));
+    row->rec = rec;
+    if (!(row->buf = strdup(rec->values[ROW_TEXT].text)))
+        return -1;
+    for (char *p = row->buf, *end; row->n < 12 && (end = strchr(p, SEP)); p = end + 1) {
+        *end = '\0';
+        row->v[row->n] = p;
+        row->at[row->n].file = rec->file;
+        sscanf(pos, "%d:%d", &row->at[row->n].line, &row->at[row->n].column);
+        pos = strchr(pos, ',') ? strchr(pos, ',') + 1 : pos;
+        row->n++;
+    }
+    return 0;
 }
 
 /*
@@ -396,17 +434,17 @@ static void program_notes(struct text *t, const char *programs) {
 }
 
 /* Starts an entity from its sdn.csv row. 0, or -1 when out of memory. */
-static int take_sdn(struct entry *e, const struct dsr_record *row) {
-    char *const *v = row->values[ROW_FIELD].items;
+static int take_sdn(struct entry *e, const struct row *row) {
+    char *const *v = row->v;
     const char *kind = entity_kind(v[SDN_TYPE], strlen(v[SDN_TYPE]));
     char id[32];
     snprintf(id, sizeof(id), "ofac-%llu", e->ent);
     e->has_sdn = 1;
-    e->file = row->file;
-    e->line = row->line;
-    e->column = row->column;
-    e->name_at = place_of(row, SDN_NAME);
-    e->kind_at = place_of(row, SDN_TYPE);
+    e->file = row->rec->file;
+    e->line = row->rec->line;
+    e->column = row->rec->column;
+    e->name_at = row->at[SDN_NAME];
+    e->kind_at = row->at[SDN_TYPE];
     char *name =
         strcmp(kind, "person") ? strdup(v[SDN_NAME]) : dsr_ofac_natural_name(v[SDN_NAME]);
     char *nname = name ? dsr_text_normalize(name, strlen(name)) : NULL;
@@ -433,9 +471,9 @@ static int take_sdn(struct entry *e, const struct dsr_record *row) {
 }
 
 /* An alt.csv row: the name an alias; fka and nka noted too, as are remarks. */
-static int take_alt(struct entry *e, const struct dsr_record *row) {
-    char *const *v = row->values[ROW_FIELD].items;
-    if (add_alias(e, v[3], place_of(row, 3)) < 0)
+static int take_alt(struct entry *e, const struct row *row) {
+    char *const *v = row->v;
+    if (add_alias(e, v[3], row->at[3]) < 0)
         return -1;
     if (strcasecmp(v[2], "aka")) {
         char label[4] = {(char)(v[2][0] | 32), 'k', 'a', '\0'};
@@ -450,8 +488,8 @@ static int take_alt(struct entry *e, const struct dsr_record *row) {
 }
 
 /* An add.csv row: "address: street, city, country (remarks)"; all empty: nothing. */
-static void take_add(struct entry *e, const struct dsr_record *row) {
-    char *const *v = row->values[ROW_FIELD].items;
+static void take_add(struct entry *e, const struct row *row) {
+    char *const *v = row->v;
     struct text a = {0};
     for (int c = 2; c <= 4; c++)
         if (*v[c]) {
@@ -582,8 +620,9 @@ static int without_entries(const struct dsr_ofac_csv *oc, struct dsr_diags *diag
 }
 
 /* Adds one row to the entry under way. 0, or -1 when out of memory. */
-static int take_row(struct entry *e, const struct dsr_record *row, int kind, int quiet,
+static int take_row(struct entry *e, const struct row *r, int kind, int quiet,
                     struct dsr_diags *diags) {
+    const struct dsr_record *row = r->rec;
     if (kind == SDN && e->has_sdn) {
         dsr_diag_add(diags, DSR_DIAG_SCHEMA, row->file, row->line, row->column, NULL,
                      "duplicate entry %llu: already at %s:%d", e->ent, e->file, e->line);
@@ -595,12 +634,11 @@ static int take_row(struct entry *e, const struct dsr_record *row, int kind, int
         return 0;
     }
     switch (kind) {
-    case SDN: return take_sdn(e, row);
-    case ALT: return take_alt(e, row);
-    case ADD: take_add(e, row); return 0;
+    case SDN: return take_sdn(e, r);
+    case ALT: return take_alt(e, r);
+    case ADD: take_add(e, r); return 0;
     default: /* the remarks go on where sdn.csv cut them */
-        append(&e->remarks, row->values[ROW_FIELD].items[1],
-               strlen(row->values[ROW_FIELD].items[1]));
+        append(&e->remarks, r->v[1], strlen(r->v[1]));
         return 0;
     }
 }
@@ -623,8 +661,11 @@ int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
             if (entry_start(&e, ent) < 0)
                 rc = -1;
         }
-        if (rc == 0 && take_row(&e, row, kind, quiet, diags) < 0)
+        struct row unpacked = {0};
+        if (rc == 0 && (unpack(&unpacked, row) < 0 ||
+                        take_row(&e, &unpacked, kind, quiet, diags) < 0))
             rc = -1;
+        free(unpacked.buf);
     }
     if (rc < 0) {
         entry_release(&e);
