@@ -36,9 +36,9 @@ struct reader {
     dsr_record_fn emit;
     void *ctx;
     xmlTextReaderPtr xr;
-    json_t *sets[N_SETS];  /* ID -> text, owned */
-    json_t *party_type;    /* PartySubType ID -> PartyType ID, owned */
-    unsigned char head[4]; /* the first bytes, read before the parser starts */
+    json_t *sets[N_SETS];   /* ID -> text, owned */
+    json_t *party_type;     /* PartySubType ID -> PartyType ID, owned */
+    unsigned char head[24]; /* the first bytes, read before the parser starts */
     size_t n_head, head_used;
     int syntax; /* 1 after a syntax error or refusal: stop */
     int oom;
@@ -680,10 +680,12 @@ static int run(struct reader *r, xmlSchemaValidCtxtPtr vctxt) {
 int dsr_ofac_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                       struct dsr_diags *diags) {
     struct reader r = {.in = in, .diags = diags, .emit = emit, .ctx = ctx};
-    r.n_head = fread(r.head, 1, sizeof(r.head), in->fp);
-    /* UTF-16 and UTF-32 need a declaration; the parser reads the rest. */
-    if (!(r.n_head >= 2 && r.head[0] == '<' && r.head[1] == '?') &&
-        dsr_input_start(r.head, r.n_head, in->name, 1, diags) < 0)
+    size_t got;
+    while (r.n_head < sizeof(r.head) &&
+           (got = fread(r.head + r.n_head, 1, sizeof(r.head) - r.n_head, in->fp)) > 0)
+        r.n_head += got;
+    /* UTF-16 and UTF-32 need a declaration, as in xml_read.c; libxml2 reads the rest. */
+    if (dsr_xml_check_encoding(r.head, r.n_head, in->name, diags) < 0)
         return -1;
     if (r.n_head == 0) {
         dsr_diag_add(diags, DSR_DIAG_SYNTAX, in->name, 1, 1, NULL,

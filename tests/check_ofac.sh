@@ -94,3 +94,7 @@ sed 's/AliasTypeID="1401"/AliasTypeID="1499"/' xml/sdn_advanced.xml > "$tmp/unkn
 (cd "$tmp" && "$DOSSIER" validate --from ofac-xml unknown.xml 2> err); rc=$?
 [ $rc = 1 ] && grep -qx 'unknown.xml:480: error: unknown AliasTypeID "1499": no AliasType of that ID in ReferenceValueSets' "$tmp/err"
 check "xml-unknown-reference-value" $?
+tail -n +2 xml/sdn_advanced.xml | iconv -f UTF-8 -t UTF-16 > "$tmp/utf16.xml"
+(cd "$tmp" && "$DOSSIER" validate --from ofac-xml utf16.xml 2> err); rc=$?
+[ $rc = 2 ] && grep -q '^utf16.xml:1:1: error: UTF-16 or UTF-32 input without an XML declaration refused' "$tmp/err"
+check "xml-utf16-without-declaration-refused" $?
