@@ -344,6 +344,21 @@ int dsr_ofac_csv_read_chunked(struct dsr_ofac_csv *oc, const struct dsr_input *i
 int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
                         struct dsr_diags *diags);
 
+/* ---- what the OFAC readers share (ofac.c) ---- */
+
+/* A growing string; zero-initialised before use, its s freed with free(). */
+struct dsr_ofac_text {
+    char *s;         /* owned, NUL-terminated; NULL until the first append */
+    size_t len, cap; /* bytes used, allocated */
+    int failed;      /* 1 once memory ran out: later appends do nothing */
+};
+
+/* Appends s[0..n). */
+void dsr_ofac_append(struct dsr_ofac_text *t, const char *s, size_t n);
+/* Appends one note "label: value" (value n bytes), after " | " when not the first. */
+void dsr_ofac_note(struct dsr_ofac_text *t, const char *label, const char *value,
+                   size_t n);
+
 /*
  * An individual's "SURNAME, Given Names" in natural order, "Given Names
  * SURNAME" (case kept as written); a name without exactly one comma, or with

@@ -82,32 +82,6 @@ void dsr_ofac_csv_free(struct dsr_ofac_csv *oc) {
     free(oc);
 }
 
-struct text {
-    char *s;         /* owned, NUL-terminated; NULL until the first append */
-    size_t len, cap; /* bytes used, allocated */
-    int failed;      /* 1 once memory ran out */
-};
-
-static void append(struct text *t, const char *s, size_t n) {
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *p = realloc(t->s, cap);
-        if (!p) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
 /* ---- reading one file ---- */
 
 struct file_read {
@@ -235,14 +209,14 @@ static int keep_row(void *ctx, const struct dsr_csv_field *f, size_t n) {
         }
     struct dsr_record *rec = dsr_record_new(DSR_EVENT);
     char key[64], pos[32];
-    struct text text = {0}, places = {0};
+    struct dsr_ofac_text text = {0}, places = {0};
     snprintf(key, sizeof(key), "%020llu-%d-%012zu", strtoull(f[0].text, NULL, 10),
              fr->kind, fr->oc->seq++);
     for (size_t i = 0; i < n; i++) {
-        append(&text, f[i].text, value_len(&f[i]));
-        append(&text, (const char[]){SEP}, 1);
+        dsr_ofac_append(&text, f[i].text, value_len(&f[i]));
+        dsr_ofac_append(&text, (const char[]){SEP}, 1);
         int w = snprintf(pos, sizeof(pos), "%d:%d,", f[i].line, f[i].column);
-        append(&places, pos, (size_t)w);
+        dsr_ofac_append(&places, pos, (size_t)w);
     }
     int ok = rec && !text.failed && !places.failed &&
              dsr_record_set(rec, 0, key, strlen(key)) == 0;
@@ -297,15 +271,6 @@ int dsr_ofac_csv_read(struct dsr_ofac_csv *oc, const struct dsr_input *in,
 
 /* ---- joining an entry's rows into an entity ---- */
 
-/* Appends one note "label: value" (see README.md: notes are " | "-separated). */
-static void note(struct text *t, const char *label, const char *value, size_t n) {
-    if (t->len)
-        append(t, " | ", 3);
-    append(t, label, strlen(label));
-    append(t, ": ", 2);
-    append(t, value, n);
-}
-
 struct place {
     const char *file; /* borrowed from the input */
     int line, column; /* 1-based */
@@ -322,7 +287,7 @@ struct entry {
     json_t *aliases;               /* obj's "aliases", borrowed */
     struct place *alias_at;        /* where each alias was read, owned */
     size_t n_alias_at, cap_alias_at;
-    struct text head, alts, addresses, remarks; /* the notes, in their order */
+    struct dsr_ofac_text head, alts, addresses, remarks; /* the notes, in their order */
 };
 
 static void entry_release(struct entry *e) {
@@ -397,27 +362,8 @@ static int add_alias(struct entry *e, const char *name, struct place at) {
     return 0;
 }
 
-char *dsr_ofac_natural_name(const char *name) {
-    const char *comma = strchr(name, ',');
-    if (!comma || strchr(comma + 1, ','))
-        return strdup(name);
-    const char *given = comma + 1;
-    while (*given == ' ')
-        given++;
-    size_t surname = (size_t)(comma - name);
-    while (surname > 0 && name[surname - 1] == ' ')
-        surname--;
-    if (!*given || !surname)
-        return strdup(name);
-    size_t n = strlen(given) + 1 + surname + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s %.*s", given, (int)surname, name);
-    return s;
-}
-
 /* Each program of "SDGT] [IFSR" (OFAC joins several with "] [") as a note. */
-static void program_notes(struct text *t, const char *programs) {
+static void program_notes(struct dsr_ofac_text *t, const char *programs) {
     const char *p = programs;
     while (*p) {
         const char *end = strstr(p, "] [");
@@ -428,7 +374,7 @@ static void program_notes(struct text *t, const char *programs) {
         if (n > 0 && s[n - 1] == ']')
             n--;
         if (n > 0)
-            note(t, "program", s, n);
+            dsr_ofac_note(t, "program", s, n);
         p = end ? end + 3 : p + strlen(p);
     }
 }
@@ -462,11 +408,11 @@ static int take_sdn(struct entry *e, const struct row *row) {
         return -1;
     program_notes(&e->head, v[PROGRAM]);
     if (*v[TITLE])
-        note(&e->head, "title", v[TITLE], strlen(v[TITLE]));
+        dsr_ofac_note(&e->head, "title", v[TITLE], strlen(v[TITLE]));
     for (int c = CALL_SIGN; c <= VESS_OWNER; c++)
         if (*v[c])
-            note(&e->head, vessel_labels[c - CALL_SIGN], v[c], strlen(v[c]));
-    append(&e->remarks, v[REMARKS], strlen(v[REMARKS]));
+            dsr_ofac_note(&e->head, vessel_labels[c - CALL_SIGN], v[c], strlen(v[c]));
+    dsr_ofac_append(&e->remarks, v[REMARKS], strlen(v[REMARKS]));
     return 0;
 }
 
@@ -477,12 +423,12 @@ static int take_alt(struct entry *e, const struct row *row) {
         return -1;
     if (strcasecmp(v[2], "aka")) {
         char label[4] = {(char)(v[2][0] | 32), 'k', 'a', '\0'};
-        note(&e->alts, label, v[3], strlen(v[3]));
+        dsr_ofac_note(&e->alts, label, v[3], strlen(v[3]));
     }
     if (*v[4]) {
-        note(&e->alts, "alias remarks", v[3], strlen(v[3]));
-        append(&e->alts, ": ", 2);
-        append(&e->alts, v[4], strlen(v[4]));
+        dsr_ofac_note(&e->alts, "alias remarks", v[3], strlen(v[3]));
+        dsr_ofac_append(&e->alts, ": ", 2);
+        dsr_ofac_append(&e->alts, v[4], strlen(v[4]));
     }
     return 0;
 }
@@ -490,20 +436,20 @@ static int take_alt(struct entry *e, const struct row *row) {
 /* An add.csv row: "address: street, city, country (remarks)"; all empty: nothing. */
 static void take_add(struct entry *e, const struct row *row) {
     char *const *v = row->v;
-    struct text a = {0};
+    struct dsr_ofac_text a = {0};
     for (int c = 2; c <= 4; c++)
         if (*v[c]) {
             if (a.len)
-                append(&a, ", ", 2);
-            append(&a, v[c], strlen(v[c]));
+                dsr_ofac_append(&a, ", ", 2);
+            dsr_ofac_append(&a, v[c], strlen(v[c]));
         }
     if (*v[5]) {
-        append(&a, a.len ? " (" : "(", a.len ? 2 : 1);
-        append(&a, v[5], strlen(v[5]));
-        append(&a, ")", 1);
+        dsr_ofac_append(&a, a.len ? " (" : "(", a.len ? 2 : 1);
+        dsr_ofac_append(&a, v[5], strlen(v[5]));
+        dsr_ofac_append(&a, ")", 1);
     }
     if (a.len)
-        note(&e->addresses, "address", a.s, a.len);
+        dsr_ofac_note(&e->addresses, "address", a.s, a.len);
     e->addresses.failed |= a.failed;
     free(a.s);
 }
@@ -513,7 +459,7 @@ static void take_add(struct entry *e, const struct row *row) {
  * each becomes a note "weak aka: NAME". The closing quote is one followed by
  * ";", ".", ",", ")" or the end, so "D'S SUPERMARKET" stays whole.
  */
-static void weak_notes(struct text *t, const char *remarks) {
+static void weak_notes(struct dsr_ofac_text *t, const char *remarks) {
     static const char *const marks[] = {"a.k.a. '", "f.k.a. '", "n.k.a. '"};
     static const char *const labels[] = {"weak aka", "weak fka", "weak nka"};
     for (const char *p = remarks; *p; p++)
@@ -524,7 +470,7 @@ static void weak_notes(struct text *t, const char *remarks) {
             while ((q = strchr(q, '\'')) && q[1] && !strchr(";.,)", q[1]))
                 q++;
             if (q && q > s)
-                note(t, labels[m], s, (size_t)(q - s));
+                dsr_ofac_note(t, labels[m], s, (size_t)(q - s));
         }
 }
 
@@ -550,17 +496,17 @@ static int flush(struct dsr_ofac_csv *oc, struct entry *e, dsr_record_fn emit, v
                  struct dsr_diags *diags) {
     int rc = 0;
     if (e->has_sdn) {
-        struct text notes = {0};
+        struct dsr_ofac_text notes = {0};
         weak_notes(&e->alts, e->remarks.s ? e->remarks.s : "");
-        const struct text *parts[] = {&e->head, &e->alts, &e->addresses};
+        const struct dsr_ofac_text *parts[] = {&e->head, &e->alts, &e->addresses};
         for (int i = 0; i < 3; i++)
             if (parts[i]->len) {
                 if (notes.len)
-                    append(&notes, " | ", 3);
-                append(&notes, parts[i]->s, parts[i]->len);
+                    dsr_ofac_append(&notes, " | ", 3);
+                dsr_ofac_append(&notes, parts[i]->s, parts[i]->len);
             }
         if (e->remarks.len)
-            note(&notes, "remarks", e->remarks.s, e->remarks.len);
+            dsr_ofac_note(&notes, "remarks", e->remarks.s, e->remarks.len);
         int failed = notes.failed || e->head.failed || e->alts.failed ||
                      e->addresses.failed || e->remarks.failed;
         if (failed ||
@@ -638,7 +584,7 @@ static int take_row(struct entry *e, const struct row *r, int kind, int quiet,
     case ALT: return take_alt(e, r);
     case ADD: take_add(e, r); return 0;
     default: /* the remarks go on where sdn.csv cut them */
-        append(&e->remarks, r->v[1], strlen(r->v[1]));
+        dsr_ofac_append(&e->remarks, r->v[1], strlen(r->v[1]));
         return 0;
     }
 }

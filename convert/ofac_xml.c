@@ -221,43 +221,18 @@ static void period_of(xmlNodePtr p, char *out, size_t size) {
         snprintf(out, size, "%s%s/%s", a, approx ? "~" : "", b);
 }
 
-struct text {
-    char *s;
-    size_t len, cap;
-    int failed;
-};
-
-static void append(struct text *t, const char *s) {
-    size_t n = strlen(s);
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *p = realloc(t->s, cap);
-        if (!p) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n + 1);
-    t->len += n;
+/* Appends s, a string (dsr_ofac_append). */
+static void append(struct dsr_ofac_text *t, const char *s) {
+    dsr_ofac_append(t, s, strlen(s));
 }
 
-/* One note "label: value", notes joined by " | " as ofac_csv.c writes them. */
-static void note(struct text *t, const char *label, const char *value) {
-    if (t->len)
-        append(t, " | ");
-    append(t, label);
-    append(t, ": ");
-    append(t, value);
+/* One note, as ofac_csv.c writes them (dsr_ofac_note). */
+static void note(struct dsr_ofac_text *t, const char *label, const char *value) {
+    dsr_ofac_note(t, label, value, strlen(value));
 }
 
 /* Appends s in upper case (Unicode simple mapping). */
-static void append_upper(struct text *t, const char *s) {
+static void append_upper(struct dsr_ofac_text *t, const char *s) {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     utf8proc_int32_t cp;
     utf8proc_ssize_t k;
@@ -302,7 +277,7 @@ static int take_values(struct reader *r, xmlNodePtr set) {
 struct party {
     json_t *obj;     /* the entity's JSON form, owned */
     json_t *aliases; /* its aliases, borrowed from obj */
-    struct text notes;
+    struct dsr_ofac_text notes;
     int person;
     int line; /* the DistinctParty's line */
 };
@@ -313,7 +288,7 @@ struct party {
  * order. groups maps NamePartGroup ID -> NamePartType text.
  */
 static char *written_name(xmlNodePtr name, json_t *groups, int person) {
-    struct text last = {0}, rest = {0};
+    struct dsr_ofac_text last = {0}, rest = {0};
     for (xmlNodePtr p = name->children; p; p = p->next) {
         xmlNodePtr v = is(p, "DocumentedNamePart") ? child(p, "NamePartValue") : NULL;
         char *t = v ? text_of(v) : NULL;
@@ -322,7 +297,7 @@ static char *written_name(xmlNodePtr name, json_t *groups, int person) {
         const char *type =
             json_string_value(json_object_get(groups, attr(v, "NamePartGroupID")));
         int is_last = person && type && !strcmp(type, "Last Name");
-        struct text *into = is_last ? &last : &rest;
+        struct dsr_ofac_text *into = is_last ? &last : &rest;
         if (into->len)
             append(into, " ");
         if (is_last)
@@ -335,7 +310,7 @@ static char *written_name(xmlNodePtr name, json_t *groups, int person) {
         append(&last, ", ");
         append(&last, rest.s);
     }
-    struct text *w = last.len ? &last : &rest;
+    struct dsr_ofac_text *w = last.len ? &last : &rest;
     char *s = w->failed ? NULL : strdup(w->s ? w->s : "");
     free(last.s);
     free(rest.s);
@@ -394,7 +369,7 @@ static void take_feature(struct reader *r, struct party *p, xmlNodePtr f) {
     for (xmlNodePtr v = f->children; v; v = v->next) {
         if (!is(v, "FeatureVersion"))
             continue;
-        struct text t = {0};
+        struct dsr_ofac_text t = {0};
         char date[80];
         append(&t, type ? type : "feature");
         append(&t, ": ");
