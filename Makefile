@@ -78,7 +78,8 @@ build/san/%.o: convert/%.c $(wildcard convert/*.h) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 # The dataset schemas are built into the binary: validation needs no install path.
-SCHEMAS := xsd:schemas/dossier.xsd json:schemas/dossier.schema.json
+SCHEMAS := xsd:schemas/dossier.xsd json:schemas/dossier.schema.json \
+	ofac:schemas/sdn_advanced.xsd
 build/gen/schemas.c: $(foreach s,$(SCHEMAS),$(lastword $(subst :, ,$(s)))) | build/gen
 	{ echo '#include <stddef.h>'; for s in $(SCHEMAS); do n=$${s%%:*}; f=$${s#*:}; \
 	  echo "const unsigned char dsr_schema_$$n[] = {"; \
@@ -150,9 +151,10 @@ check: all build/san/dossier format-check
 check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
 
-# libFuzzer on the readers, alias lists, read-write-read round trips, JSON
-# Schemas and XSDs with instances, and fields past 64 KiB (clang): FUZZ_SECONDS
-# per run, seeds from fixtures/ and tests/fuzz/ (the corpus make check replays).
+# libFuzzer on the readers, OFAC's CSV files and XML (modes 160-169), alias
+# lists, read-write-read round trips, JSON Schemas and XSDs with instances,
+# and fields past 64 KiB (clang): FUZZ_SECONDS per run, seeds from fixtures/
+# and tests/fuzz/ (the corpus make check replays).
 FUZZ_SECONDS ?= 60
 build/fuzz_read: tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(wildcard convert/*.h)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \

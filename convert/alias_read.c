@@ -143,6 +143,6 @@ int dsr_alias_add_path(struct dsr_alias_set *set, const char *path,
         return read_lines(set, path, diags);
     struct entity_reader r = {set, diags};
     dsr_alias_next_dataset(set); /* each dataset is its own publisher's */
-    return folder ? dsr_folder_each(path, read_dataset_file, &r, diags)
+    return folder ? dsr_folder_each(path, -1, read_dataset_file, &r, diags)
                   : read_dataset_file(&r, path);
 }

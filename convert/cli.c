@@ -75,7 +75,7 @@ static void run_release(struct run *run) {
     free(run->names);
 }
 
-/* Parses --format, --table and --xslt, shared by validate and convert. */
+/* Parses --format, --table, --from and --xslt, shared by validate and convert. */
 static int common_option(struct run *run, int opt, const char *arg) {
     if (opt == 'f') {
         run->format = dsr_format_from_name(arg);
@@ -85,6 +85,13 @@ static int common_option(struct run *run, int opt, const char *arg) {
                 "unknown format \"%s\": expected xml, json, jsonl or csv", arg);
     } else if (opt == 'x') {
         run->opts.xslt = arg;
+    } else if (opt == 'F') {
+        int from = dsr_dialect_from_name(arg);
+        if (from < 0)
+            return cli_usage_error(
+                run->command, NULL,
+                "unknown dialect \"%s\": expected ofac-csv or ofac-xml", arg);
+        run->opts.from = from;
     } else if (opt == 't') {
         run->table = dsr_kind_from_name(arg);
         if (run->table < 0)
@@ -110,6 +117,19 @@ int cli_report(enum dsr_report_format format, int summary, const struct dsr_diag
     return 0;
 }
 
+/* --from reads its dialect's own files: --xslt, --format and --table do not apply. */
+static int check_from(const struct run *run) {
+    if (run->opts.from && run->opts.xslt)
+        return cli_usage_error(run->command, NULL,
+                               "--from and --xslt exclude each other");
+    if (run->opts.from && (run->format >= 0 || run->table >= 0))
+        return cli_usage_error(
+            run->command, NULL,
+            "--from reads its dialect's own files: --format and --table "
+            "do not apply");
+    return 0;
+}
+
 static int finish(struct run *run, enum dsr_report_format report) {
     dsr_diags_sort(&run->diags);
     /* validate says what it checked; convert's output says what it did. */
@@ -125,6 +145,8 @@ static const struct cli_option validate_options[] = {
     {"table", required_argument, 't', 0, "T",
      "a CSV table's kind (default: by its file name)"},
     {"xslt", required_argument, 'x', 0, "FILE", "map other XML with this stylesheet"},
+    {"from", required_argument, 'F', 0, "DIALECT",
+     "read a foreign dialect: ofac-csv or ofac-xml (OFAC's SDN list)"},
     {"report", required_argument, 'r', 0, "FORM",
      "text, json, junit, github, sarif or html"},
     {NULL, 0, 0, 0, NULL, NULL}};
@@ -153,13 +175,20 @@ static int cmd_validate(int argc, char **argv) {
         return status;
     if (optind >= argc)
         return cli_usage_error("validate", NULL, "no input given");
+    if ((rc = check_from(&run)))
+        return rc;
     environment_options(&run.opts);
-    /* Each argument is a dataset of its own; what is compiled serves them all. */
+    /*
+     * Each argument is a dataset of its own; what is compiled serves them all.
+     * A dialect's files are one dataset: OFAC's four files make one list.
+     */
     struct dsr_dataset *ds = dsr_dataset_new(&run.opts, &run.diags);
     for (int i = optind; ds && i < argc; i++) {
-        if (i > optind && dsr_dataset_reset(ds) < 0)
+        if (i > optind && !run.opts.from && dsr_dataset_reset(ds) < 0)
             break;
         add_argument(&run, ds, argv[i]);
+        if (run.opts.from && i + 1 < argc)
+            continue;
         dsr_dataset_finish(ds);
         if (keep_inputs(&run, ds) < 0) {
             dsr_diag_add(&run.diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
@@ -231,6 +260,8 @@ static const struct cli_option convert_options[] = {
     {"table", required_argument, 't', 0, "T",
      "a CSV table's kind (default: by its file name)"},
     {"xslt", required_argument, 'x', 0, "FILE", "map other XML with this stylesheet"},
+    {"from", required_argument, 'F', 0, "DIALECT",
+     "read a foreign dialect: ofac-csv or ofac-xml (OFAC's SDN list)"},
     {NULL, 0, 0, 0, NULL, NULL}};
 
 static int cmd_convert(int argc, char **argv) {
@@ -259,6 +290,8 @@ static int cmd_convert(int argc, char **argv) {
         return csv_file_refused(output);
     if (optind >= argc)
         return cli_usage_error("convert", NULL, "no input given");
+    if ((rc = check_from(&run)))
+        return rc;
     if ((rc = refuse_output_input(output, argc, argv)))
         return rc;
     install_signal_handlers();

@@ -120,7 +120,7 @@ static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
     struct dsr_diag *d =
         dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, ip, "%s", text);
     if (d && c->locate)
-        c->locate(c->locate_ctx, ip, d);
+        dsr_diag_locate(c->diags, d, c->locate, c->locate_ctx, ip);
 }
 
 /* Validates one instance. */

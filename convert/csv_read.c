@@ -33,11 +33,13 @@ struct reader {
     const struct dsr_input *in;
     dsr_record_fn emit;  /* dataset tables: records go here */
     dsr_csv_row_fn take; /* any table: rows as objects of strings go here instead */
+    dsr_csv_raw_fn raw;  /* no header: rows as fields with positions go here instead */
     void *ctx;
     struct dsr_diags *diags;
     enum dsr_kind kind;
     size_t row_max;
-    int stop; /* set by a callback or the scanner: read no further */
+    int stop;  /* set by a callback or the scanner: read no further */
+    int ended; /* raw: a 0x1A end-of-file byte was met; nothing may follow */
 
     /* the scanner */
     int state, quoted, prev_cr;
@@ -212,8 +214,27 @@ static void step(struct reader *r, unsigned char c) {
         r->column++;
 }
 
+/*
+ * Raw files may end with 0x1A, the DOS end-of-file byte (OFAC's do): outside
+ * a quoted field it ends the input, and nothing may follow it. 1 when p[i] is
+ * that mark or follows it (then *fit is set, or an error reported), else 0.
+ */
+static int end_mark(struct reader *r, unsigned char c, struct pos here, size_t i,
+                    size_t *fit) {
+    if (r->ended) {
+        syntax(r, here, "data after the end-of-file byte 0x1A");
+        return 1;
+    }
+    if (!r->raw || c != 0x1A || (r->state == FIELD_BEGUN && r->quoted))
+        return 0;
+    r->ended = 1;
+    *fit = i;
+    return 1;
+}
+
 /* Scans p[0..n); returns how many bytes are fit to hand to libcsv (n unless an error). */
 static size_t scan(struct reader *r, const unsigned char *p, size_t n) {
+    size_t fit = r->ended ? 0 : n;
     if (r->q_head > 0) { /* drop what libcsv has taken */
         memmove(r->queue, r->queue + r->q_head,
                 (r->q_len - r->q_head) * sizeof(*r->queue));
@@ -222,6 +243,12 @@ static size_t scan(struct reader *r, const unsigned char *p, size_t n) {
     }
     for (size_t i = 0; i < n; i++) {
         struct pos here = {r->line, r->column, 0};
+        if (end_mark(r, p[i], here, i, &fit)) {
+            if (r->stop)
+                return fit;
+            step(r, p[i]);
+            continue;
+        }
         if (utf8_byte(r, p[i], here) < 0 || structure(r, p[i], here) < 0)
             return i;
         if (r->state == ROW_NOT_BEGUN) {
@@ -235,7 +262,7 @@ static size_t scan(struct reader *r, const unsigned char *p, size_t n) {
         }
         step(r, p[i]);
     }
-    return n;
+    return fit;
 }
 
 /* At the end of input: reports what is left open. 0, or -1 after reporting. */
@@ -650,12 +677,29 @@ static void take_row(struct reader *r) {
     }
 }
 
+/* Hands a row of a file without a header on, its fields with their positions. */
+static void take_raw(struct reader *r) {
+    struct dsr_csv_field *fields = malloc(r->n_cells * sizeof(*fields));
+    if (!fields) {
+        oom(r);
+        return;
+    }
+    for (size_t j = 0; j < r->n_cells; j++)
+        fields[j] = (struct dsr_csv_field){r->cells[j].text, r->cells[j].len,
+                                           r->cells[j].at.line, r->cells[j].at.column};
+    if (r->raw(r->ctx, fields, r->n_cells) < 0)
+        r->stop = 1;
+    free(fields);
+}
+
 /* libcsv's row callback. */
 static void on_row(int term, void *data) {
     struct reader *r = data;
     (void)term;
     if (!r->stop && r->n_cells > 0) {
-        if (!r->have_header)
+        if (r->raw)
+            take_raw(r);
+        else if (!r->have_header)
             take_header(r);
         else
             take_row(r);
@@ -742,18 +786,23 @@ static int read_table(struct reader *r, struct csv_parser *parser, size_t chunk)
     if (!r->stop && scan_end(r) == 0 && csv_fini(parser, on_field, on_row, r) != 0 &&
         !r->stop)
         syntax(r, r->field_at, "malformed CSV");
-    if (!r->stop && !r->have_header) {
+    if (!r->stop && !r->have_header && !r->raw) {
         struct pos start = {1, 1, 0};
         syntax(r, start, "empty input: expected a header row");
     }
     return r->stop ? -1 : 0;
 }
 
-/* Reads a table: records of a dataset table to emit, or with take, rows of any table. */
+/*
+ * Reads a table: records of a dataset table to emit, or with take, rows of any
+ * table, or with raw, rows of a file without a header.
+ */
 static int read_csv(const struct dsr_input *in, size_t chunk, size_t row_max,
-                    dsr_record_fn emit, dsr_csv_row_fn take, void *ctx,
-                    struct dsr_diags *diags) {
-    int kind = take ? 0 : in->table >= 0 ? in->table : dsr_csv_table_from_name(in->name);
+                    dsr_record_fn emit, dsr_csv_row_fn take, dsr_csv_raw_fn raw,
+                    void *ctx, struct dsr_diags *diags) {
+    int kind = take || raw      ? 0
+               : in->table >= 0 ? in->table
+                                : dsr_csv_table_from_name(in->name);
     if (kind < 0) {
         dsr_diag_add(diags, DSR_DIAG_USAGE, in->name, 0, 0, NULL,
                      "cannot tell which table this file holds: name it entities.csv, "
@@ -763,6 +812,7 @@ static int read_csv(const struct dsr_input *in, size_t chunk, size_t row_max,
     struct reader r = {.in = in,
                        .emit = emit,
                        .take = take,
+                       .raw = raw,
                        .ctx = ctx,
                        .diags = diags,
                        .kind = (enum dsr_kind)kind,
@@ -790,12 +840,17 @@ static int read_csv(const struct dsr_input *in, size_t chunk, size_t row_max,
 
 int dsr_csv_read_chunked(const struct dsr_input *in, size_t chunk, size_t row_max,
                          dsr_record_fn emit, void *ctx, struct dsr_diags *diags) {
-    return read_csv(in, chunk, row_max, emit, NULL, ctx, diags);
+    return read_csv(in, chunk, row_max, emit, NULL, NULL, ctx, diags);
 }
 
 int dsr_csv_read_rows(const struct dsr_input *in, dsr_csv_row_fn take, void *ctx,
                       struct dsr_diags *diags) {
-    return read_csv(in, DSR_CSV_CHUNK, 0, NULL, take, ctx, diags);
+    return read_csv(in, DSR_CSV_CHUNK, 0, NULL, take, NULL, ctx, diags);
+}
+
+int dsr_csv_read_raw(const struct dsr_input *in, size_t chunk, dsr_csv_raw_fn take,
+                     void *ctx, struct dsr_diags *diags) {
+    return read_csv(in, chunk ? chunk : DSR_CSV_CHUNK, 0, NULL, NULL, take, ctx, diags);
 }
 
 int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,

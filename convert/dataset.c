@@ -19,6 +19,7 @@ struct dsr_dataset {
     struct dsr_index *index;           /* entity and source ids, for references */
     struct dsr_record_schemas schemas; /* the dataset JSON Schema, compiled once */
     struct dsr_xslt *xslt;             /* opts.xslt compiled, or NULL */
+    struct dsr_ofac_csv *ofac;         /* --from ofac-csv: the files' rows until finish */
     struct dsr_diags *step_diags;      /* the input or finish under way: its own list */
     char **names;                      /* every input read, owned: records borrow them */
     size_t n_names;
@@ -60,6 +61,8 @@ struct dsr_dataset *dsr_dataset_new(const struct dsr_dataset_options *opts,
 static void release_contents(struct dsr_dataset *ds) {
     dsr_sorter_free(ds->sorter);
     dsr_index_free(ds->index);
+    dsr_ofac_csv_free(ds->ofac);
+    ds->ofac = NULL;
     for (size_t i = 0; i < ds->n_names; i++)
         free(ds->names[i]);
     free(ds->names);
@@ -75,7 +78,9 @@ int dsr_dataset_reset(struct dsr_dataset *ds) {
     ds->finished = 0;
     ds->sorter = dsr_sorter_new(ds->opts.sort_memory, ds->opts.tmpdir);
     ds->index = dsr_index_new();
-    if (ds->sorter && ds->index)
+    if (ds->opts.from == DSR_DIALECT_OFAC_CSV)
+        ds->ofac = dsr_ofac_csv_new(ds->opts.sort_memory, ds->opts.tmpdir);
+    if (ds->sorter && ds->index && (ds->ofac || ds->opts.from != DSR_DIALECT_OFAC_CSV))
         return 0;
     out_of_memory(ds->diags, NULL);
     ds->finished = 1; /* nothing can be added */
@@ -130,6 +135,10 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
                         int table, struct dsr_diags *diags) {
     if (ds->xslt)
         format = DSR_FORMAT_XML;
+    else if (ds->ofac)
+        format = DSR_FORMAT_CSV;
+    else if (ds->opts.from == DSR_DIALECT_OFAC_XML)
+        format = DSR_FORMAT_XML;
     else if (format < 0)
         format = dsr_format_from_path(name);
     if (format < 0) {
@@ -148,6 +157,10 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
     ds->step_diags = diags;
     if (ds->xslt)
         dsr_xslt_read(ds->xslt, &in, collect, ds, diags);
+    else if (ds->ofac)
+        dsr_ofac_csv_read(ds->ofac, &in, diags); /* records come at finish */
+    else if (ds->opts.from == DSR_DIALECT_OFAC_XML)
+        dsr_ofac_xml_read(&in, collect, ds, diags);
     else
         dsr_read(&in, collect, ds, diags);
     ds->step_diags = NULL;
@@ -172,7 +185,11 @@ static int read_folder_file(void *ctx, const char *file) {
 static void read_dir(struct dsr_dataset *ds, const char *path, int format, int table,
                      struct dsr_diags *diags) {
     struct folder_read f = {ds, format, table, diags};
-    if (dsr_folder_each(path, read_folder_file, &f, diags) < 0)
+    /* A dialect takes only its own files (our output may lie beside). */
+    int only = ds->ofac                                ? DSR_FORMAT_CSV
+               : ds->opts.from == DSR_DIALECT_OFAC_XML ? DSR_FORMAT_XML
+                                                       : -1;
+    if (dsr_folder_each(path, only, read_folder_file, &f, diags) < 0)
         out_of_memory(diags, path);
 }
 
@@ -183,7 +200,7 @@ static void read_path(struct dsr_dataset *ds, const char *path, int format, int 
         read_dir(ds, path, format, table, diags);
         return;
     }
-    if (!ds->xslt && format < 0 && dsr_format_from_path(path) < 0) {
+    if (!ds->xslt && !ds->opts.from && format < 0 && dsr_format_from_path(path) < 0) {
         read_stream(ds, path, NULL, -1, table, diags); /* reports the format */
         return;
     }
@@ -240,6 +257,9 @@ int dsr_dataset_finish(struct dsr_dataset *ds) {
     dsr_diags_init(&mine);
     ds->step_diags = &mine;
     ds->finished = 1;
+    /* A dialect's join ends first: its records come now. It reports its failures. */
+    if (ds->ofac)
+        dsr_ofac_csv_finish(ds->ofac, collect, ds, &mine);
     /* The sorter reports its own failures; check_refs fails only out of memory. */
     if (dsr_index_resolve(ds->index, &mine) < 0 ||
         (dsr_sorter_finish(ds->sorter, &mine, check_refs, ds) < 0 &&

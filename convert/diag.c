@@ -203,3 +203,13 @@ void dsr_diags_move(struct dsr_diags *dst, struct dsr_diags *src) {
         dst->worst = src->worst;
     dsr_diags_release(src);
 }
+
+void dsr_diag_locate(struct dsr_diags *diags, struct dsr_diag *d, dsr_locate_fn locate,
+                     void *ctx, const char *pointer) {
+    const char *before = d->file;
+    locate(ctx, pointer, d);
+    if (d->file != before) { /* placed in another file: keep the list's own copy */
+        const char *name = file_of(diags, d->file);
+        d->file = name ? name : before;
+    }
+}

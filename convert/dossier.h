@@ -127,6 +127,17 @@ DSR_API int dsr_format_from_path(const char *path);
 /* Returns the kind named by its singular or plural ("entity", "entities"), or -1. */
 DSR_API int dsr_kind_from_name(const char *name);
 
+/* Foreign dialects mapped into the model (--from). */
+enum dsr_dialect {
+    DSR_DIALECT_NONE,     /* dossier's own formats */
+    DSR_DIALECT_OFAC_CSV, /* OFAC's legacy SDN CSV: sdn.csv, alt.csv, add.csv,
+                             sdn_comments.csv, joined by ent_num */
+    DSR_DIALECT_OFAC_XML, /* OFAC's advanced SDN XML, root Sanctions */
+};
+
+/* Returns the dialect named s ("ofac-csv", "ofac-xml"), or -1. */
+DSR_API int dsr_dialect_from_name(const char *s);
+
 struct dsr_dataset_options {
     int keep_records;   /* 1 = keep whole records for dsr_dataset_write (convert);
                            0 = keep only what the checks need (validate) */
@@ -134,6 +145,8 @@ struct dsr_dataset_options {
     const char *tmpdir; /* where sorting spills past sort_memory; NULL = "/tmp" */
     const char *xslt;   /* a stylesheet mapping every input from another XML
                            dialect (read as XML whatever its name); NULL = none */
+    int from;           /* enum dsr_dialect: a foreign dialect every input is in;
+                           0 (DSR_DIALECT_NONE) = dossier's own formats */
 };
 
 struct dsr_dataset;

@@ -22,6 +22,12 @@ int dsr_format_from_name(const char *s) {
     return -1;
 }
 
+int dsr_dialect_from_name(const char *s) {
+    return !strcmp(s, "ofac-csv")   ? DSR_DIALECT_OFAC_CSV
+           : !strcmp(s, "ofac-xml") ? DSR_DIALECT_OFAC_XML
+                                    : -1;
+}
+
 int dsr_format_from_path(const char *path) {
     const char *slash = strrchr(path, '/');
     const char *dot = strrchr(slash ? slash : path, '.');

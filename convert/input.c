@@ -24,8 +24,8 @@ int dsr_input_start(const unsigned char *b, size_t n, const char *name, int line
     return n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0;
 }
 
-int dsr_folder_each(const char *path, int (*fn)(void *ctx, const char *file), void *ctx,
-                    struct dsr_diags *diags) {
+int dsr_folder_each(const char *path, int only, int (*fn)(void *ctx, const char *file),
+                    void *ctx, struct dsr_diags *diags) {
     struct dirent **list;
     int n = scandir(path, &list, NULL, alphasort), found = 0, rc = 0;
     if (n < 0) {
@@ -35,7 +35,8 @@ int dsr_folder_each(const char *path, int (*fn)(void *ctx, const char *file), vo
     }
     for (int i = 0; i < n; i++) {
         const char *name = list[i]->d_name;
-        if (rc == 0 && name[0] != '.' && dsr_format_from_path(name) >= 0) {
+        int format = dsr_format_from_path(name);
+        if (rc == 0 && name[0] != '.' && format >= 0 && (only < 0 || format == only)) {
             size_t len = strlen(path) + strlen(name) + 2;
             char *full = malloc(len);
             struct stat st;

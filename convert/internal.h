@@ -147,6 +147,14 @@ typedef void (*dsr_locate_fn)(void *ctx, const char *pointer, struct dsr_diag *d
 int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn locate,
                      void *locate_ctx, struct dsr_diags *diags);
 
+/*
+ * Places d (in diags) with locate. A locate may also point d->file at the
+ * name of another file (an OFAC alias is in alt.csv): the list keeps its own
+ * copy of that name.
+ */
+void dsr_diag_locate(struct dsr_diags *diags, struct dsr_diag *d, dsr_locate_fn locate,
+                     void *ctx, const char *pointer);
+
 /* Orders records canonically: by kind, then id (bytes). */
 int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b);
 
@@ -340,6 +348,70 @@ typedef int (*dsr_csv_row_fn)(void *ctx, json_t *row, dsr_locate_fn locate,
 int dsr_csv_read_rows(const struct dsr_input *in, dsr_csv_row_fn take, void *ctx,
                       struct dsr_diags *diags);
 
+/* ---- OFAC's legacy SDN CSV files (ofac_csv.c) ---- */
+
+struct dsr_ofac_csv;
+
+/*
+ * Returns a new, empty join of OFAC's sdn.csv, alt.csv, add.csv and
+ * sdn_comments.csv, whose rows are sorted by ent_num in about sort_memory
+ * bytes (0 = the sorter's default), spilling to tmpdir; NULL when out of
+ * memory. Free with dsr_ofac_csv_free().
+ */
+struct dsr_ofac_csv *dsr_ofac_csv_new(size_t sort_memory, const char *tmpdir);
+void dsr_ofac_csv_free(struct dsr_ofac_csv *oc);
+/*
+ * Reads one of the four files, told by its rows' field count, and keeps its
+ * rows until finish; bad rows are reported and left out. in->name must live
+ * as long as oc. Returns as dsr_csv_read(); _chunked reads `chunk` bytes at a
+ * time (0 = the default), for tests.
+ */
+int dsr_ofac_csv_read(struct dsr_ofac_csv *oc, const struct dsr_input *in,
+                      struct dsr_diags *diags);
+int dsr_ofac_csv_read_chunked(struct dsr_ofac_csv *oc, const struct dsr_input *in,
+                              size_t chunk, struct dsr_diags *diags);
+/*
+ * After the last read: joins the rows entry by entry, in ent_num order, and
+ * hands each entry's entity record, checked like any reader's, to emit.
+ * Returns 0, or -1 when it stopped (out of memory, a temporary file, emit).
+ */
+int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
+                        struct dsr_diags *diags);
+
+/* ---- what the OFAC readers share (ofac.c) ---- */
+
+/* A growing string; zero-initialised before use, its s freed with free(). */
+struct dsr_ofac_text {
+    char *s;         /* owned, NUL-terminated; NULL until the first append */
+    size_t len, cap; /* bytes used, allocated */
+    int failed;      /* 1 once memory ran out: later appends do nothing */
+};
+
+/* Appends s[0..n). */
+void dsr_ofac_append(struct dsr_ofac_text *t, const char *s, size_t n);
+/* Appends one note "label: value" (value n bytes), after " | " when not the first. */
+void dsr_ofac_note(struct dsr_ofac_text *t, const char *label, const char *value,
+                   size_t n);
+
+/*
+ * An individual's "SURNAME, Given Names" in natural order, "Given Names
+ * SURNAME" (case kept as written); a name without exactly one comma, or with
+ * nothing on a side of it, is kept as written. Returns a new string (free()),
+ * or NULL when out of memory. Both OFAC readers name people so.
+ */
+char *dsr_ofac_natural_name(const char *name);
+
+/* ---- OFAC's advanced SDN XML (ofac_xml.c) ---- */
+
+/*
+ * Reads OFAC's advanced XML (root Sanctions), validated against the built-in
+ * sdn_advanced.xsd while it is read: each DistinctParty becomes an entity,
+ * each SanctionsEntry's events and programs dated designations, handed to
+ * emit. Returns as dsr_xml_read().
+ */
+int dsr_ofac_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                      struct dsr_diags *diags);
+
 /* ---- other XML dialects through a stylesheet (xslt.c) ---- */
 
 struct dsr_xslt;
@@ -364,13 +436,14 @@ int dsr_input_start(const unsigned char *b, size_t n, const char *name, int line
                     struct dsr_diags *diags);
 
 /*
- * Calls fn for each regular file of a folder with a known extension, in name
- * order: no subfolders, links skipped with a warning. A folder holding none is
- * an error in diags (a run that checked nothing must not pass). Returns 0, or
+ * Calls fn for each regular file of a folder with a known extension (only
+ * that format's when only is an enum dsr_format, any when -1), in name order:
+ * no subfolders, links skipped with a warning. A folder holding none is an
+ * error in diags (a run that checked nothing must not pass). Returns 0, or
  * the first nonzero fn returned (the walk then stops).
  */
-int dsr_folder_each(const char *path, int (*fn)(void *ctx, const char *file), void *ctx,
-                    struct dsr_diags *diags);
+int dsr_folder_each(const char *path, int only, int (*fn)(void *ctx, const char *file),
+                    void *ctx, struct dsr_diags *diags);
 
 /* Reads any input by its format. */
 int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
@@ -436,6 +509,8 @@ extern const unsigned char dsr_schema_xsd[];  /* schemas/dossier.xsd, NUL-termin
 extern const size_t dsr_schema_xsd_len;       /* its length in bytes, without the NUL */
 extern const unsigned char dsr_schema_json[]; /* schemas/dossier.schema.json */
 extern const size_t dsr_schema_json_len;
+extern const unsigned char dsr_schema_ofac[]; /* schemas/sdn_advanced.xsd (OFAC's) */
+extern const size_t dsr_schema_ofac_len;
 
 /* ---- JSON positions (json_pos.c) ---- */
 

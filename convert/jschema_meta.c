@@ -14,272 +14,503 @@ struct meta {
 };
 
 static const char *const meta_0[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://json-schema.org/draft/2019-",
-    "09/meta/applicator\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/applicator\":true},\"$",
-    "recursiveAnchor\":true,\"title\":\"Applicator vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
-    "rties\":{\"additionalItems\":{\"$recursiveRef\":\"#\"},\"unevaluatedItems\":{\"$recursiveRef\":\"#\"},\"items\":{\"a",
-    "nyOf\":[{\"$recursiveRef\":\"#\"},{\"$ref\":\"#/$defs/schemaArray\"}]},\"contains\":{\"$recursiveRef\":\"#\"},\"addi",
-    "tionalProperties\":{\"$recursiveRef\":\"#\"},\"unevaluatedProperties\":{\"$recursiveRef\":\"#\"},\"properties\":{",
-    "\"type\":\"object\",\"additionalProperties\":{\"$recursiveRef\":\"#\"},\"default\":{}},\"patternProperties\":{\"typ",
-    "e\":\"object\",\"additionalProperties\":{\"$recursiveRef\":\"#\"},\"propertyNames\":{\"format\":\"regex\"},\"default",
-    "\":{}},\"dependentSchemas\":{\"type\":\"object\",\"additionalProperties\":{\"$recursiveRef\":\"#\"}},\"propertyNam",
-    "es\":{\"$recursiveRef\":\"#\"},\"if\":{\"$recursiveRef\":\"#\"},\"then\":{\"$recursiveRef\":\"#\"},\"else\":{\"$recursiv",
-    "eRef\":\"#\"},\"allOf\":{\"$ref\":\"#/$defs/schemaArray\"},\"anyOf\":{\"$ref\":\"#/$defs/schemaArray\"},\"oneOf\":{\"$",
-    "ref\":\"#/$defs/schemaArray\"},\"not\":{\"$recursiveRef\":\"#\"}},\"$defs\":{\"schemaArray\":{\"type\":\"array\",\"min",
+    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2019-",
+    "09/meta/applicator\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/"
+    "applicator\":true},\"$",
+    "recursiveAnchor\":true,\"title\":\"Applicator vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
+    "rties\":{\"additionalItems\":{\"$recursiveRef\":\"#\"},\"unevaluatedItems\":{\"$"
+    "recursiveRef\":\"#\"},\"items\":{\"a",
+    "nyOf\":[{\"$recursiveRef\":\"#\"},{\"$ref\":\"#/$defs/"
+    "schemaArray\"}]},\"contains\":{\"$recursiveRef\":\"#\"},\"addi",
+    "tionalProperties\":{\"$recursiveRef\":\"#\"},\"unevaluatedProperties\":{\"$"
+    "recursiveRef\":\"#\"},\"properties\":{",
+    "\"type\":\"object\",\"additionalProperties\":{\"$recursiveRef\":\"#\"},\"default\":{"
+    "}},\"patternProperties\":{\"typ",
+    "e\":\"object\",\"additionalProperties\":{\"$recursiveRef\":\"#\"},\"propertyNames\":"
+    "{\"format\":\"regex\"},\"default",
+    "\":{}},\"dependentSchemas\":{\"type\":\"object\",\"additionalProperties\":{\"$"
+    "recursiveRef\":\"#\"}},\"propertyNam",
+    "es\":{\"$recursiveRef\":\"#\"},\"if\":{\"$recursiveRef\":\"#\"},\"then\":{\"$"
+    "recursiveRef\":\"#\"},\"else\":{\"$recursiv",
+    "eRef\":\"#\"},\"allOf\":{\"$ref\":\"#/$defs/schemaArray\"},\"anyOf\":{\"$ref\":\"#/"
+    "$defs/schemaArray\"},\"oneOf\":{\"$",
+    "ref\":\"#/$defs/"
+    "schemaArray\"},\"not\":{\"$recursiveRef\":\"#\"}},\"$defs\":{\"schemaArray\":{"
+    "\"type\":\"array\",\"min",
     "Items\":1,\"items\":{\"$recursiveRef\":\"#\"}}}}",
     NULL};
 static const char *const meta_1[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://json-schema.org/draft/2019-",
-    "09/meta/content\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/content\":true},\"$recurs",
-    "iveAnchor\":true,\"title\":\"Content vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"",
-    "contentMediaType\":{\"type\":\"string\"},\"contentEncoding\":{\"type\":\"string\"},\"contentSchema\":{\"$recursive",
+    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2019-",
+    "09/meta/content\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/"
+    "content\":true},\"$recurs",
+    "iveAnchor\":true,\"title\":\"Content vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"",
+    "contentMediaType\":{\"type\":\"string\"},\"contentEncoding\":{\"type\":\"string\"},"
+    "\"contentSchema\":{\"$recursive",
     "Ref\":\"#\"}}}",
     NULL};
 static const char *const meta_2[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://json-schema.org/draft/2019-",
-    "09/meta/core\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/core\":true},\"$recursiveAnc",
-    "hor\":true,\"title\":\"Core vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"$id\":{\"ty",
-    "pe\":\"string\",\"format\":\"uri-reference\",\"$comment\":\"Non-empty fragments not allowed.\",\"pattern\":\"^[^#]",
-    "*#?$\"},\"$schema\":{\"type\":\"string\",\"format\":\"uri\"},\"$anchor\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z][-A",
-    "-Za-z0-9.:_]*$\"},\"$ref\":{\"type\":\"string\",\"format\":\"uri-reference\"},\"$recursiveRef\":{\"type\":\"string\",",
-    "\"format\":\"uri-reference\"},\"$recursiveAnchor\":{\"type\":\"boolean\",\"default\":false},\"$vocabulary\":{\"type",
-    "\":\"object\",\"propertyNames\":{\"type\":\"string\",\"format\":\"uri\"},\"additionalProperties\":{\"type\":\"boolean\"",
-    "}},\"$comment\":{\"type\":\"string\"},\"$defs\":{\"type\":\"object\",\"additionalProperties\":{\"$recursiveRef\":\"#\"",
+    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2019-",
+    "09/meta/core\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/"
+    "core\":true},\"$recursiveAnc",
+    "hor\":true,\"title\":\"Core vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"$id\":{\"ty",
+    "pe\":\"string\",\"format\":\"uri-reference\",\"$comment\":\"Non-empty fragments not "
+    "allowed.\",\"pattern\":\"^[^#]",
+    "*#?$\"},\"$schema\":{\"type\":\"string\",\"format\":\"uri\"},\"$anchor\":{\"type\":"
+    "\"string\",\"pattern\":\"^[A-Za-z][-A",
+    "-Za-z0-9.:_]*$\"},\"$ref\":{\"type\":\"string\",\"format\":\"uri-reference\"},\"$"
+    "recursiveRef\":{\"type\":\"string\",",
+    "\"format\":\"uri-reference\"},\"$recursiveAnchor\":{\"type\":\"boolean\","
+    "\"default\":false},\"$vocabulary\":{\"type",
+    "\":\"object\",\"propertyNames\":{\"type\":\"string\",\"format\":\"uri\"},"
+    "\"additionalProperties\":{\"type\":\"boolean\"",
+    "}},\"$comment\":{\"type\":\"string\"},\"$defs\":{\"type\":\"object\","
+    "\"additionalProperties\":{\"$recursiveRef\":\"#\"",
     "},\"default\":{}}}}",
     NULL};
 static const char *const meta_3[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://json-schema.org/draft/2019-",
-    "09/meta/format\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/format\":true},\"$recursiv",
-    "eAnchor\":true,\"title\":\"Format vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"for",
-    "mat\":{\"type\":\"string\"}}}",
-    NULL};
+    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2019-",
+    "09/meta/format\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/"
+    "format\":true},\"$recursiv",
+    "eAnchor\":true,\"title\":\"Format vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"for",
+    "mat\":{\"type\":\"string\"}}}", NULL};
 static const char *const meta_4[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://json-schema.org/draft/2019-",
-    "09/meta/meta-data\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/meta-data\":true},\"$re",
-    "cursiveAnchor\":true,\"title\":\"Meta-data vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"properti",
-    "es\":{\"title\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"default\":true,\"deprecated\":{\"type\":\"",
-    "boolean\",\"default\":false},\"readOnly\":{\"type\":\"boolean\",\"default\":false},\"writeOnly\":{\"type\":\"boolean",
+    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2019-",
+    "09/meta/meta-data\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/"
+    "meta-data\":true},\"$re",
+    "cursiveAnchor\":true,\"title\":\"Meta-data vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"properti",
+    "es\":{\"title\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},"
+    "\"default\":true,\"deprecated\":{\"type\":\"",
+    "boolean\",\"default\":false},\"readOnly\":{\"type\":\"boolean\",\"default\":false},"
+    "\"writeOnly\":{\"type\":\"boolean",
     "\",\"default\":false},\"examples\":{\"type\":\"array\",\"items\":true}}}",
     NULL};
 static const char *const meta_5[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://json-schema.org/draft/2019-",
-    "09/meta/validation\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/validation\":true},\"$",
-    "recursiveAnchor\":true,\"title\":\"Validation vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
-    "rties\":{\"multipleOf\":{\"type\":\"number\",\"exclusiveMinimum\":0},\"maximum\":{\"type\":\"number\"},\"exclusiveMa",
-    "ximum\":{\"type\":\"number\"},\"minimum\":{\"type\":\"number\"},\"exclusiveMinimum\":{\"type\":\"number\"},\"maxLength",
-    "\":{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/$defs/nonNegativeIntegerDefault0\"},\"p",
-    "attern\":{\"type\":\"string\",\"format\":\"regex\"},\"maxItems\":{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minItem",
-    "s\":{\"$ref\":\"#/$defs/nonNegativeIntegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":false},\"m",
-    "axContains\":{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minContains\":{\"$ref\":\"#/$defs/nonNegativeInteger\"",
-    ",\"default\":1},\"maxProperties\":{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/$defs",
-    "/nonNegativeIntegerDefault0\"},\"required\":{\"$ref\":\"#/$defs/stringArray\"},\"dependentRequired\":{\"type\":",
-    "\"object\",\"additionalProperties\":{\"$ref\":\"#/$defs/stringArray\"}},\"const\":true,\"enum\":{\"type\":\"array\",",
-    "\"items\":true},\"type\":{\"anyOf\":[{\"$ref\":\"#/$defs/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/$de",
-    "fs/simpleTypes\"},\"minItems\":1,\"uniqueItems\":true}]}},\"$defs\":{\"nonNegativeInteger\":{\"type\":\"integer\"",
-    ",\"minimum\":0},\"nonNegativeIntegerDefault0\":{\"$ref\":\"#/$defs/nonNegativeInteger\",\"default\":0},\"simple",
-    "Types\":{\"enum\":[\"array\",\"boolean\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{\"type",
+    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2019-",
+    "09/meta/validation\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/"
+    "validation\":true},\"$",
+    "recursiveAnchor\":true,\"title\":\"Validation vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
+    "rties\":{\"multipleOf\":{\"type\":\"number\",\"exclusiveMinimum\":0},\"maximum\":{"
+    "\"type\":\"number\"},\"exclusiveMa",
+    "ximum\":{\"type\":\"number\"},\"minimum\":{\"type\":\"number\"},"
+    "\"exclusiveMinimum\":{\"type\":\"number\"},\"maxLength",
+    "\":{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/$defs/"
+    "nonNegativeIntegerDefault0\"},\"p",
+    "attern\":{\"type\":\"string\",\"format\":\"regex\"},\"maxItems\":{\"$ref\":\"#/"
+    "$defs/nonNegativeInteger\"},\"minItem",
+    "s\":{\"$ref\":\"#/$defs/"
+    "nonNegativeIntegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":"
+    "false},\"m",
+    "axContains\":{\"$ref\":\"#/$defs/"
+    "nonNegativeInteger\"},\"minContains\":{\"$ref\":\"#/$defs/nonNegativeInteger\"",
+    ",\"default\":1},\"maxProperties\":{\"$ref\":\"#/$defs/"
+    "nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/$defs",
+    "/nonNegativeIntegerDefault0\"},\"required\":{\"$ref\":\"#/$defs/"
+    "stringArray\"},\"dependentRequired\":{\"type\":",
+    "\"object\",\"additionalProperties\":{\"$ref\":\"#/$defs/"
+    "stringArray\"}},\"const\":true,\"enum\":{\"type\":\"array\",",
+    "\"items\":true},\"type\":{\"anyOf\":[{\"$ref\":\"#/$defs/"
+    "simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/$de",
+    "fs/"
+    "simpleTypes\"},\"minItems\":1,\"uniqueItems\":true}]}},\"$defs\":{"
+    "\"nonNegativeInteger\":{\"type\":\"integer\"",
+    ",\"minimum\":0},\"nonNegativeIntegerDefault0\":{\"$ref\":\"#/$defs/"
+    "nonNegativeInteger\",\"default\":0},\"simple",
+    "Types\":{\"enum\":[\"array\",\"boolean\",\"integer\",\"null\",\"number\",\"object\","
+    "\"string\"]},\"stringArray\":{\"type",
     "\":\"array\",\"items\":{\"type\":\"string\"},\"uniqueItems\":true,\"default\":[]}}}",
     NULL};
 static const char *const meta_6[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://json-schema.org/draft/2019-",
-    "09/schema\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/core\":true,\"https://json-sche",
-    "ma.org/draft/2019-09/vocab/applicator\":true,\"https://json-schema.org/draft/2019-09/vocab/validation\"",
-    ":true,\"https://json-schema.org/draft/2019-09/vocab/meta-data\":true,\"https://json-schema.org/draft/20",
-    "19-09/vocab/format\":false,\"https://json-schema.org/draft/2019-09/vocab/content\":true},\"$recursiveAnc",
-    "hor\":true,\"title\":\"Core and Validation specifications meta-schema\",\"allOf\":[{\"$ref\":\"meta/core\"},{\"$",
-    "ref\":\"meta/applicator\"},{\"$ref\":\"meta/validation\"},{\"$ref\":\"meta/meta-data\"},{\"$ref\":\"meta/format\"},",
-    "{\"$ref\":\"meta/content\"}],\"type\":[\"object\",\"boolean\"],\"properties\":{\"definitions\":{\"$comment\":\"While ",
-    "no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schem",
-    "a to prevent incompatible extensions as it remains in common use.\",\"type\":\"object\",\"additionalProper",
-    "ties\":{\"$recursiveRef\":\"#\"},\"default\":{}},\"dependencies\":{\"$comment\":\"\\\"dependencies\\\" is no longer ",
-    "a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to \\\"depe",
-    "ndentSchemas\\\" and \\\"dependentRequired\\\"\",\"type\":\"object\",\"additionalProperties\":{\"anyOf\":[{\"$recurs",
+    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2019-",
+    "09/schema\",\"$vocabulary\":{\"https://json-schema.org/draft/2019-09/vocab/"
+    "core\":true,\"https://json-sche",
+    "ma.org/draft/2019-09/vocab/applicator\":true,\"https://json-schema.org/draft/"
+    "2019-09/vocab/validation\"",
+    ":true,\"https://json-schema.org/draft/2019-09/vocab/meta-data\":true,\"https://"
+    "json-schema.org/draft/20",
+    "19-09/vocab/format\":false,\"https://json-schema.org/draft/2019-09/vocab/"
+    "content\":true},\"$recursiveAnc",
+    "hor\":true,\"title\":\"Core and Validation specifications "
+    "meta-schema\",\"allOf\":[{\"$ref\":\"meta/core\"},{\"$",
+    "ref\":\"meta/applicator\"},{\"$ref\":\"meta/validation\"},{\"$ref\":\"meta/"
+    "meta-data\"},{\"$ref\":\"meta/format\"},",
+    "{\"$ref\":\"meta/"
+    "content\"}],\"type\":[\"object\",\"boolean\"],\"properties\":{\"definitions\":{\"$"
+    "comment\":\"While ",
+    "no longer an official keyword as it is replaced by $defs, this keyword is retained "
+    "in the meta-schem",
+    "a to prevent incompatible extensions as it remains in common "
+    "use.\",\"type\":\"object\",\"additionalProper",
+    "ties\":{\"$recursiveRef\":\"#\"},\"default\":{}},\"dependencies\":{\"$comment\":"
+    "\"\\\"dependencies\\\" is no longer ",
+    "a keyword, but schema authors should avoid redefining it to facilitate a smooth "
+    "transition to \\\"depe",
+    "ndentSchemas\\\" and "
+    "\\\"dependentRequired\\\"\",\"type\":\"object\",\"additionalProperties\":{\"anyOf\":"
+    "[{\"$recurs",
     "iveRef\":\"#\"},{\"$ref\":\"meta/validation#/$defs/stringArray\"}]}}}}",
     NULL};
 static const char *const meta_7[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/applicator\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/applicator\":true},\"$",
-    "dynamicAnchor\":\"meta\",\"title\":\"Applicator vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
-    "rties\":{\"prefixItems\":{\"$ref\":\"#/$defs/schemaArray\"},\"items\":{\"$dynamicRef\":\"#meta\"},\"contains\":{\"$d",
-    "ynamicRef\":\"#meta\"},\"additionalProperties\":{\"$dynamicRef\":\"#meta\"},\"properties\":{\"type\":\"object\",\"ad",
-    "ditionalProperties\":{\"$dynamicRef\":\"#meta\"},\"default\":{}},\"patternProperties\":{\"type\":\"object\",\"addi",
-    "tionalProperties\":{\"$dynamicRef\":\"#meta\"},\"propertyNames\":{\"format\":\"regex\"},\"default\":{}},\"dependen",
-    "tSchemas\":{\"type\":\"object\",\"additionalProperties\":{\"$dynamicRef\":\"#meta\"},\"default\":{}},\"propertyNam",
-    "es\":{\"$dynamicRef\":\"#meta\"},\"if\":{\"$dynamicRef\":\"#meta\"},\"then\":{\"$dynamicRef\":\"#meta\"},\"else\":{\"$dy",
-    "namicRef\":\"#meta\"},\"allOf\":{\"$ref\":\"#/$defs/schemaArray\"},\"anyOf\":{\"$ref\":\"#/$defs/schemaArray\"},\"on",
-    "eOf\":{\"$ref\":\"#/$defs/schemaArray\"},\"not\":{\"$dynamicRef\":\"#meta\"}},\"$defs\":{\"schemaArray\":{\"type\":\"a",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/applicator\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/"
+    "applicator\":true},\"$",
+    "dynamicAnchor\":\"meta\",\"title\":\"Applicator vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
+    "rties\":{\"prefixItems\":{\"$ref\":\"#/$defs/"
+    "schemaArray\"},\"items\":{\"$dynamicRef\":\"#meta\"},\"contains\":{\"$d",
+    "ynamicRef\":\"#meta\"},\"additionalProperties\":{\"$dynamicRef\":\"#meta\"},"
+    "\"properties\":{\"type\":\"object\",\"ad",
+    "ditionalProperties\":{\"$dynamicRef\":\"#meta\"},\"default\":{}},"
+    "\"patternProperties\":{\"type\":\"object\",\"addi",
+    "tionalProperties\":{\"$dynamicRef\":\"#meta\"},\"propertyNames\":{\"format\":"
+    "\"regex\"},\"default\":{}},\"dependen",
+    "tSchemas\":{\"type\":\"object\",\"additionalProperties\":{\"$dynamicRef\":\"#meta\"}"
+    ",\"default\":{}},\"propertyNam",
+    "es\":{\"$dynamicRef\":\"#meta\"},\"if\":{\"$dynamicRef\":\"#meta\"},\"then\":{\"$"
+    "dynamicRef\":\"#meta\"},\"else\":{\"$dy",
+    "namicRef\":\"#meta\"},\"allOf\":{\"$ref\":\"#/$defs/"
+    "schemaArray\"},\"anyOf\":{\"$ref\":\"#/$defs/schemaArray\"},\"on",
+    "eOf\":{\"$ref\":\"#/$defs/"
+    "schemaArray\"},\"not\":{\"$dynamicRef\":\"#meta\"}},\"$defs\":{\"schemaArray\":{"
+    "\"type\":\"a",
     "rray\",\"minItems\":1,\"items\":{\"$dynamicRef\":\"#meta\"}}}}",
     NULL};
 static const char *const meta_8[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/content\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/content\":true},\"$dynami",
-    "cAnchor\":\"meta\",\"title\":\"Content vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"",
-    "contentEncoding\":{\"type\":\"string\"},\"contentMediaType\":{\"type\":\"string\"},\"contentSchema\":{\"$dynamicRe",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/content\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/"
+    "content\":true},\"$dynami",
+    "cAnchor\":\"meta\",\"title\":\"Content vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"",
+    "contentEncoding\":{\"type\":\"string\"},\"contentMediaType\":{\"type\":\"string\"},"
+    "\"contentSchema\":{\"$dynamicRe",
     "f\":\"#meta\"}}}",
     NULL};
 static const char *const meta_9[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/core\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/core\":true},\"$dynamicAncho",
-    "r\":\"meta\",\"title\":\"Core vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"$id\":{\"$r",
-    "ef\":\"#/$defs/uriReferenceString\",\"$comment\":\"Non-empty fragments not allowed.\",\"pattern\":\"^[^#]*#?$\"",
-    "},\"$schema\":{\"$ref\":\"#/$defs/uriString\"},\"$ref\":{\"$ref\":\"#/$defs/uriReferenceString\"},\"$anchor\":{\"$r",
-    "ef\":\"#/$defs/anchorString\"},\"$dynamicRef\":{\"$ref\":\"#/$defs/uriReferenceString\"},\"$dynamicAnchor\":{\"$",
-    "ref\":\"#/$defs/anchorString\"},\"$vocabulary\":{\"type\":\"object\",\"propertyNames\":{\"$ref\":\"#/$defs/uriStri",
-    "ng\"},\"additionalProperties\":{\"type\":\"boolean\"}},\"$comment\":{\"type\":\"string\"},\"$defs\":{\"type\":\"object",
-    "\",\"additionalProperties\":{\"$dynamicRef\":\"#meta\"}}},\"$defs\":{\"anchorString\":{\"type\":\"string\",\"pattern",
-    "\":\"^[A-Za-z_][-A-Za-z0-9._]*$\"},\"uriString\":{\"type\":\"string\",\"format\":\"uri\"},\"uriReferenceString\":{\"",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/core\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/"
+    "core\":true},\"$dynamicAncho",
+    "r\":\"meta\",\"title\":\"Core vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"properties\":{\"$id\":{\"$r",
+    "ef\":\"#/$defs/uriReferenceString\",\"$comment\":\"Non-empty fragments not "
+    "allowed.\",\"pattern\":\"^[^#]*#?$\"",
+    "},\"$schema\":{\"$ref\":\"#/$defs/uriString\"},\"$ref\":{\"$ref\":\"#/$defs/"
+    "uriReferenceString\"},\"$anchor\":{\"$r",
+    "ef\":\"#/$defs/anchorString\"},\"$dynamicRef\":{\"$ref\":\"#/$defs/"
+    "uriReferenceString\"},\"$dynamicAnchor\":{\"$",
+    "ref\":\"#/$defs/"
+    "anchorString\"},\"$vocabulary\":{\"type\":\"object\",\"propertyNames\":{\"$ref\":\"#"
+    "/$defs/uriStri",
+    "ng\"},\"additionalProperties\":{\"type\":\"boolean\"}},\"$comment\":{\"type\":"
+    "\"string\"},\"$defs\":{\"type\":\"object",
+    "\",\"additionalProperties\":{\"$dynamicRef\":\"#meta\"}}},\"$defs\":{"
+    "\"anchorString\":{\"type\":\"string\",\"pattern",
+    "\":\"^[A-Za-z_][-A-Za-z0-9._]*$\"},\"uriString\":{\"type\":\"string\",\"format\":"
+    "\"uri\"},\"uriReferenceString\":{\"",
     "type\":\"string\",\"format\":\"uri-reference\"}}}",
     NULL};
 static const char *const meta_10[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/format-annotation\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/format-annota",
-    "tion\":true},\"$dynamicAnchor\":\"meta\",\"title\":\"Format vocabulary meta-schema for annotation results\",\"",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/format-annotation\",\"$vocabulary\":{\"https://json-schema.org/draft/"
+    "2020-12/vocab/format-annota",
+    "tion\":true},\"$dynamicAnchor\":\"meta\",\"title\":\"Format vocabulary meta-schema "
+    "for annotation results\",\"",
     "type\":[\"object\",\"boolean\"],\"properties\":{\"format\":{\"type\":\"string\"}}}",
     NULL};
 static const char *const meta_11[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/format-assertion\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/format-asserti",
-    "on\":true},\"$dynamicAnchor\":\"meta\",\"title\":\"Format vocabulary meta-schema for assertion results\",\"typ",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/format-assertion\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/"
+    "vocab/format-asserti",
+    "on\":true},\"$dynamicAnchor\":\"meta\",\"title\":\"Format vocabulary meta-schema "
+    "for assertion results\",\"typ",
     "e\":[\"object\",\"boolean\"],\"properties\":{\"format\":{\"type\":\"string\"}}}",
     NULL};
 static const char *const meta_12[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/meta-data\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/meta-data\":true},\"$dy",
-    "namicAnchor\":\"meta\",\"title\":\"Meta-data vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"properti",
-    "es\":{\"title\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"default\":true,\"deprecated\":{\"type\":\"",
-    "boolean\",\"default\":false},\"readOnly\":{\"type\":\"boolean\",\"default\":false},\"writeOnly\":{\"type\":\"boolean",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/meta-data\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/"
+    "meta-data\":true},\"$dy",
+    "namicAnchor\":\"meta\",\"title\":\"Meta-data vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"properti",
+    "es\":{\"title\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},"
+    "\"default\":true,\"deprecated\":{\"type\":\"",
+    "boolean\",\"default\":false},\"readOnly\":{\"type\":\"boolean\",\"default\":false},"
+    "\"writeOnly\":{\"type\":\"boolean",
     "\",\"default\":false},\"examples\":{\"type\":\"array\",\"items\":true}}}",
     NULL};
 static const char *const meta_13[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/unevaluated\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/unevaluated\":true},",
-    "\"$dynamicAnchor\":\"meta\",\"title\":\"Unevaluated applicator vocabulary meta-schema\",\"type\":[\"object\",\"bo",
-    "olean\"],\"properties\":{\"unevaluatedItems\":{\"$dynamicRef\":\"#meta\"},\"unevaluatedProperties\":{\"$dynamicR",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/unevaluated\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/"
+    "vocab/unevaluated\":true},",
+    "\"$dynamicAnchor\":\"meta\",\"title\":\"Unevaluated applicator vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"bo",
+    "olean\"],\"properties\":{\"unevaluatedItems\":{\"$dynamicRef\":\"#meta\"},"
+    "\"unevaluatedProperties\":{\"$dynamicR",
     "ef\":\"#meta\"}}}",
     NULL};
 static const char *const meta_14[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/meta/validation\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/validation\":true},\"$",
-    "dynamicAnchor\":\"meta\",\"title\":\"Validation vocabulary meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
-    "rties\":{\"type\":{\"anyOf\":[{\"$ref\":\"#/$defs/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/sim",
-    "pleTypes\"},\"minItems\":1,\"uniqueItems\":true}]},\"const\":true,\"enum\":{\"type\":\"array\",\"items\":true},\"mul",
-    "tipleOf\":{\"type\":\"number\",\"exclusiveMinimum\":0},\"maximum\":{\"type\":\"number\"},\"exclusiveMaximum\":{\"typ",
-    "e\":\"number\"},\"minimum\":{\"type\":\"number\"},\"exclusiveMinimum\":{\"type\":\"number\"},\"maxLength\":{\"$ref\":\"#",
-    "/$defs/nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/$defs/nonNegativeIntegerDefault0\"},\"pattern\":{\"ty",
-    "pe\":\"string\",\"format\":\"regex\"},\"maxItems\":{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minItems\":{\"$ref\":\"",
-    "#/$defs/nonNegativeIntegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":false},\"maxContains\":",
-    "{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minContains\":{\"$ref\":\"#/$defs/nonNegativeInteger\",\"default\":1",
-    "},\"maxProperties\":{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/$defs/nonNegative",
-    "IntegerDefault0\"},\"required\":{\"$ref\":\"#/$defs/stringArray\"},\"dependentRequired\":{\"type\":\"object\",\"ad",
-    "ditionalProperties\":{\"$ref\":\"#/$defs/stringArray\"}}},\"$defs\":{\"nonNegativeInteger\":{\"type\":\"integer\"",
-    ",\"minimum\":0},\"nonNegativeIntegerDefault0\":{\"$ref\":\"#/$defs/nonNegativeInteger\",\"default\":0},\"simple",
-    "Types\":{\"enum\":[\"array\",\"boolean\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{\"type",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/meta/validation\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/"
+    "validation\":true},\"$",
+    "dynamicAnchor\":\"meta\",\"title\":\"Validation vocabulary "
+    "meta-schema\",\"type\":[\"object\",\"boolean\"],\"prope",
+    "rties\":{\"type\":{\"anyOf\":[{\"$ref\":\"#/$defs/"
+    "simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/sim",
+    "pleTypes\"},\"minItems\":1,\"uniqueItems\":true}]},\"const\":true,\"enum\":{"
+    "\"type\":\"array\",\"items\":true},\"mul",
+    "tipleOf\":{\"type\":\"number\",\"exclusiveMinimum\":0},\"maximum\":{\"type\":"
+    "\"number\"},\"exclusiveMaximum\":{\"typ",
+    "e\":\"number\"},\"minimum\":{\"type\":\"number\"},\"exclusiveMinimum\":{\"type\":"
+    "\"number\"},\"maxLength\":{\"$ref\":\"#",
+    "/$defs/nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/$defs/"
+    "nonNegativeIntegerDefault0\"},\"pattern\":{\"ty",
+    "pe\":\"string\",\"format\":\"regex\"},\"maxItems\":{\"$ref\":\"#/$defs/"
+    "nonNegativeInteger\"},\"minItems\":{\"$ref\":\"",
+    "#/$defs/"
+    "nonNegativeIntegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":"
+    "false},\"maxContains\":",
+    "{\"$ref\":\"#/$defs/nonNegativeInteger\"},\"minContains\":{\"$ref\":\"#/$defs/"
+    "nonNegativeInteger\",\"default\":1",
+    "},\"maxProperties\":{\"$ref\":\"#/$defs/"
+    "nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/$defs/nonNegative",
+    "IntegerDefault0\"},\"required\":{\"$ref\":\"#/$defs/"
+    "stringArray\"},\"dependentRequired\":{\"type\":\"object\",\"ad",
+    "ditionalProperties\":{\"$ref\":\"#/$defs/"
+    "stringArray\"}}},\"$defs\":{\"nonNegativeInteger\":{\"type\":\"integer\"",
+    ",\"minimum\":0},\"nonNegativeIntegerDefault0\":{\"$ref\":\"#/$defs/"
+    "nonNegativeInteger\",\"default\":0},\"simple",
+    "Types\":{\"enum\":[\"array\",\"boolean\",\"integer\",\"null\",\"number\",\"object\","
+    "\"string\"]},\"stringArray\":{\"type",
     "\":\"array\",\"items\":{\"type\":\"string\"},\"uniqueItems\":true,\"default\":[]}}}",
     NULL};
 static const char *const meta_15[] = {
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://json-schema.org/draft/2020-",
-    "12/schema\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/core\":true,\"https://json-sche",
-    "ma.org/draft/2020-12/vocab/applicator\":true,\"https://json-schema.org/draft/2020-12/vocab/unevaluated",
-    "\":true,\"https://json-schema.org/draft/2020-12/vocab/validation\":true,\"https://json-schema.org/draft/",
-    "2020-12/vocab/meta-data\":true,\"https://json-schema.org/draft/2020-12/vocab/format-annotation\":true,\"",
-    "https://json-schema.org/draft/2020-12/vocab/content\":true},\"$dynamicAnchor\":\"meta\",\"title\":\"Core and",
-    " Validation specifications meta-schema\",\"allOf\":[{\"$ref\":\"meta/core\"},{\"$ref\":\"meta/applicator\"},{\"$",
-    "ref\":\"meta/unevaluated\"},{\"$ref\":\"meta/validation\"},{\"$ref\":\"meta/meta-data\"},{\"$ref\":\"meta/format-a",
-    "nnotation\"},{\"$ref\":\"meta/content\"}],\"type\":[\"object\",\"boolean\"],\"$comment\":\"This meta-schema also d",
-    "efines keywords that have appeared in previous drafts in order to prevent incompatible extensions as",
-    " they remain in common use.\",\"properties\":{\"definitions\":{\"$comment\":\"\\\"definitions\\\" has been repla",
-    "ced by \\\"$defs\\\".\",\"type\":\"object\",\"additionalProperties\":{\"$dynamicRef\":\"#meta\"},\"deprecated\":true,",
-    "\"default\":{}},\"dependencies\":{\"$comment\":\"\\\"dependencies\\\" has been split and replaced by \\\"dependen",
-    "tSchemas\\\" and \\\"dependentRequired\\\" in order to serve their differing semantics.\",\"type\":\"object\",\"",
-    "additionalProperties\":{\"anyOf\":[{\"$dynamicRef\":\"#meta\"},{\"$ref\":\"meta/validation#/$defs/stringArray\"",
-    "}]},\"deprecated\":true,\"default\":{}},\"$recursiveAnchor\":{\"$comment\":\"\\\"$recursiveAnchor\\\" has been re",
-    "placed by \\\"$dynamicAnchor\\\".\",\"$ref\":\"meta/core#/$defs/anchorString\",\"deprecated\":true},\"$recursive",
-    "Ref\":{\"$comment\":\"\\\"$recursiveRef\\\" has been replaced by \\\"$dynamicRef\\\".\",\"$ref\":\"meta/core#/$defs/",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"https://"
+    "json-schema.org/draft/2020-",
+    "12/schema\",\"$vocabulary\":{\"https://json-schema.org/draft/2020-12/vocab/"
+    "core\":true,\"https://json-sche",
+    "ma.org/draft/2020-12/vocab/applicator\":true,\"https://json-schema.org/draft/"
+    "2020-12/vocab/unevaluated",
+    "\":true,\"https://json-schema.org/draft/2020-12/vocab/validation\":true,\"https://"
+    "json-schema.org/draft/",
+    "2020-12/vocab/meta-data\":true,\"https://json-schema.org/draft/2020-12/vocab/"
+    "format-annotation\":true,\"",
+    "https://json-schema.org/draft/2020-12/vocab/"
+    "content\":true},\"$dynamicAnchor\":\"meta\",\"title\":\"Core and",
+    " Validation specifications "
+    "meta-schema\",\"allOf\":[{\"$ref\":\"meta/core\"},{\"$ref\":\"meta/"
+    "applicator\"},{\"$",
+    "ref\":\"meta/unevaluated\"},{\"$ref\":\"meta/validation\"},{\"$ref\":\"meta/"
+    "meta-data\"},{\"$ref\":\"meta/format-a",
+    "nnotation\"},{\"$ref\":\"meta/"
+    "content\"}],\"type\":[\"object\",\"boolean\"],\"$comment\":\"This meta-schema also "
+    "d",
+    "efines keywords that have appeared in previous drafts in order to prevent "
+    "incompatible extensions as",
+    " they remain in common "
+    "use.\",\"properties\":{\"definitions\":{\"$comment\":\"\\\"definitions\\\" has been "
+    "repla",
+    "ced by "
+    "\\\"$defs\\\".\",\"type\":\"object\",\"additionalProperties\":{\"$dynamicRef\":\"#"
+    "meta\"},\"deprecated\":true,",
+    "\"default\":{}},\"dependencies\":{\"$comment\":\"\\\"dependencies\\\" has been "
+    "split and replaced by \\\"dependen",
+    "tSchemas\\\" and \\\"dependentRequired\\\" in order to serve their differing "
+    "semantics.\",\"type\":\"object\",\"",
+    "additionalProperties\":{\"anyOf\":[{\"$dynamicRef\":\"#meta\"},{\"$ref\":\"meta/"
+    "validation#/$defs/stringArray\"",
+    "}]},\"deprecated\":true,\"default\":{}},\"$recursiveAnchor\":{\"$comment\":\"\\\"$"
+    "recursiveAnchor\\\" has been re",
+    "placed by "
+    "\\\"$dynamicAnchor\\\".\",\"$ref\":\"meta/core#/$defs/"
+    "anchorString\",\"deprecated\":true},\"$recursive",
+    "Ref\":{\"$comment\":\"\\\"$recursiveRef\\\" has been replaced by "
+    "\\\"$dynamicRef\\\".\",\"$ref\":\"meta/core#/$defs/",
     "uriReferenceString\",\"deprecated\":true}}}",
     NULL};
 static const char *const meta_16[] = {
-    "{\"id\":\"http://json-schema.org/draft-04/schema#\",\"$schema\":\"http://json-schema.org/draft-04/schema#\",",
-    "\"description\":\"Core schema meta-schema\",\"definitions\":{\"schemaArray\":{\"type\":\"array\",\"minItems\":1,\"i",
-    "tems\":{\"$ref\":\"#\"}},\"positiveInteger\":{\"type\":\"integer\",\"minimum\":0},\"positiveIntegerDefault0\":{\"all",
-    "Of\":[{\"$ref\":\"#/definitions/positiveInteger\"},{\"default\":0}]},\"simpleTypes\":{\"enum\":[\"array\",\"boolea",
-    "n\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{\"type\":\"array\",\"items\":{\"type\":\"stri",
-    "ng\"},\"minItems\":1,\"uniqueItems\":true}},\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"$schema",
-    "\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"default\":{},\"multiple",
-    "Of\":{\"type\":\"number\",\"minimum\":0,\"exclusiveMinimum\":true},\"maximum\":{\"type\":\"number\"},\"exclusiveMaxi",
-    "mum\":{\"type\":\"boolean\",\"default\":false},\"minimum\":{\"type\":\"number\"},\"exclusiveMinimum\":{\"type\":\"bool",
-    "ean\",\"default\":false},\"maxLength\":{\"$ref\":\"#/definitions/positiveInteger\"},\"minLength\":{\"$ref\":\"#/de",
-    "finitions/positiveIntegerDefault0\"},\"pattern\":{\"type\":\"string\",\"format\":\"regex\"},\"additionalItems\":{",
-    "\"anyOf\":[{\"type\":\"boolean\"},{\"$ref\":\"#\"}],\"default\":{}},\"items\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/de",
-    "finitions/schemaArray\"}],\"default\":{}},\"maxItems\":{\"$ref\":\"#/definitions/positiveInteger\"},\"minItems",
-    "\":{\"$ref\":\"#/definitions/positiveIntegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":false},",
-    "\"maxProperties\":{\"$ref\":\"#/definitions/positiveInteger\"},\"minProperties\":{\"$ref\":\"#/definitions/posi",
-    "tiveIntegerDefault0\"},\"required\":{\"$ref\":\"#/definitions/stringArray\"},\"additionalProperties\":{\"anyOf",
-    "\":[{\"type\":\"boolean\"},{\"$ref\":\"#\"}],\"default\":{}},\"definitions\":{\"type\":\"object\",\"additionalProperti",
-    "es\":{\"$ref\":\"#\"},\"default\":{}},\"properties\":{\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},\"de",
-    "fault\":{}},\"patternProperties\":{\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},\"default\":{}},\"d",
-    "ependencies\":{\"type\":\"object\",\"additionalProperties\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/definitions/s",
-    "tringArray\"}]}},\"enum\":{\"type\":\"array\",\"minItems\":1,\"uniqueItems\":true},\"type\":{\"anyOf\":[{\"$ref\":\"#/",
-    "definitions/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/simpleTypes\"},\"minItems\":1,",
-    "\"uniqueItems\":true}]},\"format\":{\"type\":\"string\"},\"allOf\":{\"$ref\":\"#/definitions/schemaArray\"},\"anyOf",
-    "\":{\"$ref\":\"#/definitions/schemaArray\"},\"oneOf\":{\"$ref\":\"#/definitions/schemaArray\"},\"not\":{\"$ref\":\"#",
-    "\"}},\"dependencies\":{\"exclusiveMaximum\":[\"maximum\"],\"exclusiveMinimum\":[\"minimum\"]},\"default\":{}}",
+    "{\"id\":\"http://json-schema.org/draft-04/schema#\",\"$schema\":\"http://"
+    "json-schema.org/draft-04/schema#\",",
+    "\"description\":\"Core schema "
+    "meta-schema\",\"definitions\":{\"schemaArray\":{\"type\":\"array\",\"minItems\":1,"
+    "\"i",
+    "tems\":{\"$ref\":\"#\"}},\"positiveInteger\":{\"type\":\"integer\",\"minimum\":0},"
+    "\"positiveIntegerDefault0\":{\"all",
+    "Of\":[{\"$ref\":\"#/definitions/"
+    "positiveInteger\"},{\"default\":0}]},\"simpleTypes\":{\"enum\":[\"array\",\"boolea",
+    "n\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{"
+    "\"type\":\"array\",\"items\":{\"type\":\"stri",
+    "ng\"},\"minItems\":1,\"uniqueItems\":true}},\"type\":\"object\",\"properties\":{"
+    "\"id\":{\"type\":\"string\"},\"$schema",
+    "\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"description\":{\"type\":"
+    "\"string\"},\"default\":{},\"multiple",
+    "Of\":{\"type\":\"number\",\"minimum\":0,\"exclusiveMinimum\":true},\"maximum\":{"
+    "\"type\":\"number\"},\"exclusiveMaxi",
+    "mum\":{\"type\":\"boolean\",\"default\":false},\"minimum\":{\"type\":\"number\"},"
+    "\"exclusiveMinimum\":{\"type\":\"bool",
+    "ean\",\"default\":false},\"maxLength\":{\"$ref\":\"#/definitions/"
+    "positiveInteger\"},\"minLength\":{\"$ref\":\"#/de",
+    "finitions/"
+    "positiveIntegerDefault0\"},\"pattern\":{\"type\":\"string\",\"format\":\"regex\"},"
+    "\"additionalItems\":{",
+    "\"anyOf\":[{\"type\":\"boolean\"},{\"$ref\":\"#\"}],\"default\":{}},\"items\":{"
+    "\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/de",
+    "finitions/schemaArray\"}],\"default\":{}},\"maxItems\":{\"$ref\":\"#/definitions/"
+    "positiveInteger\"},\"minItems",
+    "\":{\"$ref\":\"#/definitions/"
+    "positiveIntegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":false}"
+    ",",
+    "\"maxProperties\":{\"$ref\":\"#/definitions/"
+    "positiveInteger\"},\"minProperties\":{\"$ref\":\"#/definitions/posi",
+    "tiveIntegerDefault0\"},\"required\":{\"$ref\":\"#/definitions/"
+    "stringArray\"},\"additionalProperties\":{\"anyOf",
+    "\":[{\"type\":\"boolean\"},{\"$ref\":\"#\"}],\"default\":{}},\"definitions\":{"
+    "\"type\":\"object\",\"additionalProperti",
+    "es\":{\"$ref\":\"#\"},\"default\":{}},\"properties\":{\"type\":\"object\","
+    "\"additionalProperties\":{\"$ref\":\"#\"},\"de",
+    "fault\":{}},\"patternProperties\":{\"type\":\"object\",\"additionalProperties\":{\"$"
+    "ref\":\"#\"},\"default\":{}},\"d",
+    "ependencies\":{\"type\":\"object\",\"additionalProperties\":{\"anyOf\":[{\"$ref\":"
+    "\"#\"},{\"$ref\":\"#/definitions/s",
+    "tringArray\"}]}},\"enum\":{\"type\":\"array\",\"minItems\":1,\"uniqueItems\":true},"
+    "\"type\":{\"anyOf\":[{\"$ref\":\"#/",
+    "definitions/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/"
+    "simpleTypes\"},\"minItems\":1,",
+    "\"uniqueItems\":true}]},\"format\":{\"type\":\"string\"},\"allOf\":{\"$ref\":\"#/"
+    "definitions/schemaArray\"},\"anyOf",
+    "\":{\"$ref\":\"#/definitions/schemaArray\"},\"oneOf\":{\"$ref\":\"#/definitions/"
+    "schemaArray\"},\"not\":{\"$ref\":\"#",
+    "\"}},\"dependencies\":{\"exclusiveMaximum\":[\"maximum\"],\"exclusiveMinimum\":["
+    "\"minimum\"]},\"default\":{}}",
     NULL};
 static const char *const meta_17[] = {
-    "{\"$schema\":\"http://json-schema.org/draft-06/schema#\",\"$id\":\"http://json-schema.org/draft-06/schema#\"",
-    ",\"title\":\"Core schema meta-schema\",\"definitions\":{\"schemaArray\":{\"type\":\"array\",\"minItems\":1,\"items\"",
-    ":{\"$ref\":\"#\"}},\"nonNegativeInteger\":{\"type\":\"integer\",\"minimum\":0},\"nonNegativeIntegerDefault0\":{\"al",
-    "lOf\":[{\"$ref\":\"#/definitions/nonNegativeInteger\"},{\"default\":0}]},\"simpleTypes\":{\"enum\":[\"array\",\"bo",
-    "olean\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{\"type\":\"array\",\"items\":{\"type\":\"",
-    "string\"},\"uniqueItems\":true,\"default\":[]}},\"type\":[\"object\",\"boolean\"],\"properties\":{\"$id\":{\"type\":\"",
-    "string\",\"format\":\"uri-reference\"},\"$schema\":{\"type\":\"string\",\"format\":\"uri\"},\"$ref\":{\"type\":\"string\"",
-    ",\"format\":\"uri-reference\"},\"title\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"default\":{},\"e",
-    "xamples\":{\"type\":\"array\",\"items\":{}},\"multipleOf\":{\"type\":\"number\",\"exclusiveMinimum\":0},\"maximum\":{",
-    "\"type\":\"number\"},\"exclusiveMaximum\":{\"type\":\"number\"},\"minimum\":{\"type\":\"number\"},\"exclusiveMinimum\"",
-    ":{\"type\":\"number\"},\"maxLength\":{\"$ref\":\"#/definitions/nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/de",
-    "finitions/nonNegativeIntegerDefault0\"},\"pattern\":{\"type\":\"string\",\"format\":\"regex\"},\"additionalItems",
-    "\":{\"$ref\":\"#\"},\"items\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/definitions/schemaArray\"}],\"default\":{}},\"m",
-    "axItems\":{\"$ref\":\"#/definitions/nonNegativeInteger\"},\"minItems\":{\"$ref\":\"#/definitions/nonNegativeIn",
-    "tegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":false},\"contains\":{\"$ref\":\"#\"},\"maxPropert",
-    "ies\":{\"$ref\":\"#/definitions/nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/definitions/nonNegativeI",
-    "ntegerDefault0\"},\"required\":{\"$ref\":\"#/definitions/stringArray\"},\"additionalProperties\":{\"$ref\":\"#\"}",
-    ",\"definitions\":{\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},\"default\":{}},\"properties\":{\"typ",
-    "e\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},\"default\":{}},\"patternProperties\":{\"type\":\"object\",\"",
-    "additionalProperties\":{\"$ref\":\"#\"},\"propertyNames\":{\"format\":\"regex\"},\"default\":{}},\"dependencies\":{",
-    "\"type\":\"object\",\"additionalProperties\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/definitions/stringArray\"}]}",
-    "},\"propertyNames\":{\"$ref\":\"#\"},\"const\":{},\"enum\":{\"type\":\"array\"},\"type\":{\"anyOf\":[{\"$ref\":\"#/defini",
-    "tions/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/simpleTypes\"},\"minItems\":1,\"uniqu",
-    "eItems\":true}]},\"format\":{\"type\":\"string\"},\"allOf\":{\"$ref\":\"#/definitions/schemaArray\"},\"anyOf\":{\"$r",
-    "ef\":\"#/definitions/schemaArray\"},\"oneOf\":{\"$ref\":\"#/definitions/schemaArray\"},\"not\":{\"$ref\":\"#\"}},\"d",
+    "{\"$schema\":\"http://json-schema.org/draft-06/schema#\",\"$id\":\"http://"
+    "json-schema.org/draft-06/schema#\"",
+    ",\"title\":\"Core schema "
+    "meta-schema\",\"definitions\":{\"schemaArray\":{\"type\":\"array\",\"minItems\":1,"
+    "\"items\"",
+    ":{\"$ref\":\"#\"}},\"nonNegativeInteger\":{\"type\":\"integer\",\"minimum\":0},"
+    "\"nonNegativeIntegerDefault0\":{\"al",
+    "lOf\":[{\"$ref\":\"#/definitions/"
+    "nonNegativeInteger\"},{\"default\":0}]},\"simpleTypes\":{\"enum\":[\"array\",\"bo",
+    "olean\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{"
+    "\"type\":\"array\",\"items\":{\"type\":\"",
+    "string\"},\"uniqueItems\":true,\"default\":[]}},\"type\":[\"object\",\"boolean\"],"
+    "\"properties\":{\"$id\":{\"type\":\"",
+    "string\",\"format\":\"uri-reference\"},\"$schema\":{\"type\":\"string\",\"format\":"
+    "\"uri\"},\"$ref\":{\"type\":\"string\"",
+    ",\"format\":\"uri-reference\"},\"title\":{\"type\":\"string\"},\"description\":{"
+    "\"type\":\"string\"},\"default\":{},\"e",
+    "xamples\":{\"type\":\"array\",\"items\":{}},\"multipleOf\":{\"type\":\"number\","
+    "\"exclusiveMinimum\":0},\"maximum\":{",
+    "\"type\":\"number\"},\"exclusiveMaximum\":{\"type\":\"number\"},\"minimum\":{"
+    "\"type\":\"number\"},\"exclusiveMinimum\"",
+    ":{\"type\":\"number\"},\"maxLength\":{\"$ref\":\"#/definitions/"
+    "nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/de",
+    "finitions/"
+    "nonNegativeIntegerDefault0\"},\"pattern\":{\"type\":\"string\",\"format\":\"regex\"}"
+    ",\"additionalItems",
+    "\":{\"$ref\":\"#\"},\"items\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/"
+    "definitions/schemaArray\"}],\"default\":{}},\"m",
+    "axItems\":{\"$ref\":\"#/definitions/"
+    "nonNegativeInteger\"},\"minItems\":{\"$ref\":\"#/definitions/nonNegativeIn",
+    "tegerDefault0\"},\"uniqueItems\":{\"type\":\"boolean\",\"default\":false},"
+    "\"contains\":{\"$ref\":\"#\"},\"maxPropert",
+    "ies\":{\"$ref\":\"#/definitions/"
+    "nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/definitions/nonNegativeI",
+    "ntegerDefault0\"},\"required\":{\"$ref\":\"#/definitions/"
+    "stringArray\"},\"additionalProperties\":{\"$ref\":\"#\"}",
+    ",\"definitions\":{\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},"
+    "\"default\":{}},\"properties\":{\"typ",
+    "e\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},\"default\":{}},"
+    "\"patternProperties\":{\"type\":\"object\",\"",
+    "additionalProperties\":{\"$ref\":\"#\"},\"propertyNames\":{\"format\":\"regex\"},"
+    "\"default\":{}},\"dependencies\":{",
+    "\"type\":\"object\",\"additionalProperties\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":"
+    "\"#/definitions/stringArray\"}]}",
+    "},\"propertyNames\":{\"$ref\":\"#\"},\"const\":{},\"enum\":{\"type\":\"array\"},"
+    "\"type\":{\"anyOf\":[{\"$ref\":\"#/defini",
+    "tions/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/"
+    "simpleTypes\"},\"minItems\":1,\"uniqu",
+    "eItems\":true}]},\"format\":{\"type\":\"string\"},\"allOf\":{\"$ref\":\"#/"
+    "definitions/schemaArray\"},\"anyOf\":{\"$r",
+    "ef\":\"#/definitions/schemaArray\"},\"oneOf\":{\"$ref\":\"#/definitions/"
+    "schemaArray\"},\"not\":{\"$ref\":\"#\"}},\"d",
     "efault\":{}}",
     NULL};
 static const char *const meta_18[] = {
-    "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"$id\":\"http://json-schema.org/draft-07/schema#\"",
-    ",\"title\":\"Core schema meta-schema\",\"definitions\":{\"schemaArray\":{\"type\":\"array\",\"minItems\":1,\"items\"",
-    ":{\"$ref\":\"#\"}},\"nonNegativeInteger\":{\"type\":\"integer\",\"minimum\":0},\"nonNegativeIntegerDefault0\":{\"al",
-    "lOf\":[{\"$ref\":\"#/definitions/nonNegativeInteger\"},{\"default\":0}]},\"simpleTypes\":{\"enum\":[\"array\",\"bo",
-    "olean\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{\"type\":\"array\",\"items\":{\"type\":\"",
-    "string\"},\"uniqueItems\":true,\"default\":[]}},\"type\":[\"object\",\"boolean\"],\"properties\":{\"$id\":{\"type\":\"",
-    "string\",\"format\":\"uri-reference\"},\"$schema\":{\"type\":\"string\",\"format\":\"uri\"},\"$ref\":{\"type\":\"string\"",
-    ",\"format\":\"uri-reference\"},\"$comment\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"description\":{\"ty",
-    "pe\":\"string\"},\"default\":true,\"readOnly\":{\"type\":\"boolean\",\"default\":false},\"examples\":{\"type\":\"array",
-    "\",\"items\":true},\"multipleOf\":{\"type\":\"number\",\"exclusiveMinimum\":0},\"maximum\":{\"type\":\"number\"},\"exc",
-    "lusiveMaximum\":{\"type\":\"number\"},\"minimum\":{\"type\":\"number\"},\"exclusiveMinimum\":{\"type\":\"number\"},\"m",
-    "axLength\":{\"$ref\":\"#/definitions/nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/definitions/nonNegative",
-    "IntegerDefault0\"},\"pattern\":{\"type\":\"string\",\"format\":\"regex\"},\"additionalItems\":{\"$ref\":\"#\"},\"items",
-    "\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/definitions/schemaArray\"}],\"default\":true},\"maxItems\":{\"$ref\":\"#",
-    "/definitions/nonNegativeInteger\"},\"minItems\":{\"$ref\":\"#/definitions/nonNegativeIntegerDefault0\"},\"un",
-    "iqueItems\":{\"type\":\"boolean\",\"default\":false},\"contains\":{\"$ref\":\"#\"},\"maxProperties\":{\"$ref\":\"#/def",
-    "initions/nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/definitions/nonNegativeIntegerDefault0\"},\"r",
-    "equired\":{\"$ref\":\"#/definitions/stringArray\"},\"additionalProperties\":{\"$ref\":\"#\"},\"definitions\":{\"ty",
-    "pe\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},\"default\":{}},\"properties\":{\"type\":\"object\",\"additi",
-    "onalProperties\":{\"$ref\":\"#\"},\"default\":{}},\"patternProperties\":{\"type\":\"object\",\"additionalPropertie",
-    "s\":{\"$ref\":\"#\"},\"propertyNames\":{\"format\":\"regex\"},\"default\":{}},\"dependencies\":{\"type\":\"object\",\"ad",
-    "ditionalProperties\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/definitions/stringArray\"}]}},\"propertyNames\":{",
-    "\"$ref\":\"#\"},\"const\":true,\"enum\":{\"type\":\"array\",\"items\":true},\"type\":{\"anyOf\":[{\"$ref\":\"#/definition",
-    "s/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/simpleTypes\"},\"minItems\":1,\"uniqueIte",
-    "ms\":true}]},\"format\":{\"type\":\"string\"},\"contentMediaType\":{\"type\":\"string\"},\"contentEncoding\":{\"type",
-    "\":\"string\"},\"if\":{\"$ref\":\"#\"},\"then\":{\"$ref\":\"#\"},\"else\":{\"$ref\":\"#\"},\"allOf\":{\"$ref\":\"#/definitions",
-    "/schemaArray\"},\"anyOf\":{\"$ref\":\"#/definitions/schemaArray\"},\"oneOf\":{\"$ref\":\"#/definitions/schemaArr",
+    "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"$id\":\"http://"
+    "json-schema.org/draft-07/schema#\"",
+    ",\"title\":\"Core schema "
+    "meta-schema\",\"definitions\":{\"schemaArray\":{\"type\":\"array\",\"minItems\":1,"
+    "\"items\"",
+    ":{\"$ref\":\"#\"}},\"nonNegativeInteger\":{\"type\":\"integer\",\"minimum\":0},"
+    "\"nonNegativeIntegerDefault0\":{\"al",
+    "lOf\":[{\"$ref\":\"#/definitions/"
+    "nonNegativeInteger\"},{\"default\":0}]},\"simpleTypes\":{\"enum\":[\"array\",\"bo",
+    "olean\",\"integer\",\"null\",\"number\",\"object\",\"string\"]},\"stringArray\":{"
+    "\"type\":\"array\",\"items\":{\"type\":\"",
+    "string\"},\"uniqueItems\":true,\"default\":[]}},\"type\":[\"object\",\"boolean\"],"
+    "\"properties\":{\"$id\":{\"type\":\"",
+    "string\",\"format\":\"uri-reference\"},\"$schema\":{\"type\":\"string\",\"format\":"
+    "\"uri\"},\"$ref\":{\"type\":\"string\"",
+    ",\"format\":\"uri-reference\"},\"$comment\":{\"type\":\"string\"},\"title\":{"
+    "\"type\":\"string\"},\"description\":{\"ty",
+    "pe\":\"string\"},\"default\":true,\"readOnly\":{\"type\":\"boolean\",\"default\":"
+    "false},\"examples\":{\"type\":\"array",
+    "\",\"items\":true},\"multipleOf\":{\"type\":\"number\",\"exclusiveMinimum\":0},"
+    "\"maximum\":{\"type\":\"number\"},\"exc",
+    "lusiveMaximum\":{\"type\":\"number\"},\"minimum\":{\"type\":\"number\"},"
+    "\"exclusiveMinimum\":{\"type\":\"number\"},\"m",
+    "axLength\":{\"$ref\":\"#/definitions/"
+    "nonNegativeInteger\"},\"minLength\":{\"$ref\":\"#/definitions/nonNegative",
+    "IntegerDefault0\"},\"pattern\":{\"type\":\"string\",\"format\":\"regex\"},"
+    "\"additionalItems\":{\"$ref\":\"#\"},\"items",
+    "\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/definitions/"
+    "schemaArray\"}],\"default\":true},\"maxItems\":{\"$ref\":\"#",
+    "/definitions/nonNegativeInteger\"},\"minItems\":{\"$ref\":\"#/definitions/"
+    "nonNegativeIntegerDefault0\"},\"un",
+    "iqueItems\":{\"type\":\"boolean\",\"default\":false},\"contains\":{\"$ref\":\"#\"},"
+    "\"maxProperties\":{\"$ref\":\"#/def",
+    "initions/nonNegativeInteger\"},\"minProperties\":{\"$ref\":\"#/definitions/"
+    "nonNegativeIntegerDefault0\"},\"r",
+    "equired\":{\"$ref\":\"#/definitions/"
+    "stringArray\"},\"additionalProperties\":{\"$ref\":\"#\"},\"definitions\":{\"ty",
+    "pe\":\"object\",\"additionalProperties\":{\"$ref\":\"#\"},\"default\":{}},"
+    "\"properties\":{\"type\":\"object\",\"additi",
+    "onalProperties\":{\"$ref\":\"#\"},\"default\":{}},\"patternProperties\":{\"type\":"
+    "\"object\",\"additionalPropertie",
+    "s\":{\"$ref\":\"#\"},\"propertyNames\":{\"format\":\"regex\"},\"default\":{}},"
+    "\"dependencies\":{\"type\":\"object\",\"ad",
+    "ditionalProperties\":{\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#/definitions/"
+    "stringArray\"}]}},\"propertyNames\":{",
+    "\"$ref\":\"#\"},\"const\":true,\"enum\":{\"type\":\"array\",\"items\":true},"
+    "\"type\":{\"anyOf\":[{\"$ref\":\"#/definition",
+    "s/simpleTypes\"},{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/"
+    "simpleTypes\"},\"minItems\":1,\"uniqueIte",
+    "ms\":true}]},\"format\":{\"type\":\"string\"},\"contentMediaType\":{\"type\":"
+    "\"string\"},\"contentEncoding\":{\"type",
+    "\":\"string\"},\"if\":{\"$ref\":\"#\"},\"then\":{\"$ref\":\"#\"},\"else\":{\"$ref\":"
+    "\"#\"},\"allOf\":{\"$ref\":\"#/definitions",
+    "/schemaArray\"},\"anyOf\":{\"$ref\":\"#/definitions/"
+    "schemaArray\"},\"oneOf\":{\"$ref\":\"#/definitions/schemaArr",
     "ay\"},\"not\":{\"$ref\":\"#\"}},\"default\":true}",
     NULL};
 static const struct meta metas[] = {
@@ -309,8 +540,7 @@ struct reader {
     size_t off;              /* bytes of it already given */
 };
 
-static size_t read_parts(void *buf, size_t n, void *data)
-{
+static size_t read_parts(void *buf, size_t n, void *data) {
     struct reader *r = data;
     size_t done = 0;
     while (done < n && *r->part) {
@@ -328,8 +558,7 @@ static size_t read_parts(void *buf, size_t n, void *data)
     return done;
 }
 
-json_t *dsr_jschema_meta_load(const char *uri)
-{
+json_t *dsr_jschema_meta_load(const char *uri) {
     for (size_t i = 0; i < sizeof metas / sizeof metas[0]; i++) {
         if (strcmp(metas[i].uri, uri))
             continue;

@@ -191,7 +191,7 @@ static void report(struct dsr_diags *diags, const char *file, dsr_locate_fn loca
     struct dsr_diag *d = dsr_diag_vadd(diags, DSR_DIAG_SCHEMA, file, 0, 0, NULL, fmt, ap);
     va_end(ap);
     if (d && locate)
-        locate(ctx, pointer, d);
+        dsr_diag_locate(diags, d, locate, ctx, pointer);
 }
 
 static const char *type_name(const json_t *v) {

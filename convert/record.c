@@ -11,7 +11,8 @@
 
 #include "internal.h"
 
-static const char *const entity_kinds[] = {"person", "organization", NULL};
+static const char *const entity_kinds[] = {"person", "organization", "vessel", "aircraft",
+                                           NULL};
 
 static const char *const event_kinds[] = {
     "agreement",   "arrest",    "attack",      "communication",
@@ -287,7 +288,7 @@ static void problem(struct checker *c, int field, int item, const char *fmt, ...
         else if (field >= 0)
             snprintf(pointer, sizeof(pointer), "/%s",
                      kinds[c->rec->kind].fields[field].name);
-        c->locate(c->ctx, pointer, d);
+        dsr_diag_locate(c->diags, d, c->locate, c->ctx, pointer);
     }
     c->problems++;
 }

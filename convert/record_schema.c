@@ -57,7 +57,7 @@ static void report(void *ctx, const char *instance_pointer, const char *keyword_
     struct dsr_diag *d =
         dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->file, 0, 0, NULL, "%s", message);
     if (d && r->locate)
-        r->locate(r->ctx, instance_pointer, d);
+        dsr_diag_locate(r->diags, d, r->locate, r->ctx, instance_pointer);
 }
 
 int dsr_record_schemas_check(const struct dsr_record_schemas *s, enum dsr_kind kind,

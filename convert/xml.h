@@ -32,6 +32,14 @@ xmlSchemaPtr dsr_xsd_load_memory(const char *text, size_t len, const char *name,
 int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema,
                      struct dsr_diags *diags);
 
+/*
+ * Looks at a document's first n bytes (24 are enough): refuses UTF-16 and
+ * UTF-32 unless an XML declaration names the encoding. 0, or -1 after adding
+ * a DSR_DIAG_REFUSED diagnostic naming name.
+ */
+int dsr_xml_check_encoding(const unsigned char *b, size_t n, const char *name,
+                           struct dsr_diags *diags);
+
 /* ---- between xml_read.c and xml_diag.c ---- */
 
 #define DSR_XML_TAG_MAX 64 /* element and attribute names kept, NUL included */

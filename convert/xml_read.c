@@ -464,8 +464,8 @@ static void schema_error(void *data, xmlErrorPtr err) {
 
 /* ---- driving the parser ---- */
 
-/* Refuses UTF-16 and UTF-32 unless an XML declaration names the encoding. */
-static int check_encoding(struct reader *r, const unsigned char *b, size_t n) {
+int dsr_xml_check_encoding(const unsigned char *b, size_t n, const char *name,
+                           struct dsr_diags *diags) {
     static const unsigned char decls[][20] = {
         {'<', 0, '?', 0, 'x', 0, 'm', 0, 'l', 0},
         {0, '<', 0, '?', 0, 'x', 0, 'm', 0, 'l'},
@@ -487,7 +487,7 @@ static int check_encoding(struct reader *r, const unsigned char *b, size_t n) {
         if (n >= skip + lens[i] && !memcmp(b + skip, decls[i], lens[i]))
             return 0;
     dsr_diag_add(
-        r->diags, DSR_DIAG_REFUSED, r->in->name, 1, 1, NULL,
+        diags, DSR_DIAG_REFUSED, name, 1, 1, NULL,
         "UTF-16 or UTF-32 input without an XML declaration refused: dossier reads "
         "UTF-8");
     return -1;
@@ -603,7 +603,8 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     plug = xmlSchemaSAXPlug(vctxt, &saxp, &user);
     xmlSetGenericErrorFunc(&undecodable, conversion_error);
     size_t n = fread(buf, 1, CHUNK, r->in->fp);
-    if (check_encoding(r, buf, n) < 0 || looks_like_json(r, buf, n))
+    if (dsr_xml_check_encoding(buf, n, r->in->name, r->diags) < 0 ||
+        looks_like_json(r, buf, n))
         goto out;
     /* The first bytes let libxml2 detect the encoding and skip a BOM. */
     size_t head = n < 4 ? n : 4;

@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness for the dataset readers (`make fuzz`): the first byte of
  * an input picks the format (and a CSV table, any CSV, alias lists, a round
- * trip, a JSON Schema or an XSD with an instance, or one field past 64 KiB), the
+ * trip, a JSON Schema or an XSD with an instance, one field past 64 KiB, or
+ * OFAC's CSV files or advanced XML), the
  * rest is read
  * through the same path the CLI takes, schema checks included. Crashes, leaks and
  * undefined behaviour are the sanitizers' to find; a round trip also aborts when what
@@ -171,6 +172,78 @@ static void big_field(const uint8_t *data, size_t size) {
     free(text);
 }
 
+/*
+ * --from ofac-csv: the input split at NUL bytes into up to four files, read
+ * as one list with a small sort budget (so rows spill and merge), written as
+ * JSON, and that output must convert to itself.
+ */
+static void ofac_csv(const uint8_t *data, size_t size) {
+    static const char *const names[] = {"sdn.csv", "alt.csv", "add.csv", "comments.csv"};
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    struct dsr_dataset_options opts = {
+        .keep_records = 1, .from = DSR_DIALECT_OFAC_CSV, .sort_memory = 1 << 14};
+    struct dsr_dataset *ds = dsr_dataset_new(&opts, &diags);
+    size_t start = 0;
+    for (int i = 0; ds && i < 4 && start <= size; i++) {
+        const uint8_t *nul = i < 3 ? memchr(data + start, 0, size - start) : NULL;
+        size_t end = nul ? (size_t)(nul - data) : size, n = end - start;
+        FILE *fp = fmemopen((void *)(data + start), n ? n : 1, "rb");
+        if (fp && !n)
+            fgetc(fp);
+        if (fp) {
+            dsr_dataset_add_stream(ds, names[i], fp, -1, -1);
+            fclose(fp);
+        }
+        start = end + 1;
+    }
+    char *out = NULL;
+    size_t n1 = 0, n2 = 0;
+    FILE *sink = NULL;
+    if (ds && dsr_dataset_finish(ds) == 0 && (sink = open_memstream(&out, &n1))) {
+        int written = dsr_dataset_write(ds, DSR_FORMAT_JSON, sink) == 0;
+        fclose(sink);
+        char *again =
+            written ? convert(out, n1, DSR_FORMAT_JSON, -1, DSR_FORMAT_JSON, &n2) : NULL;
+        if (written && (!again || n1 != n2 || memcmp(out, again, n1)))
+            abort();
+        free(again);
+    }
+    free(out);
+    dsr_dataset_free(ds);
+    dsr_diags_release(&diags);
+}
+
+/* --from ofac-xml: one document, written as JSON, which must convert to itself. */
+static void ofac_xml(const uint8_t *data, size_t size) {
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    struct dsr_dataset_options opts = {
+        .keep_records = 1, .from = DSR_DIALECT_OFAC_XML, .sort_memory = 1 << 14};
+    struct dsr_dataset *ds = dsr_dataset_new(&opts, &diags);
+    FILE *fp = fmemopen((void *)data, size ? size : 1, "rb");
+    char *out = NULL;
+    size_t n1 = 0, n2 = 0;
+    FILE *sink = NULL;
+    if (fp && !size)
+        fgetc(fp);
+    if (ds && fp && dsr_dataset_add_stream(ds, "fuzz.xml", fp, -1, -1) == 0 &&
+        dsr_dataset_finish(ds) == 0 && (sink = open_memstream(&out, &n1))) {
+        int written = dsr_dataset_write(ds, DSR_FORMAT_JSON, sink) == 0;
+        fclose(sink);
+        char *again =
+            written ? convert(out, n1, DSR_FORMAT_JSON, -1, DSR_FORMAT_JSON, &n2) : NULL;
+        if (written && (!again || n1 != n2 || memcmp(out, again, n1)))
+            abort();
+        free(again);
+    }
+    if (fp)
+        fclose(fp);
+    free(out);
+    dsr_dataset_free(ds);
+    dsr_diags_release(&diags);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct dsr_record_schemas schemas;
     static int ready;
@@ -183,6 +256,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     if (data[0] >= 250) { /* 250-255: alias lists, default or --fuzzy */
         aliases(data + 1, size - 1, data[0] % 2 ? DSR_ALIAS_FUZZY : 0);
+        return 0;
+    }
+    if (data[0] >= 160 && data[0] < 165) { /* 160-164: OFAC's CSV files */
+        ofac_csv(data + 1, size - 1);
+        return 0;
+    }
+    if (data[0] >= 165 && data[0] < 170) { /* 165-169: OFAC's advanced XML */
+        ofac_xml(data + 1, size - 1);
         return 0;
     }
     if (data[0] >= 170 && data[0] < 180) {
