@@ -10,6 +10,7 @@
  * not checked.
  */
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -423,6 +424,22 @@ static enum dsr_alias_match resolve_ref(const struct dsr_index *ix, const char *
     return match;
 }
 
+/* Adds a problem of reference i of field f where it was written, else at the record. */
+static void reference_problem(struct dsr_diags *diags, const struct dsr_record *rec,
+                              int f, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void reference_problem(struct dsr_diags *diags, const struct dsr_record *rec,
+                              int f, size_t i, const char *fmt, ...) {
+    const struct dsr_place *at = rec->values[f].at ? &rec->values[f].at[i] : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    dsr_diag_vadd(
+        diags, DSR_DIAG_SCHEMA, rec->file, at && at->line ? at->line : rec->line,
+        at && at->line ? at->column : rec->column, at ? at->path : NULL, fmt, ap);
+    va_end(ap);
+}
+
 static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int f,
                         size_t i, struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
@@ -444,15 +461,14 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
              k++)
             snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
                      k ? ", " : "", c.id[k]);
-        dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                     "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
-                     info->fields[f].name, info->name, dsr_record_id(rec), list);
+        reference_problem(diags, rec, f, i,
+                          "ambiguous entity \"%s\" in %s of %s \"%s\": could be %s", *ref,
+                          info->fields[f].name, info->name, dsr_record_id(rec), list);
         return 1;
     }
     default:
-        dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                     "unknown entity \"%s\" in %s of %s \"%s\"", *ref,
-                     info->fields[f].name, info->name, dsr_record_id(rec));
+        reference_problem(diags, rec, f, i, "unknown entity \"%s\" in %s of %s \"%s\"",
+                          *ref, info->fields[f].name, info->name, dsr_record_id(rec));
         return 1;
     }
 }
@@ -469,11 +485,15 @@ static void drop_repeats(struct dsr_value *v) {
             free(v->items[i]);
             if (v->roles)
                 free(v->roles[i]);
+            if (v->at)
+                free(v->at[i].path);
             continue;
         }
         v->items[kept] = v->items[i];
         if (v->roles)
             v->roles[kept] = v->roles[i];
+        if (v->at)
+            v->at[kept] = v->at[i];
         kept++;
     }
     v->n = kept;
@@ -503,10 +523,10 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                 problems += r;
                 continue;
             }
-            dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                         "unknown %s \"%s\" in %s of %s \"%s\"",
-                         sources ? "source" : "entity", ref, spec->name, info->name,
-                         dsr_record_id(rec));
+            reference_problem(diags, rec, (int)f, i,
+                              "unknown %s \"%s\" in %s of %s \"%s\"",
+                              sources ? "source" : "entity", ref, spec->name, info->name,
+                              dsr_record_id(rec));
             problems++;
         }
         if (entities)

@@ -86,11 +86,19 @@ const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind);
 int dsr_field_index(enum dsr_kind kind, const char *name);
 
 /* One field's value. Lists keep items[i] and, for DSR_FIELD_ROLES, roles[i]. */
+/* Where a value was written: for reporting a reference where it stands. */
+struct dsr_place {
+    int line, column; /* 0 = unknown */
+    char *path;       /* JSON Pointer into the input, as diagnostics give it */
+};
+
 struct dsr_value {
-    char *text;   /* one-valued fields; NULL = absent */
-    char **items; /* list fields: n strings */
-    char **roles; /* DSR_FIELD_ROLES: n roles, parallel to items; else NULL */
-    size_t n;     /* number of list items; 0 = absent */
+    char *text;           /* one-valued fields; NULL = absent */
+    char **items;         /* list fields: n strings */
+    char **roles;         /* DSR_FIELD_ROLES: n roles, parallel to items; else NULL */
+    struct dsr_place *at; /* reference fields: where each item was written, parallel
+                             to items (dsr_record_check sets it); else NULL */
+    size_t n;             /* number of list items; 0 = absent */
 };
 
 struct dsr_record {

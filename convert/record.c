@@ -103,9 +103,12 @@ static void value_release(struct dsr_value *v) {
         free(v->items[i]);
         if (v->roles)
             free(v->roles[i]);
+        if (v->at)
+            free(v->at[i].path);
     }
     free(v->items);
     free(v->roles);
+    free(v->at);
     memset(v, 0, sizeof(*v));
 }
 
@@ -439,6 +442,32 @@ static int check_list(struct checker *c, int f, const struct dsr_field *spec) {
     return 0;
 }
 
+/*
+ * Notes where each reference of field f was written, while the reader can
+ * still say: references are checked after the whole dataset is read, and an
+ * unknown one is reported where it stands. 0, or -1 when out of memory.
+ */
+static int note_places(struct checker *c, int f) {
+    struct dsr_value *v = &c->rec->values[f];
+    const char *name = kinds[c->rec->kind].fields[f].name;
+    if (!c->locate || !v->n || v->at)
+        return 0;
+    if (!(v->at = calloc(v->n, sizeof(*v->at))))
+        return -1;
+    for (size_t i = 0; i < v->n; i++) {
+        char pointer[DSR_PATH_MAX];
+        struct dsr_diag d = {
+            .file = c->file, .line = c->rec->line, .column = c->rec->column};
+        snprintf(pointer, sizeof(pointer), v->roles ? "/%s/%zu/entity" : "/%s/%zu", name,
+                 i);
+        c->locate(c->ctx, pointer, &d);
+        v->at[i] = (struct dsr_place){d.line, d.column, strdup(d.path)};
+        if (!v->at[i].path)
+            return -1;
+    }
+    return 0;
+}
+
 int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn locate,
                      void *locate_ctx, struct dsr_diags *diags) {
     struct checker c = {rec, file, locate, locate_ctx, diags, 0};
@@ -458,7 +487,7 @@ int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn loc
         int r = (spec->type == DSR_FIELD_LIST || spec->type == DSR_FIELD_ROLES)
                     ? check_list(&c, (int)f, spec)
                     : check_one(&c, (int)f, spec);
-        if (r < 0)
+        if (r < 0 || (spec->refers != DSR_REFERS_NONE && note_places(&c, (int)f) < 0))
             return -1;
     }
     return c.problems;

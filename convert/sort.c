@@ -201,10 +201,16 @@ static int put_record(struct dsr_sorter *s, FILE *fp, const struct dsr_record *r
         const struct dsr_value *v = &rec->values[f];
         uint8_t has_text = v->text != NULL;
         uint32_t n = (uint32_t)v->n;
+        uint8_t has_at = v->at != NULL;
         rc |= buf_put(b, &has_text, 1) | (has_text ? buf_str(b, v->text) : 0) |
-              buf_put(b, &n, sizeof(n));
-        for (size_t i = 0; i < v->n && !rc; i++)
+              buf_put(b, &n, sizeof(n)) | buf_put(b, &has_at, 1);
+        for (size_t i = 0; i < v->n && !rc; i++) {
             rc |= buf_str(b, v->items[i]) | (v->roles ? buf_str(b, v->roles[i]) : 0);
+            if (has_at) {
+                int32_t at[2] = {v->at[i].line, v->at[i].column};
+                rc |= buf_put(b, at, sizeof(at)) | buf_str(b, v->at[i].path);
+            }
+        }
     }
     if (rc) {
         fail(s, NULL, 0);
@@ -266,23 +272,33 @@ static struct dsr_record *decode(struct cursor *c) {
     for (size_t f = 0; f < dsr_kind_info(rec->kind)->n_fields; f++) {
         struct dsr_value *v = &rec->values[f];
         int with_roles = dsr_kind_info(rec->kind)->fields[f].type == DSR_FIELD_ROLES;
-        const uint8_t *has_text = take(c, 1);
+        const uint8_t *has_text = take(c, 1), *has_at;
         const void *count;
         uint32_t n;
         if (!has_text || (*has_text && !(v->text = take_str(c))) ||
-            !(count = take(c, sizeof(n))))
+            !(count = take(c, sizeof(n))) || !(has_at = take(c, 1)))
             goto fail;
         memcpy(&n, count, sizeof(n));
         if (n && (!(v->items = calloc(n, sizeof(char *))) ||
-                  (with_roles && !(v->roles = calloc(n, sizeof(char *))))))
+                  (with_roles && !(v->roles = calloc(n, sizeof(char *)))) ||
+                  (*has_at && !(v->at = calloc(n, sizeof(*v->at))))))
             goto fail;
         /* Count an item in as soon as it is there, so that cleanup frees it. */
-        for (; v->n < n; v->n++)
+        for (; v->n < n; v->n++) {
+            const void *at = NULL;
             if (!(v->items[v->n] = take_str(c)) ||
-                (with_roles && !(v->roles[v->n] = take_str(c)))) {
+                (with_roles && !(v->roles[v->n] = take_str(c))) ||
+                (v->at && (!(at = take(c, 2 * sizeof(int32_t))) ||
+                           !(v->at[v->n].path = take_str(c))))) {
                 v->n += v->items[v->n] != NULL;
                 goto fail;
             }
+            if (at) {
+                memcpy(&v->at[v->n].line, at, sizeof(int32_t));
+                memcpy(&v->at[v->n].column, (const char *)at + sizeof(int32_t),
+                       sizeof(int32_t));
+            }
+        }
     }
     return rec;
 fail:
