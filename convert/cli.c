@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output.h"
@@ -66,6 +68,48 @@ static void environment_options(struct dsr_dataset_options *opts) {
     const char *s = getenv("DOSSIER_SORT_MEMORY");
     opts->sort_memory = s ? (size_t)strtoull(s, NULL, 10) : 0;
     opts->tmpdir = getenv("TMPDIR");
+    if (isatty(STDERR_FILENO))
+        opts->progress = cli_progress;
+}
+
+/* ---- progress on a terminal ---- */
+
+static double progress_start = -1, progress_last;
+static int progress_shown;
+
+static double seconds_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static const char *label(const char *name) {
+    return strcmp(name, "-") ? name : "standard input";
+}
+
+void cli_progress(void *ctx, const char *name, long long done, long long size) {
+    (void)ctx;
+    double now = seconds_now();
+    if (progress_start < 0)
+        progress_start = now;
+    /* Quiet for a second (short runs show nothing), then five updates a second. */
+    if (now - progress_start < 1 || now - progress_last < 0.2)
+        return;
+    progress_last = now;
+    if (size > 0)
+        fprintf(stderr, "\r\033[Kdossier: reading %s: %lld%% (%lld of %lld MB)",
+                label(name), done * 100 / size, done / 1000000, size / 1000000);
+    else
+        fprintf(stderr, "\r\033[Kdossier: reading %s: %lld MB", label(name),
+                done / 1000000);
+    fflush(stderr);
+    progress_shown = 1;
+}
+
+void cli_progress_end(void) {
+    if (progress_shown)
+        fputs("\r\033[K", stderr);
+    progress_shown = 0;
 }
 
 static void run_release(struct run *run) {
@@ -104,10 +148,19 @@ static int common_option(struct run *run, int opt, const char *arg) {
     return 0;
 }
 
+enum dsr_report_format cli_text_format(void) {
+    const char *no_colour = getenv("NO_COLOR"), *term = getenv("TERM");
+    int colour = isatty(STDERR_FILENO) && !(no_colour && *no_colour) &&
+                 !(term && !strcmp(term, "dumb"));
+    return colour ? DSR_REPORT_TERMINAL : DSR_REPORT_TEXT;
+}
+
 int cli_report(enum dsr_report_format format, int summary, const struct dsr_diags *diags,
                const char *const *inputs, size_t n_inputs) {
     FILE *out = format == DSR_REPORT_TEXT ? stderr : stdout;
-    if (dsr_report_write(out, format, diags, inputs, n_inputs) < 0 ||
+    cli_progress_end();
+    if (dsr_report_write(out, format == DSR_REPORT_TEXT ? cli_text_format() : format,
+                         diags, inputs, n_inputs) < 0 ||
         (format == DSR_REPORT_TEXT && summary && !cli_quiet &&
          dsr_report_summary(stderr, diags, inputs, n_inputs) < 0) ||
         fflush(out) != 0) {

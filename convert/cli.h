@@ -52,6 +52,17 @@ extern int cli_quiet;
 int cli_report(enum dsr_report_format format, int summary, const struct dsr_diags *diags,
                const char *const *inputs, size_t n_inputs);
 
+/* Text diagnostics in colour on a terminal, unless NO_COLOR is set or TERM is dumb. */
+enum dsr_report_format cli_text_format(void);
+
+/*
+ * Progress on a terminal: a dataset option (dsr_dataset_options.progress)
+ * that shows, on stderr when it is a terminal and the run has lasted a
+ * second, how far the input being read has come; cli_progress_end clears it.
+ */
+void cli_progress(void *ctx, const char *name, long long done, long long size);
+void cli_progress_end(void);
+
 /* The command called name, or NULL. */
 const struct cli_command *cli_command_find(const char *name);
 

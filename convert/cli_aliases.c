@@ -36,7 +36,7 @@ int cmd_aliases(int argc, char **argv) {
     if (failed)
         dsr_diag_add(&diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
     dsr_diags_sort(&diags);
-    dsr_report_write(stderr, DSR_REPORT_TEXT, &diags, NULL, 0);
+    dsr_report_write(stderr, cli_text_format(), &diags, NULL, 0);
     if (!cli_quiet && !failed)
         fprintf(stderr, "dossier: %ld entit%s%s\n", entities, entities == 1 ? "y" : "ies",
                 dsr_diags_status(&diags) ? "; some lines were left out (above)" : "");

@@ -153,7 +153,11 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
         out_of_memory(diags, name);
         return;
     }
-    struct dsr_input in = {kept, fp, (enum dsr_format)format, table, &ds->schemas};
+    FILE *watched = ds->opts.progress ? dsr_input_watch(fp, kept, ds->opts.progress,
+                                                        ds->opts.progress_ctx)
+                                      : NULL;
+    struct dsr_input in = {kept, watched ? watched : fp, (enum dsr_format)format, table,
+                           &ds->schemas};
     ds->step_diags = diags;
     if (ds->xslt)
         dsr_xslt_read(ds->xslt, &in, collect, ds, diags);
@@ -164,6 +168,8 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
     else
         dsr_read(&in, collect, ds, diags);
     ds->step_diags = NULL;
+    if (watched)
+        fclose(watched);
 }
 
 static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,

@@ -85,12 +85,13 @@ DSR_API int dsr_diags_status(const struct dsr_diags *diags);
 DSR_API int dsr_diag_status(const struct dsr_diag *d);
 
 enum dsr_report_format {
-    DSR_REPORT_TEXT,   /* FILE:LINE:COLUMN: error: MESSAGE, one a line */
-    DSR_REPORT_JSON,   /* one JSON document */
-    DSR_REPORT_JUNIT,  /* JUnit XML */
-    DSR_REPORT_GITHUB, /* GitHub workflow annotations */
-    DSR_REPORT_SARIF,  /* SARIF 2.1.0 */
-    DSR_REPORT_HTML,   /* a page for people */
+    DSR_REPORT_TEXT,     /* FILE:LINE:COLUMN: error: MESSAGE, one a line */
+    DSR_REPORT_JSON,     /* one JSON document */
+    DSR_REPORT_JUNIT,    /* JUnit XML */
+    DSR_REPORT_GITHUB,   /* GitHub workflow annotations */
+    DSR_REPORT_SARIF,    /* SARIF 2.1.0 */
+    DSR_REPORT_HTML,     /* a page for people */
+    DSR_REPORT_TERMINAL, /* TEXT with ANSI colours, for a terminal (no --report name) */
 };
 
 /* Returns the report format named s ("text", "json", ...), or -1. */
@@ -147,6 +148,10 @@ struct dsr_dataset_options {
                            dialect (read as XML whatever its name); NULL = none */
     int from;           /* enum dsr_dialect: a foreign dialect every input is in;
                            0 (DSR_DIALECT_NONE) = dossier's own formats */
+    /* Called every few megabytes while an input is read: its name, the bytes
+       read so far and its size (0 when not known). NULL = not called. */
+    void (*progress)(void *ctx, const char *name, long long done, long long size);
+    void *progress_ctx;
 };
 
 struct dsr_dataset;

@@ -4,6 +4,7 @@
  * one); UTF-16 and UTF-32 are refused with one message, whatever the format.
  * And what a folder given as input stands for: its dataset files.
  */
+#define _GNU_SOURCE /* fopencookie */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -64,4 +65,48 @@ int dsr_folder_each(const char *path, int only, int (*fn)(void *ctx, const char 
                      "no dataset file in this folder (.xml, .json, .jsonl, .ndjson or "
                      ".csv)");
     return rc;
+}
+
+/* An input read through a counter, for progress. */
+struct watched {
+    FILE *fp;
+    const char *name;
+    long long done, size, next;
+    void (*progress)(void *ctx, const char *name, long long done, long long size);
+    void *ctx;
+};
+
+#define PROGRESS_STEP (4ll << 20)
+
+static ssize_t watched_read(void *cookie, char *buf, size_t n) {
+    struct watched *w = cookie;
+    size_t got = fread(buf, 1, n, w->fp);
+    w->done += (long long)got;
+    if (w->done >= w->next) {
+        w->progress(w->ctx, w->name, w->done, w->size);
+        w->next = w->done + PROGRESS_STEP;
+    }
+    return got == 0 && ferror(w->fp) ? -1 : (ssize_t)got;
+}
+
+static int watched_close(void *cookie) {
+    free(cookie);
+    return 0;
+}
+
+FILE *dsr_input_watch(FILE *fp, const char *name,
+                      void (*progress)(void *, const char *, long long, long long),
+                      void *ctx) {
+    struct watched *w = calloc(1, sizeof(*w));
+    struct stat st;
+    if (!w)
+        return NULL;
+    *w = (struct watched){fp, name, 0, 0, PROGRESS_STEP, progress, ctx};
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+        w->size = (long long)st.st_size;
+    cookie_io_functions_t io = {watched_read, NULL, NULL, watched_close};
+    FILE *watched = fopencookie(w, "rb", io);
+    if (!watched)
+        free(w);
+    return watched;
 }

@@ -453,6 +453,15 @@ int dsr_input_start(const unsigned char *b, size_t n, const char *name, int line
 int dsr_folder_each(const char *path, int only, int (*fn)(void *ctx, const char *file),
                     void *ctx, struct dsr_diags *diags);
 
+/*
+ * fp read through a counter that calls progress every few megabytes (name,
+ * bytes so far, fp's size or 0). Close the result, then fp. NULL when out of
+ * memory.
+ */
+FILE *dsr_input_watch(FILE *fp, const char *name,
+                      void (*progress)(void *, const char *, long long, long long),
+                      void *ctx);
+
 /* Reads any input by its format. */
 int dsr_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
              struct dsr_diags *diags);

@@ -90,14 +90,23 @@ static void put_line_safe(FILE *out, const char *s) {
     }
 }
 
-void dsr_report_put_text(FILE *out, const struct dsr_diag *d) {
+/* ANSI colours as compilers use them: the place bold, the severity in colour. */
+#define BOLD "\033[1m"
+#define PLAIN "\033[0m"
+static const char *const severity_colour[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
+
+/* One diagnostic in text form, in colour when colour is 1. */
+static void put_text_line(FILE *out, const struct dsr_diag *d, int colour) {
+    fputs(colour ? BOLD : "", out);
     put_line_safe(out, d->file[0] ? d->file : "dossier");
     if (d->line > 0) {
         fprintf(out, ":%d", d->line);
         if (d->column > 0)
             fprintf(out, ":%d", d->column);
     }
-    fprintf(out, ": %s: ", dsr_report_severity_name(d->severity));
+    fprintf(out, ":%s %s%s:%s ", colour ? PLAIN : "",
+            colour ? severity_colour[d->severity] : "",
+            dsr_report_severity_name(d->severity), colour ? PLAIN : "");
     put_line_safe(out, d->message);
     if (d->path[0]) {
         fputs(" [at ", out);
@@ -106,9 +115,13 @@ void dsr_report_put_text(FILE *out, const struct dsr_diag *d) {
     }
 }
 
-static void put_text(FILE *out, const struct dsr_diags *diags) {
+void dsr_report_put_text(FILE *out, const struct dsr_diag *d) {
+    put_text_line(out, d, 0);
+}
+
+static void put_text(FILE *out, const struct dsr_diags *diags, int colour) {
     for (size_t i = 0; i < diags->count; i++) {
-        dsr_report_put_text(out, &diags->items[i]);
+        put_text_line(out, &diags->items[i], colour);
         putc('\n', out);
     }
     if (diags->dropped)
@@ -424,7 +437,8 @@ int dsr_report_write(FILE *out, enum dsr_report_format format,
     case DSR_REPORT_GITHUB: put_github_all(out, diags); break;
     case DSR_REPORT_SARIF: rc = put_sarif(out, diags, inputs, n_inputs); break;
     case DSR_REPORT_HTML: rc = dsr_report_html(out, diags, inputs, n_inputs); break;
-    default: put_text(out, diags); break;
+    case DSR_REPORT_TERMINAL: put_text(out, diags, 1); break;
+    default: put_text(out, diags, 0); break;
     }
     return rc < 0 || ferror(out) ? -1 : 0;
 }
