@@ -6,7 +6,8 @@
 # ratio dossier / other (below 1: dossier is faster). Prints the table and
 # writes it to bench/results.md. BENCH_RECORDS sets the size (default 200000).
 # The peers come from `make deps`: xmllint, jq, Miller from Debian, ajv 8 from
-# npm into build/npm (pinned by bench/peers/package-lock.json).
+# npm into build/npm (pinned by bench/peers/package-lock.json). OFAC's
+# formats, which no other tool reads, are timed alone.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 dossier=$root/build/dossier
@@ -103,6 +104,15 @@ pair "convert a JSON document to canonical JSON" "jq -cS (records sorted by id)"
 [ $have_ajv = 0 ] || pair "validate --schema, one JSON document" "ajv (JSON.parse, one schema)" \
     "$dossier validate -q --schema $root/schemas/dossier.schema.json data.json" \
     "$ajv document $root/schemas/dossier.schema.json data.json"
+
+# OFAC's formats: no other tool reads them; entities a second is the figure.
+python3 "$root/bench/gen_ofac.py" csv "$tmp" 100000
+python3 "$root/bench/gen_ofac.py" xml sdn_advanced.xml 100000 "$root/fixtures/ofac/xml/sdn_advanced.xml"
+mkdir ofac-csv && mv sdn.csv alt.csv add.csv sdn_comments.csv ofac-csv/
+pair "convert --from ofac-csv, 100,000 entries (4 files)" "" \
+    "$dossier convert -q --from ofac-csv --to jsonl ofac-csv" ""
+pair "convert --from ofac-xml, 100,000 parties and entries" "" \
+    "$dossier convert -q --from ofac-xml --to jsonl sdn_advanced.xml" ""
 
 {
     echo "# make bench: dossier beside the tools users would otherwise pick"

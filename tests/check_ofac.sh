@@ -98,3 +98,21 @@ tail -n +2 xml/sdn_advanced.xml | iconv -f UTF-8 -t UTF-16 > "$tmp/utf16.xml"
 (cd "$tmp" && "$DOSSIER" validate --from ofac-xml utf16.xml 2> err); rc=$?
 [ $rc = 2 ] && grep -q '^utf16.xml:1:1: error: UTF-16 or UTF-32 input without an XML declaration refused' "$tmp/err"
 check "xml-utf16-without-declaration-refused" $?
+
+# Guards the joins an analyst relies on (issue: real lists): the article's
+# people and organisations that OFAC lists join exactly their own entry, by
+# --fuzzy alias normalisation over the article's dataset and a converted OFAC
+# list (fixtures/ofac/article-entries, real-list spellings); namesakes and
+# near names (the IRGC's Qods Force and Air Force, Kata'ib Hizballah, AQAP,
+# Hamza bin Laden) stay apart.
+rc=0
+"$DOSSIER" convert -q --from ofac-csv --to json article-entries/ > "$tmp/entries.json" || rc=1
+(cd .. && "$DOSSIER" aliases -q --fuzzy article/ "$tmp/entries.json") > "$tmp/joined.jsonl" || rc=1
+same expected/article-join.jsonl "$tmp/joined.jsonl" || rc=1
+joins=$(grep -o '"ids":\[[^]]*\]' "$tmp/joined.jsonl" | sort | tr '\n' ' ')
+want='"ids":["ofac-12200","person-yasin-al-suri"] "ids":["ofac-13283","org-mois"] "ids":["ofac-4","org-hizbullah"] "ids":["ofac-4696","org-hamas"] "ids":["ofac-4697","org-palestinian-islamic-jihad"] "ids":["ofac-6365","person-osama-bin-laden"] "ids":["ofac-6366","person-ayman-al-zawahiri"] "ids":["ofac-6608","org-al-qaeda"] "ids":["ofac-6880","person-sayf-al-adl"] "ids":["ofac-6927","org-islamic-movement-of-uzbekistan"] "ids":["ofac-7127","org-libyan-islamic-fighting-group"] "ids":["ofac-8616","org-al-qaeda-in-iraq"] "ids":["ofac-9643","org-islamic-revolutionary-guard-corps"] '
+[ "$joins" = "$want" ] || { rc=1; echo "joins: $joins"; }
+for alone in ofac-9644 ofac-9645 ofac-11160 ofac-10920 ofac-23350; do
+    grep -q "\"id\":\"$alone\",\"lines\"" "$tmp/joined.jsonl" || { rc=1; echo "$alone is not alone"; }
+done
+check "article-people-join-their-own-entries" $rc
