@@ -41,7 +41,7 @@ for mode in default fuzzy; do
     flag=(); [ $mode = fuzzy ] && flag=(--fuzzy)
     for n in 250000 500000 1000000; do
         gen $n > "$tmp/in.txt"
-        /usr/bin/time -f '%e %M' -o "$tmp/time" "$bin" aliases "${flag[@]}" "$tmp/in.txt" > "$tmp/out.jsonl"
+        /usr/bin/time -f '%e %M' -o "$tmp/time" "$bin" aliases -q "${flag[@]}" "$tmp/in.txt" > "$tmp/out.jsonl"
         read -r secs kib < "$tmp/time"
         awk -v m=$mode -v n=$n -v s="$secs" -v k="$kib" 'BEGIN {
             printf "%-9s %-8d %10.2f %12.0f %10.1f\n", m, n, s, (s > 0 ? n / s : 0), k / 1024 }'

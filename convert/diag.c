@@ -3,6 +3,7 @@
  * prints it. Pointer and message are fixed-size fields; file names, which
  * machine-readable reports must give whole, are kept once per list.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +15,12 @@ void dsr_diags_init(struct dsr_diags *diags) {
 
 /* The file names of one list: each kept once, whole. */
 struct dsr_diag_files {
-    struct dsr_table by_name;
+    struct dsr_table by_name; /* name -> its index + 1 */
     char **names;
+    struct {
+        size_t n;  /* diagnostics about the file counted past DSR_DIAGS_KEEP */
+        int worst; /* the highest status among them */
+    } * dropped;   /* parallel to names */
     size_t n;
 };
 
@@ -25,33 +30,74 @@ void dsr_diags_release(struct dsr_diags *diags) {
         for (size_t i = 0; i < diags->files->n; i++)
             free(diags->files->names[i]);
         free(diags->files->names);
+        free(diags->files->dropped);
         dsr_table_release(&diags->files->by_name);
         free(diags->files);
     }
     dsr_diags_init(diags);
 }
 
+/* The index of file in the list's names, adding it; -1 when out of memory. */
+static long file_index(struct dsr_diags *diags, const char *file) {
+    struct dsr_diag_files *f = diags->files;
+    if (!f && !(f = diags->files = calloc(1, sizeof(*f))))
+        return -1;
+    void **known = dsr_table_get(&f->by_name, file);
+    if (known)
+        return (long)(uintptr_t)*known - 1;
+    char **names = realloc(f->names, (f->n + 1) * sizeof(*names));
+    if (names)
+        f->names = names;
+    void *dropped = names ? realloc(f->dropped, (f->n + 1) * sizeof(*f->dropped)) : NULL;
+    if (!dropped)
+        return -1;
+    f->dropped = dropped;
+    f->dropped[f->n].n = 0;
+    f->dropped[f->n].worst = 0;
+    if (!(names[f->n] = strdup(file)))
+        return -1;
+    if (!dsr_table_put(&f->by_name, names[f->n], (void *)(uintptr_t)(f->n + 1))) {
+        free(names[f->n]);
+        return -1;
+    }
+    return (long)f->n++;
+}
+
 /* The list's copy of a file name; NULL when out of memory. */
 static const char *file_of(struct dsr_diags *diags, const char *file) {
     if (!file || !file[0])
         return "";
-    struct dsr_diag_files *f = diags->files;
-    if (!f && !(f = diags->files = calloc(1, sizeof(*f))))
-        return NULL;
-    void **known = dsr_table_get(&f->by_name, file);
-    if (known)
-        return *known;
-    char **names = realloc(f->names, (f->n + 1) * sizeof(*names));
-    if (!names)
-        return NULL;
-    f->names = names;
-    if (!(names[f->n] = strdup(file)))
-        return NULL;
-    if (!dsr_table_put(&f->by_name, names[f->n], names[f->n])) {
-        free(names[f->n]);
-        return NULL;
+    long i = file_index(diags, file);
+    return i < 0 ? NULL : diags->files->names[i];
+}
+
+/* Counts a diagnostic that is not kept, for its file too. */
+static void drop(struct dsr_diags *diags, const char *file, int status, size_t count) {
+    long i = file && file[0] ? file_index(diags, file) : -1;
+    diags->dropped += count;
+    if (i >= 0) {
+        diags->files->dropped[i].n += count;
+        if (status > diags->files->dropped[i].worst)
+            diags->files->dropped[i].worst = status;
     }
-    return names[f->n++];
+}
+
+size_t dsr_diags_dropped_files(const struct dsr_diags *diags, const char **names) {
+    size_t k = 0;
+    for (size_t i = 0; diags->files && i < diags->files->n; i++)
+        if (diags->files->dropped[i].n) {
+            if (names)
+                names[k] = diags->files->names[i];
+            k++;
+        }
+    return k;
+}
+
+size_t dsr_diags_dropped_in(const struct dsr_diags *diags, const char *file, int *worst) {
+    void **known = diags->files ? dsr_table_get(&diags->files->by_name, file) : NULL;
+    long i = known ? (long)(uintptr_t)*known - 1 : -1;
+    *worst = i >= 0 ? diags->files->dropped[i].worst : 0;
+    return i >= 0 ? diags->files->dropped[i].n : 0;
 }
 
 void dsr_copy_tail(char *dst, size_t n, const char *src) {
@@ -84,7 +130,7 @@ static struct dsr_diag *push(struct dsr_diags *diags, enum dsr_severity severity
     if (dsr_diag_status(&probe) > diags->worst)
         diags->worst = dsr_diag_status(&probe);
     if (diags->count >= DSR_DIAGS_KEEP) {
-        diags->dropped++;
+        drop(diags, file, dsr_diag_status(&probe), 1);
         return NULL;
     }
     const char *name = file_of(diags, file);
@@ -95,7 +141,7 @@ static struct dsr_diag *push(struct dsr_diags *diags, enum dsr_severity severity
         diags->alloc = items ? alloc : diags->alloc;
     }
     if (!name || diags->count == diags->alloc) {
-        diags->dropped++;
+        diags->dropped++; /* out of memory: counted, not placed */
         return NULL;
     }
     struct dsr_diag *d = &diags->items[diags->count++];
@@ -198,7 +244,16 @@ void dsr_diags_move(struct dsr_diags *dst, struct dsr_diags *src) {
         dst->items[dst->count].file = name ? name : "";
         dst->count++;
     }
-    dst->dropped += src->dropped + (src->count - n);
+    for (size_t i = n; i < src->count; i++)
+        drop(dst, src->items[i].file, dsr_diag_status(&src->items[i]), 1);
+    size_t placed = 0;
+    for (size_t i = 0; src->files && i < src->files->n; i++)
+        if (src->files->dropped[i].n) {
+            drop(dst, src->files->names[i], src->files->dropped[i].worst,
+                 src->files->dropped[i].n);
+            placed += src->files->dropped[i].n;
+        }
+    dst->dropped += src->dropped - placed; /* those counted without a file */
     if (src->worst > dst->worst)
         dst->worst = src->worst;
     dsr_diags_release(src);

@@ -163,6 +163,14 @@ int dsr_record_check(struct dsr_record *rec, const char *file, dsr_locate_fn loc
 void dsr_diag_locate(struct dsr_diags *diags, struct dsr_diag *d, dsr_locate_fn locate,
                      void *ctx, const char *pointer);
 
+/*
+ * The files some diagnostics of which were counted but not kept: their count,
+ * and their names into names (borrowed from the list) unless it is NULL.
+ */
+size_t dsr_diags_dropped_files(const struct dsr_diags *diags, const char **names);
+/* How many diagnostics about file were counted but not kept; *worst their status. */
+size_t dsr_diags_dropped_in(const struct dsr_diags *diags, const char *file, int *worst);
+
 /* Orders records canonically: by kind, then id (bytes). */
 int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b);
 

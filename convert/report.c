@@ -141,11 +141,22 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
     const struct dsr_diag *items = diags->items;
     size_t k = 0, m = 0, j = 0;
     int bad_schema = 0;
-    struct dsr_report_group *g = calloc(n_inputs + diags->count + 1, sizeof(*g));
-    if (!g)
+    size_t n_dropped = dsr_diags_dropped_files(diags, NULL);
+    struct dsr_report_group *g =
+        calloc(n_inputs + diags->count + n_dropped + 1, sizeof(*g));
+    const char **dropped = calloc(n_dropped + 1, sizeof(*dropped));
+    if (!g || !dropped) {
+        free(g);
+        free(dropped);
         return NULL;
+    }
     for (size_t i = 0; i < n_inputs; i++)
         g[k++].file = inputs[i];
+    /* Files whose problems all came past the cap are files too. */
+    dsr_diags_dropped_files(diags, dropped);
+    for (size_t i = 0; i < n_dropped; i++)
+        g[k++].file = dropped[i];
+    free(dropped);
     for (size_t i = 0; i < diags->count; i++) {
         if (i == 0 || strcmp(items[i].file, items[i - 1].file))
             g[k++].file = items[i].file;
@@ -164,6 +175,11 @@ struct dsr_report_group *dsr_report_groups(const struct dsr_diags *diags,
             if (g[m].n++ == 0 || status > g[m].status)
                 g[m].status = status;
         }
+        /* Problems counted past the cap count for their file too. */
+        int worst = 0;
+        g[m].dropped = g[m].file[0] ? dsr_diags_dropped_in(diags, g[m].file, &worst) : 0;
+        if (g[m].dropped && worst > g[m].status)
+            g[m].status = worst;
         m++;
     }
     *n = m;

@@ -13,7 +13,8 @@
 struct dsr_report_group {
     const char *file; /* as in the diagnostics, borrowed; "" = not about one file */
     const struct dsr_diag *diags; /* its diagnostics, borrowed from the sorted list */
-    size_t n;                     /* how many; 0 = the file is valid */
+    size_t n;                     /* how many kept */
+    size_t dropped;               /* how many more were counted but not kept */
     int status; /* 0 valid, 1 invalid data, 2 refused or unreadable, 3 skipped (below) */
 };
 
@@ -50,6 +51,32 @@ void dsr_report_put_text(FILE *out, const struct dsr_diag *d);
  * 1.0 forbids or discourages (controls but tab, LF, CR) become U+FFFD.
  */
 void dsr_report_put_markup(FILE *out, const char *s, int attr);
+
+/* Lines of an input read back for the HTML page (excerpt.c). */
+struct dsr_excerpt_line {
+    int line, column; /* the window's place: column 0 = the line's start */
+    char *text;       /* a window of the line, NUL-terminated; may be NULL */
+    size_t len;
+    int cut_start, cut_end; /* 1 = characters left out before / after */
+};
+
+struct dsr_excerpts {
+    struct dsr_excerpt_line *lines; /* sorted by line */
+    size_t n;
+};
+
+/*
+ * Reads, in one pass over file, the lines around the first max_diags
+ * problems of g (each problem's line around its column, the lines beside it
+ * from their start). A file that cannot
+ * be read again (stdin, gone) gives none. 0, or -1 when out of memory.
+ */
+int dsr_excerpts_read(const char *file, const struct dsr_report_group *g,
+                      size_t max_diags, struct dsr_excerpts *ex);
+/* The window kept of that line around that column (0: its start), or NULL. */
+const struct dsr_excerpt_line *dsr_excerpt_find(const struct dsr_excerpts *ex, int line,
+                                                int column);
+void dsr_excerpts_free(struct dsr_excerpts *ex);
 
 /* JUnit XML and the HTML page (report_xml.c). 0, or -1 when out of memory. */
 int dsr_report_junit(FILE *out, const struct dsr_diags *diags, const char *const *inputs,

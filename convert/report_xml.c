@@ -125,6 +125,14 @@ static int put_testsuite(FILE *out, const struct dsr_report_group *g) {
         fputs(">\n      <skipped message=\"not checked: the schema is unusable\"/>\n"
               "    </testcase>\n",
               out);
+    } else if (g->n == 0 && g->dropped) { /* all its problems came past the cap */
+        const char *element = g->status == 2 ? "error" : "failure";
+        open_testcase(out, file, NULL);
+        fprintf(
+            out,
+            ">\n      <%s message=\"%zu %s counted but not kept\" type=\"dropped\"/>\n"
+            "    </testcase>\n",
+            element, g->dropped, g->dropped == 1 ? "problem" : "problems");
     } else if (g->n == 0) {
         open_testcase(out, file, NULL);
         fputs("/>\n", out);
@@ -195,6 +203,12 @@ static const char html_style[] =
     "th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     "td.num{color:var(--muted)}\n"
     "td.msg{overflow-wrap:anywhere}\n"
+    "tr.src td{border-top:0;padding-top:0}\n"
+    "pre{margin:0;padding:6px 10px;background:var(--panel);border-radius:6px;"
+    "overflow-x:auto;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,"
+    "monospace}\n"
+    "pre .ln{display:inline-block;min-width:4em;color:var(--muted);user-select:none}\n"
+    "pre mark{display:block;background:rgba(207,34,46,.15);color:inherit}\n"
     "code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;"
     "overflow-wrap:anywhere}\n"
     "a{color:inherit}\n"
@@ -249,7 +263,7 @@ static void put_overview(FILE *out, const struct dsr_report_group *groups, size_
         dsr_report_put_markup(out, dsr_report_file_label(g->file, "(not about one file)"),
                               0);
         fprintf(out, "</code>%s</td><td class=\"num\">%zu</td></tr>\n",
-                g->n ? "</a>" : "", g->n);
+                g->n ? "</a>" : "", g->n + g->dropped);
     }
     fputs("</tbody>\n</table>\n</section>\n", out);
 }
@@ -261,14 +275,47 @@ static void put_cell_number(FILE *out, int value) {
         fputs("<td class=\"num\">&#8212;</td>", out);
 }
 
-/* One file's problems, a row each: line, column, kind, message, pointer. */
-static void put_file_table(FILE *out, const struct dsr_report_group *g, size_t index) {
+/* Problems given an excerpt of the source, at most, per file: the page stays readable. */
+#define EXCERPTS_MAX 200
+
+/* The lines around d, as read back: its line marked, each with its number. */
+static void put_excerpt(FILE *out, const struct dsr_excerpts *ex,
+                        const struct dsr_diag *d) {
+    int column = d->column > 0 ? d->column : 0;
+    if (d->line <= 0 || !dsr_excerpt_find(ex, d->line, column))
+        return;
+    fputs("<tr class=\"src\"><td colspan=\"5\"><pre>", out);
+    for (int line = d->line - 1; line <= d->line + 1; line++) {
+        const struct dsr_excerpt_line *l =
+            dsr_excerpt_find(ex, line, line == d->line ? column : 0);
+        if (!l)
+            continue;
+        fprintf(out, "%s<span class=\"ln\">%d</span> ", line == d->line ? "<mark>" : "",
+                line);
+        fputs(l->cut_start ? "\xE2\x80\xA6" : "", out);
+        dsr_report_put_markup(out, l->text ? l->text : "", 0);
+        fputs(l->cut_end ? "\xE2\x80\xA6" : "", out);
+        fputs(line == d->line ? "</mark>\n" : "\n", out);
+    }
+    fputs("</pre></td></tr>\n", out);
+}
+
+/* One file's problems, a row each: line, column, kind, message, pointer; and the source
+ * lines around each. 0, or -1 when out of memory. */
+static int put_file_table(FILE *out, const struct dsr_report_group *g, size_t index) {
+    struct dsr_excerpts ex;
+    if (dsr_excerpts_read(g->file, g, EXCERPTS_MAX, &ex) < 0)
+        return -1;
     fprintf(out, "<section id=\"file-%zu\">\n<header><h2>", index);
     put_badge(out, g->status);
     fputs("<code>", out);
     dsr_report_put_markup(out, dsr_report_file_label(g->file, "(not about one file)"), 0);
-    fprintf(out, "</code><span class=\"count\">%zu %s</span></h2></header>\n", g->n,
-            g->n == 1 ? "problem" : "problems");
+    size_t total = g->n + g->dropped;
+    fprintf(out, "</code><span class=\"count\">%zu %s", total,
+            total == 1 ? "problem" : "problems");
+    if (g->dropped)
+        fprintf(out, ", the first %zu shown", g->n);
+    fputs("</span></h2></header>\n", out);
     fputs("<table class=\"problems\">\n<colgroup><col class=\"w-num\"/>"
           "<col class=\"w-num\"/><col class=\"w-kind\"/><col/><col class=\"w-ptr\"/>"
           "</colgroup>\n<thead><tr><th class=\"num\">Line</th>"
@@ -285,8 +332,34 @@ static void put_file_table(FILE *out, const struct dsr_report_group *g, size_t i
         fputs("</td><td><code>", out);
         dsr_report_put_markup(out, d->path, 0);
         fputs("</code></td></tr>\n", out);
+        if (i < EXCERPTS_MAX)
+            put_excerpt(out, &ex, d);
     }
     fputs("</tbody>\n</table>\n</section>\n", out);
+    dsr_excerpts_free(&ex);
+    return 0;
+}
+
+/* The summary line a terminal shows, as the page's lead. 0, or -1 when out of memory. */
+static int put_summary(FILE *out, const struct dsr_diags *diags,
+                       const char *const *inputs, size_t n_inputs) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return -1;
+    int rc = dsr_report_summary(mem, diags, inputs, n_inputs);
+    if (fclose(mem) != 0 || rc < 0) {
+        free(text);
+        return -1;
+    }
+    text[strcspn(text, "\n")] = '\0';
+    const char *shown = strncmp(text, "dossier: ", 9) ? text : text + 9;
+    fputs(" ", out);
+    dsr_report_put_markup(out, shown, 0);
+    fputs(".", out);
+    free(text);
+    return 0;
 }
 
 int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const *inputs,
@@ -306,7 +379,12 @@ int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const 
     static const char *const verdicts[] = {"Every input is valid.",
                                            "Some input is not valid.",
                                            "Some input could not be checked."};
-    fprintf(out, " %s</p>\n<div class=\"cards\">\n", verdicts[diags->worst]);
+    fprintf(out, " %s", verdicts[diags->worst]);
+    if (put_summary(out, diags, inputs, n_inputs) < 0) {
+        free(groups);
+        return -1;
+    }
+    fputs("</p>\n<div class=\"cards\">\n", out);
     put_card(out, files, "files");
     put_card(out, counts[0], "valid");
     put_card(out, counts[1], "invalid");
@@ -316,8 +394,10 @@ int dsr_report_html(FILE *out, const struct dsr_diags *diags, const char *const 
     if (n)
         put_overview(out, groups, n);
     for (size_t i = 0; i < n; i++)
-        if (groups[i].n)
-            put_file_table(out, &groups[i], i + 1);
+        if (groups[i].n && put_file_table(out, &groups[i], i + 1) < 0) {
+            free(groups);
+            return -1;
+        }
     if (diags->dropped)
         fprintf(out,
                 "<p class=\"note\">%zu more problems were counted but not kept.</p>\n",

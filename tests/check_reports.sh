@@ -33,6 +33,23 @@ done
 verdict reports/html-self-contained \
     "$(grep -noiE '<script|<link|<img|<iframe|src=|@import|url\(|https?://' "$tmp/html.out")"
 
+# Guards: the page shows each problem's source line, marked, between its
+# neighbours, escaped (a value holding markup stays text), a window of a long
+# line rather than all of it; and the summary a terminal shows.
+printf '{"entities":[\n{"id":"a","kind":"person","name":"<script>alert(1)</script>"},\n{"id":"Bad","kind":"person","name":"%s"}\n]}\n' \
+    "$(printf 'x%.0s' $(seq 1 3000))" > "$tmp/excerpt.json"
+(cd "$tmp" && "$DOSSIER" validate --report html excerpt.json > excerpt.html)
+problems=""
+grep -qF '<span class="ln">2</span> {&quot;id&quot;:&quot;a&quot;,&quot;kind&quot;:&quot;person&quot;,&quot;name&quot;:&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;},' "$tmp/excerpt.html" ||
+    grep -qF '<span class="ln">2</span> {"id":"a","kind":"person","name":"&lt;script&gt;alert(1)&lt;/script&gt;"},' "$tmp/excerpt.html" ||
+    problems+="line 2 is not shown escaped"$'\n'
+grep -q '<mark><span class="ln">3</span> {"id":"Bad"' "$tmp/excerpt.html" || problems+="line 3 is not marked"$'\n'
+[ "$(grep -o '<mark><span class="ln">3</span>[^<]*' "$tmp/excerpt.html" | wc -c)" -lt 400 ] ||
+    problems+="a long line is shown whole"$'\n'
+grep -q '1 file checked: 0 valid, 1 invalid; 1 error' "$tmp/excerpt.html" || problems+="no summary"$'\n'
+problems+=$(xmllint --noout "$tmp/excerpt.html" 2>&1 | head -3)
+verdict reports/html-excerpts "$problems"
+
 # One python3 run (it is slow to start) checks the structure readers rely on.
 python3 - "$tmp" "${#inputs[@]}" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
@@ -140,6 +157,10 @@ need github '::notice::2 more diagnostics not shown'
 need sarif '"toolExecutionNotifications":[{"level":"note","message":{"text":"2 more diagnostics not shown"}}]'
 need junit '<system-err>2 more diagnostics not shown</system-err>'
 need html '2 more problems were counted but not kept'
+# Guards: a file whose problems all came past the cap is not counted valid.
+need text 'dossier: 10002 files checked: 0 valid, 10002 unreadable or refused; 10002 errors'
+need html '<title>dossier validate: 10002 of 10002 files failed</title>'
+need junit '<error message="1 problem counted but not kept" type="dropped"/>'
 problems+=$(xmllint --noout "$tmp/out.junit" "$tmp/out.html" 2>&1 | head -3)
 verdict reports/dropped "$problems"
 
