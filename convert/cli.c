@@ -192,14 +192,18 @@ static int finish(struct run *run, enum dsr_report_format report) {
     return dsr_diags_status(&run->diags);
 }
 
+/* The input options validate and convert share (common_option parses them). */
+/* clang-format off */
+#define INPUT_OPTIONS                                                                    \
+    {"format", required_argument, 'f', 0, "F", "read inputs as F: xml, json, jsonl or csv"}, \
+    {"table", required_argument, 't', 0, "T", "a CSV table's kind (default: by its file name)"}, \
+    {"xslt", required_argument, 'x', 0, "FILE", "map other XML with this stylesheet"},   \
+    {"from", required_argument, 'F', 0, "DIALECT",                                       \
+     "read a foreign dialect: ofac-csv or ofac-xml (OFAC's SDN list)"}
+/* clang-format on */
+
 static const struct cli_option validate_options[] = {
-    {"format", required_argument, 'f', 0, "F",
-     "read inputs as F: xml, json, jsonl or csv"},
-    {"table", required_argument, 't', 0, "T",
-     "a CSV table's kind (default: by its file name)"},
-    {"xslt", required_argument, 'x', 0, "FILE", "map other XML with this stylesheet"},
-    {"from", required_argument, 'F', 0, "DIALECT",
-     "read a foreign dialect: ofac-csv or ofac-xml (OFAC's SDN list)"},
+    INPUT_OPTIONS,
     {"report", required_argument, 'r', 0, "FORM",
      "text, json, junit, github, sarif or html"},
     {NULL, 0, 0, 0, NULL, NULL}};
@@ -308,13 +312,7 @@ static const struct cli_option convert_options[] = {
     {"to", required_argument, 'T', 0, "F", "write F: xml, json, jsonl or csv (required)"},
     {"output", required_argument, 'o', 'o', "FILE|DIR",
      "write to FILE, or to DIR for csv (- is stdout)"},
-    {"format", required_argument, 'f', 0, "F",
-     "read inputs as F: xml, json, jsonl or csv"},
-    {"table", required_argument, 't', 0, "T",
-     "a CSV table's kind (default: by its file name)"},
-    {"xslt", required_argument, 'x', 0, "FILE", "map other XML with this stylesheet"},
-    {"from", required_argument, 'F', 0, "DIALECT",
-     "read a foreign dialect: ofac-csv or ofac-xml (OFAC's SDN list)"},
+    INPUT_OPTIONS,
     {NULL, 0, 0, 0, NULL, NULL}};
 
 static int cmd_convert(int argc, char **argv) {
