@@ -275,7 +275,7 @@ static void check_csv(const struct dsr_jschema *js, struct check *c) {
     }
     if (!c->len)
         fgetc(fp); /* fmemopen wants a size of at least 1: read that byte away */
-    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1, NULL};
+    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1};
     dsr_csv_read_rows(&in, check_row, &cc, c->diags);
     fclose(fp);
 }

@@ -52,7 +52,7 @@ static void validate_one(const char *path, xmlSchemaPtr schema, struct dsr_diags
                      strerror(errno));
         return;
     }
-    struct dsr_input in = {path, fp, DSR_FORMAT_XML, -1, NULL};
+    struct dsr_input in = {path, fp, DSR_FORMAT_XML, -1};
     dsr_xml_validate(&in, schema, diags);
     if (!is_stdin)
         fclose(fp);

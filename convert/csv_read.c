@@ -663,8 +663,8 @@ static void take_row(struct reader *r) {
         return;
     }
     struct row_place place = {r, row};
-    struct dsr_record *rec = dsr_record_from_json(
-        r->kind, obj, r->in->schemas, r->in->name, locate_row, &place, r->diags);
+    struct dsr_record *rec =
+        dsr_record_from_json(r->kind, obj, r->in->name, locate_row, &place, r->diags);
     json_decref(obj);
     if (rec && problems) {
         dsr_record_free(rec);

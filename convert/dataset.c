@@ -13,15 +13,14 @@
 #include "output.h"
 
 struct dsr_dataset {
-    struct dsr_dataset_options opts;   /* copied; strings borrowed */
-    struct dsr_diags *diags;           /* the caller's, borrowed */
-    struct dsr_sorter *sorter;         /* the records, in canonical order once finished */
-    struct dsr_index *index;           /* entity and source ids, for references */
-    struct dsr_record_schemas schemas; /* the dataset JSON Schema, compiled once */
-    struct dsr_xslt *xslt;             /* opts.xslt compiled, or NULL */
-    struct dsr_ofac_csv *ofac;         /* --from ofac-csv: the files' rows until finish */
-    struct dsr_diags *step_diags;      /* the input or finish under way: its own list */
-    char **names;                      /* every input read, owned: records borrow them */
+    struct dsr_dataset_options opts; /* copied; strings borrowed */
+    struct dsr_diags *diags;         /* the caller's, borrowed */
+    struct dsr_sorter *sorter;       /* the records, in canonical order once finished */
+    struct dsr_index *index;         /* entity and source ids, for references */
+    struct dsr_xslt *xslt;           /* opts.xslt compiled, or NULL */
+    struct dsr_ofac_csv *ofac;       /* --from ofac-csv: the files' rows until finish */
+    struct dsr_diags *step_diags;    /* the input or finish under way: its own list */
+    char **names;                    /* every input read, owned: records borrow them */
     size_t n_names;
     int status;   /* the worst status of this dataset's own diagnostics */
     int finished; /* 1 after dsr_dataset_finish */
@@ -49,8 +48,7 @@ struct dsr_dataset *dsr_dataset_new(const struct dsr_dataset_options *opts,
         dsr_dataset_free(ds);
         return NULL;
     }
-    if (dsr_record_schemas_init(&ds->schemas, diags) < 0 ||
-        (ds->opts.xslt && !(ds->xslt = dsr_xslt_new(ds->opts.xslt, diags)))) {
+    if (ds->opts.xslt && !(ds->xslt = dsr_xslt_new(ds->opts.xslt, diags))) {
         dsr_dataset_free(ds);
         return NULL;
     }
@@ -92,7 +90,6 @@ void dsr_dataset_free(struct dsr_dataset *ds) {
     if (!ds)
         return;
     release_contents(ds);
-    dsr_record_schemas_release(&ds->schemas);
     dsr_xslt_free(ds->xslt);
     free(ds);
 }
@@ -156,8 +153,7 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
     FILE *watched = ds->opts.progress ? dsr_input_watch(fp, kept, ds->opts.progress,
                                                         ds->opts.progress_ctx)
                                       : NULL;
-    struct dsr_input in = {kept, watched ? watched : fp, (enum dsr_format)format, table,
-                           &ds->schemas};
+    struct dsr_input in = {kept, watched ? watched : fp, (enum dsr_format)format, table};
     ds->step_diags = diags;
     if (ds->xslt)
         dsr_xslt_read(ds->xslt, &in, collect, ds, diags);

@@ -246,10 +246,9 @@ static int take_list(struct dsr_record *rec, int f, const char *name, json_t *ar
     return problems;
 }
 
-struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
-                                        const struct dsr_record_schemas *schemas,
-                                        const char *file, dsr_locate_fn locate,
-                                        void *locate_ctx, struct dsr_diags *diags) {
+struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const char *file,
+                                        dsr_locate_fn locate, void *locate_ctx,
+                                        struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(kind);
     if (!json_is_object(obj)) {
         report(diags, file, locate, locate_ctx, "",
@@ -283,6 +282,14 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
             problems++;
             continue;
         }
+        if (list && json_array_size(value) == 0) { /* as the schemas say: minItems 1 */
+            report(diags, file, locate, locate_ctx, pointer,
+                   "empty %s: %sgive at least one %s", name,
+                   spec->required ? "" : "leave it out, or ", spec->item);
+            rec->given |= 1u << f;
+            problems++;
+            continue;
+        }
         if (list) {
             int r = take_list(rec, f, name, value, file, locate, locate_ctx, diags);
             if (r < 0)
@@ -296,13 +303,6 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj,
     int r = dsr_record_check(rec, file, locate, locate_ctx, diags);
     if (r < 0)
         goto oom;
-    /*
-     * The model speaks first, in the words every format shares; the published
-     * schema then checks what it accepted, so the two can never drift apart
-     * unnoticed and no rule is reported twice.
-     */
-    if (r + problems == 0 && schemas)
-        r = dsr_record_schemas_check(schemas, kind, obj, file, locate, locate_ctx, diags);
     if (r + problems == 0)
         return rec;
     dsr_record_free(rec);
@@ -344,8 +344,8 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
         }
         json_object_del(obj, "record");
     }
-    struct dsr_record *rec = dsr_record_from_json(kind, obj, s->in->schemas, s->in->name,
-                                                  locate_json, &place, s->diags);
+    struct dsr_record *rec =
+        dsr_record_from_json(kind, obj, s->in->name, locate_json, &place, s->diags);
     if (rec) {
         rec->file = s->in->name;
         rec->line = place.line;

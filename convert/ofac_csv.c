@@ -59,9 +59,8 @@ struct file_seen {
 
 struct dsr_ofac_csv {
     struct dsr_sorter *rows; /* every row kept, as a record keyed by ent_num; owned */
-    const struct dsr_record_schemas *schemas; /* the inputs', borrowed */
-    size_t seq;                               /* rows kept so far: ties keep file order */
-    struct file_seen *files;                  /* every file read, owned */
+    size_t seq;              /* rows kept so far: ties keep file order */
+    struct file_seen *files; /* every file read, owned */
     size_t n_files;
 };
 
@@ -252,7 +251,6 @@ int dsr_ofac_csv_read_chunked(struct dsr_ofac_csv *oc, const struct dsr_input *i
         return -1;
     }
     oc->files = files;
-    oc->schemas = in->schemas;
     struct file_seen *seen = &files[oc->n_files++];
     *seen = (struct file_seen){in->name, SDN, 0};
     struct file_read fr = {oc, in, diags, seen, -1};
@@ -492,7 +490,7 @@ static void locate_entry(void *ctx, const char *pointer, struct dsr_diag *d) {
 }
 
 /* Ends an entry: hands its entity on when it had an sdn.csv row. 0, or -1. */
-static int flush(struct dsr_ofac_csv *oc, struct entry *e, dsr_record_fn emit, void *ctx,
+static int flush(struct entry *e, dsr_record_fn emit, void *ctx,
                  struct dsr_diags *diags) {
     int rc = 0;
     if (e->has_sdn) {
@@ -517,10 +515,9 @@ static int flush(struct dsr_ofac_csv *oc, struct entry *e, dsr_record_fn emit, v
         free(notes.s);
         if (rc < 0)
             dsr_diag_add(diags, DSR_DIAG_REFUSED, e->file, 0, 0, NULL, "out of memory");
-        struct dsr_record *rec =
-            rc ? NULL
-               : dsr_record_from_json(DSR_ENTITY, e->obj, oc->schemas, e->file,
-                                      locate_entry, e, diags);
+        struct dsr_record *rec = rc ? NULL
+                                    : dsr_record_from_json(DSR_ENTITY, e->obj, e->file,
+                                                           locate_entry, e, diags);
         if (rec) {
             rec->file = e->file;
             rec->line = e->line;
@@ -601,7 +598,7 @@ int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
         unsigned long long ent = strtoull(key, NULL, 10);
         int kind = key[21] - '0';
         if (!started || ent != e.ent) {
-            if (started && flush(oc, &e, emit, ctx, diags) < 0)
+            if (started && flush(&e, emit, ctx, diags) < 0)
                 return -1;
             started = 1;
             if (entry_start(&e, ent) < 0)
@@ -623,5 +620,5 @@ int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
         dsr_sorter_report(oc->rows, diags);
         return -1;
     }
-    return started ? flush(oc, &e, emit, ctx, diags) : 0;
+    return started ? flush(&e, emit, ctx, diags) : 0;
 }

@@ -434,8 +434,8 @@ static void locate_node(void *ctx, const char *pointer, struct dsr_diag *d) {
 /* Emits a record built as JSON; the model and schema check it. 0, or -1 to stop. */
 static int emit_json(struct reader *r, enum dsr_kind kind, json_t *obj,
                      struct party *at) {
-    struct dsr_record *rec = dsr_record_from_json(kind, obj, r->in->schemas, r->in->name,
-                                                  locate_node, at, r->diags);
+    struct dsr_record *rec =
+        dsr_record_from_json(kind, obj, r->in->name, locate_node, at, r->diags);
     if (!rec)
         return 0;
     rec->file = r->in->name;

@@ -217,23 +217,39 @@ static long xml_unfit(const char *s, size_t len) {
 }
 
 static int is_space(utf8proc_int32_t cp) {
-    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 ||
-           utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x2028 || cp == 0x2029;
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+    return cp == 0x85 || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x2028 ||
+           cp == 0x2029;
 }
 
-/* ASCII text is its own NFC: most text is, and utf8proc_map costs far more than a scan.
+/*
+ * 1 when s[0..len) is valid UTF-8 (no NUL) made only of characters NFC never
+ * touches, wherever they stand (dsr_nfc_stable): it is in NFC already.
  */
-static int is_ascii(const char *s, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] >= 0x80 || !s[i])
+static int already_nfc(const char *s, size_t len) {
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        if ((unsigned char)*p < 0x80) { /* ASCII, the common case */
+            if (!*p++)
+                return 0;
+            continue;
+        }
+        unsigned char lead = (unsigned char)*p;
+        long need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (end - p < need) /* cut short: the slow road says what is wrong */
             return 0;
+        long cp = dsr_utf8_next(&p); /* refuses overlong forms and surrogates */
+        if (cp < 0 || !dsr_nfc_stable(cp))
+            return 0;
+    }
     return 1;
 }
 
 char *dsr_text_normalize(const char *s, size_t len) {
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t n = (utf8proc_ssize_t)len;
-    if (is_ascii(s, len)) {
+    if (already_nfc(s, len)) {
         if ((nfc = malloc(len + 1)))
             memcpy(nfc, s, len);
     } else if (dsr_utf8_valid(s, len)) {
@@ -246,16 +262,22 @@ char *dsr_text_normalize(const char *s, size_t len) {
     utf8proc_uint8_t *r = nfc, *w = nfc, *end = nfc + n;
     int pending_space = 0;
     while (r < end) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(r, end - r, &cp);
+        utf8proc_int32_t cp = *r;
+        utf8proc_ssize_t k = 1;
+        if (cp >= 0x80) /* ASCII, the common case, needs no decoding */
+            k = utf8proc_iterate(r, end - r, &cp);
         if (is_space(cp)) {
             pending_space = w > nfc;
         } else {
             if (pending_space)
                 *w++ = ' ';
             pending_space = 0;
-            memmove(w, r, (size_t)k);
-            w += k;
+            if (k == 1)
+                *w++ = *r;
+            else {
+                memmove(w, r, (size_t)k);
+                w += k;
+            }
         }
         r += k;
     }

@@ -143,7 +143,7 @@ static void xsd_and_document(const uint8_t *data, size_t size) {
     if (fp) {
         if (!n)
             fgetc(fp);
-        struct dsr_input in = {"fuzz.xml", fp, DSR_FORMAT_XML, -1, NULL};
+        struct dsr_input in = {"fuzz.xml", fp, DSR_FORMAT_XML, -1};
         dsr_xml_validate(&in, schema, &diags);
         fclose(fp);
     }
@@ -245,13 +245,6 @@ static void ofac_xml(const uint8_t *data, size_t size) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static struct dsr_record_schemas schemas;
-    static int ready;
-    if (!ready) {
-        if (dsr_record_schemas_init(&schemas, NULL) < 0)
-            abort();
-        ready = 1;
-    }
     if (size < 1)
         return 0;
     if (data[0] >= 250) { /* 250-255: alias lists, default or --fuzzy */
@@ -291,7 +284,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     dsr_diags_init(&diags);
     /* 0-3: the dataset formats; 4: a CSV table of any columns (validate --schema). */
     struct dsr_input in = {"fuzz", fp, (enum dsr_format)(data[0] % 5 % 4),
-                           (data[0] / 5) % 4, &schemas};
+                           (data[0] / 5) % 4};
     if (data[0] % 5 == 4)
         dsr_csv_read_rows(&in, drop_row, NULL, &diags);
     else
