@@ -67,33 +67,6 @@ static const char *ref_checked(struct reader *r, const char *set, const char *id
     return v;
 }
 
-/*
- * OFAC's XSD without its xsd:key and xsd:keyref elements (see above): a new
- * string of *n bytes (free()), or NULL when out of memory.
- */
-static char *without_identity_constraints(const char *xsd, size_t len, size_t *n) {
-    char *out = malloc(len + 1);
-    const char *p = xsd, *end = xsd + len;
-    size_t k = 0;
-    if (!out)
-        return NULL;
-    while (p < end) {
-        const char *key = strstr(p, "<xsd:key");
-        if (!key)
-            key = end;
-        memcpy(out + k, p, (size_t)(key - p));
-        k += (size_t)(key - p);
-        if (key == end)
-            break;
-        const char *close = key[8] == 'r' ? "</xsd:keyref>" : "</xsd:key>";
-        const char *stop = strstr(key, close);
-        p = stop ? stop + strlen(close) : end;
-    }
-    out[k] = '\0';
-    *n = k;
-    return out;
-}
-
 /* ---- libxml2 glue ---- */
 
 static int read_input(void *ctx, char *buf, int len) {
@@ -668,8 +641,8 @@ int dsr_ofac_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
         return -1;
     }
     size_t xsd_len;
-    char *xsd = without_identity_constraints((const char *)dsr_schema_ofac,
-                                             dsr_schema_ofac_len, &xsd_len);
+    char *xsd = dsr_xsd_without_identity((const char *)dsr_schema_ofac,
+                                         dsr_schema_ofac_len, "xsd", &xsd_len);
     xmlSchemaPtr schema =
         xsd ? dsr_xsd_load_memory(xsd, xsd_len, "sdn_advanced.xsd", diags) : NULL;
     if (!xsd)

@@ -18,6 +18,15 @@
  */
 xmlSchemaPtr dsr_xsd_load_file(const char *path, struct dsr_diags *diags);
 
+/*
+ * The XSD text without its identity constraints (prefix:unique, :key and
+ * :keyref elements): a new string of *n bytes (free()), or NULL when out of
+ * memory. A streaming validator keeps every value they name; readers that
+ * check what those constraints say themselves load the XSD without them.
+ */
+char *dsr_xsd_without_identity(const char *xsd, size_t len, const char *prefix,
+                               size_t *n);
+
 /* Loads an XSD held in memory (name is used in diagnostics). As above. */
 xmlSchemaPtr dsr_xsd_load_memory(const char *text, size_t len, const char *name,
                                  struct dsr_diags *diags);

@@ -278,6 +278,42 @@ static xmlSchemaPtr parse_schema(xmlSchemaParserCtxtPtr pctxt, struct load_ctx *
     return schema;
 }
 
+/* The identity-constraint element (unique, key or keyref) a tag opens at p, or NULL. */
+static const char *identity_element(const char *p, const char *prefix) {
+    static const char *const names[] = {"unique", "keyref", "key", NULL};
+    size_t n = strlen(prefix);
+    if (p[0] != '<' || strncmp(p + 1, prefix, n) || p[1 + n] != ':')
+        return NULL;
+    for (int i = 0; names[i]; i++) {
+        size_t k = strlen(names[i]);
+        if (!strncmp(p + 2 + n, names[i], k) && strchr(" \t\r\n>/", p[2 + n + k]))
+            return names[i];
+    }
+    return NULL;
+}
+
+char *dsr_xsd_without_identity(const char *xsd, size_t len, const char *prefix,
+                               size_t *n) {
+    char *out = malloc(len + 1);
+    size_t k = 0;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len;) {
+        const char *name = xsd[i] == '<' ? identity_element(xsd + i, prefix) : NULL;
+        if (!name) {
+            out[k++] = xsd[i++];
+            continue;
+        }
+        char close[64];
+        snprintf(close, sizeof(close), "</%s:%s>", prefix, name);
+        const char *stop = strstr(xsd + i, close);
+        i = stop ? (size_t)(stop - xsd) + strlen(close) : len;
+    }
+    out[k] = '\0';
+    *n = k;
+    return out;
+}
+
 xmlSchemaPtr dsr_xsd_load_memory(const char *text, size_t len, const char *name,
                                  struct dsr_diags *diags) {
     struct load_ctx lc = {diags, name, 0};
