@@ -335,27 +335,25 @@ int dsr_id_valid(const char *s) {
     return dsr_id_problem(s) == NULL;
 }
 
-static int has_control(const char *s) {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7F)
-            return 1;
-    return 0;
-}
-
-/* Normalises *s in place; returns 0, 1 when it is not acceptable text (reported), -1 on
- * OOM. */
-/* 0 when s is UTF-8 without control characters, else 1 (reported). */
+/* 0 when s is UTF-8 without control characters that XML can hold, else 1 (reported). */
 static int check_chars(struct checker *c, int field, int item, const char *s,
                        const char *what) {
-    if (!dsr_utf8_valid(s, strlen(s))) {
+    /* One scan finds what most text needs no more than: ASCII without controls. */
+    size_t len = 0;
+    int ascii = 1, control = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, len++) {
+        ascii &= *p < 0x80;
+        control |= (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7F;
+    }
+    if (!ascii && !dsr_utf8_valid(s, len)) {
         problem(c, field, item, "invalid UTF-8 in %s", what);
         return 1;
     }
-    if (has_control(s)) {
+    if (control) {
         problem(c, field, item, "control character in %s", what);
         return 1;
     }
-    long unfit = xml_unfit(s, strlen(s));
+    long unfit = ascii ? -1 : xml_unfit(s, len);
     if (unfit >= 0) {
         problem(c, field, item, "character U+%04lX in %s: XML cannot hold it", unfit,
                 what);
