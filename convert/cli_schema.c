@@ -1,12 +1,8 @@
 /*
- * dossier validate --schema FILE (a JSON Schema): the general validator. Every
- * JSON document, JSON Lines line or CSV row (an object of strings keyed by
- * the header) is one instance, checked against the schema compiled once.
- * Errors are placed in the input by their instance pointer (json_pos.c).
- * JSON Lines is read a line at a time, so memory is bounded by the longest
- * line; a JSON document and a CSV table are read whole.
- * Exit: 0 all valid, 1 some instance invalid or not JSON, 2 usage error,
- * unreadable file or unusable schema.
+ * dossier validate --schema FILE (a JSON Schema): the general validator, as
+ * options over the library's dsr_jschema_new_from_file and
+ * dsr_jschema_check_path (instance.c). Exit: 0 all valid, 1 some instance
+ * invalid or not JSON, 2 usage error, unreadable file or unusable schema.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,271 +10,6 @@
 
 #include "cli.h"
 #include "jschema.h"
-
-struct input {
-    char *text; /* the whole input, NUL-terminated, BOM skipped */
-    char *buf;  /* what to free */
-    size_t len; /* bytes of text */
-};
-
-/* One instance being checked: where its text lies, and where errors go. */
-struct check {
-    struct dsr_diags *diags;
-    const char *file;
-    const char *text; /* the instance's JSON text, or NULL (CSV rows) */
-    size_t len;
-    int line, column;     /* where text starts in the file */
-    dsr_locate_fn locate; /* CSV: places a pointer in the row's cells; else NULL */
-    void *locate_ctx;
-};
-
-/* A JSON Lines line longer than this is refused, as the dataset reader refuses it. */
-#define LINE_MAX_BYTES (64u << 20)
-#define CHUNK (1u << 16)
-
-/* Opens a file, or stdin for "-"; NULL after a diagnostic. */
-static FILE *open_input(const char *name, struct dsr_diags *diags) {
-    FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-    if (!f)
-        dsr_diag_add(diags, DSR_DIAG_IO, name, 0, 0, NULL,
-                     "cannot read: no such file or not readable");
-    return f;
-}
-
-static void close_input(FILE *f) {
-    if (f != stdin)
-        fclose(f);
-}
-
-/*
- * Looks at an input's first bytes (dsr_input_start decides): returns the bytes
- * of BOM to skip, or -1 after refusing UTF-16 or UTF-32 as a diagnostic of kind bad.
- */
-static int input_start(const char *b, size_t n, const char *name, enum dsr_diag_kind bad,
-                       struct dsr_diags *diags) {
-    int skip = dsr_input_start((const unsigned char *)b, n < 4 ? n : 4, name, 1, NULL);
-    if (skip < 0)
-        dsr_diag_add(diags, bad, name, 1, 1, NULL,
-                     "UTF-16 or UTF-32 input refused: dossier reads UTF-8");
-    return skip;
-}
-
-/* Reads a file (or stdin for "-") whole; refuses UTF-16 and UTF-32, skips a BOM. */
-static int read_input(const char *name, struct input *in, enum dsr_diag_kind bad,
-                      struct dsr_diags *diags) {
-    FILE *f = open_input(name, diags);
-    if (!f)
-        return -1;
-    size_t cap = CHUNK, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *p = realloc(buf, cap *= 2);
-            if (!p)
-                free(buf);
-            buf = p;
-        }
-    }
-    int err = !buf || ferror(f);
-    close_input(f);
-    if (err) {
-        free(buf);
-        dsr_diag_add(diags, DSR_DIAG_IO, name, 0, 0, NULL, "cannot read: read error");
-        return -1;
-    }
-    buf[n] = '\0';
-    int skip = input_start(buf, n, name, bad, diags);
-    if (skip < 0) {
-        free(buf);
-        return -1;
-    }
-    in->buf = buf;
-    in->text = buf + skip;
-    in->len = n - (size_t)skip;
-    return 0;
-}
-
-/* Parses one JSON value; integers past 64 bits are kept exactly, as bignums. */
-static json_t *parse(const char *text, size_t len, json_error_t *err) {
-    size_t flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
-    return dsr_jschema_loadb(text, len, flags, err);
-}
-
-static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
-                     const char *msg) {
-    (void)al; /* the keyword location relative to the document is enough here */
-    struct check *c = ctx;
-    int line = c->line, column = c->column;
-    char text[DSR_MSG_MAX];
-    if (c->text)
-        dsr_json_locate(c->text, c->len, c->line, c->column, ip, &line, &column);
-    /* a long message is cut between characters: reports need valid UTF-8 */
-    if (snprintf(text, sizeof text, "%s (schema %s)", msg, kl[0] ? kl : "root") >=
-        (int)sizeof text)
-        text[dsr_utf8_trim(text, strlen(text))] = '\0';
-    struct dsr_diag *d =
-        dsr_diag_add(c->diags, DSR_DIAG_SCHEMA, c->file, line, column, ip, "%s", text);
-    if (d && c->locate)
-        dsr_diag_locate(c->diags, d, c->locate, c->locate_ctx, ip);
-}
-
-/* Validates one instance. */
-static void check_one(const struct dsr_jschema *js, struct check *c, const json_t *inst) {
-    if (dsr_jschema_validate(js, inst, on_error, c) < 0)
-        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, c->line, c->column, NULL,
-                     "validation stopped on this value: a limit was reached");
-}
-
-static void check_json(const struct dsr_jschema *js, struct check *c) {
-    json_error_t err;
-    json_t *inst = parse(c->text, c->len, &err);
-    if (!inst) {
-        dsr_diag_add(c->diags, DSR_DIAG_SYNTAX, c->file, c->line + err.line - 1,
-                     err.line == 1 ? c->column + err.column - 1 : err.column, NULL,
-                     "invalid JSON: %s", err.text);
-        return;
-    }
-    check_one(js, c, inst);
-    json_decref(inst);
-}
-
-/* A stream read a line at a time: memory holds the longest line, not the input. */
-struct lines {
-    FILE *f;
-    char *buf;         /* owned */
-    size_t cap;        /* bytes allocated */
-    size_t start, end; /* bytes read and not yet taken: buf[start..end) */
-    int eof;           /* 1 = f has nothing more */
-};
-
-/* What reading a line gave: LINES_OK for a line, else why none. */
-enum {
-    LINES_OK,
-    LINES_END,
-    LINES_REFUSED,
-    LINES_TOO_LONG,
-    LINES_READ_ERROR,
-    LINES_NO_MEMORY
-};
-
-/* Reads more after the bytes not yet taken, moved to the front of buf first. */
-static int lines_fill(struct lines *l) {
-    memmove(l->buf, l->buf + l->start, l->end - l->start);
-    l->end -= l->start;
-    l->start = 0;
-    if (l->end == l->cap) {
-        size_t cap =
-            l->cap * 2 < LINE_MAX_BYTES + CHUNK ? l->cap * 2 : LINE_MAX_BYTES + CHUNK;
-        char *buf = realloc(l->buf, cap);
-        if (!buf)
-            return LINES_NO_MEMORY;
-        l->buf = buf;
-        l->cap = cap;
-    }
-    size_t got = fread(l->buf + l->end, 1, l->cap - l->end, l->f);
-    l->end += got;
-    if (!got && ferror(l->f))
-        return LINES_READ_ERROR;
-    l->eof = !got;
-    return LINES_OK;
-}
-
-/* The next line without its "\n" in *text (borrowed until the next call) and *len. */
-static int lines_next(struct lines *l, const char **text, size_t *len) {
-    size_t scanned = 0;
-    const char *nl;
-    for (;;) {
-        size_t avail = l->end - l->start;
-        nl = memchr(l->buf + l->start + scanned, '\n', avail - scanned);
-        if (nl || avail > LINE_MAX_BYTES || l->eof)
-            break;
-        scanned = avail;
-        int rc = lines_fill(l);
-        if (rc != LINES_OK)
-            return rc;
-    }
-    *text = l->buf + l->start;
-    *len = nl ? (size_t)(nl - *text) : l->end - l->start;
-    if (*len > LINE_MAX_BYTES)
-        return LINES_TOO_LONG;
-    if (!nl && !*len)
-        return LINES_END;
-    l->start += *len + (nl != NULL);
-    return LINES_OK;
-}
-
-/* Checks each line that is not blank as one instance, reading f a line at a time. */
-static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f) {
-    struct lines l = {f, malloc(CHUNK), CHUNK, 0, 0, 0};
-    int rc = l.buf ? LINES_OK : LINES_NO_MEMORY, line = 1;
-    while (rc == LINES_OK && l.end < 4 && !l.eof)
-        rc = lines_fill(&l);
-    if (rc == LINES_OK) {
-        int skip = input_start(l.buf, l.end, c->file, DSR_DIAG_REFUSED, c->diags);
-        rc = skip < 0 ? LINES_REFUSED : LINES_OK;
-        l.start = skip < 0 ? 0 : (size_t)skip;
-    }
-    const char *text;
-    size_t n;
-    for (; rc == LINES_OK && (rc = lines_next(&l, &text, &n)) == LINES_OK; line++) {
-        if (n && text[n - 1] == '\r')
-            n--;
-        size_t blank = 0;
-        while (blank < n && (text[blank] == ' ' || text[blank] == '\t'))
-            blank++;
-        if (blank < n) {
-            struct check lc = *c;
-            lc.text = text;
-            lc.len = n;
-            lc.line = line;
-            check_json(js, &lc);
-        }
-    }
-    if (rc == LINES_TOO_LONG)
-        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, line, 1, NULL,
-                     "line longer than %u MiB refused", LINE_MAX_BYTES >> 20);
-    else if (rc == LINES_READ_ERROR)
-        dsr_diag_add(c->diags, DSR_DIAG_IO, c->file, 0, 0, NULL,
-                     "cannot read: read error");
-    else if (rc == LINES_NO_MEMORY)
-        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, 0, 0, NULL, "out of memory");
-    free(l.buf);
-}
-
-/* CSV: every row after the header is an object of strings (csv_read.c reads it). */
-struct csv_check {
-    const struct dsr_jschema *js;
-    struct check *c;
-};
-
-static int check_row(void *ctx, json_t *row, dsr_locate_fn locate, void *locate_ctx) {
-    struct csv_check *cc = ctx;
-    struct check rc = *cc->c;
-    struct dsr_diag where = {0};
-    locate(locate_ctx, "", &where); /* the row's first cell */
-    rc.text = NULL;
-    rc.line = where.line;
-    rc.column = where.column;
-    rc.locate = locate;
-    rc.locate_ctx = locate_ctx;
-    check_one(cc->js, &rc, row);
-    return 0;
-}
-
-static void check_csv(const struct dsr_jschema *js, struct check *c) {
-    struct csv_check cc = {js, c};
-    FILE *fp = fmemopen((void *)c->text, c->len ? c->len : 1, "rb");
-    if (!fp) {
-        dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, 0, 0, NULL, "out of memory");
-        return;
-    }
-    if (!c->len)
-        fgetc(fp); /* fmemopen wants a size of at least 1: read that byte away */
-    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1};
-    dsr_csv_read_rows(&in, check_row, &cc, c->diags);
-    fclose(fp);
-}
 
 /* Options shared by the steps of one run. */
 struct opts {
@@ -288,48 +19,6 @@ struct opts {
     int format; /* --format, or -1 for "by extension" */
     int report; /* enum dsr_report_format */
 };
-
-/* Loads a schema file (the schema or a --ref); NULL after a diagnostic. */
-static json_t *load_schema(const char *name, struct input *in, struct dsr_diags *diags) {
-    json_error_t err;
-    if (read_input(name, in, DSR_DIAG_BAD_SCHEMA, diags))
-        return NULL;
-    json_t *j = parse(in->text, in->len, &err);
-    if (!j)
-        dsr_diag_add(diags, DSR_DIAG_BAD_SCHEMA, name, err.line, err.column, NULL,
-                     "invalid schema: not JSON: %s", err.text);
-    return j;
-}
-
-/*
- * Gives the schema's own diagnostics a line and column from their pointer, and
- * those of a file read beside it too (read again here, each file once).
- */
-static void place_schema_diags(struct dsr_diags *diags, const char *name,
-                               const struct input *in) {
-    for (size_t i = 0; i < diags->count; i++) {
-        struct dsr_diag *d = &diags->items[i];
-        if (d->kind != DSR_DIAG_BAD_SCHEMA || d->line)
-            continue;
-        if (!strcmp(d->file, name)) {
-            if (in->buf)
-                dsr_json_locate(in->text, in->len, 1, 1, d->path, &d->line, &d->column);
-            continue;
-        }
-        struct dsr_diags scratch;
-        struct input other = {NULL, NULL, 0};
-        dsr_diags_init(&scratch);
-        int unread = read_input(d->file, &other, DSR_DIAG_BAD_SCHEMA, &scratch);
-        for (size_t j = i; !unread && j < diags->count; j++) {
-            struct dsr_diag *e = &diags->items[j];
-            if (e->kind == DSR_DIAG_BAD_SCHEMA && !e->line && !strcmp(e->file, d->file))
-                dsr_json_locate(other.text, other.len, 1, 1, e->path, &e->line,
-                                &e->column);
-        }
-        free(other.buf);
-        dsr_diags_release(&scratch);
-    }
-}
 
 const struct cli_option cli_schema_options[] = {
     {"schema", required_argument, 's', 0, "FILE",
@@ -392,30 +81,6 @@ static int parse_options(int argc, char **argv, struct opts *o, const char **sch
     return -1;
 }
 
-static void check_input(const struct dsr_jschema *js, const struct opts *o,
-                        const char *name, struct dsr_diags *diags) {
-    struct check c = {diags, name, NULL, 0, 1, 1, NULL, NULL};
-    int format = o->format >= 0 ? o->format : dsr_format_from_path(name);
-    if (format == DSR_FORMAT_JSONL) {
-        FILE *f = open_input(name, diags);
-        if (f) {
-            check_lines(js, &c, f);
-            close_input(f);
-        }
-        return;
-    }
-    struct input in;
-    if (read_input(name, &in, DSR_DIAG_REFUSED, diags))
-        return;
-    c.text = in.text;
-    c.len = in.len;
-    if (format == DSR_FORMAT_CSV)
-        check_csv(js, &c);
-    else
-        check_json(js, &c);
-    free(in.buf);
-}
-
 /* Prints the diagnostics in the form asked for: the same forms as for datasets. */
 static int finish(struct dsr_diags *diags, const struct opts *o, char **names, size_t n) {
     dsr_diags_sort(diags);
@@ -428,9 +93,7 @@ int cmd_validate_schema(int argc, char **argv) {
     struct opts o = {.format = -1, .report = DSR_REPORT_TEXT};
     struct dsr_diags diags;
     const char *schema_name = NULL;
-    json_t *schema = NULL;
     struct dsr_jschema *js = NULL;
-    struct input text = {NULL, NULL, 0};
     int rc = 2;
     dsr_diags_init(&diags);
     o.roots = calloc((size_t)argc, sizeof *o.roots);
@@ -440,30 +103,21 @@ int cmd_validate_schema(int argc, char **argv) {
     o.js.roots = o.roots;
     o.js.docs = o.docs;
     o.js.file = schema_name; /* relative references name files beside it */
-    for (size_t i = 0; i < o.js.n_docs; i++) {
-        struct input doc = {NULL, NULL, 0};
-        o.docs[i].schema = load_schema(o.docs[i].name, &doc, &diags);
-        free(doc.buf);
-        if (!o.docs[i].schema)
+    for (size_t i = 0; i < o.js.n_docs; i++)
+        if (!(o.docs[i].schema = dsr_jschema_read_file(o.docs[i].name, &diags)))
             goto report;
-    }
-    schema = load_schema(schema_name, &text, &diags);
-    if (!schema || !(js = dsr_jschema_new(schema, schema_name, &o.js, &diags))) {
-        place_schema_diags(&diags, schema_name, &text);
+    if (!(js = dsr_jschema_new_from_file(schema_name, &o.js, &diags)))
         goto report;
-    }
     for (int i = optind; i < argc; i++)
-        check_input(js, &o, argv[i], &diags);
+        dsr_jschema_check_path(js, argv[i], o.format, &diags);
 report:
     rc = finish(&diags, &o, argv + optind, (size_t)(argc - optind));
 out:
     dsr_jschema_free(js);
-    json_decref(schema);
     for (size_t i = 0; o.docs && i < o.js.n_docs; i++)
         json_decref(o.docs[i].schema);
     free(o.roots);
     free(o.docs);
-    free(text.buf);
     dsr_diags_release(&diags);
     return rc;
 }

@@ -289,6 +289,55 @@ typedef void (*dsr_jschema_error_fn)(void *ctx, const char *instance_pointer,
 DSR_API int dsr_jschema_validate(const struct dsr_jschema *js, const json_t *instance,
                                  dsr_jschema_error_fn report, void *ctx);
 
+/*
+ * Reads a JSON document from a file ("-" for stdin), for a schema or a
+ * document $ref may name (dsr_jschema_options.docs): UTF-8, a BOM skipped,
+ * integers past 64 bits kept exactly. NULL after a DSR_DIAG_BAD_SCHEMA or
+ * DSR_DIAG_IO diagnostic. The caller owns the result.
+ */
+DSR_API json_t *dsr_jschema_read_file(const char *path, struct dsr_diags *diags);
+
+/*
+ * dsr_jschema_read_file, then dsr_jschema_new (opts->file defaults to path,
+ * so relative references name files beside it), with the schema's own
+ * problems placed at their line and column. NULL after diagnostics.
+ */
+DSR_API struct dsr_jschema *
+dsr_jschema_new_from_file(const char *path, const struct dsr_jschema_options *opts,
+                          struct dsr_diags *diags);
+
+/*
+ * Checks the instances of one input ("-" for stdin) against js: a JSON
+ * document, each line of JSON Lines (read a line at a time), or each row of a
+ * CSV table as an object of strings keyed by the header. format is an enum
+ * dsr_format, or -1 for "by the file's extension" (JSON otherwise). Errors go
+ * to diags at file, line and column, with the instance pointer. Returns this
+ * input's status: 0 valid, 1 an invalid instance or not JSON, 2 unreadable.
+ */
+DSR_API int dsr_jschema_check_path(const struct dsr_jschema *js, const char *path,
+                                   int format, struct dsr_diags *diags);
+
+/* ---- any XML against any XSD ---- */
+
+struct dsr_xsd;
+
+/*
+ * Loads an XSD from a file; it may include or import files beside it, never
+ * anything from the network. NULL after DSR_DIAG_BAD_SCHEMA (or IO)
+ * diagnostics. Free with dsr_xsd_free(). libxml2's entity loader is set for
+ * the call and restored after: do not load or check from two threads at once.
+ */
+DSR_API struct dsr_xsd *dsr_xsd_new_from_file(const char *path, struct dsr_diags *diags);
+DSR_API void dsr_xsd_free(struct dsr_xsd *xsd);
+
+/*
+ * Validates one XML document ("-" for stdin) against xsd, with the dataset
+ * reader's hostile-input rules (no DOCTYPE, bounded sizes). Problems go to
+ * diags at file, line and column. Returns this input's status (0, 1 or 2).
+ */
+DSR_API int dsr_xsd_check_path(const struct dsr_xsd *xsd, const char *path,
+                               struct dsr_diags *diags);
+
 /* ---- alias normalisation ---- */
 
 enum { DSR_ALIAS_FUZZY = 1 }; /* flag: also merge transliteration variants */
