@@ -30,8 +30,9 @@ soname=$(readelf -d "$lib/libdossier.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p
 check soname "$([ "$soname" = libdossier.so.0 ] || echo "soname is '$soname', expected libdossier.so.0")"
 
 # Exactly the functions dossier.h declares are exported, nothing else.
-grep -o 'DSR_API [^(]*(' "$root/convert/dossier.h" | grep -o 'dsr_[a-z0-9_]*($' | tr -d '(' |
-    sort > "$tmp/declared"
+# (A declaration may break its line after the return type: read the header as one line.)
+tr '\n' ' ' < "$root/convert/dossier.h" | grep -o 'DSR_API [^(;]*(' |
+    grep -o 'dsr_[a-z0-9_]* *($' | tr -d '( ' | sort > "$tmp/declared"
 nm -D --defined-only "$lib/libdossier.so" | awk '{print $3}' | sort > "$tmp/exported"
 check exported-symbols "$(diff "$tmp/declared" "$tmp/exported")"
 
