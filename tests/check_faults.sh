@@ -154,14 +154,16 @@ check output-folder-holds-input $? "exit $rc: $(cat err)"
 # writing (once a temporary holds data, or much of it; writes are slowed by
 # the shim so that the write phase lasts). A killed run exits 128+signal and
 # leaves the old output as it was and no temporary. Background jobs of a
-# script ignore SIGINT, so it is not among them.
+# script start with SIGINT ignored: a launcher gives the run its default back,
+# as a terminal's Ctrl-C would find it.
 python3 "$root/bench/gen.py" 10000 > big.jsonl
 # strike FORMAT SIGNAL WHEN: WHEN is "read", "write" or "write-64k".
 strike() {
     local fmt=$1 sig=$2 when=$3 pid rc i=0 found="" size=+0
     [ "$when" = write-64k ] && size=+64k
     prepare "$fmt"
-    DOSSIER_SORT_MEMORY=100000 FAULT_DELAY_US=3000 LD_PRELOAD="$shim" \
+    DOSSIER_SORT_MEMORY=100000 FAULT_DELAY_US=3000 LD_PRELOAD="$shim" python3 -c \
+        'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
         "$DOSSIER" convert --to "$fmt" -o "$(out_of "$fmt")" big.jsonl > /dev/null 2> err &
     pid=$!
     if [ "$when" = read ]; then sleep 0.05; found=1; else
@@ -186,6 +188,7 @@ strike jsonl TERM read
 strike jsonl TERM write
 strike jsonl TERM write-64k
 strike json HUP write
+strike jsonl INT write-64k
 strike csv TERM write-64k
 
 # A closed pipe: SIGPIPE ends the run (141), with nothing to leave behind.
