@@ -29,6 +29,7 @@ SRC := $(wildcard convert/*.c)
 LIB_SRC := $(filter-out convert/cli.c convert/cli_%.c,$(SRC))
 OBJ := $(SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
 SAN_OBJ := $(SRC:convert/%.c=build/san/%.o) build/san/schemas.o
+SAN_LIB_OBJ := $(LIB_SRC:convert/%.c=build/san/%.o) build/san/schemas.o
 LIB_OBJ := $(LIB_SRC:convert/%.c=build/obj/%.o) build/obj/schemas.o
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNITS := $(UNIT_SRC:tests/%.c=build/tests/%)
@@ -136,6 +137,11 @@ build/san/dossier: $(SAN_OBJ)
 build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) $(wildcard convert/*.h) | build/tests
 	$(CC) $(ALL_CFLAGS) -Iconvert -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
+# The fuzz corpus replayed under AddressSanitizer and UBSan too.
+build/san/unit_fuzz_replay: tests/unit_fuzz_replay.c tests/fuzz_read.c $(SAN_LIB_OBJ) \
+		$(wildcard convert/*.h) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Iconvert -o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS)
+
 build/obj build/san build/tests build/gen:
 	mkdir -p $@
 
@@ -144,9 +150,12 @@ FORMATTED := $(filter-out convert/jschema_meta.c,$(wildcard convert/*.c convert/
 format-check:
 	clang-format --dry-run --Werror $(FORMATTED)
 
-check: all build/san/dossier format-check
+check: all build/san/dossier build/san/unit_fuzz_replay format-check
 	tests/run.sh build/dossier
 	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build/san/dossier
+	@ASAN_OPTIONS=detect_leaks=1 build/san/unit_fuzz_replay > build/san/replay.log || \
+		{ grep -v '^ok' build/san/replay.log; exit 1; }
+	@echo "fuzz corpus under ASan and UBSan: $$(grep -c '^ok' build/san/replay.log) passed"
 
 check-valgrind: all
 	DOSSIER_WRAP="valgrind -q --leak-check=full --error-exitcode=1" tests/run.sh build/dossier
