@@ -1,11 +1,12 @@
 /*
- * Short forms: "Zawahiri", "Khalil", "Abu Ghayth" stand for the one entity
+ * Short forms: "Zawahiri", "Khalil", "Abu Ghayth" stand for the one person
  * whose full name ends in them. Every name of two or more words registers its
- * proper word tails (and its first word, the given name) in an index; after
- * all input is read, each name found among the tails joins the owner when
- * there is exactly one, and marks its entity ambiguous when there are more.
- * Decisions are all taken on the same state, then applied: input order
- * cannot change them.
+ * first word (the given name) in an index, and a person's name (no word that
+ * marks an organisation) its proper word tails too; after all input is read,
+ * each loose name found among the tails joins the owner when there is exactly
+ * one, and marks its entity ambiguous when there are more. A record's names
+ * are whole names, never short forms. Decisions are all taken on the same
+ * state, then applied: input order cannot change them.
  */
 #include <stdlib.h>
 #include <string.h>
