@@ -311,25 +311,6 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
 
 /* ---- formats, readers and writers ---- */
 
-struct dsr_jschema; /* jschema.c */
-
-/* The dataset JSON Schema compiled once per kind of record (record_schema.c). */
-struct dsr_record_schemas {
-    struct dsr_jschema *kind[DSR_KIND_COUNT]; /* validators of $defs/<kind>, owned */
-};
-
-/* Compiles the built-in schema. 0, or -1 with DSR_DIAG_BAD_SCHEMA diagnostics. */
-int dsr_record_schemas_init(struct dsr_record_schemas *s, struct dsr_diags *diags);
-void dsr_record_schemas_release(struct dsr_record_schemas *s);
-/*
- * Checks a record in its JSON form against $defs/<kind>; each error goes to
- * diags, placed by locate. Returns the number of errors, or -1 when the check
- * could not run (reported).
- */
-int dsr_record_schemas_check(const struct dsr_record_schemas *s, enum dsr_kind kind,
-                             const json_t *obj, const char *file, dsr_locate_fn locate,
-                             void *locate_ctx, struct dsr_diags *diags);
-
 /* One input to read. */
 struct dsr_input {
     const char *name;       /* as given by the user, "-" for stdin */

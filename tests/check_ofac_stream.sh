@@ -14,13 +14,18 @@ n=100000
 [ -z "$measure" ] && n=10000
 check() { if [ "$2" = 0 ]; then echo "ok ofac-stream/$1"; else echo "FAIL ofac-stream/$1"; fi; }
 python3 "$DOSSIER_ROOT/bench/gen_ofac.py" csv "$tmp" "$n"
-run() { ${DOSSIER_WRAP:-} "$DOSSIER" "$@"; }
-if [ -n "$measure" ]; then
-    DOSSIER_SORT_MEMORY=2000000 /usr/bin/time -o "$tmp/time" -f %M \
-        "$DOSSIER" convert --from ofac-csv --to jsonl "$tmp" > "$tmp/out.jsonl" 2> "$tmp/err"
-else
-    DOSSIER_SORT_MEMORY=2000000 run convert --from ofac-csv --to jsonl "$tmp" > "$tmp/out.jsonl" 2> "$tmp/err"
-fi
+# convert_list DIALECT INPUT: to $tmp/out.jsonl with a 2 MB sort budget, its
+# peak memory into $tmp/time when measured.
+convert_list() {
+    if [ -n "$measure" ]; then
+        DOSSIER_SORT_MEMORY=2000000 /usr/bin/time -o "$tmp/time" -f %M \
+            "$DOSSIER" convert --from "$1" --to jsonl "$2" > "$tmp/out.jsonl" 2> "$tmp/err"
+    else
+        DOSSIER_SORT_MEMORY=2000000 ${DOSSIER_WRAP:-} "$DOSSIER" convert --from "$1" --to jsonl \
+            "$2" > "$tmp/out.jsonl" 2> "$tmp/err"
+    fi
+}
+convert_list ofac-csv "$tmp"
 rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/err" ] && [ "$(wc -l < "$tmp/out.jsonl")" = "$n" ]
 check "$n-entries-joined" $?
@@ -37,12 +42,7 @@ fi
 x=30000
 [ -z "$measure" ] && x=3000
 python3 "$DOSSIER_ROOT/bench/gen_ofac.py" xml "$tmp/big.xml" "$x" "$DOSSIER_ROOT/fixtures/ofac/xml/sdn_advanced.xml"
-if [ -n "$measure" ]; then
-    DOSSIER_SORT_MEMORY=2000000 /usr/bin/time -o "$tmp/time" -f %M \
-        "$DOSSIER" convert --from ofac-xml --to jsonl "$tmp/big.xml" > "$tmp/out.jsonl" 2> "$tmp/err"
-else
-    DOSSIER_SORT_MEMORY=2000000 run convert --from ofac-xml --to jsonl "$tmp/big.xml" > "$tmp/out.jsonl" 2> "$tmp/err"
-fi
+convert_list ofac-xml "$tmp/big.xml"
 rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/err" ] && [ "$(wc -l < "$tmp/out.jsonl")" = $((2 * x)) ] &&
     grep -qxF '{"aliases":["OTHER 40","SURNAME40, Given40"],"id":"ofac-40","kind":"person","name":"Given40 SURNAME40","record":"entity"}' "$tmp/out.jsonl"

@@ -172,6 +172,23 @@ static void big_field(const uint8_t *data, size_t size) {
     free(text);
 }
 
+/* A finished dataset written as JSON must convert to the same bytes: abort if not. */
+static void converts_to_itself(struct dsr_dataset *ds) {
+    char *out = NULL;
+    size_t n1 = 0, n2 = 0;
+    FILE *sink = open_memstream(&out, &n1);
+    if (!sink)
+        return;
+    int written = dsr_dataset_write(ds, DSR_FORMAT_JSON, sink) == 0;
+    fclose(sink);
+    char *again =
+        written ? convert(out, n1, DSR_FORMAT_JSON, -1, DSR_FORMAT_JSON, &n2) : NULL;
+    if (written && (!again || n1 != n2 || memcmp(out, again, n1)))
+        abort();
+    free(again);
+    free(out);
+}
+
 /*
  * --from ofac-csv: the input split at NUL bytes into up to four files, read
  * as one list with a small sort budget (so rows spill and merge), written as
@@ -197,19 +214,8 @@ static void ofac_csv(const uint8_t *data, size_t size) {
         }
         start = end + 1;
     }
-    char *out = NULL;
-    size_t n1 = 0, n2 = 0;
-    FILE *sink = NULL;
-    if (ds && dsr_dataset_finish(ds) == 0 && (sink = open_memstream(&out, &n1))) {
-        int written = dsr_dataset_write(ds, DSR_FORMAT_JSON, sink) == 0;
-        fclose(sink);
-        char *again =
-            written ? convert(out, n1, DSR_FORMAT_JSON, -1, DSR_FORMAT_JSON, &n2) : NULL;
-        if (written && (!again || n1 != n2 || memcmp(out, again, n1)))
-            abort();
-        free(again);
-    }
-    free(out);
+    if (ds && dsr_dataset_finish(ds) == 0)
+        converts_to_itself(ds);
     dsr_dataset_free(ds);
     dsr_diags_release(&diags);
 }
@@ -222,24 +228,13 @@ static void ofac_xml(const uint8_t *data, size_t size) {
         .keep_records = 1, .from = DSR_DIALECT_OFAC_XML, .sort_memory = 1 << 14};
     struct dsr_dataset *ds = dsr_dataset_new(&opts, &diags);
     FILE *fp = fmemopen((void *)data, size ? size : 1, "rb");
-    char *out = NULL;
-    size_t n1 = 0, n2 = 0;
-    FILE *sink = NULL;
     if (fp && !size)
         fgetc(fp);
     if (ds && fp && dsr_dataset_add_stream(ds, "fuzz.xml", fp, -1, -1) == 0 &&
-        dsr_dataset_finish(ds) == 0 && (sink = open_memstream(&out, &n1))) {
-        int written = dsr_dataset_write(ds, DSR_FORMAT_JSON, sink) == 0;
-        fclose(sink);
-        char *again =
-            written ? convert(out, n1, DSR_FORMAT_JSON, -1, DSR_FORMAT_JSON, &n2) : NULL;
-        if (written && (!again || n1 != n2 || memcmp(out, again, n1)))
-            abort();
-        free(again);
-    }
+        dsr_dataset_finish(ds) == 0)
+        converts_to_itself(ds);
     if (fp)
         fclose(fp);
-    free(out);
     dsr_dataset_free(ds);
     dsr_diags_release(&diags);
 }
