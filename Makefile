@@ -163,8 +163,10 @@ check-valgrind: all
 # libFuzzer on the readers, OFAC's CSV files and XML (modes 160-169), alias
 # lists, read-write-read round trips, JSON Schemas and XSDs with instances,
 # and fields past 64 KiB (clang): FUZZ_SECONDS per run, seeds from fixtures/
-# and tests/fuzz/ (the corpus make check replays).
+# and tests/fuzz/ (the corpus make check replays). Each target runs on its
+# own for FUZZ_SECONDS; FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= readers ofac xsd schema big-field round-trip aliases
 build/fuzz_read: tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(wildcard convert/*.h)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 		$(PKG_CFLAGS) -Iconvert -o $@ tests/fuzz_read.c $(LIB_SRC) build/gen/schemas.c $(PKG_LIBS)
@@ -181,7 +183,13 @@ fuzz: build/fuzz_read
 		{ printf "\\$$(printf %o $${s%%:*})"; cat "$${s#*:}"; } > build/fuzz-corpus/trip-$${s%%:*}; \
 	done
 	cp tests/fuzz/* build/fuzz-corpus/
-	build/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz-corpus
+	for t in $(FUZZ_TARGETS); do \
+		echo "fuzz target $$t: $(FUZZ_SECONDS) s"; \
+		FUZZ_TARGET=$$t build/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-timeout=10 -print_final_stats=1 build/fuzz-corpus > build/fuzz-$$t.log 2>&1 || \
+			{ tail -n 40 build/fuzz-$$t.log; exit 1; }; \
+		grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz-$$t.log; \
+	done
 
 # Figures, not tests: each bench/*.sh prints its measurements side by side
 # with the tools users would otherwise pick.
