@@ -514,6 +514,18 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const c
                                         dsr_locate_fn locate, void *locate_ctx,
                                         struct dsr_diags *diags);
 
+/*
+ * The common road for one JSON record (json_record.c): parses text[0..len), an
+ * object starting at (line, column) of its file, straight into a record of
+ * kind (with kind -1, of the kind its "record" member names), each reference
+ * placed under the JSON Pointer prefix. Returns 1 with *out set (its fields
+ * not yet checked: dsr_record_check), 0 when the text is not a plain object
+ * of the kind's fields with values of the right types (the jansson road then
+ * says what is wrong), or -1 when memory ran out.
+ */
+int dsr_json_record_parse(const char *text, size_t len, int kind, int line, int column,
+                          const char *prefix, struct dsr_record **out);
+
 /* ---- the dataset schemas, built in from schemas/ (build/gen/schemas.c) ---- */
 
 extern const unsigned char dsr_schema_xsd[];  /* schemas/dossier.xsd, NUL-terminated */

@@ -328,10 +328,27 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
     }
     struct json_place place = {s->in->name, s->buf + s->pos, n, s->line, s->column, ""};
     dsr_copy_tail(place.prefix, sizeof(place.prefix), prefix);
+    struct dsr_record *rec;
+    int rc = dsr_json_record_parse(place.text, n, kind, s->line, s->column, place.prefix,
+                                   &rec);
+    if (rc < 0) {
+        dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                     "out of memory");
+        return -1;
+    }
+    if (rc == 1) {
+        rec->file = s->in->name;
+        int r = dsr_record_check(rec, s->in->name, locate_json, &place, s->diags);
+        if (r < 0)
+            dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                         "out of memory");
+        rc = r == 0 ? emit(ctx, rec) : (dsr_record_free(rec), r < 0 ? -1 : 0);
+        advance(s, n);
+        return rc;
+    }
     json_t *obj = load(s->in, place.text, n, s->line, s->column, s->diags);
     if (!obj)
         return -1;
-    int rc = 0;
     if (kind < 0) {
         json_t *name = json_object_get(obj, "record");
         kind = json_is_string(name) ? dsr_kind_from_name(json_string_value(name)) : -1;
@@ -344,8 +361,7 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
         }
         json_object_del(obj, "record");
     }
-    struct dsr_record *rec =
-        dsr_record_from_json(kind, obj, s->in->name, locate_json, &place, s->diags);
+    rec = dsr_record_from_json(kind, obj, s->in->name, locate_json, &place, s->diags);
     if (rec) {
         rec->file = s->in->name;
         rec->line = place.line;
