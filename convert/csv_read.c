@@ -581,17 +581,20 @@ static void locate_row(void *ctx, const char *pointer, struct dsr_diag *d) {
     dsr_copy_tail(d->path, sizeof(d->path), path);
 }
 
-/* Splits a list cell on ";" into a JSON array; role items become objects. */
-static json_t *list_value(struct reader *r, const struct cell *c,
-                          const struct dsr_field *spec, size_t row, int *problems) {
-    json_t *arr = json_array();
-    size_t start = 0, k = 0;
-    for (; arr; k++) {
+/*
+ * Splits a list cell on ";" into field f's items; a role item is role=entity.
+ * Returns the problems reported, or -1 when out of memory.
+ */
+static int take_list(struct reader *r, struct dsr_record *rec, int f,
+                     const struct cell *c, size_t row) {
+    const struct dsr_field *spec = &dsr_kind_info(r->kind)->fields[f];
+    int problems = 0;
+    for (size_t start = 0, k = 0;; k++) {
         const char *item = c->text + start;
         size_t len = strcspn(item, ";");
-        json_t *v;
+        int rc = 0;
         if (spec->type != DSR_FIELD_ROLES) {
-            v = json_stringn(item, len);
+            rc = dsr_record_add(rec, f, item, len, NULL, 0);
         } else if (!has_role(item, len)) {
             int line, column;
             char path[DSR_PATH_MAX];
@@ -601,32 +604,25 @@ static json_t *list_value(struct reader *r, const struct cell *c,
             dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, line, column, path,
                          "%s \"%.*s\" has no role: expected role=entity", spec->item,
                          (int)(len - skip), item + skip);
-            (*problems)++;
-            v = NULL;
+            problems++;
         } else {
             /* The role is one lowercase word: trim the blanks "; " leaves around it. */
             const char *eq = memchr(item, '=', len), *rs = item + blanks(item, len),
                        *re = eq;
             while (re > rs && (re[-1] == ' ' || re[-1] == '\t'))
                 re--;
-            v = json_pack("{s:s%,s:s%}", "entity", eq + 1, (size_t)(item + len - eq - 1),
-                          "role", rs, (size_t)(re - rs));
-            if (!v)
-                goto fail;
+            rc = dsr_record_add(rec, f, eq + 1, (size_t)(item + len - eq - 1), rs,
+                                (size_t)(re - rs));
         }
-        if (v && json_array_append_new(arr, v) < 0)
-            goto fail;
+        if (rc < 0)
+            return -1;
         if (start + len >= c->len)
-            return arr;
+            return problems;
         start += len + 1;
     }
-    return NULL;
-fail:
-    json_decref(arr);
-    return NULL;
 }
 
-/* Builds a data row's JSON object and hands on the record it makes. */
+/* Makes a data row's cells a record's fields and hands the record on. */
 static void take_row(struct reader *r) {
     size_t row = r->rows++;
     const struct pos at = r->cells[0].at;
@@ -643,38 +639,41 @@ static void take_row(struct reader *r) {
         return;
     }
     const struct dsr_kind_info *info = dsr_kind_info(r->kind);
-    json_t *obj = json_object();
+    struct dsr_record *rec = dsr_record_new(r->kind);
     int problems = 0;
-    for (size_t j = 0; obj && j < r->n_cols; j++) {
+    for (size_t j = 0; rec && j < r->n_cols; j++) {
         const struct cell *c = &r->cells[j];
-        const struct dsr_field *spec = &info->fields[r->col_field[j]];
+        int f = r->col_field[j];
         if (c->len == 0)
             continue; /* an empty cell is an absent field */
-        json_t *v = spec->type == DSR_FIELD_LIST || spec->type == DSR_FIELD_ROLES
-                        ? list_value(r, c, spec, row, &problems)
-                        : json_stringn(c->text, c->len);
-        if (!v || json_object_set_new(obj, spec->name, v) < 0) {
-            json_decref(obj);
-            obj = NULL;
+        rec->given |= 1u << f;
+        int type = info->fields[f].type;
+        int k = type == DSR_FIELD_LIST || type == DSR_FIELD_ROLES
+                    ? take_list(r, rec, f, c, row)
+                    : dsr_record_set(rec, f, c->text, c->len);
+        if (k < 0) {
+            dsr_record_free(rec);
+            rec = NULL;
         }
+        problems += k;
     }
-    if (!obj) {
+    struct row_place place = {r, row};
+    int checked =
+        rec ? dsr_record_check(rec, r->in->name, locate_row, &place, r->diags) : -1;
+    if (checked < 0) {
+        dsr_record_free(rec);
         oom(r);
         return;
     }
-    struct row_place place = {r, row};
-    struct dsr_record *rec =
-        dsr_record_from_json(r->kind, obj, r->in->name, locate_row, &place, r->diags);
-    json_decref(obj);
-    if (rec && problems) {
+    if (checked + problems) {
         dsr_record_free(rec);
-    } else if (rec) {
-        rec->file = r->in->name;
-        rec->line = at.line;
-        rec->column = at.column;
-        if (r->emit(r->ctx, rec) < 0)
-            r->stop = 1;
+        return;
     }
+    rec->file = r->in->name;
+    rec->line = at.line;
+    rec->column = at.column;
+    if (r->emit(r->ctx, rec) < 0)
+        r->stop = 1;
 }
 
 /* Hands a row of a file without a header on, its fields with their positions. */
