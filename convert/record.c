@@ -216,70 +216,78 @@ static long xml_unfit(const char *s, size_t len) {
     return -1;
 }
 
-static int is_space(utf8proc_int32_t cp) {
+/* White space as Unicode says (White_Space: C0 spaces, U+0085, category Zs, U+2028/9). */
+static int is_space(long cp) {
     if (cp < 0x80)
         return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
-    return cp == 0x85 || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x2028 ||
-           cp == 0x2029;
+    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 /*
- * 1 when s[0..len) is valid UTF-8 (no NUL) made only of characters NFC never
- * touches, wherever they stand (dsr_nfc_stable): it is in NFC already.
+ * 1 when s[0..len) is already what dsr_text_normalize makes of it: valid UTF-8
+ * (no NUL) made only of characters NFC never touches, wherever they stand
+ * (dsr_nfc_stable), with single spaces between words and none around them.
  */
-static int already_nfc(const char *s, size_t len) {
+static int already_normal(const char *s, size_t len) {
     const char *p = s, *end = s + len;
+    int space = 1; /* a space first is not normal */
     while (p < end) {
-        if ((unsigned char)*p < 0x80) { /* ASCII, the common case */
-            if (!*p++)
+        long cp = (unsigned char)*p;
+        if (cp < 0x80) { /* ASCII, the common case */
+            if (!cp || (cp != ' ' && is_space(cp)) || (cp == ' ' && space))
                 return 0;
+            space = cp == ' ';
+            p++;
             continue;
         }
-        unsigned char lead = (unsigned char)*p;
-        long need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        long need = cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : 2;
         if (end - p < need) /* cut short: the slow road says what is wrong */
             return 0;
-        long cp = dsr_utf8_next(&p); /* refuses overlong forms and surrogates */
-        if (cp < 0 || !dsr_nfc_stable(cp))
+        cp = dsr_utf8_next(&p); /* refuses overlong forms and surrogates */
+        if (cp < 0 || is_space(cp) || !dsr_nfc_stable(cp))
             return 0;
+        space = 0;
     }
-    return 1;
+    return !space || len == 0;
 }
 
 char *dsr_text_normalize(const char *s, size_t len) {
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t n = (utf8proc_ssize_t)len;
-    if (already_nfc(s, len)) {
-        if ((nfc = malloc(len + 1)))
+    if (already_normal(s, len)) {
+        if ((nfc = malloc(len + 1))) {
             memcpy(nfc, s, len);
-    } else if (dsr_utf8_valid(s, len)) {
-        n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,
-                         UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+            nfc[len] = '\0';
+        }
+        return (char *)nfc;
     }
+    if (!dsr_utf8_valid(s, len))
+        return NULL;
+    n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     if (!nfc || n < 0)
         return NULL;
     /* Collapse in place: the result is never longer than the NFC text. */
-    utf8proc_uint8_t *r = nfc, *w = nfc, *end = nfc + n;
+    char *w = (char *)nfc;
+    const char *r = (const char *)nfc, *end = r + n;
     int pending_space = 0;
     while (r < end) {
-        utf8proc_int32_t cp = *r;
-        utf8proc_ssize_t k = 1;
-        if (cp >= 0x80) /* ASCII, the common case, needs no decoding */
-            k = utf8proc_iterate(r, end - r, &cp);
+        const char *start = r;
+        long cp = (unsigned char)*r;
+        if (cp < 0x80) /* ASCII, the common case, needs no decoding */
+            r++;
+        else
+            cp = dsr_utf8_next(&r); /* utf8proc wrote valid UTF-8 */
         if (is_space(cp)) {
-            pending_space = w > nfc;
+            pending_space = w > (char *)nfc;
         } else {
             if (pending_space)
                 *w++ = ' ';
             pending_space = 0;
-            if (k == 1)
-                *w++ = *r;
-            else {
-                memmove(w, r, (size_t)k);
-                w += k;
-            }
+            memmove(w, start, (size_t)(r - start));
+            w += r - start;
         }
-        r += k;
     }
     *w = '\0';
     return (char *)nfc;
@@ -366,6 +374,8 @@ static int normalize_text(struct checker *c, int field, int item, char **s,
                           const char *what) {
     if (check_chars(c, field, item, *s, what))
         return 1;
+    if (**s && already_normal(*s, strlen(*s)))
+        return 0; /* the common case: nothing to change, nothing to copy */
     char *n = dsr_text_normalize(*s, strlen(*s));
     if (!n)
         return -1;

@@ -1,21 +1,36 @@
 /*
- * UTF-8, in one place: validity (utf8proc), lengths in characters, decoding
+ * UTF-8, in one place: validity, lengths in characters, decoding
  * one character, and cutting text between characters.
  */
-#include <utf8proc.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
 
 int dsr_utf8_valid(const char *s, size_t len) {
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-        if (n < 0 || cp == 0)
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        /* Most text is ASCII: eight bytes at a time while no high bit or NUL is set. */
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if ((w & 0x8080808080808080u) ||
+                ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u))
+                break;
+            p += 8;
+        }
+        if (p == end)
+            break;
+        unsigned char lead = (unsigned char)*p;
+        if (lead == 0)
             return 0;
-        p += n;
-        left -= n;
+        if (lead < 0x80) {
+            p++;
+            continue;
+        }
+        long need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (end - p < need || dsr_utf8_next(&p) < 0) /* dsr_utf8_next stops at a NUL */
+            return 0;
     }
     return 1;
 }
