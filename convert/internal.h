@@ -209,6 +209,12 @@ void dsr_table_release(struct dsr_table *t);
  * characters needs no normalising. Only the Basic Multilingual Plane is known.
  */
 int dsr_nfc_stable(long cp);
+/*
+ * The combining class of a combining mark that NFC leaves as it is after a
+ * base, as long as the marks after a base come in order of class (UAX #15's
+ * quick check); 0 for anything else. Basic Multilingual Plane only.
+ */
+int dsr_nfc_mark_class(long cp);
 
 /* ---- UTF-8 (utf8.c) ---- */
 

@@ -227,17 +227,20 @@ static int is_space(long cp) {
 /*
  * 1 when s[0..len) is already what dsr_text_normalize makes of it: valid UTF-8
  * (no NUL) made only of characters NFC never touches, wherever they stand
- * (dsr_nfc_stable), with single spaces between words and none around them.
+ * (dsr_nfc_stable), and marks that follow them in order of class
+ * (dsr_nfc_mark_class), with single spaces between words and none around them.
  */
 static int already_normal(const char *s, size_t len) {
     const char *p = s, *end = s + len;
-    int space = 1; /* a space first is not normal */
+    int space = 1;       /* a space first is not normal */
+    int last_class = -1; /* of the mark before; -1: no base to follow */
     while (p < end) {
         long cp = (unsigned char)*p;
         if (cp < 0x80) { /* ASCII, the common case */
             if (!cp || (cp != ' ' && is_space(cp)) || (cp == ' ' && space))
                 return 0;
             space = cp == ' ';
+            last_class = 0;
             p++;
             continue;
         }
@@ -245,8 +248,16 @@ static int already_normal(const char *s, size_t len) {
         if (end - p < need) /* cut short: the slow road says what is wrong */
             return 0;
         cp = dsr_utf8_next(&p); /* refuses overlong forms and surrogates */
-        if (cp < 0 || is_space(cp) || !dsr_nfc_stable(cp))
+        if (cp < 0 || is_space(cp))
             return 0;
+        if (dsr_nfc_stable(cp)) {
+            last_class = 0;
+        } else {
+            int class = dsr_nfc_mark_class(cp); /* marks in order stay as they are */
+            if (!class || class < last_class || last_class < 0)
+                return 0;
+            last_class = class;
+        }
         space = 0;
     }
     return !space || len == 0;

@@ -75,10 +75,32 @@ int main(void) {
     }
     printf("%s nfc table: %ld stable characters checked against utf8proc\n",
            failures ? "FAIL" : "ok", stable);
+    long marks = 0;
+    for (utf8proc_int32_t cp = 0; cp < 0x10000; cp++) {
+        int class = dsr_nfc_mark_class(cp);
+        if (!class)
+            continue;
+        marks++;
+        utf8proc_int32_t out[8], after_base[2] = {'a', cp},
+                                 after_syllable[2] = {0xAC00, cp};
+        check(class == utf8proc_get_property(cp)->combining_class,
+              "a mark of another class", cp);
+        check(!second[cp], "a mark that is the second of a composition", cp);
+        check(nfc32(after_base, 2, out) == 2 && out[0] == 'a' && out[1] == cp &&
+                  nfc32(after_syllable, 2, out) == 2 && out[1] == cp,
+              "a mark NFC changes after a base", cp);
+    }
+    printf("%s nfc marks: %ld marks checked against utf8proc\n", failures ? "FAIL" : "ok",
+           marks);
 
     /* Text through the shortcut is utf8proc's NFC, spaces collapsed. */
     const char *texts[] = {"Sayf al-Adl", "  Zāhedān  نقطة  ", "据报道，会议 在边境",
-                           "Ясин ас-Сури", "\xCE\x86\xCE\xBB\xCF\x86\xCE\xB1"};
+                           "Ясин ас-Сури", "\xCE\x86\xCE\xBB\xCF\x86\xCE\xB1",
+                           /* Arabic with its marks in order, and out of order */
+                           "\xD8\xB3\xD9\x8E\xD9\x84\xD8\xA7\xD9\x85\xD9\x8C",
+                           "\xD8\xA8\xD9\x91\xD9\x8E", "\xD8\xA8\xD9\x8E\xD9\x91",
+                           /* a mark first, with no base */
+                           "\xD9\x8E\xD8\xA8", "a\xCC\xA3\xCC\x87", "a\xCC\x87\xCC\xA3"};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         char *got = dsr_text_normalize(texts[i], strlen(texts[i]));
         utf8proc_uint8_t *nfc = NULL;

@@ -2,7 +2,10 @@
 """Writes convert/nfc_stable.c: a bitmap of the Basic Multilingual Plane's
 code points that NFC leaves as they are whatever surrounds them (combining
 class 0, NFC of themselves, never the second of a canonical composition,
-Hangul jamo included), so that text made only of them skips utf8proc. From
+Hangul jamo included), and the combining marks that NFC leaves as they are
+when they follow a base in order of combining class (NFC of themselves,
+never the second of a composition), with their class: text made only of
+them, marks in order, skips utf8proc (the quick check of UAX #15). From
 Python's unicodedata; tests/unit_nfc.c checks the table against utf8proc
 itself, so a Unicode version apart cannot slip through.
 Usage: python3 tools/nfc_stable.py > convert/nfc_stable.c"""
@@ -15,11 +18,15 @@ for cp in range(0x10000):
         seconds.add(int(d.split()[1], 16))
 
 
-def stable(cp):
+def unchanged(cp):
     if 0xD800 <= cp <= 0xDFFF:
         return False
     c = chr(cp)
-    return u.combining(c) == 0 and u.normalize("NFC", c) == c and cp not in seconds
+    return u.normalize("NFC", c) == c and cp not in seconds
+
+
+def stable(cp):
+    return unchanged(cp) and u.combining(chr(cp)) == 0
 
 
 bits = [0] * (0x10000 // 32)
@@ -34,4 +41,25 @@ for i in range(0, len(bits), 7):
 print("};\n")
 print("int dsr_nfc_stable(long cp) {")
 print("    return cp >= 0 && cp < 0x10000 && (stable[cp >> 5] >> (cp & 31) & 1);")
-print("}")
+print("}\n")
+marks = [cp for cp in range(0x10000) if unchanged(cp) and u.combining(chr(cp))]
+print("/* Combining marks NFC leaves in place, in order, with their combining class. */")
+print("/* clang-format off */")
+print("static const struct {\n    uint16_t cp;\n    uint8_t class;\n} marks[%d] = {" % len(marks))
+for i in range(0, len(marks), 5):
+    print("    " + " ".join("{0x%04x, %d}," % (cp, u.combining(chr(cp))) for cp in marks[i:i + 5]))
+print("};")
+print("/* clang-format on */\n")
+print("""int dsr_nfc_mark_class(long cp) {
+    size_t lo = 0, hi = sizeof(marks) / sizeof(*marks);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (marks[mid].cp == cp)
+            return marks[mid].class;
+        if (marks[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}""")
