@@ -314,6 +314,34 @@ oom:
 }
 
 /*
+ * The common road (json_record.c) for the record at place: checks and emits
+ * it. Returns 1 when the record is not for the common road, else what
+ * take_record returns (0 to go on, -1 to stop).
+ */
+static int take_common(struct scan *s, struct json_place *place, int kind,
+                       dsr_record_fn emit, void *ctx) {
+    struct dsr_record *rec;
+    int rc = dsr_json_record_parse(place->text, place->len, kind, place->line,
+                                   place->column, place->prefix, &rec);
+    if (rc == 0)
+        return 1;
+    int checked =
+        rc < 0 ? -1 : dsr_record_check(rec, s->in->name, locate_json, place, s->diags);
+    if (checked < 0) {
+        dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                     "out of memory");
+        dsr_record_free(rec);
+        return -1;
+    }
+    if (checked > 0) {
+        dsr_record_free(rec);
+        return 0;
+    }
+    rec->file = s->in->name;
+    return emit(ctx, rec);
+}
+
+/*
  * Loads the value at the scan position, turns it into a record of kind (or,
  * with kind -1, of the kind its "record" member names) and emits it.
  * Returns 0 to go on, -1 to stop.
@@ -329,23 +357,12 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
     struct json_place place = {s->in->name, s->buf + s->pos, n, s->line, s->column, ""};
     dsr_copy_tail(place.prefix, sizeof(place.prefix), prefix);
     struct dsr_record *rec;
-    int rc = dsr_json_record_parse(place.text, n, kind, s->line, s->column, place.prefix,
-                                   &rec);
-    if (rc < 0) {
-        dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
-                     "out of memory");
-        return -1;
-    }
-    if (rc == 1) {
-        rec->file = s->in->name;
-        int r = dsr_record_check(rec, s->in->name, locate_json, &place, s->diags);
-        if (r < 0)
-            dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
-                         "out of memory");
-        rc = r == 0 ? emit(ctx, rec) : (dsr_record_free(rec), r < 0 ? -1 : 0);
+    int rc = take_common(s, &place, kind, emit, ctx);
+    if (rc != 1) {
         advance(s, n);
         return rc;
     }
+    rc = 0;
     json_t *obj = load(s->in, place.text, n, s->line, s->column, s->diags);
     if (!obj)
         return -1;
@@ -587,7 +604,14 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
         size_t k = 0;
         while (k < text_len && strchr(" \t", s.buf[s.pos + k]))
             k++;
-        if (k < text_len) {
+        struct json_place place = {in->name, s.buf + s.pos + k, text_len - k,
+                                   s.line,   s.column + (int)k, ""};
+        int r = k < text_len ? take_common(&s, &place, -1, emit, ctx) : 1;
+        if (r != 1) { /* the common road took the line */
+            if (r < 0 && dsr_diags_status(diags) == 2)
+                goto out;
+            s.pos += n; /* to the newline, or the end of the input */
+        } else if (k < text_len) {
             /* Let the record run no further than its line. */
             size_t save_len = s.len;
             int save_eof = s.eof;
