@@ -199,23 +199,6 @@ int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b) {
 
 /* ---- text ---- */
 
-/*
- * The first code point of valid UTF-8 s[0..len) that XML 1.0 cannot hold (its
- * Char production: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000 and
- * up), or -1. JSON and CSV can carry U+FFFE and U+FFFF; XML output could not.
- */
-static long xml_unfit(const char *s, size_t len) {
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
-            return p[i];
-        /* U+FFFE and U+FFFF are EF BF BE and EF BF BF */
-        if (p[i] == 0xEF && i + 2 < len && p[i + 1] == 0xBF && (p[i + 2] & 0xFE) == 0xBE)
-            return 0xFFFE + (p[i + 2] & 1);
-    }
-    return -1;
-}
-
 /* White space as Unicode says (White_Space: C0 spaces, U+0085, category Zs, U+2028/9). */
 static int is_space(long cp) {
     if (cp < 0x80)
@@ -224,56 +207,84 @@ static int is_space(long cp) {
            cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-/*
- * 1 when s[0..len) is already what dsr_text_normalize makes of it: valid UTF-8
- * (no NUL) made only of characters NFC never touches, wherever they stand
- * (dsr_nfc_stable), and marks that follow them in order of class
- * (dsr_nfc_mark_class), with single spaces between words and none around them.
- */
-static int already_normal(const char *s, size_t len) {
-    const char *p = s, *end = s + len;
-    int space = 1;       /* a space first is not normal */
+/* What one scan of a text finds. */
+struct text_facts {
+    int invalid; /* not UTF-8 (or holds a NUL) */
+    int control; /* holds a control character other than tab, LF and CR, or DEL */
+    long unfit;  /* the first U+FFFE or U+FFFF, which XML 1.0 cannot hold; else -1 */
+    /*
+     * Already what dsr_text_normalize makes of it: valid UTF-8 made only of
+     * characters NFC never touches, wherever they stand (dsr_nfc_stable), and
+     * marks that follow them in order of class (dsr_nfc_mark_class), with
+     * single spaces between words and none around them.
+     */
+    int normal;
+};
+
+static struct text_facts scan_text(const char *s, size_t len) {
+    struct text_facts t = {0, 0, -1, 1};
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    int space = 1;       /* after a space, or at the start: a space here is not normal */
     int last_class = -1; /* of the mark before; -1: no base to follow */
     while (p < end) {
-        long cp = (unsigned char)*p;
-        if (cp < 0x80) { /* ASCII, the common case */
-            if (!cp || (cp != ' ' && is_space(cp)) || (cp == ' ' && space))
-                return 0;
-            space = cp == ' ';
+        unsigned c = *p;
+        if (c > 0x20 && c < 0x7F) { /* printable ASCII, the common case */
+            space = 0;
             last_class = 0;
             p++;
             continue;
         }
-        long need = cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : 2;
-        if (end - p < need) /* cut short: the slow road says what is wrong */
-            return 0;
-        cp = dsr_utf8_next(&p); /* refuses overlong forms and surrogates */
-        if (cp < 0 || is_space(cp))
-            return 0;
-        if (dsr_nfc_stable(cp)) {
+        if (c < 0x80) {
+            if (c != ' ' || space)
+                t.normal = 0;
+            if (c == 0 || c == 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+                t.control = 1;
+            t.invalid |= c == 0;
+            space = c == ' ';
+            last_class = 0;
+            p++;
+            continue;
+        }
+        long need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        const char *q = (const char *)p;
+        long cp = end - p < need ? -1 : dsr_utf8_next(&q); /* refuses overlong forms */
+        if (cp < 0) {
+            t.invalid = 1;
+            t.normal = 0;
+            return t;
+        }
+        p = (const unsigned char *)q;
+        if ((cp == 0xFFFE || cp == 0xFFFF) && t.unfit < 0)
+            t.unfit = cp;
+        if (is_space(cp)) {
+            t.normal = 0;
+        } else if (dsr_nfc_stable(cp)) {
             last_class = 0;
         } else {
-            int class = dsr_nfc_mark_class(cp); /* marks in order stay as they are */
+            int class = dsr_nfc_mark_class(cp);
             if (!class || class < last_class || last_class < 0)
-                return 0;
+                t.normal = 0;
             last_class = class;
         }
         space = 0;
     }
-    return !space || len == 0;
+    if (space && len)
+        t.normal = 0; /* a space last */
+    return t;
 }
 
 char *dsr_text_normalize(const char *s, size_t len) {
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t n = (utf8proc_ssize_t)len;
-    if (already_normal(s, len)) {
+    struct text_facts facts = scan_text(s, len);
+    if (facts.normal) {
         if ((nfc = malloc(len + 1))) {
             memcpy(nfc, s, len);
             nfc[len] = '\0';
         }
         return (char *)nfc;
     }
-    if (!dsr_utf8_valid(s, len))
+    if (facts.invalid)
         return NULL;
     n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,
                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
@@ -354,28 +365,24 @@ int dsr_id_valid(const char *s) {
     return dsr_id_problem(s) == NULL;
 }
 
-/* 0 when s is UTF-8 without control characters that XML can hold, else 1 (reported). */
+/*
+ * 0 when s is UTF-8 without control characters, that XML can hold, else 1
+ * (reported). What the scan found is left in *facts.
+ */
 static int check_chars(struct checker *c, int field, int item, const char *s,
-                       const char *what) {
-    /* One scan finds what most text needs no more than: ASCII without controls. */
-    size_t len = 0;
-    int ascii = 1, control = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++, len++) {
-        ascii &= *p < 0x80;
-        control |= (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7F;
-    }
-    if (!ascii && !dsr_utf8_valid(s, len)) {
+                       const char *what, struct text_facts *facts) {
+    *facts = scan_text(s, strlen(s));
+    if (facts->invalid) {
         problem(c, field, item, "invalid UTF-8 in %s", what);
         return 1;
     }
-    if (control) {
+    if (facts->control) {
         problem(c, field, item, "control character in %s", what);
         return 1;
     }
-    long unfit = ascii ? -1 : xml_unfit(s, len);
-    if (unfit >= 0) {
-        problem(c, field, item, "character U+%04lX in %s: XML cannot hold it", unfit,
-                what);
+    if (facts->unfit >= 0) {
+        problem(c, field, item, "character U+%04lX in %s: XML cannot hold it",
+                facts->unfit, what);
         return 1;
     }
     return 0;
@@ -383,9 +390,10 @@ static int check_chars(struct checker *c, int field, int item, const char *s,
 
 static int normalize_text(struct checker *c, int field, int item, char **s,
                           const char *what) {
-    if (check_chars(c, field, item, *s, what))
+    struct text_facts facts;
+    if (check_chars(c, field, item, *s, what, &facts))
         return 1;
-    if (**s && already_normal(*s, strlen(*s)))
+    if (facts.normal && **s)
         return 0; /* the common case: nothing to change, nothing to copy */
     char *n = dsr_text_normalize(*s, strlen(*s));
     if (!n)
@@ -408,9 +416,11 @@ static int in_list(const char *const *values, const char *s) {
 
 static int check_one(struct checker *c, int f, const struct dsr_field *spec) {
     char **text = &c->rec->values[f].text;
+    struct text_facts facts;
     /* Text is normalised; an id, a date or an enumerated value is taken as written. */
-    int r = spec->type == DSR_FIELD_TEXT ? normalize_text(c, f, -1, text, spec->name)
-                                         : check_chars(c, f, -1, *text, spec->name);
+    int r = spec->type == DSR_FIELD_TEXT
+                ? normalize_text(c, f, -1, text, spec->name)
+                : check_chars(c, f, -1, *text, spec->name, &facts);
     if (r)
         return r;
     switch (spec->type) {
