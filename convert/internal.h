@@ -227,8 +227,50 @@ size_t dsr_utf8_length(const char *s, size_t len);
 /*
  * Decodes the UTF-8 sequence at *s and moves *s past it. Returns the code
  * point, or -1 for a byte that starts no valid sequence (*s moves one byte).
+ * Inline: the text scanners call it for every character past ASCII.
  */
-long dsr_utf8_next(const char **s);
+static inline long dsr_utf8_next(const char **s) {
+    const unsigned char *p = (const unsigned char *)*s;
+    long cp, min;
+    int len;
+    if (p[0] < 0x80)
+        cp = p[0], len = 1, min = 0;
+    else if ((p[0] & 0xE0) == 0xC0)
+        cp = p[0] & 0x1F, len = 2, min = 0x80;
+    else if ((p[0] & 0xF0) == 0xE0)
+        cp = p[0] & 0x0F, len = 3, min = 0x800;
+    else if ((p[0] & 0xF8) == 0xF0)
+        cp = p[0] & 0x07, len = 4, min = 0x10000;
+    else
+        goto invalid;
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) /* also stops at the NUL */
+            goto invalid;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        goto invalid;
+    *s += len;
+    return cp;
+invalid:
+    *s += 1;
+    return -1;
+}
+
+/*
+ * Eight bytes at a time (a uint64_t read with memcpy): nonzero when any byte
+ * of w is below n (n at most 0x80), or equal to c. Exact as yes-or-no answers,
+ * which is all the scanners ask before looking at the bytes one by one.
+ */
+#define DSR_ONES 0x0101010101010101u
+#define DSR_HIGH_BITS 0x8080808080808080u
+static inline uint64_t dsr_bytes_below(uint64_t w, unsigned n) {
+    return (w - DSR_ONES * n) & ~w & DSR_HIGH_BITS;
+}
+static inline uint64_t dsr_bytes_equal(uint64_t w, unsigned char c) {
+    return dsr_bytes_below(w ^ (DSR_ONES * c), 1);
+}
 
 /* The length of s[0..len) without an incomplete UTF-8 sequence at its end. */
 size_t dsr_utf8_trim(const char *s, size_t len);

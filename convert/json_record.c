@@ -137,6 +137,17 @@ static int string(struct parser *ps, const char **text, size_t *len) {
     const char *start = ++ps->p;
     int escaped = 0, ascii = 1;
     for (;;) {
+        /* Eight bytes at a time up to a quote, a backslash or a control character. */
+        uint64_t w, high = 0;
+        while (ps->end - ps->p >= 8) {
+            memcpy(&w, ps->p, 8);
+            if (dsr_bytes_equal(w, '"') | dsr_bytes_equal(w, '\\') |
+                dsr_bytes_below(w, 0x20))
+                break;
+            high |= w;
+            ps->p += 8;
+        }
+        ascii &= !(high & DSR_HIGH_BITS);
         if (ps->p >= ps->end)
             return -1;
         unsigned char c = (unsigned char)*ps->p;

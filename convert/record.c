@@ -227,6 +227,24 @@ static struct text_facts scan_text(const char *s, size_t len) {
     int space = 1;       /* after a space, or at the start: a space here is not normal */
     int last_class = -1; /* of the mark before; -1: no base to follow */
     while (p < end) {
+        /* Eight bytes of printable ASCII and single spaces at a time. */
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if ((w & DSR_HIGH_BITS) | dsr_bytes_below(w, 0x20) | dsr_bytes_equal(w, 0x7F))
+                break;
+            uint64_t x = w ^ (DSR_ONES * ' '); /* zero bytes where the spaces are */
+            /* The high bit of each byte that is a space, exactly (no borrows). */
+            uint64_t spaces =
+                ~(((x & ~DSR_HIGH_BITS) + ~DSR_HIGH_BITS) | x | ~DSR_HIGH_BITS);
+            if ((spaces & (spaces << 8)) || (space && (spaces & 0x80)))
+                t.normal = 0; /* two spaces in a row, or a space first */
+            space = (int)(spaces >> 63);
+            last_class = 0;
+            p += 8;
+        }
+        if (p == end)
+            break;
         unsigned c = *p;
         if (c > 0x20 && c < 0x7F) { /* printable ASCII, the common case */
             space = 0;

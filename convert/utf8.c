@@ -43,35 +43,6 @@ size_t dsr_utf8_length(const char *s, size_t len) {
     return n;
 }
 
-long dsr_utf8_next(const char **s) {
-    const unsigned char *p = (const unsigned char *)*s;
-    long cp, min;
-    int len;
-    if (p[0] < 0x80)
-        cp = p[0], len = 1, min = 0;
-    else if ((p[0] & 0xE0) == 0xC0)
-        cp = p[0] & 0x1F, len = 2, min = 0x80;
-    else if ((p[0] & 0xF0) == 0xE0)
-        cp = p[0] & 0x0F, len = 3, min = 0x800;
-    else if ((p[0] & 0xF8) == 0xF0)
-        cp = p[0] & 0x07, len = 4, min = 0x10000;
-    else
-        goto invalid;
-    for (int i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80) /* also stops at the NUL */
-            goto invalid;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        goto invalid;
-    *s += len;
-    return cp;
-invalid:
-    *s += 1;
-    return -1;
-}
-
 size_t dsr_utf8_trim(const char *s, size_t len) {
     size_t i = len;
     while (i > 0 && len - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
