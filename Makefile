@@ -7,10 +7,10 @@
 CC ?= cc
 PKGS := libxml-2.0 libxslt jansson libpcre2-8 libutf8proc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -pthread
 WARN := -Wall -Wextra -Wpedantic -Werror
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -pthread $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 # Library objects serve the shared library too: position-independent, and only
 # what dossier.h marks DSR_API is exported.
 LIB_CFLAGS := -fPIC -fvisibility=hidden
@@ -109,7 +109,7 @@ build/dossier.pc: Makefile convert/dossier.h | build/obj
 	  'Name: dossier' 'Description: validate, convert and normalise record datasets' \
 	  'Version: $(VERSION)' 'Requires: jansson' \
 	  'Requires.private: $(filter-out jansson,$(PKGS))' 'Libs: -L$${libdir} -ldossier' \
-	  'Libs.private: -lcsv' 'Cflags: -I$${includedir}' > $@
+	  'Libs.private: -lcsv -pthread' 'Cflags: -I$${includedir}' > $@
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) \

@@ -17,16 +17,16 @@ _dossier() {
         --report) COMPREPLY=($(compgen -W "text json junit github sarif html" -- "$cur")); return ;;
         --draft) COMPREPLY=($(compgen -W "2020-12 2019-09 7 6 4" -- "$cur")); return ;;
         --from) COMPREPLY=($(compgen -W "ofac-csv ofac-xml" -- "$cur")); return ;;
-        --ref-root) return ;;
+        --ref-root | -j | --jobs) return ;;
         --schema | --xslt | --ref) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         -o | --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     case $cmd in
         "") opts="validate convert aliases help --help -h --version" ;;
         validate) opts="--format --table --xslt --from --report --schema --draft --ref-root --ref
-                        --format-assert --quiet -q --help -h" ;;
-        convert) opts="--to -o --output --format --table --xslt --from --quiet -q --help -h" ;;
-        aliases) opts="--fuzzy --explain --quiet -q --help -h" ;;
+                        --format-assert --quiet -q --jobs -j --help -h" ;;
+        convert) opts="--to -o --output --format --table --xslt --from --quiet -q --jobs -j --help -h" ;;
+        aliases) opts="--fuzzy --explain --quiet -q --jobs -j --help -h" ;;
         help) opts="validate convert aliases help" ;;
     esac
     if [[ -z $cmd || $cmd == help || $cur == -* ]]; then

@@ -43,6 +43,8 @@ int cmd_help(int argc, char **argv);            /* cli_help.c */
 
 /* 1 after -q or --quiet: no summary line (cli_getopt sets it). */
 extern int cli_quiet;
+/* -j N or --jobs N: threads that may work (cli_getopt sets it); 0 = one a core. */
+extern int cli_jobs;
 
 /*
  * Writes the report of a run: text on stderr, followed by the summary line

@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -20,7 +21,14 @@ static const struct cli_option help_option = {
 static const struct cli_option quiet_option = {
     "quiet", no_argument, 'q', 'q', NULL, "no summary line after the diagnostics"};
 
+/* Every command takes -j N: how many threads may work; the output does not change. */
+static const struct cli_option jobs_option = {
+    "jobs", required_argument,
+    'j',    'j',
+    "N",    "use N threads (default: one a core); the output is the same"};
+
 int cli_quiet;
+int cli_jobs;
 
 /* The commands that print a summary line, and so take -q. */
 static int takes_quiet(const char *command) {
@@ -134,8 +142,10 @@ static int unknown_long(const char *command, const struct cli_option *opts,
     struct suggestion s = {0};
     consider_options(&s, name, opts);
     consider(&s, name, HELP_OPTION);
-    if (takes_quiet(command))
+    if (takes_quiet(command)) {
         consider(&s, name, quiet_option.name);
+        consider(&s, name, jobs_option.name);
+    }
     const struct cli_command *cmd = command ? cli_command_find(command) : NULL;
     if (cmd)
         consider_options(&s, name, cmd->more);
@@ -180,14 +190,30 @@ int cli_getopt(int argc, char **argv, const char *command, const struct cli_opti
     longopts[n++] = (struct option){HELP_OPTION, no_argument, NULL, 'h'};
     if (takes_quiet(command)) {
         longopts[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
-        shortopts[s++] = 'q';
+        longopts[n++] = (struct option){"jobs", required_argument, NULL, 'j'};
+        memcpy(shortopts + s, "qj:", 3);
+        s += 3;
     }
     longopts[n] = (struct option){NULL, 0, NULL, 0};
     shortopts[s] = '\0';
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) == 'q')
-        cli_quiet = 1;
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) == 'q' ||
+           opt == 'j') {
+        char *end;
+        long jobs = opt == 'j' ? strtol(optarg, &end, 10) : 0;
+        if (opt == 'q') {
+            cli_quiet = 1;
+        } else if (*optarg && !*end && jobs >= 1 && jobs <= 1024) {
+            cli_jobs = (int)jobs;
+        } else {
+            *status = cli_usage_error(command, NULL,
+                                      "-j needs a number of threads from 1 to 1024, not "
+                                      "\"%s\"",
+                                      optarg);
+            return -1;
+        }
+    }
     if (opt == 'h') {
         cli_help(command ? cli_command_find(command) : NULL);
         *status = 0;
@@ -228,7 +254,7 @@ void cli_help(const struct cli_command *cmd) {
     printf("usage: %s\n%s\n\noptions:\n", cmd->usage, cmd->help);
     print_options(cmd->options);
     if (takes_quiet(cmd->name))
-        print_options((const struct cli_option[]){quiet_option, {0}});
+        print_options((const struct cli_option[]){quiet_option, jobs_option, {0}});
     print_options((const struct cli_option[]){help_option, {0}});
     if (cmd->more) {
         printf("%s:\n", cmd->more_title);

@@ -153,7 +153,8 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
     FILE *watched = ds->opts.progress ? dsr_input_watch(fp, kept, ds->opts.progress,
                                                         ds->opts.progress_ctx)
                                       : NULL;
-    struct dsr_input in = {kept, watched ? watched : fp, (enum dsr_format)format, table};
+    struct dsr_input in = {kept, watched ? watched : fp, (enum dsr_format)format, table,
+                           ds->opts.jobs};
     ds->step_diags = diags;
     if (ds->xslt)
         dsr_xslt_read(ds->xslt, &in, collect, ds, diags);

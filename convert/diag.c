@@ -227,6 +227,10 @@ int dsr_diags_status(const struct dsr_diags *diags) {
 }
 
 void dsr_diags_move(struct dsr_diags *dst, struct dsr_diags *src) {
+    if (!dst) { /* a reader called without a list: nothing is kept */
+        dsr_diags_release(src);
+        return;
+    }
     size_t room =
         DSR_DIAGS_KEEP - (dst->count < DSR_DIAGS_KEEP ? dst->count : DSR_DIAGS_KEEP);
     size_t n = src->count < room ? src->count : room;

@@ -152,6 +152,9 @@ struct dsr_dataset_options {
        read so far and its size (0 when not known). NULL = not called. */
     void (*progress)(void *ctx, const char *name, long long done, long long size);
     void *progress_ctx;
+    /* Threads that read and check records (JSON Lines today); 0 or 1 = the calling
+       thread alone. What is read, reported and written does not depend on it. */
+    int jobs;
 };
 
 struct dsr_dataset;

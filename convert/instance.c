@@ -272,7 +272,7 @@ static void check_csv(const struct dsr_jschema *js, struct check *c) {
     }
     if (!c->len)
         fgetc(fp); /* fmemopen wants a size of at least 1: read that byte away */
-    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1};
+    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1, 0};
     dsr_csv_read_rows(&in, check_row, &cc, c->diags);
     fclose(fp);
 }

@@ -365,6 +365,7 @@ struct dsr_input {
     FILE *fp;               /* open for reading, binary */
     enum dsr_format format; /* from the extension or --format */
     int table;              /* CSV: enum dsr_kind, or -1 for "from the name" */
+    int jobs;               /* threads that may read it (JSON Lines); 0 or 1 = this one */
 };
 
 /* Receives each record read; takes ownership. Returns 0, or -1 to stop reading. */
@@ -573,6 +574,26 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const c
  */
 int dsr_json_record_parse(const char *text, size_t len, int kind, int line, int column,
                           const char *prefix, struct dsr_record **out);
+
+/* ---- work on pieces of an input by several threads, in order (workers.c) ---- */
+
+struct dsr_workers;
+
+/*
+ * A pool of threads (none when threads < 2: then each item's work is done
+ * in dsr_workers_submit) that call work(ctx, item) on the items submitted.
+ * NULL when out of memory.
+ */
+struct dsr_workers *dsr_workers_new(int threads, void (*work)(void *ctx, void *item),
+                                    void *ctx);
+/* 1 when as many items are in flight as the pool holds: take one back first. */
+int dsr_workers_full(const struct dsr_workers *w);
+/* Hands item to the pool; the pool must not be full. */
+void dsr_workers_submit(struct dsr_workers *w, void *item);
+/* The oldest item submitted, once its work is done (waits for it); NULL when none. */
+void *dsr_workers_next(struct dsr_workers *w);
+/* Stops the threads; take every item back first. NULL is allowed. */
+void dsr_workers_free(struct dsr_workers *w);
 
 /* ---- the dataset schemas, built in from schemas/ (build/gen/schemas.c) ---- */
 

@@ -569,73 +569,222 @@ out:
     return rc;
 }
 
-int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
-                   struct dsr_diags *diags) {
-    struct scan s;
-    int rc = -1;
-    scan_init(&s, in, diags);
-    if (check_encoding(&s, 1) < 0)
-        goto out;
-    for (;;) {
-        /* Find the end of the line, reading more as needed. */
-        size_t n = 0;
-        for (;;) {
-            char *nl = memchr(s.buf + s.pos + n, '\n', s.len - s.pos - n);
-            if (nl) {
-                n = (size_t)(nl - (s.buf + s.pos));
-                break;
-            }
-            n = s.len - s.pos;
-            if (s.eof)
-                break;
-            if (n >= RECORD_MAX) {
-                dsr_diag_add(diags, DSR_DIAG_REFUSED, in->name, s.line, 1, NULL,
-                             "line longer than %u MiB refused", RECORD_MAX >> 20);
-                goto out;
-            }
-            if (fill(&s, n + CHUNK) < 0)
-                goto out;
+/*
+ * JSON Lines is read in blocks of whole lines, which workers (dsr_workers)
+ * parse and check, each into a list of its own; the blocks are taken back in
+ * order, so records and diagnostics come out the same with any number of
+ * threads. With one thread the same road is taken, block after block.
+ */
+#define BLOCK (1u << 20)
+
+/* A record a block read, and the diagnostics its block found before it. */
+struct kept {
+    struct dsr_record *rec;
+    struct dsr_diags before;
+};
+
+struct lines_block {
+    const struct dsr_input *in;
+    char *text; /* whole lines; only the input's last may lack its "\n" */
+    size_t len;
+    int line;               /* the number of its first line */
+    int last;               /* nothing is read after this block */
+    struct dsr_diags diags; /* found since the last record kept */
+    struct kept *recs;
+    size_t n_recs, cap_recs;
+};
+
+static int keep(void *ctx, struct dsr_record *rec) {
+    struct lines_block *b = ctx;
+    if (b->n_recs == b->cap_recs) {
+        size_t cap = b->cap_recs ? 2 * b->cap_recs : 64;
+        struct kept *recs = realloc(b->recs, cap * sizeof(*recs));
+        if (!recs) {
+            dsr_record_free(rec);
+            dsr_diag_add(&b->diags, DSR_DIAG_REFUSED, b->in->name, 0, 0, NULL,
+                         "out of memory");
+            return -1;
         }
-        if (n == 0 && s.pos >= s.len)
-            break;
+        b->recs = recs;
+        b->cap_recs = cap;
+    }
+    struct kept *k = &b->recs[b->n_recs++];
+    k->rec = rec;
+    dsr_diags_init(&k->before);
+    if (b->diags.count || b->diags.dropped)
+        dsr_diags_move(&k->before, &b->diags);
+    return 0;
+}
+
+static void block_free(struct lines_block *b) {
+    for (size_t i = 0; i < b->n_recs; i++) {
+        dsr_record_free(b->recs[i].rec);
+        dsr_diags_release(&b->recs[i].before);
+    }
+    dsr_diags_release(&b->diags);
+    free(b->recs);
+    free(b->text);
+    free(b);
+}
+
+/* A worker's part: every line of the block, until something refuses to go on. */
+static void read_lines(void *ctx, void *item) {
+    struct lines_block *b = item;
+    struct scan s;
+    (void)ctx;
+    scan_init(&s, b->in, &b->diags);
+    s.buf = b->text;
+    s.len = s.cap = b->len;
+    s.eof = 1;
+    s.line = b->line;
+    while (s.pos < s.len) {
+        char *nl = memchr(s.buf + s.pos, '\n', s.len - s.pos);
+        size_t n = nl ? (size_t)(nl - (s.buf + s.pos)) : s.len - s.pos;
         size_t text_len = n;
         if (text_len && s.buf[s.pos + text_len - 1] == '\r')
             text_len--;
         size_t k = 0;
         while (k < text_len && strchr(" \t", s.buf[s.pos + k]))
             k++;
-        struct json_place place = {in->name, s.buf + s.pos + k, text_len - k,
-                                   s.line,   s.column + (int)k, ""};
-        int r = k < text_len ? take_common(&s, &place, -1, emit, ctx) : 1;
-        if (r != 1) { /* the common road took the line */
-            if (r < 0 && dsr_diags_status(diags) == 2)
-                goto out;
+        struct json_place place = {b->in->name, s.buf + s.pos + k, text_len - k,
+                                   s.line,      s.column + (int)k, ""};
+        int r = k < text_len ? take_common(&s, &place, -1, keep, b) : 1;
+        if (r != 1) {   /* the common road took the line */
             s.pos += n; /* to the newline, or the end of the input */
         } else if (k < text_len) {
             /* Let the record run no further than its line. */
             size_t save_len = s.len;
-            int save_eof = s.eof;
             s.len = s.pos + text_len;
-            s.eof = 1;
             advance(&s, k);
-            int r = take_record(&s, -1, "", emit, ctx);
+            r = take_record(&s, -1, "", keep, b);
             if (r == 0 && skip_ws(&s) >= 0)
                 syntax(&s, "unexpected text after the record");
             s.len = save_len;
-            s.eof = save_eof;
-            if (r < 0 && dsr_diags_status(diags) == 2)
-                goto out;
         }
+        if (r < 0 && dsr_diags_status(&b->diags) == 2)
+            break;
         /* Move to the next line whatever happened on this one. */
         while (s.pos < s.len && s.buf[s.pos] != '\n')
             advance(&s, 1);
         if (s.pos < s.len)
             advance(&s, 1);
-        else if (s.eof)
-            break;
     }
-    rc = 0;
+}
+
+/*
+ * Reads the next block from s: whole lines, about BLOCK bytes, at least one.
+ * NULL at the end of the input, or when out of memory (reported). A line too
+ * long or a read error makes a block holding only that diagnostic, the last.
+ */
+static struct lines_block *next_block(struct scan *s) {
+    struct lines_block *b = calloc(1, sizeof(*b));
+    if (!b) {
+        dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                     "out of memory");
+        return NULL;
+    }
+    struct dsr_diags *input_diags = s->diags;
+    b->in = s->in;
+    b->line = s->line;
+    s->diags = &b->diags; /* what reading finds comes in its turn */
+    size_t cut = 0;
+    if (fill(s, BLOCK) < 0)
+        goto last;
+    size_t avail = s->len - s->pos, n = avail < BLOCK ? avail : BLOCK;
+    if (avail == 0) {
+        block_free(b);
+        b = NULL;
+        goto out;
+    }
+    const char *nl = NULL;
+    for (size_t i = n; !(s->eof && avail <= BLOCK) && i > 0 && !nl; i--)
+        if (s->buf[s->pos + i - 1] == '\n')
+            nl = s->buf + s->pos + i - 1; /* the block ends after its last newline */
+    if (s->eof && avail <= BLOCK)
+        cut = avail;
+    else if (nl)
+        cut = (size_t)(nl - (s->buf + s->pos)) + 1;
+    while (!cut) { /* a line longer than a block: read on to its end */
+        nl = memchr(s->buf + s->pos + n, '\n', avail - n);
+        if (nl) {
+            cut = (size_t)(nl - (s->buf + s->pos)) + 1;
+        } else if (s->eof) {
+            cut = avail;
+        } else if (avail >= RECORD_MAX) {
+            dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, s->line, 1, NULL,
+                         "line longer than %u MiB refused", RECORD_MAX >> 20);
+            goto last;
+        } else {
+            n = avail;
+            if (fill(s, avail + CHUNK) < 0)
+                goto last;
+            avail = s->len - s->pos;
+        }
+    }
+    if (!(b->text = malloc(cut))) {
+        dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                     "out of memory");
+        goto last;
+    }
+    memcpy(b->text, s->buf + s->pos, cut);
+    b->len = cut;
+    for (const char *p = b->text, *end = p + cut; (p = memchr(p, '\n', end - p)); p++)
+        s->line++;
+    s->pos += cut;
+    goto out;
+last:
+    b->last = 1;
 out:
+    s->diags = input_diags;
+    return b;
+}
+
+/* Emits a block's records, each after the diagnostics found before it. 0 or -1 to stop.
+ */
+static int take_block(struct lines_block *b, dsr_record_fn emit, void *ctx,
+                      struct dsr_diags *diags) {
+    for (size_t i = 0; i < b->n_recs; i++) {
+        dsr_diags_move(diags, &b->recs[i].before);
+        struct dsr_record *rec = b->recs[i].rec;
+        b->recs[i].rec = NULL;
+        if (emit(ctx, rec) < 0)
+            return -1;
+    }
+    int fatal = b->last || dsr_diags_status(&b->diags) == 2;
+    dsr_diags_move(diags, &b->diags);
+    return fatal ? -1 : 0;
+}
+
+int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                   struct dsr_diags *diags) {
+    struct scan s;
+    int rc = -1, reading = 1, stopped = 0;
+    struct dsr_workers *workers = NULL;
+    scan_init(&s, in, diags);
+    if (check_encoding(&s, 1) < 0)
+        goto out;
+    if (!(workers = dsr_workers_new(in->jobs, read_lines, NULL))) {
+        dsr_diag_add(diags, DSR_DIAG_REFUSED, in->name, 0, 0, NULL, "out of memory");
+        goto out;
+    }
+    for (;;) {
+        while (reading && !dsr_workers_full(workers)) {
+            struct lines_block *b = next_block(&s);
+            if (!b || b->last)
+                reading = 0;
+            if (b)
+                dsr_workers_submit(workers, b);
+        }
+        struct lines_block *b = dsr_workers_next(workers);
+        if (!b)
+            break;
+        if (!stopped && take_block(b, emit, ctx, diags) < 0)
+            stopped = 1, reading = 0;
+        block_free(b);
+    }
+    rc = stopped ? -1 : 0;
+out:
+    dsr_workers_free(workers);
     free(s.buf);
     return rc;
 }

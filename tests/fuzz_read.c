@@ -143,7 +143,7 @@ static void xsd_and_document(const uint8_t *data, size_t size) {
     if (fp) {
         if (!n)
             fgetc(fp);
-        struct dsr_input in = {"fuzz.xml", fp, DSR_FORMAT_XML, -1};
+        struct dsr_input in = {"fuzz.xml", fp, DSR_FORMAT_XML, -1, 0};
         dsr_xml_validate(&in, schema, &diags);
         fclose(fp);
     }
@@ -323,9 +323,10 @@ static int fuzz_one(const uint8_t *data, size_t size) {
         fgetc(fp); /* fmemopen needs a size of at least 1: read that byte away */
     struct dsr_diags diags;
     dsr_diags_init(&diags);
-    /* 0-3: the dataset formats; 4: a CSV table of any columns (validate --schema). */
+    /* 0-3: the dataset formats; 4: a CSV table of any columns (validate --schema);
+       from 80 on, read by two threads. */
     struct dsr_input in = {"fuzz", fp, (enum dsr_format)(data[0] % 5 % 4),
-                           (data[0] / 5) % 4};
+                           (data[0] / 5) % 4, data[0] >= 80 ? 2 : 1};
     if (data[0] % 5 == 4)
         dsr_csv_read_rows(&in, drop_row, NULL, &diags);
     else

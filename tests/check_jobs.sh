@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# -j N changes how many threads work, never what comes out: a dataset of
+# several megabytes (many blocks of JSON Lines), with bad lines of every kind
+# spread through it, gives the same diagnostics (every one, in every report
+# form) and the same converted bytes with -j 1, -j 2 and -j 3, in each format.
+cd "$DOSSIER_ROOT" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+run() { ${DOSSIER_WRAP:-} "$DOSSIER" "$@"; }
+records=20000
+[ -n "${DOSSIER_WRAP:-}" ] && records=2000
+python3 bench/gen.py "$records" > "$tmp/good.jsonl"
+# Every 97th line broken in one of several ways, some found by the reader,
+# some by the model, some only once the whole dataset is read.
+python3 - "$tmp/good.jsonl" "$tmp/bad.jsonl" << 'EOF'
+import sys
+faults = [
+    lambda l: l.replace('"id": "', '"id": "Bad ', 1),             # the model: an id
+    lambda l: l[:-2] + ', "colour": "red"}\n',                     # an unknown field
+    lambda l: l[:-2] + ',}\n',                                     # a syntax error
+    lambda l: l.replace('"record": "', '"record": "x', 1),         # an unknown kind
+    lambda l: l.replace('"id": "', '"id": "person-0000001', 1),   # a duplicate id, maybe
+    lambda l: '\n',                                                # an empty line
+    lambda l: l.replace('"name": "', '"name": "  \\u0001', 1),    # a control character
+]
+with open(sys.argv[1]) as good, open(sys.argv[2], "w") as bad:
+    for i, line in enumerate(good):
+        bad.write(faults[i // 97 % len(faults)](line) if i % 97 == 5 else line)
+EOF
+fail=0
+same() { # what, then the files that must be equal
+    local what=$1 first=$2
+    shift 2
+    for f in "$@"; do
+        if ! cmp -s "$first" "$f"; then
+            echo "FAIL jobs $what: $(basename "$first") and $(basename "$f") differ"
+            diff "$first" "$f" | head -5
+            fail=1
+            return
+        fi
+    done
+    echo "ok jobs $what"
+}
+for j in 1 2 3; do
+    run validate -q -j $j "$tmp/bad.jsonl" > /dev/null 2> "$tmp/text.$j"
+    echo "exit $?" >> "$tmp/text.$j"
+    run validate -j $j --report json "$tmp/bad.jsonl" > "$tmp/json.$j" 2>&1
+    run convert -q -j $j --to jsonl -o "$tmp/out.$j.jsonl" "$tmp/good.jsonl"
+    run convert -q -j $j --to xml -o "$tmp/out.$j.xml" "$tmp/good.jsonl"
+    run convert -q -j $j --to csv -o "$tmp/csv.$j" "$tmp/good.jsonl"
+done
+[ "$(grep -c 'error' "$tmp/text.1")" -gt 100 ] ||
+    { echo "FAIL jobs: the bad dataset gave too few errors to compare"; fail=1; }
+same "validate, text diagnostics" "$tmp"/text.{1,2,3}
+same "validate, JSON report" "$tmp"/json.{1,2,3}
+same "convert to JSON Lines" "$tmp"/out.{1,2,3}.jsonl
+same "convert to XML" "$tmp"/out.{1,2,3}.xml
+for t in entities designations events sources; do
+    same "convert to CSV ($t)" "$tmp"/csv.{1,2,3}/$t.csv
+done
+# The other formats read back the same with any -j.
+for j in 1 2; do
+    run convert -q -j $j --to jsonl -o "$tmp/back.$j.jsonl" "$tmp/out.1.xml"
+    run convert -q -j $j --to jsonl -o "$tmp/csvback.$j.jsonl" "$tmp/csv.1"
+done
+same "XML read back" "$tmp/out.1.jsonl" "$tmp"/back.{1,2}.jsonl
+same "CSV read back" "$tmp/out.1.jsonl" "$tmp"/csvback.{1,2}.jsonl
+# -j takes a number of threads, and says so.
+run validate -j 0 "$tmp/good.jsonl" > /dev/null 2> "$tmp/usage"
+status=$?
+if [ $status -eq 2 ] && grep -q 'from 1 to 1024' "$tmp/usage"; then
+    echo "ok jobs -j 0 is a usage error"
+else
+    echo "FAIL jobs -j 0: exit $status, $(head -c 200 "$tmp/usage")"
+    fail=1
+fi
+exit $fail
