@@ -14,6 +14,13 @@
 
 /* The innermost name matters most, so a long path loses its beginning. */
 void dsr_xml_path_join(char *dst, const char *base, const char *tail) {
+    size_t b = strlen(base), t = strlen(tail);
+    if (b + 1 + t < DSR_PATH_MAX && t < DSR_XML_TAG_MAX) { /* the common case: it fits */
+        memmove(dst, base, b);
+        dst[b] = '/';
+        memcpy(dst + b + 1, tail, t + 1);
+        return;
+    }
     char buf[DSR_PATH_MAX + DSR_XML_TAG_MAX + 2];
     snprintf(buf, sizeof(buf), "%.*s/%.*s", DSR_PATH_MAX - 1, base, DSR_XML_TAG_MAX - 1,
              tail);

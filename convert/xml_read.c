@@ -183,6 +183,25 @@ static void tag_position(const struct reader *r, int *line, int *column) {
         *column = 0;
 }
 
+/* Copies src into dst (size n), cut to fit: snprintf's result, without its cost. */
+static void copy_cut(char *dst, size_t n, const char *src) {
+    size_t len = strnlen(src, n - 1);
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+/* Writes v in decimal into buf (at least 21 bytes). */
+static void decimal(char *buf, size_t v) {
+    char digits[21];
+    size_t n = 0;
+    do
+        digits[n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = digits[n - 1 - i];
+    buf[n] = '\0';
+}
+
 /* Sets what e is in the dataset's structure, from its parent and name. */
 static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *uri) {
     const struct dsr_xml_elem *up = r->depth ? &r->stack[r->depth - 1] : NULL;
@@ -190,7 +209,7 @@ static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *ur
     e->kind = up ? up->kind : -1;
     e->field = e->item = -1;
     e->in_ns = uri != NULL;
-    snprintf(e->parent, sizeof(e->parent), "%s", up ? up->name : "");
+    copy_cut(e->parent, sizeof(e->parent), up ? up->name : "");
     if (!r->emit)
         return;
     if (up)
@@ -210,9 +229,11 @@ static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *ur
         }
     } else if (up->role == DSR_XML_SECTION &&
                !strcmp(e->name, dsr_kind_info(up->kind)->name)) {
+        char index[21];
         e->role = DSR_XML_RECORD;
-        snprintf(e->path, sizeof(e->path), "/%s/%zu", dsr_kind_info(up->kind)->plural,
-                 r->counts[up->kind]++);
+        decimal(index, r->counts[up->kind]++);
+        dsr_xml_path_join(e->path, "", dsr_kind_info(up->kind)->plural);
+        dsr_xml_path_join(e->path, e->path, index);
     } else if (up->role == DSR_XML_RECORD) {
         e->field = dsr_field_index(up->kind, e->name);
         e->role = e->field > 0 ? DSR_XML_FIELD : DSR_XML_OTHER;
@@ -223,8 +244,8 @@ static void classify(struct reader *r, struct dsr_xml_elem *e, const xmlChar *ur
         e->role = DSR_XML_ITEM;
         e->field = up->field;
         e->item = (int)r->n_items[up->field];
-        char index[16];
-        snprintf(index, sizeof(index), "%d", e->item);
+        char index[21];
+        decimal(index, (size_t)e->item);
         dsr_xml_path_join(e->path, up->path, index);
     }
 }
@@ -269,7 +290,7 @@ static int open_elem(struct reader *r, const struct dsr_xml_elem *e,
         r->rec->file = r->in->name;
         r->rec->line = e->line;
         r->rec->column = e->column;
-        snprintf(r->rec_path, sizeof(r->rec_path), "%s", e->path);
+        copy_cut(r->rec_path, sizeof(r->rec_path), e->path);
         char *id = attribute(attrs, n, "id");
         int rc = id ? dsr_record_set(r->rec, 0, id, strlen(id)) : 0;
         free(id);
@@ -305,7 +326,7 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
         return;
     }
     e.path[0] = '\0';
-    snprintf(e.name, sizeof(e.name), "%s", (const char *)name);
+    copy_cut(e.name, sizeof(e.name), (const char *)name);
     classify(r, &e, uri);
     if (r->depth == r->alloc) {
         size_t alloc = r->alloc ? r->alloc * 2 : 16;
