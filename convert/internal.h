@@ -87,6 +87,16 @@ const struct dsr_kind_info *dsr_kind_info(enum dsr_kind kind);
 int dsr_field_index(enum dsr_kind kind, const char *name);
 
 /* One field's value. Lists keep items[i] and, for DSR_FIELD_ROLES, roles[i]. */
+/* An entity's fields, in the order of dsr_kind_info(DSR_ENTITY)->fields. */
+enum dsr_entity_field {
+    DSR_ENTITY_ID,
+    DSR_ENTITY_KIND,
+    DSR_ENTITY_NAME,
+    DSR_ENTITY_ALIASES,
+    DSR_ENTITY_NOTES,
+    DSR_ENTITY_EVIDENCE
+};
+
 /* Where a value was written: for reporting a reference where it stands. */
 struct dsr_place {
     int line, column; /* 0 = unknown */

@@ -281,15 +281,14 @@ struct entry {
     const char *file;              /* the sdn.csv row's file, line and column */
     int line, column;              /* */
     struct place name_at, kind_at; /* SDN_Name, SDN_Type */
-    json_t *obj;                   /* the entity's JSON form, owned */
-    json_t *aliases;               /* obj's "aliases", borrowed */
+    struct dsr_record *rec;        /* the entity, owned until emitted */
     struct place *alias_at;        /* where each alias was read, owned */
     size_t n_alias_at, cap_alias_at;
     struct dsr_ofac_text head, alts, addresses, remarks; /* the notes, in their order */
 };
 
 static void entry_release(struct entry *e) {
-    json_decref(e->obj);
+    dsr_record_free(e->rec);
     free(e->alias_at);
     free(e->head.s);
     free(e->alts.s);
@@ -333,11 +332,11 @@ static int add_alias(struct entry *e, const char *name, struct place at) {
     char *n = dsr_text_normalize(name, strlen(name)); /* the text is valid UTF-8 */
     if (!n)
         return -1;
-    const char *primary = json_string_value(json_object_get(e->obj, "name"));
+    const struct dsr_value *aliases = &e->rec->values[DSR_ENTITY_ALIASES];
+    const char *primary = e->rec->values[DSR_ENTITY_NAME].text;
     int known = !*n || (primary && !strcmp(primary, n));
-    size_t i;
-    json_t *v;
-    json_array_foreach(e->aliases, i, v) known |= !strcmp(json_string_value(v), n);
+    for (size_t i = 0; i < aliases->n; i++)
+        known |= !strcmp(aliases->items[i], n);
     if (known) {
         free(n);
         return 0;
@@ -352,7 +351,7 @@ static int add_alias(struct entry *e, const char *name, struct place at) {
         e->alias_at = p;
         e->cap_alias_at = cap;
     }
-    int rc = json_array_append_new(e->aliases, json_string(n));
+    int rc = dsr_record_add(e->rec, DSR_ENTITY_ALIASES, n, strlen(n), NULL, 0);
     free(n);
     if (rc < 0)
         return -1;
@@ -395,9 +394,9 @@ static int take_sdn(struct entry *e, const struct row *row) {
     if (name && !nname) /* invalid text: the model reports it */
         nname = strdup(name);
     free(name);
-    if (!nname || json_object_set_new(e->obj, "id", json_string(id)) < 0 ||
-        json_object_set_new(e->obj, "kind", json_string(kind)) < 0 ||
-        json_object_set_new(e->obj, "name", json_string(nname)) < 0) {
+    if (!nname || dsr_record_set(e->rec, DSR_ENTITY_ID, id, strlen(id)) < 0 ||
+        dsr_record_set(e->rec, DSR_ENTITY_KIND, kind, strlen(kind)) < 0 ||
+        dsr_record_set(e->rec, DSR_ENTITY_NAME, nname, strlen(nname)) < 0) {
         free(nname);
         return -1;
     }
@@ -507,22 +506,22 @@ static int flush(struct entry *e, dsr_record_fn emit, void *ctx,
             dsr_ofac_note(&notes, "remarks", e->remarks.s, e->remarks.len);
         int failed = notes.failed || e->head.failed || e->alts.failed ||
                      e->addresses.failed || e->remarks.failed;
-        if (failed ||
-            (notes.len &&
-             json_object_set_new(e->obj, "notes", json_string(notes.s)) < 0) ||
-            (json_array_size(e->aliases) == 0 && json_object_del(e->obj, "aliases") < 0))
+        if (failed || (notes.len &&
+                       dsr_record_set(e->rec, DSR_ENTITY_NOTES, notes.s, notes.len) < 0))
             rc = -1;
         free(notes.s);
-        if (rc < 0)
+        struct dsr_record *rec = e->rec;
+        rec->file = e->file;
+        rec->line = e->line;
+        rec->column = e->column;
+        int checked = rc ? -1 : dsr_record_check(rec, e->file, locate_entry, e, diags);
+        if (checked < 0)
             dsr_diag_add(diags, DSR_DIAG_REFUSED, e->file, 0, 0, NULL, "out of memory");
-        struct dsr_record *rec = rc ? NULL
-                                    : dsr_record_from_json(DSR_ENTITY, e->obj, e->file,
-                                                           locate_entry, e, diags);
-        if (rec) {
-            rec->file = e->file;
-            rec->line = e->line;
-            rec->column = e->column;
+        if (checked == 0) {
+            e->rec = NULL; /* emitted: the pipeline owns it */
             rc = emit(ctx, rec);
+        } else if (checked < 0) {
+            rc = -1;
         }
     }
     entry_release(e);
@@ -533,11 +532,8 @@ static int flush(struct entry *e, dsr_record_fn emit, void *ctx,
 static int entry_start(struct entry *e, unsigned long long ent) {
     memset(e, 0, sizeof(*e));
     e->ent = ent;
-    e->obj = json_object();
-    e->aliases = json_array();
-    if (!e->obj || !e->aliases || json_object_set_new(e->obj, "aliases", e->aliases) < 0)
-        return -1;
-    return 0;
+    e->rec = dsr_record_new(DSR_ENTITY);
+    return e->rec ? 0 : -1;
 }
 
 /* A row of alt.csv, add.csv or sdn_comments.csv whose entry has no sdn.csv row. */

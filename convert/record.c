@@ -36,12 +36,15 @@ static const struct dsr_field designation_fields[] = {
 };
 
 static const struct dsr_field entity_fields[] = {
-    {"id", NULL, DSR_FIELD_ID, 1, NULL, 0, DSR_REFERS_NONE},
-    {"kind", NULL, DSR_FIELD_ENUM, 1, entity_kinds, 0, DSR_REFERS_NONE},
-    {"name", NULL, DSR_FIELD_TEXT, 1, NULL, 0, DSR_REFERS_NONE},
-    {"aliases", "alias", DSR_FIELD_LIST, 0, NULL, 1, DSR_REFERS_NONE},
-    {"notes", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
-    {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
+    [DSR_ENTITY_ID] = {"id", NULL, DSR_FIELD_ID, 1, NULL, 0, DSR_REFERS_NONE},
+    [DSR_ENTITY_KIND] = {"kind", NULL, DSR_FIELD_ENUM, 1, entity_kinds, 0,
+                         DSR_REFERS_NONE},
+    [DSR_ENTITY_NAME] = {"name", NULL, DSR_FIELD_TEXT, 1, NULL, 0, DSR_REFERS_NONE},
+    [DSR_ENTITY_ALIASES] = {"aliases", "alias", DSR_FIELD_LIST, 0, NULL, 1,
+                            DSR_REFERS_NONE},
+    [DSR_ENTITY_NOTES] = {"notes", NULL, DSR_FIELD_TEXT, 0, NULL, 0, DSR_REFERS_NONE},
+    [DSR_ENTITY_EVIDENCE] = {"evidence", NULL, DSR_FIELD_TEXT, 0, NULL, 0,
+                             DSR_REFERS_NONE},
 };
 
 static const struct dsr_field event_fields[] = {
