@@ -562,9 +562,10 @@ int dsr_csv_write_end(struct dsr_writer *w);
 int dsr_json_put_string(FILE *out, const char *s);
 
 /*
- * Builds a record from one JSON object (a dataset member's element, a JSON
- * Lines line, or a CSV row shaped the same way): the model reports unknown
- * members, wrong types and its rules through locate. The model alone judges:
+ * Builds a record from one JSON object (a dataset member's element or a JSON
+ * Lines line that the common road, dsr_json_record_parse, stepped aside
+ * from): the model reports unknown members, wrong types and its rules
+ * through locate. The model alone judges:
  * tests/unit_agreement.c proves it agrees with schemas/dossier.schema.json.
  * Returns the record, or NULL when it is invalid (problems added to diags)
  * or memory ran out.

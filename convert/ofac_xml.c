@@ -248,8 +248,7 @@ static int take_values(struct reader *r, xmlNodePtr set) {
 /* ---- parties ---- */
 
 struct party {
-    json_t *obj;     /* the entity's JSON form, owned */
-    json_t *aliases; /* its aliases, borrowed from obj */
+    struct dsr_record *rec; /* the entity, owned until emitted */
     struct dsr_ofac_text notes;
     int person;
     int line; /* the DistinctParty's line */
@@ -294,12 +293,13 @@ static int add_alias(struct party *p, const char *name) {
     char *n = dsr_text_normalize(name, strlen(name)); /* the parser gave UTF-8 */
     if (!n)
         return -1;
-    const char *primary = json_string_value(json_object_get(p->obj, "name"));
+    const struct dsr_value *aliases = &p->rec->values[DSR_ENTITY_ALIASES];
+    const char *primary = p->rec->values[DSR_ENTITY_NAME].text;
     int known = !*n || (primary && !strcmp(primary, n));
-    size_t i;
-    json_t *v;
-    json_array_foreach(p->aliases, i, v) known |= !strcmp(json_string_value(v), n);
-    int rc = known ? 0 : json_array_append_new(p->aliases, json_string(n));
+    for (size_t i = 0; i < aliases->n; i++)
+        known |= !strcmp(aliases->items[i], n);
+    int rc =
+        known ? 0 : dsr_record_add(p->rec, DSR_ENTITY_ALIASES, n, strlen(n), NULL, 0);
     free(n);
     return rc;
 }
@@ -319,7 +319,8 @@ static int take_alias(struct reader *r, struct party *p, xmlNodePtr a, json_t *g
     int rc = 0;
     if (primary && !strcmp(primary, "true") && type && !strcmp(type, "Name")) {
         char *nat = p->person ? dsr_ofac_natural_name(w) : strdup(w);
-        rc = !nat || json_object_set_new(p->obj, "name", json_string(nat)) < 0 ? -1 : 0;
+        rc = !nat || dsr_record_set(p->rec, DSR_ENTITY_NAME, nat, strlen(nat)) < 0 ? -1
+                                                                                   : 0;
         free(nat);
         if (!rc)
             rc = add_alias(p, w);
@@ -404,42 +405,48 @@ static void locate_node(void *ctx, const char *pointer, struct dsr_diag *d) {
     dsr_copy_tail(d->path, sizeof(d->path), pointer);
 }
 
-/* Emits a record built as JSON; the model and schema check it. 0, or -1 to stop. */
-static int emit_json(struct reader *r, enum dsr_kind kind, json_t *obj,
-                     struct party *at) {
-    struct dsr_record *rec =
-        dsr_record_from_json(kind, obj, r->in->name, locate_node, at, r->diags);
-    if (!rec)
-        return 0;
+/* Emits rec (taking it) once the model has checked it. 0, or -1 to stop. */
+static int emit_record(struct reader *r, struct dsr_record *rec, struct party *at) {
     rec->file = r->in->name;
     rec->line = at->line;
+    int checked = dsr_record_check(rec, r->in->name, locate_node, at, r->diags);
+    if (checked != 0) {
+        dsr_record_free(rec);
+        if (checked < 0)
+            dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, 0, 0, NULL,
+                         "out of memory");
+        return checked < 0 ? -1 : 0;
+    }
     return r->emit(r->ctx, rec);
+}
+
+/* Sets rec's field called name to text. 0, or -1 when out of memory. */
+static int set_field(struct dsr_record *rec, const char *name, const char *text) {
+    return dsr_record_set(rec, dsr_field_index(rec->kind, name), text, strlen(text));
 }
 
 static int take_party(struct reader *r, xmlNodePtr dp) {
     const char *fixed = attr(dp, "FixedRef");
     xmlNodePtr profile = child(dp, "Profile");
-    struct party p = {json_object(), json_array(), {0}, 0, (int)xmlGetLineNo(dp)};
+    struct party p = {dsr_record_new(DSR_ENTITY), {0}, 0, (int)xmlGetLineNo(dp)};
     int rc = 0;
     const char *kind = profile ? party_kind(r, attr(profile, "PartySubTypeID")) : NULL;
     char id[64];
-    if (!p.obj || !p.aliases || json_object_set_new(p.obj, "aliases", p.aliases) < 0) {
-        json_decref(p.obj);
+    if (!p.rec)
         return -1;
-    }
     if (!fixed || strspn(fixed, "0123456789") != strlen(fixed) || !*fixed ||
         strlen(fixed) > 18 || !kind) {
         dsr_diag_add(r->diags, DSR_DIAG_SCHEMA, r->in->name, p.line, 0, NULL,
                      !kind ? "DistinctParty %s: unknown party subtype"
                            : "DistinctParty \"%s\": FixedRef is not a number",
                      fixed ? fixed : "");
-        json_decref(p.obj);
+        dsr_record_free(p.rec);
         return 0;
     }
     p.person = !strcmp(kind, "person");
     snprintf(id, sizeof(id), "ofac-%llu", strtoull(fixed, NULL, 10));
-    json_object_set_new(p.obj, "id", json_string(id));
-    json_object_set_new(p.obj, "kind", json_string(kind));
+    if (set_field(p.rec, "id", id) < 0 || set_field(p.rec, "kind", kind) < 0)
+        rc = -1;
     for (xmlNodePtr idn = profile->children; idn && !rc; idn = idn->next) {
         if (!is(idn, "Identity"))
             continue;
@@ -463,14 +470,11 @@ static int take_party(struct reader *r, xmlNodePtr dp) {
         if (is(f, "Feature"))
             take_feature(r, &p, f);
     if (!rc && p.notes.len)
-        rc = json_object_set_new(p.obj, "notes", json_string(p.notes.s));
-    if (!rc && json_array_size(p.aliases) == 0)
-        json_object_del(p.obj, "aliases");
+        rc = dsr_record_set(p.rec, DSR_ENTITY_NOTES, p.notes.s, p.notes.len);
     if (!rc && !p.notes.failed)
-        rc = emit_json(r, DSR_ENTITY, p.obj, &p);
+        rc = emit_record(r, p.rec, &p);
     else
-        rc = -1;
-    json_decref(p.obj);
+        rc = -1, dsr_record_free(p.rec);
     free(p.notes.s);
     return rc;
 }
@@ -497,7 +501,7 @@ static void slug(const char *s, char *out, size_t n) {
 /* One designation per EntryEvent and program measure of the entry. */
 static int take_entry(struct reader *r, xmlNodePtr e) {
     const char *profile = attr(e, "ProfileID");
-    struct party at = {NULL, NULL, {0}, 0, (int)xmlGetLineNo(e)};
+    struct party at = {NULL, {0}, 0, (int)xmlGetLineNo(e)};
     int events = 0, rc = 0;
     char subject[64];
     snprintf(subject, sizeof(subject), "ofac-%llu",
@@ -523,16 +527,22 @@ static int take_entry(struct reader *r, xmlNodePtr e) {
                     snprintf(id, sizeof(id), "%s-%s-%s", subject, s, attr(ev, "ID"));
                 else
                     snprintf(id, sizeof(id), "%s-%s", subject, s);
-                json_t *obj = json_pack("{s:s,s:s,s:s,s:s,s:[s]}", "id", id, "date", date,
-                                        "authority", AUTHORITY, "program", program,
-                                        "subjects", subject);
-                if (obj && basis) {
-                    char reason[512];
-                    snprintf(reason, sizeof(reason), "legal basis: %s", basis);
-                    json_object_set_new(obj, "reason", json_string(reason));
+                struct dsr_record *rec = dsr_record_new(DSR_DESIGNATION);
+                char reason[512];
+                snprintf(reason, sizeof(reason), "legal basis: %s", basis ? basis : "");
+                int subjects = dsr_field_index(DSR_DESIGNATION, "subjects");
+                if (!rec || set_field(rec, "id", id) < 0 ||
+                    set_field(rec, "date", date) < 0 ||
+                    set_field(rec, "authority", AUTHORITY) < 0 ||
+                    set_field(rec, "program", program) < 0 ||
+                    dsr_record_add(rec, subjects, subject, strlen(subject), NULL, 0) <
+                        0 ||
+                    (basis && set_field(rec, "reason", reason) < 0)) {
+                    dsr_record_free(rec);
+                    rc = -1;
+                } else {
+                    rc = emit_record(r, rec, &at);
                 }
-                rc = obj ? emit_json(r, DSR_DESIGNATION, obj, &at) : -1;
-                json_decref(obj);
             }
             free(program);
         }
