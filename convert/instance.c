@@ -4,8 +4,9 @@
  * every JSON document, JSON Lines line or CSV row (an object of strings keyed
  * by the header) is one instance. Errors are placed in the input by their
  * instance pointer (json_pos.c). JSON Lines is read a line at a time, so
- * memory is bounded by the longest line; a JSON document and a CSV table are
- * read whole.
+ * memory is bounded by the longest line; a JSON document a member at a time,
+ * the elements of an array member one by one, when the schema allows it
+ * (dsr_jschema_split), else whole, as a CSV table is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ struct check {
     int line, column;     /* where text starts in the file */
     dsr_locate_fn locate; /* CSV: places a pointer in the row's cells; else NULL */
     void *locate_ctx;
+    size_t ip_skip; /* bytes of an error's instance pointer that lead to text */
 };
 
 /* A JSON Lines line longer than this is refused, as the dataset reader refuses it. */
@@ -109,7 +111,8 @@ static void on_error(void *ctx, const char *ip, const char *kl, const char *al,
     int line = c->line, column = c->column;
     char text[DSR_MSG_MAX];
     if (c->text)
-        dsr_json_locate(c->text, c->len, c->line, c->column, ip, &line, &column);
+        dsr_json_locate(c->text, c->len, c->line, c->column, ip + c->ip_skip, &line,
+                        &column);
     /* a long message is cut between characters: reports need valid UTF-8 */
     if (snprintf(text, sizeof text, "%s (schema %s)", msg, kl[0] ? kl : "root") >=
         (int)sizeof text)
@@ -138,6 +141,168 @@ static void check_json(const struct dsr_jschema *js, struct check *c) {
     }
     check_one(js, c, inst);
     json_decref(inst);
+}
+
+/* ---- a JSON document in pieces ---- */
+
+/* One member of the document's root object, as the walk met it. */
+struct member {
+    char *name; /* owned */
+    int split;  /* 1: its elements were checked one at a time (plan) */
+    struct dsr_jschema_split plan;
+    json_t *stand_in; /* split: the empty array standing for its elements */
+    size_t size;      /* split: how many elements it has */
+    char *text;       /* not split: its value's text, to place errors; owned */
+    size_t len;
+    int line, column; /* where its value starts */
+};
+
+/* A document checked a member, or an array's element, at a time (dsr_jschema_split). */
+struct split_doc {
+    const struct dsr_jschema *js;
+    struct check *c;
+    json_t *rest; /* the document without the split members' elements */
+    struct member *members;
+    size_t n, cap;
+    int line, column; /* where the document starts */
+};
+
+static void split_root(void *ctx, int line, int column) {
+    struct split_doc *d = ctx;
+    d->line = line;
+    d->column = column;
+}
+
+static int split_member(void *ctx, const char *name, int is_array, int *split) {
+    struct split_doc *d = ctx;
+    if (json_object_get(d->rest, name))
+        return 1; /* a duplicate: reading it whole says so */
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 8;
+        struct member *m = realloc(d->members, cap * sizeof(*m));
+        if (!m)
+            return 1;
+        d->members = m;
+        d->cap = cap;
+    }
+    struct member *m = &d->members[d->n];
+    memset(m, 0, sizeof(*m));
+    if (!(m->name = strdup(name)))
+        return 1;
+    d->n++;
+    *split = m->split = is_array && dsr_jschema_split(d->js, m->name, &m->plan);
+    return 0;
+}
+
+static int split_element(void *ctx, size_t index, const char *text, size_t len, int line,
+                         int column) {
+    struct split_doc *d = ctx;
+    struct member *m = &d->members[d->n - 1];
+    json_t *v = parse(text, len, NULL);
+    if (!v)
+        return 1;
+    char prefix[DSR_PATH_MAX] = "";
+    dsr_pointer_append(prefix, sizeof(prefix), m->name);
+    struct check c = *d->c;
+    c.text = text;
+    c.len = len;
+    c.line = line;
+    c.column = column;
+    c.ip_skip = strlen(prefix) + (size_t)snprintf(NULL, 0, "/%zu", index);
+    if (dsr_jschema_split_element(d->js, &m->plan, index, v, on_error, &c) < 0)
+        dsr_diag_add(c.diags, DSR_DIAG_REFUSED, c.file, line, column, NULL,
+                     "validation stopped on this value: a limit was reached");
+    json_decref(v);
+    return 0;
+}
+
+static int split_array_end(void *ctx, size_t count, int line, int column) {
+    struct split_doc *d = ctx;
+    struct member *m = &d->members[d->n - 1];
+    m->size = count;
+    m->line = line;
+    m->column = column;
+    m->stand_in = json_array();
+    return !m->stand_in || json_object_set_new(d->rest, m->name, m->stand_in) < 0;
+}
+
+static int split_value(void *ctx, const char *text, size_t len, int line, int column) {
+    struct split_doc *d = ctx;
+    struct member *m = &d->members[d->n - 1];
+    json_t *v = parse(text, len, NULL);
+    if (!v || json_object_set_new(d->rest, m->name, v) < 0 || !(m->text = malloc(len)))
+        return 1;
+    memcpy(m->text, text, len);
+    m->len = len;
+    m->line = line;
+    m->column = column;
+    return 0;
+}
+
+/* Places an error of the rest of the document: in the member its pointer names. */
+static void on_rest_error(void *ctx, const char *ip, const char *kl, const char *al,
+                          const char *msg) {
+    struct split_doc *d = ctx;
+    struct check c = *d->c;
+    c.line = d->line;
+    c.column = d->column;
+    for (size_t i = 0; i < d->n && *ip; i++) {
+        char token[DSR_PATH_MAX] = "";
+        dsr_pointer_append(token, sizeof(token), d->members[i].name);
+        size_t n = strlen(token);
+        if (strncmp(ip, token, n) || (ip[n] && ip[n] != '/'))
+            continue;
+        c.line = d->members[i].line;
+        c.column = d->members[i].column;
+        c.text = d->members[i].text;
+        c.len = d->members[i].len;
+        c.ip_skip = n;
+        break;
+    }
+    on_error(&c, ip, kl, al, msg);
+}
+
+/*
+ * Checks the JSON document in f in pieces, each split member's elements one
+ * at a time, so memory holds the largest element, not the document. Returns
+ * 1, having reported nothing, when the document must be read whole instead:
+ * it is not an object of well-formed members, or out of memory.
+ */
+static int check_split(const struct dsr_jschema *js, struct check *c, FILE *f) {
+    struct dsr_diags found;
+    dsr_diags_init(&found);
+    struct check mine = *c;
+    mine.diags = &found;
+    struct split_doc d = {js, &mine, json_object(), NULL, 0, 0, 1, 1};
+    static const struct dsr_json_walker walker = {split_root, split_member, split_element,
+                                                  split_array_end, split_value};
+    struct dsr_input in = {c->file, f, DSR_FORMAT_JSON, -1, 0};
+    int whole = !d.rest || dsr_json_walk(&in, &walker, &d);
+    const json_t **stand_ins = whole ? NULL : malloc((d.n + 1) * sizeof(*stand_ins));
+    size_t *sizes = whole ? NULL : malloc((d.n + 1) * sizeof(*sizes)), k = 0;
+    whole |= !stand_ins || !sizes;
+    if (!whole) {
+        for (size_t i = 0; i < d.n; i++)
+            if (d.members[i].split) {
+                stand_ins[k] = d.members[i].stand_in;
+                sizes[k++] = d.members[i].size;
+            }
+        if (dsr_jschema_split_rest(js, d.rest, stand_ins, sizes, k, on_rest_error, &d) <
+            0)
+            dsr_diag_add(&found, DSR_DIAG_REFUSED, c->file, d.line, d.column, NULL,
+                         "validation stopped on this value: a limit was reached");
+        dsr_diags_move(c->diags, &found);
+    }
+    free(stand_ins);
+    free(sizes);
+    for (size_t i = 0; i < d.n; i++) {
+        free(d.members[i].name);
+        free(d.members[i].text);
+    }
+    free(d.members);
+    json_decref(d.rest);
+    dsr_diags_release(&found);
+    return whole;
 }
 
 /* A stream read a line at a time: memory holds the longest line, not the input. */
@@ -347,16 +512,25 @@ int dsr_jschema_check_path(const struct dsr_jschema *js, const char *name, int f
                            struct dsr_diags *diags) {
     struct dsr_diags mine; /* this input's own, for its status */
     dsr_diags_init(&mine);
-    struct check c = {&mine, name, NULL, 0, 1, 1, NULL, NULL};
+    struct check c = {&mine, name, NULL, 0, 1, 1, NULL, NULL, 0};
     if (format < 0)
         format = dsr_format_from_path(name);
     struct input in = {NULL, NULL, 0};
+    struct dsr_jschema_split plan;
     FILE *f = NULL;
+    int whole = 1;
     if (format == DSR_FORMAT_JSONL && (f = open_input(name, &mine))) {
         check_lines(js, &c, f);
         close_input(f);
-    } else if (format != DSR_FORMAT_JSONL &&
-               !read_input(name, &in, DSR_DIAG_REFUSED, &mine)) {
+        whole = 0;
+    } else if (format == DSR_FORMAT_JSON && strcmp(name, "-") &&
+               dsr_jschema_split(js, NULL, &plan) && (f = fopen(name, "rb"))) {
+        /* In pieces when the schema allows; read whole to say what is wrong. */
+        whole = check_split(js, &c, f);
+        fclose(f);
+    }
+    if (whole && format != DSR_FORMAT_JSONL &&
+        !read_input(name, &in, DSR_DIAG_REFUSED, &mine)) {
         c.text = in.text;
         c.len = in.len;
         if (format == DSR_FORMAT_CSV)

@@ -586,6 +586,26 @@ struct dsr_record *dsr_record_from_json(enum dsr_kind kind, json_t *obj, const c
 int dsr_json_record_parse(const char *text, size_t len, int kind, int line, int column,
                           const char *prefix, struct dsr_record **out);
 
+/*
+ * A JSON document whose root is an object, read a member at a time
+ * (json_read.c): each member's name goes to member(), which sets *split to
+ * take an array's elements one by one (element(), then array_end() with their
+ * number and where the array starts) rather than its whole text (value()).
+ * Texts are the values' own, at their line and column. Callbacks return 0 to
+ * go on. dsr_json_walk returns 0 after the whole document, or 1 when it
+ * stopped: a callback's nonzero return, or anything not well-formed, which
+ * it does not report (the caller reads the document whole to say what).
+ */
+struct dsr_json_walker {
+    void (*root)(void *ctx, int line, int column);
+    int (*member)(void *ctx, const char *name, int is_array, int *split);
+    int (*element)(void *ctx, size_t index, const char *text, size_t len, int line,
+                   int column);
+    int (*array_end)(void *ctx, size_t count, int line, int column);
+    int (*value)(void *ctx, const char *text, size_t len, int line, int column);
+};
+int dsr_json_walk(const struct dsr_input *in, const struct dsr_json_walker *w, void *ctx);
+
 /* ---- work on pieces of an input by several threads, in order (workers.c) ---- */
 
 struct dsr_workers;

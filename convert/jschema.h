@@ -214,6 +214,41 @@ int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node
                      void *ctx);
 
 /*
+ * A document checked in pieces: when the schema's root (through "$ref"s of
+ * one resource) says only type, properties, required, additionalProperties,
+ * min/maxProperties and dependentRequired, and the schema of its member
+ * `member` only type, items (one schema for every element) and min/maxItems,
+ * each element of that array can be checked alone, as it is read; the rest
+ * of the document is then checked with an empty array standing in for it.
+ * Errors are the same as dsr_jschema_validate's on the whole document.
+ */
+#define DSR_SPLIT_DEPTH 16
+struct dsr_jschema_split {
+    const char *member;                   /* borrowed from the caller */
+    const struct dsr_jschema_node *items; /* the elements' schema */
+    const char *kp[DSR_SPLIT_DEPTH];      /* the keywords that lead to it */
+    size_t n_kp;
+};
+/*
+ * 1 when member's elements can be checked one at a time (plan written), else 0;
+ * with member NULL, 1 when some member's might be.
+ */
+int dsr_jschema_split(const struct dsr_jschema *js, const char *member,
+                      struct dsr_jschema_split *plan);
+/* Checks element number index of the member; returns as dsr_jschema_validate. */
+int dsr_jschema_split_element(const struct dsr_jschema *js,
+                              const struct dsr_jschema_split *plan, size_t index,
+                              const json_t *element, dsr_jschema_error_fn report,
+                              void *ctx);
+/*
+ * Checks the document without its split members' elements: split member i
+ * holds stand_ins[i], an empty array taken to have sizes[i] elements.
+ */
+int dsr_jschema_split_rest(const struct dsr_jschema *js, const json_t *document,
+                           const json_t *const *stand_ins, const size_t *sizes, size_t n,
+                           dsr_jschema_error_fn report, void *ctx);
+
+/*
  * Reads JSON text as json_loadb does with flags, but keeps integers beyond 64
  * bits exactly, as bignums (jschema_bignum.c), where jansson refuses them; a
  * raw NUL byte anywhere is an error. Returns a new reference, or NULL with err

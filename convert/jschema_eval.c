@@ -50,6 +50,11 @@ struct vctx {
     int meta;   /* 1 = checking a schema: only a vocabulary makes format assert */
     int cycle;  /* 1 = a reference cycle was reached: the instance is invalid */
     void *md;   /* PCRE2 match data */
+    /* A document checked in pieces (dsr_jschema_split): its split arrays' stand-ins,
+       empty arrays standing for sizes[i] elements checked one at a time. */
+    const json_t *const *stand_ins;
+    const size_t *sizes;
+    size_t n_stand_ins;
     const struct dsr_jschema_res
         *scope[MAX_DEPTH + 1]; /* dynamic scope, outermost first */
     size_t n_scope;
@@ -503,6 +508,12 @@ static int eval_array(struct vctx *c, const struct dsr_jschema_node *n,
     struct kpath here = {kp, k->name, 0};
     size_t size = json_array_size(inst);
     int ok = 1;
+    for (size_t i = 0; i < c->n_stand_ins; i++)
+        if (inst == c->stand_ins[i]) {
+            if (k->op == DSR_OP_ITEMS)
+                return 1; /* its elements were checked one at a time */
+            size = c->sizes[i];
+        }
     switch (k->op) {
     case DSR_OP_PREFIX_ITEMS:
         for (size_t i = 0; i < size && i < k->n && (ok || !short_circuit(c)); i++) {
@@ -775,12 +786,12 @@ static int eval_node(struct vctx *c, const struct dsr_jschema_node *n, const jso
     return ok && !c->fatal;
 }
 
-int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
-                     const json_t *instance, int meta, dsr_jschema_error_fn report,
-                     void *ctx) {
+/* A context to evaluate with; NULL when out of memory. Free with context_free. */
+static struct vctx *context_new(const struct dsr_jschema *js, int meta,
+                                dsr_jschema_error_fn report, void *ctx) {
     struct vctx *c = malloc(sizeof *c);
     if (!c)
-        return -1;
+        return NULL;
     memset(c, 0, offsetof(struct vctx, scope));
     c->js = js;
     c->report = report;
@@ -789,11 +800,120 @@ int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node
     c->n_scope = 0;
     if (!(c->md = dsr_jschema_regex_md_new())) {
         free(c);
-        return -1;
+        return NULL;
     }
-    int ok = eval_node(c, n, instance, NULL, NULL, NULL);
+    return c;
+}
+
+/* What dsr_jschema_eval returns after an evaluation that gave ok; frees c. */
+static int context_free(struct vctx *c, int ok) {
     int rc = c->fatal ? -1 : ok && !c->cycle ? 0 : c->errors ? c->errors : 1;
     dsr_jschema_regex_md_free(c->md);
     free(c);
     return rc;
+}
+
+int dsr_jschema_eval(const struct dsr_jschema *js, const struct dsr_jschema_node *n,
+                     const json_t *instance, int meta, dsr_jschema_error_fn report,
+                     void *ctx) {
+    struct vctx *c = context_new(js, meta, report, ctx);
+    if (!c)
+        return -1;
+    return context_free(c, eval_node(c, n, instance, NULL, NULL, NULL));
+}
+
+/* ---- a document in pieces ---- */
+
+/* Follows a schema that is one "$ref" and nothing else, noting the keyword. */
+static const struct dsr_jschema_node *through_refs(const struct dsr_jschema_node *n,
+                                                   struct dsr_jschema_split *plan) {
+    while (n && n->boolean < 0 && !n->loop && n->n_kws == 1 &&
+           n->kws[0].op == DSR_OP_REF && plan->n_kp < DSR_SPLIT_DEPTH - 3) {
+        plan->kp[plan->n_kp++] = n->kws[0].name;
+        n = n->kws[0].sub;
+    }
+    return n;
+}
+
+/* 1 when node n only says what keywords of the listed ops say. */
+static int only(const struct dsr_jschema_node *n, const enum dsr_jschema_op *ops,
+                size_t n_ops) {
+    if (!n || n->boolean >= 0 || n->loop || n->track)
+        return 0;
+    for (size_t i = 0; i < n->n_kws; i++) {
+        size_t j = 0;
+        while (j < n_ops && ops[j] != n->kws[i].op)
+            j++;
+        if (j == n_ops)
+            return 0;
+    }
+    return 1;
+}
+
+int dsr_jschema_split(const struct dsr_jschema *js, const char *member,
+                      struct dsr_jschema_split *plan) {
+    static const enum dsr_jschema_op root_ops[] = {
+        DSR_OP_TYPE,      DSR_OP_PROPERTIES, DSR_OP_REQUIRED,    DSR_OP_ADDITIONAL_PROPS,
+        DSR_OP_MAX_PROPS, DSR_OP_MIN_PROPS,  DSR_OP_DEP_REQUIRED};
+    static const enum dsr_jschema_op array_ops[] = {DSR_OP_TYPE, DSR_OP_ITEMS,
+                                                    DSR_OP_MIN_ITEMS, DSR_OP_MAX_ITEMS};
+    memset(plan, 0, sizeof(*plan));
+    const struct dsr_jschema_node *root = through_refs(js->root, plan);
+    if (!only(root, root_ops, sizeof root_ops / sizeof *root_ops))
+        return 0;
+    const struct dsr_jschema_node *array = NULL;
+    for (size_t i = 0; i < root->n_kws && !member; i++)
+        if (root->kws[i].op == DSR_OP_PROPERTIES)
+            return 1; /* some member may split */
+    for (size_t i = 0; i < root->n_kws && member && !array; i++) {
+        const struct dsr_jschema_kw *k = &root->kws[i];
+        json_t *at =
+            k->op == DSR_OP_PROPERTIES ? json_object_get(k->lookup, member) : NULL;
+        if (at) {
+            array = k->subs[json_integer_value(at)];
+            plan->kp[plan->n_kp++] = k->name;
+            plan->kp[plan->n_kp++] = k->keys[json_integer_value(at)];
+        }
+    }
+    array = through_refs(array, plan);
+    if (!only(array, array_ops, sizeof array_ops / sizeof *array_ops))
+        return 0;
+    for (size_t i = 0; i < array->n_kws; i++) {
+        const struct dsr_jschema_kw *k = &array->kws[i];
+        if (k->op == DSR_OP_ITEMS && k->from == 0 && k->sub->boolean != 0) {
+            plan->kp[plan->n_kp++] = k->name;
+            plan->items = k->sub;
+        }
+    }
+    /* One resource throughout, so the dynamic scope is that resource's alone. */
+    plan->member = member;
+    return plan->items && root->res == js->root->res && array->res == js->root->res;
+}
+
+int dsr_jschema_split_element(const struct dsr_jschema *js,
+                              const struct dsr_jschema_split *plan, size_t index,
+                              const json_t *element, dsr_jschema_error_fn report,
+                              void *ctx) {
+    struct vctx *c = context_new(js, 0, report, ctx);
+    if (!c)
+        return -1;
+    struct kpath kp[DSR_SPLIT_DEPTH];
+    for (size_t i = 0; i < plan->n_kp; i++)
+        kp[i] = (struct kpath){i ? &kp[i - 1] : NULL, plan->kp[i], 0};
+    struct ipath member = {NULL, plan->member, 0}, at = {&member, NULL, index};
+    c->scope[c->n_scope++] = js->root->res;
+    return context_free(c, eval_node(c, plan->items, element, &at,
+                                     plan->n_kp ? &kp[plan->n_kp - 1] : NULL, NULL));
+}
+
+int dsr_jschema_split_rest(const struct dsr_jschema *js, const json_t *document,
+                           const json_t *const *stand_ins, const size_t *sizes, size_t n,
+                           dsr_jschema_error_fn report, void *ctx) {
+    struct vctx *c = context_new(js, 0, report, ctx);
+    if (!c)
+        return -1;
+    c->stand_ins = stand_ins;
+    c->sizes = sizes;
+    c->n_stand_ins = n;
+    return context_free(c, eval_node(c, js->root, document, NULL, NULL, NULL));
 }

@@ -569,6 +569,67 @@ out:
     return rc;
 }
 
+int dsr_json_walk(const struct dsr_input *in, const struct dsr_json_walker *w,
+                  void *ctx) {
+    struct dsr_diags scratch; /* what goes wrong is the whole reading's to say */
+    struct scan s;
+    char name[DSR_PATH_MAX];
+    int rc = 1, c;
+    dsr_diags_init(&scratch);
+    scan_init(&s, in, &scratch);
+    if (check_encoding(&s, 0) < 0 || skip_ws(&s) != '{')
+        goto out;
+    w->root(ctx, s.line, s.column);
+    advance(&s, 1);
+    for (c = skip_ws(&s); c != '}';) {
+        int split = 0, r;
+        size_t n;
+        if (c != '"' || member_name(&s, name, sizeof(name)) < 0 ||
+            strlen(name) + 1 >= sizeof(name) || expect(&s, ':', "\":\"") < 0 ||
+            (c = skip_ws(&s)) < 0 || (r = w->member(ctx, name, c == '[', &split)))
+            goto out;
+        if (split) {
+            int line = s.line, column = s.column;
+            size_t i = 0;
+            advance(&s, 1);
+            for (c = skip_ws(&s); c != ']'; i++) {
+                if (!(n = value_extent(&s)) ||
+                    (r = w->element(ctx, i, s.buf + s.pos, n, s.line, s.column)))
+                    goto out;
+                advance(&s, n);
+                if ((c = skip_ws(&s)) == ',') {
+                    advance(&s, 1);
+                    if ((c = skip_ws(&s)) == ']')
+                        goto out;
+                } else if (c != ']') {
+                    goto out;
+                }
+            }
+            advance(&s, 1);
+            if ((r = w->array_end(ctx, i, line, column)))
+                goto out;
+        } else {
+            if (!(n = value_extent(&s)) ||
+                (r = w->value(ctx, s.buf + s.pos, n, s.line, s.column)))
+                goto out;
+            advance(&s, n);
+        }
+        if ((c = skip_ws(&s)) == ',') {
+            advance(&s, 1);
+            if ((c = skip_ws(&s)) == '}')
+                goto out;
+        } else if (c != '}') {
+            goto out;
+        }
+    }
+    advance(&s, 1);
+    rc = skip_ws(&s) == -1 ? 0 : 1;
+out:
+    free(s.buf);
+    dsr_diags_release(&scratch);
+    return rc;
+}
+
 /*
  * JSON Lines is read in blocks of whole lines, which workers (dsr_workers)
  * parse and check, each into a list of its own; the blocks are taken back in
