@@ -26,6 +26,9 @@ struct dsr_dataset {
     int finished; /* 1 after dsr_dataset_finish */
 };
 
+/* The sort budget when only ids and references are kept (validate). */
+#define VALIDATE_SORT_MEMORY (8u << 20)
+
 const char *dsr_version(void) {
     return DSR_VERSION;
 }
@@ -74,7 +77,11 @@ int dsr_dataset_reset(struct dsr_dataset *ds) {
     release_contents(ds);
     ds->status = 0;
     ds->finished = 0;
-    ds->sorter = dsr_sorter_new(ds->opts.sort_memory, ds->opts.tmpdir);
+    /* Validation holds only ids and references: a small budget spills them early. */
+    size_t budget = ds->opts.sort_memory    ? ds->opts.sort_memory
+                    : ds->opts.keep_records ? 0
+                                            : VALIDATE_SORT_MEMORY;
+    ds->sorter = dsr_sorter_new(budget, ds->opts.tmpdir);
     ds->index = dsr_index_new();
     if (ds->opts.from == DSR_DIALECT_OFAC_CSV)
         ds->ofac = dsr_ofac_csv_new(ds->opts.sort_memory, ds->opts.tmpdir);

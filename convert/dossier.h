@@ -142,7 +142,8 @@ DSR_API int dsr_dialect_from_name(const char *s);
 struct dsr_dataset_options {
     int keep_records;   /* 1 = keep whole records for dsr_dataset_write (convert);
                            0 = keep only what the checks need (validate) */
-    size_t sort_memory; /* bytes of records held while sorting; 0 = 64 MiB */
+    size_t sort_memory; /* bytes of records held while sorting; 0 = 64 MiB when
+                           records are kept, 8 MiB when only ids and references are */
     const char *tmpdir; /* where sorting spills past sort_memory; NULL = "/tmp" */
     const char *xslt;   /* a stylesheet mapping every input from another XML
                            dialect (read as XML whatever its name); NULL = none */
