@@ -69,10 +69,9 @@ static int keep_inputs(struct run *run, const struct dsr_dataset *ds) {
  */
 static void environment_options(struct dsr_dataset_options *opts) {
     const char *s = getenv("DOSSIER_SORT_MEMORY");
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     opts->sort_memory = s ? (size_t)strtoull(s, NULL, 10) : 0;
     opts->tmpdir = getenv("TMPDIR");
-    opts->jobs = cli_jobs ? cli_jobs : cores > 0 && cores <= 1024 ? (int)cores : 1;
+    opts->jobs = cli_threads();
     if (isatty(STDERR_FILENO))
         opts->progress = cli_progress;
 }

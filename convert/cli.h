@@ -45,6 +45,8 @@ int cmd_help(int argc, char **argv);            /* cli_help.c */
 extern int cli_quiet;
 /* -j N or --jobs N: threads that may work (cli_getopt sets it); 0 = one a core. */
 extern int cli_jobs;
+/* The threads to use: -j N, else one a core. */
+int cli_threads(void);
 
 /*
  * Writes the report of a run: text on stderr, followed by the summary line

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,6 +30,11 @@ static const struct cli_option jobs_option = {
 
 int cli_quiet;
 int cli_jobs;
+
+int cli_threads(void) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cli_jobs ? cli_jobs : cores > 0 && cores <= 1024 ? (int)cores : 1;
+}
 
 /* The commands that print a summary line, and so take -q. */
 static int takes_quiet(const char *command) {

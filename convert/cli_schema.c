@@ -109,7 +109,7 @@ int cmd_validate_schema(int argc, char **argv) {
     if (!(js = dsr_jschema_new_from_file(schema_name, &o.js, &diags)))
         goto report;
     for (int i = optind; i < argc; i++)
-        dsr_jschema_check_path(js, argv[i], o.format, &diags);
+        dsr_jschema_check_path(js, argv[i], o.format, cli_threads(), &diags);
 report:
     rc = finish(&diags, &o, argv + optind, (size_t)(argc - optind));
 out:

@@ -315,11 +315,13 @@ dsr_jschema_new_from_file(const char *path, const struct dsr_jschema_options *op
  * document, each line of JSON Lines (read a line at a time), or each row of a
  * CSV table as an object of strings keyed by the header. format is an enum
  * dsr_format, or -1 for "by the file's extension" (JSON otherwise). Errors go
- * to diags at file, line and column, with the instance pointer. Returns this
- * input's status: 0 valid, 1 an invalid instance or not JSON, 2 unreadable.
+ * to diags at file, line and column, with the instance pointer. JSON Lines
+ * are checked by jobs threads (0 or 1: the calling thread alone), with the
+ * same diagnostics whatever their number. Returns this input's status: 0
+ * valid, 1 an invalid instance or not JSON, 2 unreadable.
  */
 DSR_API int dsr_jschema_check_path(const struct dsr_jschema *js, const char *path,
-                                   int format, struct dsr_diags *diags);
+                                   int format, int jobs, struct dsr_diags *diags);
 
 /* ---- any XML against any XSD ---- */
 

@@ -370,10 +370,62 @@ static int lines_next(struct lines *l, const char **text, size_t *len) {
     return LINES_OK;
 }
 
+/*
+ * JSON Lines are checked in blocks of lines, by worker threads when there are
+ * several (dsr_workers), each block's diagnostics its own; the blocks are
+ * taken back in order, so what is reported does not depend on the threads.
+ */
+#define BLOCK_LINES_BYTES (1u << 20)
+
+struct lines_block {
+    const struct dsr_jschema *js;
+    struct check c; /* the file; c.diags is the block's own list */
+    struct dsr_diags diags;
+    char *text; /* whole lines, each ending in "\n" but maybe the last */
+    size_t len, cap;
+    int line; /* the number of its first line */
+};
+
+/* A worker's part: each line of the block that is not blank, as one instance. */
+static void check_block(void *ctx, void *item) {
+    struct lines_block *b = item;
+    (void)ctx;
+    const char *p = b->text, *end = b->text + b->len;
+    for (int line = b->line; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *text = p;
+        p += n + (nl != NULL);
+        if (n && text[n - 1] == '\r')
+            n--;
+        size_t blank = 0;
+        while (blank < n && (text[blank] == ' ' || text[blank] == '\t'))
+            blank++;
+        if (blank < n) {
+            struct check lc = b->c;
+            lc.text = text;
+            lc.len = n;
+            lc.line = line;
+            check_json(b->js, &lc);
+        }
+    }
+}
+
+/* Takes a checked block back: its diagnostics to the input's, in order. */
+static void take_block(struct check *c, struct lines_block *b) {
+    dsr_diags_move(c->diags, &b->diags);
+    free(b->text);
+    free(b);
+}
+
 /* Checks each line that is not blank as one instance, reading f a line at a time. */
-static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f) {
+static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f,
+                        int jobs) {
     struct lines l = {f, malloc(CHUNK), CHUNK, 0, 0, 0};
     int rc = l.buf ? LINES_OK : LINES_NO_MEMORY, line = 1;
+    struct dsr_workers *workers = dsr_workers_new(jobs, check_block, NULL);
+    if (!workers)
+        rc = LINES_NO_MEMORY;
     while (rc == LINES_OK && l.end < 4 && !l.eof)
         rc = lines_fill(&l);
     if (rc == LINES_OK) {
@@ -381,22 +433,43 @@ static void check_lines(const struct dsr_jschema *js, struct check *c, FILE *f) 
         rc = skip < 0 ? LINES_REFUSED : LINES_OK;
         l.start = skip < 0 ? 0 : (size_t)skip;
     }
-    const char *text;
-    size_t n;
-    for (; rc == LINES_OK && (rc = lines_next(&l, &text, &n)) == LINES_OK; line++) {
-        if (n && text[n - 1] == '\r')
-            n--;
-        size_t blank = 0;
-        while (blank < n && (text[blank] == ' ' || text[blank] == '\t'))
-            blank++;
-        if (blank < n) {
-            struct check lc = *c;
-            lc.text = text;
-            lc.len = n;
-            lc.line = line;
-            check_json(js, &lc);
+    struct lines_block *b = NULL;
+    const char *text = NULL;
+    size_t n = 0;
+    while (rc == LINES_OK) {
+        rc = lines_next(&l, &text, &n);
+        if (rc == LINES_OK && !b && (b = calloc(1, sizeof(*b)))) {
+            *b = (struct lines_block){js, *c, {0}, NULL, 0, 0, line};
+            b->c.diags = &b->diags;
+        }
+        /* Room for a block, or a line past it: one size, so freed blocks are reused. */
+        size_t want = b ? b->len + n + 1 : 0;
+        if (rc == LINES_OK && b && want > b->cap) {
+            size_t cap =
+                want > BLOCK_LINES_BYTES + CHUNK ? want : BLOCK_LINES_BYTES + CHUNK;
+            char *grown = realloc(b->text, cap);
+            if (grown)
+                b->text = grown, b->cap = cap;
+        }
+        if (rc == LINES_OK && (!b || b->cap < want)) {
+            rc = LINES_NO_MEMORY;
+        } else if (rc == LINES_OK) {
+            memcpy(b->text + b->len, text, n);
+            b->text[b->len + n] = '\n';
+            b->len += n + 1;
+            line++;
+        }
+        /* A block full, or the input done: to the workers (one taken back if full). */
+        if (b && (b->len >= BLOCK_LINES_BYTES || rc != LINES_OK)) {
+            if (dsr_workers_full(workers))
+                take_block(c, dsr_workers_next(workers));
+            dsr_workers_submit(workers, b);
+            b = NULL;
         }
     }
+    for (struct lines_block *done; workers && (done = dsr_workers_next(workers));)
+        take_block(c, done);
+    dsr_workers_free(workers);
     if (rc == LINES_TOO_LONG)
         dsr_diag_add(c->diags, DSR_DIAG_REFUSED, c->file, line, 1, NULL,
                      "line longer than %u MiB refused", LINE_MAX_BYTES >> 20);
@@ -509,7 +582,7 @@ struct dsr_jschema *dsr_jschema_new_from_file(const char *path,
     return js;
 }
 int dsr_jschema_check_path(const struct dsr_jschema *js, const char *name, int format,
-                           struct dsr_diags *diags) {
+                           int jobs, struct dsr_diags *diags) {
     struct dsr_diags mine; /* this input's own, for its status */
     dsr_diags_init(&mine);
     struct check c = {&mine, name, NULL, 0, 1, 1, NULL, NULL, 0};
@@ -520,7 +593,7 @@ int dsr_jschema_check_path(const struct dsr_jschema *js, const char *name, int f
     FILE *f = NULL;
     int whole = 1;
     if (format == DSR_FORMAT_JSONL && (f = open_input(name, &mine))) {
-        check_lines(js, &c, f);
+        check_lines(js, &c, f, jobs);
         close_input(f);
         whole = 0;
     } else if (format == DSR_FORMAT_JSON && strcmp(name, "-") &&

@@ -27,6 +27,12 @@ with open(sys.argv[1]) as good, open(sys.argv[2], "w") as bad:
     for i, line in enumerate(good):
         bad.write(faults[i // 97 % len(faults)](line) if i % 97 == 5 else line)
 EOF
+# A JSON Lines line as a JSON Schema sees it: an object naming its kind.
+cat > "$tmp/line.schema.json" << 'EOF'
+{"type": "object", "required": ["record", "id"],
+ "properties": {"record": {"enum": ["entity", "event", "source", "designation"]},
+                "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}}}
+EOF
 fail=0
 same() { # what, then the files that must be equal
     local what=$1 first=$2
@@ -45,14 +51,16 @@ for j in 1 2 3; do
     run validate -q -j $j "$tmp/bad.jsonl" > /dev/null 2> "$tmp/text.$j"
     echo "exit $?" >> "$tmp/text.$j"
     run validate -j $j --report json "$tmp/bad.jsonl" > "$tmp/json.$j" 2>&1
+    run validate -q -j $j --schema "$tmp/line.schema.json" "$tmp/bad.jsonl" > "$tmp/schema.$j" 2>&1
     run convert -q -j $j --to jsonl -o "$tmp/out.$j.jsonl" "$tmp/good.jsonl"
     run convert -q -j $j --to xml -o "$tmp/out.$j.xml" "$tmp/good.jsonl"
     run convert -q -j $j --to csv -o "$tmp/csv.$j" "$tmp/good.jsonl"
 done
-[ "$(grep -c 'error' "$tmp/text.1")" -gt 100 ] ||
+[ "$(grep -c 'error' "$tmp/text.1")" -gt 100 ] && [ "$(grep -c 'error' "$tmp/schema.1")" -gt 20 ] ||
     { echo "FAIL jobs: the bad dataset gave too few errors to compare"; fail=1; }
 same "validate, text diagnostics" "$tmp"/text.{1,2,3}
 same "validate, JSON report" "$tmp"/json.{1,2,3}
+same "validate --schema" "$tmp"/schema.{1,2,3}
 same "convert to JSON Lines" "$tmp"/out.{1,2,3}.jsonl
 same "convert to XML" "$tmp"/out.{1,2,3}.xml
 for t in entities designations events sources; do
