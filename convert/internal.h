@@ -652,5 +652,13 @@ int dsr_json_locate(const char *text, size_t len, int line0, int column0,
  * then left as it was).
  */
 int dsr_pointer_append(char *buf, size_t n, const char *token);
+/*
+ * Writes token escaped as a JSON Pointer token (~0, ~1) into out (size n),
+ * as much as fits without half an escape, NUL-terminated when n > 0. Returns
+ * the whole escaped length, as snprintf does (out may be NULL when n is 0).
+ */
+size_t dsr_pointer_escape(char *out, size_t n, const char *token);
+/* Decodes one pointer token's ~1 and ~0 in place; returns its new length. */
+size_t dsr_pointer_unescape(char *token);
 
 #endif

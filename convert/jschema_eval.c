@@ -122,18 +122,10 @@ static void put_token(char *buf, size_t n, const char *tok, size_t index) {
     }
     if (len + 1 < n)
         buf[len++] = '/';
-    for (; *tok && len + 2 < n; tok++) {
-        if (*tok == '~' || *tok == '/') {
-            buf[len++] = '~';
-            buf[len++] = *tok == '~' ? '0' : '1';
-        } else {
-            buf[len++] = *tok;
-        }
-    }
-    /* a cut pointer still ends between characters: reports need valid UTF-8 */
-    if (*tok)
-        len = dsr_utf8_trim(buf, len);
     buf[len] = '\0';
+    /* a cut pointer still ends between characters: reports need valid UTF-8 */
+    if (len + dsr_pointer_escape(buf + len, n - len, tok) >= n)
+        buf[dsr_utf8_trim(buf, strlen(buf))] = '\0';
 }
 
 static void render_i(const struct ipath *p, char *buf, size_t n) {

@@ -576,13 +576,9 @@ static struct dsr_jschema_sinfo *walk_pointer(struct dsr_jschema_reg *reg,
     struct dsr_jschema_sinfo *last = root;
     size_t last_at = 0;
     for (char *p = ptr; p && *p == '/' && cur;) {
-        char *end = p + 1 + strcspn(p + 1, "/"), save = *end, *o = p + 1;
+        char *end = p + 1 + strcspn(p + 1, "/"), save = *end;
         *end = '\0';
-        for (char *t = p + 1; *t; t++)
-            *o++ = *t == '~' && t[1] == '1'   ? (t++, '/')
-                   : *t == '~' && t[1] == '0' ? (t++, '~')
-                                              : *t;
-        *o = '\0';
+        dsr_pointer_unescape(p + 1);
         if (json_is_object(cur))
             cur = json_object_get(cur, p + 1);
         else if (json_is_array(cur) && strspn(p + 1, "0123456789") == strlen(p + 1) &&

@@ -192,23 +192,12 @@ char *dsr_jschema_uri_unescape(const char *s) {
 }
 
 char *dsr_jschema_ptr_append(const char *ptr, const char *token) {
-    size_t n = strlen(ptr), extra = 0;
-    for (const char *t = token; *t; t++)
-        extra += (*t == '~' || *t == '/');
-    char *out = malloc(n + strlen(token) + extra + 2), *o = out;
+    size_t n = strlen(ptr), m = dsr_pointer_escape(NULL, 0, token);
+    char *out = malloc(n + m + 2);
     if (!out)
         return NULL;
-    memcpy(o, ptr, n);
-    o += n;
-    *o++ = '/';
-    for (const char *t = token; *t; t++) {
-        if (*t == '~' || *t == '/') {
-            *o++ = '~';
-            *o++ = *t == '~' ? '0' : '1';
-        } else {
-            *o++ = *t;
-        }
-    }
-    *o = '\0';
+    memcpy(out, ptr, n);
+    out[n] = '/';
+    dsr_pointer_escape(out + n + 1, m + 1, token);
     return out;
 }

@@ -49,34 +49,24 @@ static const char *skip_value(const char *p, const char *end) {
 
 /* Does the JSON string at p (a member name) equal the pointer token tok[0..n)? */
 static int key_equals(const char *p, const char *end, const char *tok, size_t n) {
+    char name[DSR_PATH_MAX];
+    if (n >= sizeof(name))
+        return 0;
+    memcpy(name, tok, n);
+    name[n] = '\0';
+    n = dsr_pointer_unescape(name);
     const char *q = skip_string(p, end) - 1; /* closing quote */
-    p++;
     size_t i = 0;
-    while (p < q) {
-        char c = *p++;
+    for (p++; p < q; p++) {
+        char c = *p;
         if (c == '\\') {
-            char e = *p++;
             static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-            const char *k = strchr(from, e);
-            if (k) {
-                c = to[k - from];
-            } else { /* \uXXXX: compare literally is not possible; fall back to no match
-                      */
+            const char *k = strchr(from, *++p);
+            if (!k) /* \uXXXX: not compared; no match */
                 return 0;
-            }
+            c = to[k - from];
         }
-        /* RFC 6901: in a token, ~1 is "/" and ~0 is "~" (decode ~1 before ~0). */
-        char t;
-        if (i < n && tok[i] == '~' && i + 1 < n &&
-            (tok[i + 1] == '0' || tok[i + 1] == '1')) {
-            t = tok[i + 1] == '1' ? '/' : '~';
-            i += 2;
-        } else if (i < n) {
-            t = tok[i++];
-        } else {
-            return 0;
-        }
-        if (t != c)
+        if (i >= n || name[i++] != c)
             return 0;
     }
     return i == n;
@@ -152,24 +142,38 @@ place:
     return found ? 0 : -1;
 }
 
-int dsr_pointer_append(char *buf, size_t n, const char *token) {
-    size_t len = strlen(buf), start = len;
-    if (len + 1 >= n)
-        return -1;
-    buf[len++] = '/';
+size_t dsr_pointer_escape(char *out, size_t n, const char *token) {
+    size_t len = 0, written = 0;
     for (; *token; token++) {
         int escaped = *token == '~' || *token == '/';
-        if (len + 1 + (size_t)escaped >= n) {
-            buf[start] = '\0';
-            return -1;
+        char pair[2] = {escaped ? '~' : *token, *token == '~' ? '0' : '1'};
+        size_t k = escaped ? 2 : 1;
+        if (written == len && len + k < n) { /* still writing: never half an escape */
+            memcpy(out + len, pair, k);
+            written += k;
         }
-        if (escaped) {
-            buf[len++] = '~';
-            buf[len++] = *token == '~' ? '0' : '1';
-        } else {
-            buf[len++] = *token;
-        }
+        len += k;
     }
-    buf[len] = '\0';
+    if (n)
+        out[written] = '\0';
+    return len;
+}
+
+size_t dsr_pointer_unescape(char *token) {
+    char *o = token;
+    for (const char *t = token; *t; t++)
+        *o++ = *t == '~' && t[1] == '1'   ? (t++, '/')
+               : *t == '~' && t[1] == '0' ? (t++, '~')
+                                          : *t;
+    *o = '\0';
+    return (size_t)(o - token);
+}
+
+int dsr_pointer_append(char *buf, size_t n, const char *token) {
+    size_t len = strlen(buf);
+    if (len + 1 + dsr_pointer_escape(NULL, 0, token) >= n)
+        return -1;
+    buf[len] = '/';
+    dsr_pointer_escape(buf + len + 1, n - len - 1, token);
     return 0;
 }
