@@ -285,6 +285,12 @@ static inline uint64_t dsr_bytes_equal(uint64_t w, unsigned char c) {
 /* The length of s[0..len) without an incomplete UTF-8 sequence at its end. */
 size_t dsr_utf8_trim(const char *s, size_t len);
 
+/*
+ * Moves a position (line, column) over text[0..n): "\n" starts a line, and
+ * columns count characters. The one rule every JSON position follows.
+ */
+void dsr_text_advance(const char *text, size_t n, int *line, int *column);
+
 /* ---- EDTF dates (edtf.c) ---- */
 
 /*

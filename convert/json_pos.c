@@ -131,14 +131,7 @@ int dsr_json_locate(const char *text, size_t len, int line0, int column0,
 place:
     *line = line0;
     *column = column0;
-    for (const char *p = text; p < at; p++) {
-        if (*p == '\n') {
-            ++*line;
-            *column = 1;
-        } else if (((unsigned char)*p & 0xC0) != 0x80) {
-            ++*column;
-        }
-    }
+    dsr_text_advance(text, (size_t)(at - text), line, column);
     return found ? 0 : -1;
 }
 

@@ -66,15 +66,7 @@ static int peek(struct scan *s) {
 
 /* Consumes n bytes (all available), keeping line and column. */
 static void advance(struct scan *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s->buf[s->pos + i];
-        if (c == '\n') {
-            s->line++;
-            s->column = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            s->column++;
-        }
-    }
+    dsr_text_advance(s->buf + s->pos, n, &s->line, &s->column);
     s->pos += n;
 }
 

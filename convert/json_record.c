@@ -29,14 +29,8 @@ static void skip_ws(struct parser *ps) {
 
 /* Line and column of q, counted from the last place asked for (q never goes back). */
 static void place_of(struct parser *ps, const char *q, int *line, int *column) {
-    for (; ps->at < q; ps->at++) {
-        if (*ps->at == '\n') {
-            ps->line++;
-            ps->column = 1;
-        } else if (((unsigned char)*ps->at & 0xC0) != 0x80) {
-            ps->column++;
-        }
-    }
+    dsr_text_advance(ps->at, (size_t)(q - ps->at), &ps->line, &ps->column);
+    ps->at = q;
     *line = ps->line;
     *column = ps->column;
 }

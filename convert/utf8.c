@@ -53,3 +53,14 @@ size_t dsr_utf8_trim(const char *s, size_t len) {
     size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
     return len - (i - 1) >= need ? len : i - 1;
 }
+
+void dsr_text_advance(const char *text, size_t n, int *line, int *column) {
+    for (const char *p = text, *end = text + n; p < end; p++) {
+        if (*p == '\n') {
+            ++*line;
+            *column = 1;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) {
+            ++*column;
+        }
+    }
+}
