@@ -79,6 +79,14 @@ static int skip_ws(struct scan *s) {
     }
 }
 
+static void scan_init(struct scan *s, const struct dsr_input *in,
+                      struct dsr_diags *diags) {
+    memset(s, 0, sizeof(*s));
+    s->in = in;
+    s->diags = diags;
+    s->line = s->column = 1;
+}
+
 /* Reports a syntax error at the scan position: "expected X", or message as is. */
 static void syntax(struct scan *s, const char *message) {
     dsr_diag_add(s->diags, DSR_DIAG_SYNTAX, s->in->name, s->line, s->column, NULL, "%s",
@@ -435,45 +443,245 @@ static int member_name(struct scan *s, char *name, size_t n) {
     return 0;
 }
 
-/* Streams the elements of one kind's array. */
+/*
+ * Records are read in blocks (whole JSON Lines lines, or a dataset array's
+ * elements) that workers (dsr_workers) parse and check, each into lists of
+ * its own; the blocks are taken back in order, so records and diagnostics
+ * come out the same with any number of threads. With one thread the same
+ * road is taken, block after block.
+ */
+#define BLOCK (1u << 20)
+
+/* A record a block read, and the diagnostics its block found before it. */
+struct kept {
+    struct dsr_record *rec;
+    struct dsr_diags before;
+};
+
+/* One element of a dataset array, in a block's text. */
+struct element {
+    size_t off, len;  /* where its text is in the block's */
+    int line, column; /* where it starts in the input */
+    size_t index;     /* its place in the array */
+};
+
+struct lines_block {
+    const struct dsr_input *in;
+    char *text; /* whole lines (only the input's last may lack its "\n"), or elements */
+    size_t len, cap;
+    int line;           /* lines: the number of the first */
+    int last;           /* nothing is read after this block */
+    int stopped;        /* elements: one was not JSON: nothing is read after it */
+    enum dsr_kind kind; /* elements: their kind */
+    struct element *elements;
+    size_t n_elements, cap_elements;
+    struct dsr_diags diags; /* found since the last record kept */
+    struct kept *recs;
+    size_t n_recs, cap_recs;
+};
+
+static int keep(void *ctx, struct dsr_record *rec) {
+    struct lines_block *b = ctx;
+    if (b->n_recs == b->cap_recs) {
+        size_t cap = b->cap_recs ? 2 * b->cap_recs : 64;
+        struct kept *recs = realloc(b->recs, cap * sizeof(*recs));
+        if (!recs) {
+            dsr_record_free(rec);
+            dsr_diag_add(&b->diags, DSR_DIAG_REFUSED, b->in->name, 0, 0, NULL,
+                         "out of memory");
+            return -1;
+        }
+        b->recs = recs;
+        b->cap_recs = cap;
+    }
+    struct kept *k = &b->recs[b->n_recs++];
+    k->rec = rec;
+    dsr_diags_init(&k->before);
+    if (b->diags.count || b->diags.dropped)
+        dsr_diags_move(&k->before, &b->diags);
+    return 0;
+}
+
+static void block_free(struct lines_block *b) {
+    for (size_t i = 0; i < b->n_recs; i++) {
+        dsr_record_free(b->recs[i].rec);
+        dsr_diags_release(&b->recs[i].before);
+    }
+    dsr_diags_release(&b->diags);
+    free(b->recs);
+    free(b->elements);
+    free(b->text);
+    free(b);
+}
+
+/* Emits a block's records, each after the diagnostics found before it. 0 or -1 to stop.
+ */
+static int take_block(struct lines_block *b, dsr_record_fn emit, void *ctx,
+                      struct dsr_diags *diags) {
+    for (size_t i = 0; i < b->n_recs; i++) {
+        dsr_diags_move(diags, &b->recs[i].before);
+        struct dsr_record *rec = b->recs[i].rec;
+        b->recs[i].rec = NULL;
+        if (emit(ctx, rec) < 0)
+            return -1;
+    }
+    int fatal = b->last || b->stopped || dsr_diags_status(&b->diags) == 2;
+    dsr_diags_move(diags, &b->diags);
+    return fatal ? -1 : 0;
+}
+
+/* A worker's part for a dataset array: each element of the block, until one is not JSON.
+ */
+static void read_elements(void *ctx, void *item) {
+    struct lines_block *b = item;
+    (void)ctx;
+    for (size_t i = 0; i < b->n_elements; i++) {
+        const struct element *e = &b->elements[i];
+        char prefix[DSR_PATH_MAX];
+        struct scan s;
+        scan_init(&s, b->in, &b->diags);
+        s.buf = b->text + e->off;
+        s.len = s.cap = e->len;
+        s.eof = 1;
+        s.line = e->line;
+        s.column = e->column;
+        snprintf(prefix, sizeof(prefix), "/%s/%zu", dsr_kind_info(b->kind)->plural,
+                 e->index);
+        int r = take_record(&s, (int)b->kind, prefix, keep, b);
+        s.buf = NULL; /* the block's */
+        if (r < 0) {
+            b->stopped = 1;
+            break;
+        }
+    }
+}
+
+/* Adds the element text[0..n) at (line, column) to b. 0, or -1 when out of memory. */
+static int add_element(struct lines_block *b, const char *text, size_t n, int line,
+                       int column, size_t index) {
+    if (b->n_elements == b->cap_elements) {
+        size_t cap = b->cap_elements ? 2 * b->cap_elements : 256;
+        struct element *e = realloc(b->elements, cap * sizeof(*e));
+        if (!e)
+            return -1;
+        b->elements = e;
+        b->cap_elements = cap;
+    }
+    if (b->len + n > b->cap) {
+        size_t cap = b->len + n > BLOCK + CHUNK ? b->len + n : BLOCK + CHUNK;
+        char *t = realloc(b->text, cap);
+        if (!t)
+            return -1;
+        b->text = t;
+        b->cap = cap;
+    }
+    memcpy(b->text + b->len, text, n);
+    b->elements[b->n_elements++] = (struct element){b->len, n, line, column, index};
+    b->len += n;
+    return 0;
+}
+
+/* Hands b to the workers, taking the oldest block back first when they are full. */
+static void submit(struct dsr_workers *w, struct lines_block *b, dsr_record_fn emit,
+                   void *ctx, struct dsr_diags *diags, int *stopped) {
+    if (dsr_workers_full(w)) {
+        struct lines_block *done = dsr_workers_next(w);
+        if (!*stopped && take_block(done, emit, ctx, diags) < 0)
+            *stopped = 1;
+        block_free(done);
+    }
+    dsr_workers_submit(w, b);
+}
+
+/*
+ * Streams the elements of one kind's array: this thread finds where each
+ * ends, workers read them (read_elements), in blocks taken back in order.
+ * What finding the ends reports comes after every element before it.
+ */
 static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, void *ctx) {
-    char prefix[DSR_PATH_MAX];
     if (expect(s, '[', "\"[\" to open the array") < 0)
         return -1;
-    int c = skip_ws(s);
-    for (size_t i = 0; c != ']'; i++) {
+    struct dsr_diags *diags = s->diags, scanning;
+    dsr_diags_init(&scanning);
+    s->diags = &scanning;
+    struct dsr_workers *w = dsr_workers_new(s->in->jobs, read_elements, NULL);
+    struct lines_block *b = NULL;
+    int stopped = 0, done = 0, c = skip_ws(s);
+    if (!w)
+        dsr_diag_add(&scanning, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                     "out of memory");
+    for (size_t i = 0; w && !stopped; i++) {
+        if (c == ']') {
+            done = 1;
+            break;
+        }
         if (c < 0) {
             if (c == -1)
                 syntax(s, "unexpected end of input: expected \"]\"");
-            return -1;
+            break;
         }
-        snprintf(prefix, sizeof(prefix), "/%s/%zu", dsr_kind_info(kind)->plural, i);
-        if (take_record(s, (int)kind, prefix, emit, ctx) < 0)
-            return -1;
+        size_t n = value_extent(s);
+        if (n == 0) {
+            if (dsr_diags_status(&scanning) < 2)
+                syntax(s, "expected a value");
+            break;
+        }
+        if (!b && (b = calloc(1, sizeof(*b)))) {
+            b->in = s->in;
+            b->kind = kind;
+        }
+        if (!b || add_element(b, s->buf + s->pos, n, s->line, s->column, i) < 0) {
+            dsr_diag_add(&scanning, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
+                         "out of memory");
+            break;
+        }
+        advance(s, n);
+        if (b->len >= BLOCK) {
+            submit(w, b, emit, ctx, diags, &stopped);
+            b = NULL;
+        }
         c = skip_ws(s);
         if (c == ',') {
             advance(s, 1);
             c = skip_ws(s);
             if (c == ']') {
                 syntax(s, "expected a value after \",\"");
-                return -1;
+                break;
             }
         } else if (c != ']') {
             if (c >= -1)
                 syntax(s, "expected \",\" or \"]\"");
-            return -1;
+            break;
         }
     }
-    advance(s, 1);
-    return 0;
-}
-
-static void scan_init(struct scan *s, const struct dsr_input *in,
-                      struct dsr_diags *diags) {
-    memset(s, 0, sizeof(*s));
-    s->in = in;
+    if (done)
+        advance(s, 1);
+    if (b && w) {
+        submit(w, b, emit, ctx, diags, &stopped);
+        b = NULL;
+    }
+    if (scanning.count || scanning.dropped) { /* last, after the elements before it */
+        struct lines_block *last = w ? calloc(1, sizeof(*last)) : NULL;
+        if (last) {
+            last->in = s->in;
+            last->last = 1;
+            dsr_diags_move(&last->diags, &scanning);
+            submit(w, last, emit, ctx, diags, &stopped);
+        } else {
+            dsr_diags_move(diags, &scanning);
+        }
+    }
+    for (struct lines_block *taken; w && (taken = dsr_workers_next(w));) {
+        if (!stopped && take_block(taken, emit, ctx, diags) < 0)
+            stopped = 1;
+        block_free(taken);
+    }
+    if (b)
+        block_free(b);
+    dsr_workers_free(w);
+    dsr_diags_release(&scanning);
     s->diags = diags;
-    s->line = s->column = 1;
+    return stopped || !done ? -1 : 0;
 }
 
 static int seen_any(const int *seen) {
@@ -622,64 +830,6 @@ out:
     return rc;
 }
 
-/*
- * JSON Lines is read in blocks of whole lines, which workers (dsr_workers)
- * parse and check, each into a list of its own; the blocks are taken back in
- * order, so records and diagnostics come out the same with any number of
- * threads. With one thread the same road is taken, block after block.
- */
-#define BLOCK (1u << 20)
-
-/* A record a block read, and the diagnostics its block found before it. */
-struct kept {
-    struct dsr_record *rec;
-    struct dsr_diags before;
-};
-
-struct lines_block {
-    const struct dsr_input *in;
-    char *text; /* whole lines; only the input's last may lack its "\n" */
-    size_t len;
-    int line;               /* the number of its first line */
-    int last;               /* nothing is read after this block */
-    struct dsr_diags diags; /* found since the last record kept */
-    struct kept *recs;
-    size_t n_recs, cap_recs;
-};
-
-static int keep(void *ctx, struct dsr_record *rec) {
-    struct lines_block *b = ctx;
-    if (b->n_recs == b->cap_recs) {
-        size_t cap = b->cap_recs ? 2 * b->cap_recs : 64;
-        struct kept *recs = realloc(b->recs, cap * sizeof(*recs));
-        if (!recs) {
-            dsr_record_free(rec);
-            dsr_diag_add(&b->diags, DSR_DIAG_REFUSED, b->in->name, 0, 0, NULL,
-                         "out of memory");
-            return -1;
-        }
-        b->recs = recs;
-        b->cap_recs = cap;
-    }
-    struct kept *k = &b->recs[b->n_recs++];
-    k->rec = rec;
-    dsr_diags_init(&k->before);
-    if (b->diags.count || b->diags.dropped)
-        dsr_diags_move(&k->before, &b->diags);
-    return 0;
-}
-
-static void block_free(struct lines_block *b) {
-    for (size_t i = 0; i < b->n_recs; i++) {
-        dsr_record_free(b->recs[i].rec);
-        dsr_diags_release(&b->recs[i].before);
-    }
-    dsr_diags_release(&b->diags);
-    free(b->recs);
-    free(b->text);
-    free(b);
-}
-
 /* A worker's part: every line of the block, until something refuses to go on. */
 static void read_lines(void *ctx, void *item) {
     struct lines_block *b = item;
@@ -790,22 +940,6 @@ last:
 out:
     s->diags = input_diags;
     return b;
-}
-
-/* Emits a block's records, each after the diagnostics found before it. 0 or -1 to stop.
- */
-static int take_block(struct lines_block *b, dsr_record_fn emit, void *ctx,
-                      struct dsr_diags *diags) {
-    for (size_t i = 0; i < b->n_recs; i++) {
-        dsr_diags_move(diags, &b->recs[i].before);
-        struct dsr_record *rec = b->recs[i].rec;
-        b->recs[i].rec = NULL;
-        if (emit(ctx, rec) < 0)
-            return -1;
-    }
-    int fatal = b->last || dsr_diags_status(&b->diags) == 2;
-    dsr_diags_move(diags, &b->diags);
-    return fatal ? -1 : 0;
 }
 
 int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,

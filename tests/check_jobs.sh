@@ -53,9 +53,35 @@ for j in 1 2 3; do
     run validate -j $j --report json "$tmp/bad.jsonl" > "$tmp/json.$j" 2>&1
     run validate -q -j $j --schema "$tmp/line.schema.json" "$tmp/bad.jsonl" > "$tmp/schema.$j" 2>&1
     run convert -q -j $j --to jsonl -o "$tmp/out.$j.jsonl" "$tmp/good.jsonl"
+    run convert -q -j $j --to json -o "$tmp/out.$j.json" "$tmp/good.jsonl"
     run convert -q -j $j --to xml -o "$tmp/out.$j.xml" "$tmp/good.jsonl"
     run convert -q -j $j --to csv -o "$tmp/csv.$j" "$tmp/good.jsonl"
 done
+# A JSON document, its arrays read in blocks too: elements wrong for the
+# model, then the same with an element that is not JSON near the end (reading
+# stops there, whatever the threads found past it).
+python3 - "$tmp/out.1.json" "$tmp/doc-bad.json" "$tmp/doc-syntax.json" << 'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for kind, items in doc.items():
+    for i in range(5, len(items), 89):
+        items[i] = [dict(items[i], id="Bad Id"), 12, dict(items[i], colour="red")][i % 3]
+text = json.dumps(doc, indent=1, ensure_ascii=False)
+open(sys.argv[2], "w").write(text)
+cut = text.index('"id"', len(text) * 4 // 5)
+open(sys.argv[3], "w").write(text[:cut] + '"id": , ' + text[cut:])
+EOF
+for j in 1 2 3; do
+    for d in doc-bad doc-syntax; do
+        run validate -q -j $j "$tmp/$d.json" > "$tmp/$d.$j" 2>&1
+        echo "exit $?" >> "$tmp/$d.$j"
+    done
+done
+same "validate a JSON document" "$tmp"/doc-bad.{1,2,3}
+same "validate a JSON document that stops" "$tmp"/doc-syntax.{1,2,3}
+[ "$(grep -c 'error' "$tmp/doc-bad.1")" -gt 100 ] && grep -q 'exit 1' "$tmp/doc-syntax.1" &&
+    [ "$(grep -c 'error' "$tmp/doc-syntax.1")" -lt "$(grep -c 'error' "$tmp/doc-bad.1")" ] ||
+    { echo "FAIL jobs: the bad JSON documents gave too few errors to compare"; fail=1; }
 [ "$(grep -c 'error' "$tmp/text.1")" -gt 100 ] && [ "$(grep -c 'error' "$tmp/schema.1")" -gt 20 ] ||
     { echo "FAIL jobs: the bad dataset gave too few errors to compare"; fail=1; }
 same "validate, text diagnostics" "$tmp"/text.{1,2,3}
@@ -63,14 +89,17 @@ same "validate, JSON report" "$tmp"/json.{1,2,3}
 same "validate --schema" "$tmp"/schema.{1,2,3}
 same "convert to JSON Lines" "$tmp"/out.{1,2,3}.jsonl
 same "convert to XML" "$tmp"/out.{1,2,3}.xml
+same "convert to JSON" "$tmp"/out.{1,2,3}.json
 for t in entities designations events sources; do
     same "convert to CSV ($t)" "$tmp"/csv.{1,2,3}/$t.csv
 done
 # The other formats read back the same with any -j.
 for j in 1 2; do
+    run convert -q -j $j --to jsonl -o "$tmp/docback.$j.jsonl" "$tmp/out.1.json"
     run convert -q -j $j --to jsonl -o "$tmp/back.$j.jsonl" "$tmp/out.1.xml"
     run convert -q -j $j --to jsonl -o "$tmp/csvback.$j.jsonl" "$tmp/csv.1"
 done
+same "JSON read back" "$tmp/out.1.jsonl" "$tmp"/docback.{1,2}.jsonl
 same "XML read back" "$tmp/out.1.jsonl" "$tmp"/back.{1,2}.jsonl
 same "CSV read back" "$tmp/out.1.jsonl" "$tmp"/csvback.{1,2}.jsonl
 # -j takes a number of threads, and says so.
