@@ -137,12 +137,17 @@ build/san/dossier: $(SAN_OBJ)
 build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) $(wildcard convert/*.h) | build/tests
 	$(CC) $(ALL_CFLAGS) -Iconvert -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
+# ThreadSanitizer, for the -j workers (tests/threads.sh).
+build/tsan/dossier: $(SRC) build/gen/schemas.c $(wildcard convert/*.h) | build/tsan
+	$(CC) $(ALL_CFLAGS) -O1 -g -fsanitize=thread -Iconvert -o $@ $(SRC) build/gen/schemas.c \
+		$(PKG_LIBS)
+
 # The fuzz corpus replayed under AddressSanitizer and UBSan too.
 build/san/unit_fuzz_replay: tests/unit_fuzz_replay.c tests/fuzz_read.c $(SAN_LIB_OBJ) \
 		$(wildcard convert/*.h) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Iconvert -o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS)
 
-build/obj build/san build/tests build/gen:
+build/obj build/san build/tsan build/tests build/gen:
 	mkdir -p $@
 
 # The layout .clang-format describes; jschema_meta.c is generated (schemas/meta/embed.sh).
@@ -150,9 +155,10 @@ FORMATTED := $(filter-out convert/jschema_meta.c,$(wildcard convert/*.c convert/
 format-check:
 	clang-format --dry-run --Werror $(FORMATTED)
 
-check: all build/san/dossier build/san/unit_fuzz_replay format-check
+check: all build/san/dossier build/san/unit_fuzz_replay build/tsan/dossier format-check
 	tests/run.sh build/dossier
 	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build/san/dossier
+	bash tests/threads.sh build/tsan/dossier
 	@ASAN_OPTIONS=detect_leaks=1 build/san/unit_fuzz_replay > build/san/replay.log || \
 		{ grep -v '^ok' build/san/replay.log; exit 1; }
 	@echo "fuzz corpus under ASan and UBSan: $$(grep -c '^ok' build/san/replay.log) passed"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The -j workers under ThreadSanitizer (make check builds build/tsan/dossier):
+# datasets in JSON Lines (some lines wrong) and as a JSON document, and
+# validate --schema over both, each with three threads. A data race is an
+# error report and exit 66; the output must also be what one thread gives.
+dossier=${1:?usage: tests/threads.sh build/tsan/dossier}
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+python3 "$root/bench/gen.py" 8000 > "$tmp/good.jsonl"
+sed '97~97s/"id": "/"id": "Bad /' "$tmp/good.jsonl" > "$tmp/bad.jsonl"
+"$dossier" convert -q -j 1 --to json -o "$tmp/good.json" "$tmp/good.jsonl" || exit 1
+echo '{"type":"object","required":["record"],"properties":{"id":{"pattern":"^[a-z0-9-]+$"}}}' \
+    > "$tmp/line.schema.json"
+fail=0
+check() { # what, then the command's arguments
+    local what=$1
+    shift
+    "$dossier" "$@" -j 1 > "$tmp/one" 2>&1
+    local one=$?
+    "$dossier" "$@" -j 3 > "$tmp/three" 2>&1
+    local three=$?
+    if [ $three -eq 66 ] || grep -q 'ThreadSanitizer' "$tmp/three"; then
+        echo "FAIL threads $what: a data race"
+        grep -A12 'WARNING: ThreadSanitizer' "$tmp/three" | head -20
+        fail=1
+    elif [ $one -ne $three ] || ! cmp -s "$tmp/one" "$tmp/three"; then
+        echo "FAIL threads $what: three threads and one differ (exit $one, $three)"
+        fail=1
+    else
+        echo "ok threads $what (exit $three)"
+    fi
+}
+check "validate JSON Lines" validate -q "$tmp/bad.jsonl"
+check "validate a JSON document" validate -q "$tmp/good.json"
+check "convert JSON Lines" convert -q --to jsonl -o - "$tmp/good.jsonl"
+check "validate --schema, JSON Lines" validate -q --schema "$tmp/line.schema.json" "$tmp/bad.jsonl"
+check "validate --schema, a JSON document" validate -q --schema "$root/schemas/dossier.schema.json" \
+    "$tmp/good.json"
+exit $fail
