@@ -296,6 +296,12 @@ static struct text_facts scan_text(const char *s, size_t len) {
 
 char *dsr_text_normalize(const char *s, size_t len) {
     utf8proc_uint8_t *nfc = NULL;
+    /* Spaces around the text are the common difference (a CSV list's "a; b"), and
+       a space never composes with what follows it: they go first. */
+    while (len > 0 && *s == ' ')
+        s++, len--;
+    while (len > 0 && s[len - 1] == ' ')
+        len--;
     utf8proc_ssize_t n = (utf8proc_ssize_t)len;
     struct text_facts facts = scan_text(s, len);
     if (facts.normal) {

@@ -100,7 +100,9 @@ int main(void) {
                            "\xD8\xB3\xD9\x8E\xD9\x84\xD8\xA7\xD9\x85\xD9\x8C",
                            "\xD8\xA8\xD9\x91\xD9\x8E", "\xD8\xA8\xD9\x8E\xD9\x91",
                            /* a mark first, with no base */
-                           "\xD9\x8E\xD8\xA8", "a\xCC\xA3\xCC\x87", "a\xCC\x87\xCC\xA3"};
+                           "\xD9\x8E\xD8\xA8", "a\xCC\xA3\xCC\x87", "a\xCC\x87\xCC\xA3",
+                           /* spaces around, trimmed first: one before a mark */
+                           " Abu Hafs ", "  \xCC\x81x  ", " \xD8\xA8\xD9\x8E "};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         char *got = dsr_text_normalize(texts[i], strlen(texts[i]));
         utf8proc_uint8_t *nfc = NULL;
