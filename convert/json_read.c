@@ -106,8 +106,8 @@ static size_t value_extent(struct scan *s) {
             }
             if (fill(s, i + CHUNK) < 0)
                 return 0;
-            if (s->pos + i >= s->len)
-                return i; /* input ends: jansson reports what is missing */
+            if (s->pos + i >= s->len)   /* input ends: jansson reports what is missing */
+                return s->len - s->pos; /* (a final backslash skipped past the end) */
         }
         char c = s->buf[s->pos + i];
         if (in_string) {
