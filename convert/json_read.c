@@ -451,6 +451,8 @@ static int member_name(struct scan *s, char *name, size_t n) {
  * road is taken, block after block.
  */
 #define BLOCK (1u << 20)
+/* At most this many array elements a block: small ones cost their entries too. */
+#define BLOCK_ELEMENTS 8192
 
 /* A record a block read, and the diagnostics its block found before it. */
 struct kept {
@@ -636,7 +638,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
             break;
         }
         advance(s, n);
-        if (b->len >= BLOCK) {
+        if (b->len >= BLOCK || b->n_elements >= BLOCK_ELEMENTS) {
             submit(w, b, emit, ctx, diags, &stopped);
             b = NULL;
         }
