@@ -427,6 +427,28 @@ static int expect(struct scan *s, int want, const char *what) {
     return 0;
 }
 
+/*
+ * After an item of an array (close is ']') or a member of an object ('}'):
+ * moves past a "," and returns the next character (close, or what starts the
+ * next item), or returns -3 after reporting what is wrong.
+ */
+static int after_item(struct scan *s, int close) {
+    int c = skip_ws(s);
+    if (c == ',') {
+        advance(s, 1);
+        if ((c = skip_ws(s)) != close)
+            return c;
+        syntax(s, close == ']' ? "expected a value after \",\""
+                               : "expected a member name after \",\"");
+        return -3;
+    }
+    if (c == close)
+        return c;
+    if (c >= -1)
+        syntax(s, close == ']' ? "expected \",\" or \"]\"" : "expected \",\" or \"}\"");
+    return -3;
+}
+
 /* Reads one member name of the outer object into name (size n). */
 static int member_name(struct scan *s, char *name, size_t n) {
     size_t len = value_extent(s);
@@ -642,19 +664,8 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
             submit(w, b, emit, ctx, diags, &stopped);
             b = NULL;
         }
-        c = skip_ws(s);
-        if (c == ',') {
-            advance(s, 1);
-            c = skip_ws(s);
-            if (c == ']') {
-                syntax(s, "expected a value after \",\"");
-                break;
-            }
-        } else if (c != ']') {
-            if (c >= -1)
-                syntax(s, "expected \",\" or \"]\"");
+        if ((c = after_item(s, ']')) == -3)
             break;
-        }
     }
     if (done)
         advance(s, 1);
@@ -745,19 +756,8 @@ int dsr_json_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
             json_decref(v);
             advance(&s, n);
         }
-        c = skip_ws(&s);
-        if (c == ',') {
-            advance(&s, 1);
-            c = skip_ws(&s);
-            if (c == '}') {
-                syntax(&s, "expected a member name after \",\"");
-                goto out;
-            }
-        } else if (c != '}') {
-            if (c >= -1)
-                syntax(&s, "expected \",\" or \"}\"");
+        if ((c = after_item(&s, '}')) == -3)
             goto out;
-        }
     }
     advance(&s, 1);
     c = skip_ws(&s);
@@ -799,13 +799,8 @@ int dsr_json_walk(const struct dsr_input *in, const struct dsr_json_walker *w,
                     (r = w->element(ctx, i, s.buf + s.pos, n, s.line, s.column)))
                     goto out;
                 advance(&s, n);
-                if ((c = skip_ws(&s)) == ',') {
-                    advance(&s, 1);
-                    if ((c = skip_ws(&s)) == ']')
-                        goto out;
-                } else if (c != ']') {
+                if ((c = after_item(&s, ']')) == -3)
                     goto out;
-                }
             }
             advance(&s, 1);
             if ((r = w->array_end(ctx, i, line, column)))
@@ -816,13 +811,8 @@ int dsr_json_walk(const struct dsr_input *in, const struct dsr_json_walker *w,
                 goto out;
             advance(&s, n);
         }
-        if ((c = skip_ws(&s)) == ',') {
-            advance(&s, 1);
-            if ((c = skip_ws(&s)) == '}')
-                goto out;
-        } else if (c != '}') {
+        if ((c = after_item(&s, '}')) == -3)
             goto out;
-        }
     }
     advance(&s, 1);
     rc = skip_ws(&s) == -1 ? 0 : 1;
