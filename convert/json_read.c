@@ -489,7 +489,7 @@ struct element {
     size_t index;     /* its place in the array */
 };
 
-struct lines_block {
+struct block {
     const struct dsr_input *in;
     char *text; /* whole lines (only the input's last may lack its "\n"), or elements */
     size_t len, cap;
@@ -505,7 +505,7 @@ struct lines_block {
 };
 
 static int keep(void *ctx, struct dsr_record *rec) {
-    struct lines_block *b = ctx;
+    struct block *b = ctx;
     if (b->n_recs == b->cap_recs) {
         size_t cap = b->cap_recs ? 2 * b->cap_recs : 64;
         struct kept *recs = realloc(b->recs, cap * sizeof(*recs));
@@ -526,7 +526,7 @@ static int keep(void *ctx, struct dsr_record *rec) {
     return 0;
 }
 
-static void block_free(struct lines_block *b) {
+static void block_free(struct block *b) {
     for (size_t i = 0; i < b->n_recs; i++) {
         dsr_record_free(b->recs[i].rec);
         dsr_diags_release(&b->recs[i].before);
@@ -540,7 +540,7 @@ static void block_free(struct lines_block *b) {
 
 /* Emits a block's records, each after the diagnostics found before it. 0 or -1 to stop.
  */
-static int take_block(struct lines_block *b, dsr_record_fn emit, void *ctx,
+static int take_block(struct block *b, dsr_record_fn emit, void *ctx,
                       struct dsr_diags *diags) {
     for (size_t i = 0; i < b->n_recs; i++) {
         dsr_diags_move(diags, &b->recs[i].before);
@@ -557,7 +557,7 @@ static int take_block(struct lines_block *b, dsr_record_fn emit, void *ctx,
 /* A worker's part for a dataset array: each element of the block, until one is not JSON.
  */
 static void read_elements(void *ctx, void *item) {
-    struct lines_block *b = item;
+    struct block *b = item;
     (void)ctx;
     for (size_t i = 0; i < b->n_elements; i++) {
         const struct element *e = &b->elements[i];
@@ -581,8 +581,8 @@ static void read_elements(void *ctx, void *item) {
 }
 
 /* Adds the element text[0..n) at (line, column) to b. 0, or -1 when out of memory. */
-static int add_element(struct lines_block *b, const char *text, size_t n, int line,
-                       int column, size_t index) {
+static int add_element(struct block *b, const char *text, size_t n, int line, int column,
+                       size_t index) {
     if (b->n_elements == b->cap_elements) {
         size_t cap = b->cap_elements ? 2 * b->cap_elements : 256;
         struct element *e = realloc(b->elements, cap * sizeof(*e));
@@ -606,10 +606,10 @@ static int add_element(struct lines_block *b, const char *text, size_t n, int li
 }
 
 /* Hands b to the workers, taking the oldest block back first when they are full. */
-static void submit(struct dsr_workers *w, struct lines_block *b, dsr_record_fn emit,
-                   void *ctx, struct dsr_diags *diags, int *stopped) {
+static void submit(struct dsr_workers *w, struct block *b, dsr_record_fn emit, void *ctx,
+                   struct dsr_diags *diags, int *stopped) {
     if (dsr_workers_full(w)) {
-        struct lines_block *done = dsr_workers_next(w);
+        struct block *done = dsr_workers_next(w);
         if (!*stopped && take_block(done, emit, ctx, diags) < 0)
             *stopped = 1;
         block_free(done);
@@ -629,7 +629,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
     dsr_diags_init(&scanning);
     s->diags = &scanning;
     struct dsr_workers *w = dsr_workers_new(s->in->jobs, read_elements, NULL);
-    struct lines_block *b = NULL;
+    struct block *b = NULL;
     int stopped = 0, done = 0, c = skip_ws(s);
     if (!w)
         dsr_diag_add(&scanning, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
@@ -674,7 +674,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
         b = NULL;
     }
     if (scanning.count || scanning.dropped) { /* last, after the elements before it */
-        struct lines_block *last = w ? calloc(1, sizeof(*last)) : NULL;
+        struct block *last = w ? calloc(1, sizeof(*last)) : NULL;
         if (last) {
             last->in = s->in;
             last->last = 1;
@@ -684,7 +684,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
             dsr_diags_move(diags, &scanning);
         }
     }
-    for (struct lines_block *taken; w && (taken = dsr_workers_next(w));) {
+    for (struct block *taken; w && (taken = dsr_workers_next(w));) {
         if (!stopped && take_block(taken, emit, ctx, diags) < 0)
             stopped = 1;
         block_free(taken);
@@ -824,7 +824,7 @@ out:
 
 /* A worker's part: every line of the block, until something refuses to go on. */
 static void read_lines(void *ctx, void *item) {
-    struct lines_block *b = item;
+    struct block *b = item;
     struct scan s;
     (void)ctx;
     scan_init(&s, b->in, &b->diags);
@@ -871,8 +871,8 @@ static void read_lines(void *ctx, void *item) {
  * NULL at the end of the input, or when out of memory (reported). A line too
  * long or a read error makes a block holding only that diagnostic, the last.
  */
-static struct lines_block *next_block(struct scan *s) {
-    struct lines_block *b = calloc(1, sizeof(*b));
+static struct block *next_block(struct scan *s) {
+    struct block *b = calloc(1, sizeof(*b));
     if (!b) {
         dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
                      "out of memory");
@@ -948,13 +948,13 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     }
     for (;;) {
         while (reading && !dsr_workers_full(workers)) {
-            struct lines_block *b = next_block(&s);
+            struct block *b = next_block(&s);
             if (!b || b->last)
                 reading = 0;
             if (b)
                 dsr_workers_submit(workers, b);
         }
-        struct lines_block *b = dsr_workers_next(workers);
+        struct block *b = dsr_workers_next(workers);
         if (!b)
             break;
         if (!stopped && take_block(b, emit, ctx, diags) < 0)
