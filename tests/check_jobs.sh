@@ -8,7 +8,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 run() { ${DOSSIER_WRAP:-} "$DOSSIER" "$@"; }
 records=20000
-[ -n "${DOSSIER_WRAP:-}" ] && records=2000
+# Under a wrapper or the sanitizers a quarter: still several blocks of lines.
+[ -n "${DOSSIER_WRAP:-}" ] || [[ $DOSSIER == */san/* ]] && records=5000
 python3 bench/gen.py "$records" > "$tmp/good.jsonl"
 # Every 97th line broken in one of several ways, some found by the reader,
 # some by the model, some only once the whole dataset is read.
@@ -79,10 +80,10 @@ for j in 1 2 3; do
 done
 same "validate a JSON document" "$tmp"/doc-bad.{1,2,3}
 same "validate a JSON document that stops" "$tmp"/doc-syntax.{1,2,3}
-[ "$(grep -c 'error' "$tmp/doc-bad.1")" -gt 100 ] && grep -q 'exit 1' "$tmp/doc-syntax.1" &&
+[ "$(grep -c 'error' "$tmp/doc-bad.1")" -gt $((records / 100)) ] && grep -q 'exit 1' "$tmp/doc-syntax.1" &&
     [ "$(grep -c 'error' "$tmp/doc-syntax.1")" -lt "$(grep -c 'error' "$tmp/doc-bad.1")" ] ||
     { echo "FAIL jobs: the bad JSON documents gave too few errors to compare"; fail=1; }
-[ "$(grep -c 'error' "$tmp/text.1")" -gt 100 ] && [ "$(grep -c 'error' "$tmp/schema.1")" -gt 20 ] ||
+[ "$(grep -c 'error' "$tmp/text.1")" -gt $((records / 100)) ] && [ "$(grep -c 'error' "$tmp/schema.1")" -gt 20 ] ||
     { echo "FAIL jobs: the bad dataset gave too few errors to compare"; fail=1; }
 same "validate, text diagnostics" "$tmp"/text.{1,2,3}
 same "validate, JSON report" "$tmp"/json.{1,2,3}
