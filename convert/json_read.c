@@ -617,6 +617,16 @@ static void submit(struct dsr_workers *w, struct block *b, dsr_record_fn emit, v
     dsr_workers_submit(w, b);
 }
 
+/* Takes every block still in w back, in order (emitting nothing once stopped). */
+static void drain(struct dsr_workers *w, dsr_record_fn emit, void *ctx,
+                  struct dsr_diags *diags, int *stopped) {
+    for (struct block *taken; (taken = dsr_workers_next(w));) {
+        if (!*stopped && take_block(taken, emit, ctx, diags) < 0)
+            *stopped = 1;
+        block_free(taken);
+    }
+}
+
 /*
  * Streams the elements of one kind's array: this thread finds where each
  * ends, workers read them (read_elements), in blocks taken back in order.
@@ -684,11 +694,8 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
             dsr_diags_move(diags, &scanning);
         }
     }
-    for (struct block *taken; w && (taken = dsr_workers_next(w));) {
-        if (!stopped && take_block(taken, emit, ctx, diags) < 0)
-            stopped = 1;
-        block_free(taken);
-    }
+    if (w)
+        drain(w, emit, ctx, diags, &stopped);
     if (b)
         block_free(b);
     dsr_workers_free(w);
@@ -946,21 +953,14 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
         dsr_diag_add(diags, DSR_DIAG_REFUSED, in->name, 0, 0, NULL, "out of memory");
         goto out;
     }
-    for (;;) {
-        while (reading && !dsr_workers_full(workers)) {
-            struct block *b = next_block(&s);
-            if (!b || b->last)
-                reading = 0;
-            if (b)
-                dsr_workers_submit(workers, b);
-        }
-        struct block *b = dsr_workers_next(workers);
-        if (!b)
-            break;
-        if (!stopped && take_block(b, emit, ctx, diags) < 0)
-            stopped = 1, reading = 0;
-        block_free(b);
+    while (reading && !stopped) {
+        struct block *b = next_block(&s);
+        if (!b || b->last)
+            reading = 0;
+        if (b)
+            submit(workers, b, emit, ctx, diags, &stopped);
     }
+    drain(workers, emit, ctx, diags, &stopped);
     rc = stopped ? -1 : 0;
 out:
     dsr_workers_free(workers);
