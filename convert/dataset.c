@@ -253,11 +253,15 @@ int dsr_dataset_add_stream(struct dsr_dataset *ds, const char *name, FILE *fp, i
     return add_input(ds, name, fp, format, table);
 }
 
+/* Checks rec's references; 1 when it changed (names became ids, names learned). */
 static int check_refs(void *ctx, struct dsr_record *rec) {
     struct dsr_dataset *ds = ctx;
-    if (ds->opts.keep_records && dsr_index_complete(ds->index, rec) < 0)
+    int completed = ds->opts.keep_records ? dsr_index_complete(ds->index, rec) : 0;
+    int changed = 0;
+    if (completed < 0 ||
+        dsr_index_check_refs(ds->index, rec, ds->step_diags, &changed) < 0)
         return -1;
-    return dsr_index_check_refs(ds->index, rec, ds->step_diags) < 0 ? -1 : 0;
+    return completed || changed;
 }
 
 int dsr_dataset_finish(struct dsr_dataset *ds) {
@@ -272,7 +276,8 @@ int dsr_dataset_finish(struct dsr_dataset *ds) {
         dsr_ofac_csv_finish(ds->ofac, collect, ds, &mine);
     /* The sorter reports its own failures; check_refs fails only out of memory. */
     if (dsr_index_resolve(ds->index, &mine) < 0 ||
-        (dsr_sorter_finish(ds->sorter, &mine, check_refs, ds) < 0 &&
+        (dsr_sorter_finish(ds->sorter, &mine, check_refs, ds, ds->opts.keep_records) <
+             0 &&
          !dsr_sorter_failed(ds->sorter)))
         out_of_memory(&mine, NULL);
     if (dsr_diags_status(&mine) > ds->status)

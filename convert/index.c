@@ -96,15 +96,40 @@ void dsr_index_free(struct dsr_index *ix) {
     free(ix);
 }
 
-static char *key_of(enum dsr_kind kind, const char *id) {
-    size_t len = strlen(id);
-    char *key = malloc(len + 3);
+/* A key of the table: a letter, ':', then s; in buf when it fits, else allocated. */
+static char *make_key(char letter, const char *s, char *buf, size_t size) {
+    size_t len = strlen(s);
+    char *key = len + 3 <= size ? buf : malloc(len + 3);
     if (key) {
-        key[0] = dsr_kind_info(kind)->name[0];
+        key[0] = letter;
         key[1] = ':';
-        memcpy(key + 2, id, len + 1);
+        memcpy(key + 2, s, len + 1);
     }
     return key;
+}
+
+/* Is letter:s in the table? 1, 0, or -1 when out of memory. */
+static int has_key(const struct dsr_index *ix, char letter, const char *s) {
+    char buf[128], *key = make_key(letter, s, buf, sizeof(buf));
+    if (!key)
+        return -1;
+    int found = dsr_table_get(&ix->table, key) != NULL;
+    if (key != buf)
+        free(key);
+    return found;
+}
+
+/* Adds letter:s to the table; returns 1 when added, 0 when there already, -1. */
+static int insert(struct dsr_index *ix, char letter, const char *s) {
+    int found = has_key(ix, letter, s);
+    if (found)
+        return found < 0 ? -1 : 0;
+    char *key = make_key(letter, s, NULL, 0);
+    if (!key || !dsr_table_put(&ix->table, key, NULL)) {
+        free(key);
+        return -1;
+    }
+    return 1;
 }
 
 /* "n:" and the exact alias key of a name; NULL when it has none or memory ran out. */
@@ -200,19 +225,6 @@ static int add_pending(struct dsr_index *ix, struct dsr_diags *diags) {
     return 0;
 }
 
-/* Adds key (taken) to the table; returns 1 when added, 0 when there already, -1. */
-static int insert(struct dsr_index *ix, char *key) {
-    if (key && dsr_table_get(&ix->table, key)) {
-        free(key);
-        return 0;
-    }
-    if (!key || !dsr_table_put(&ix->table, key, NULL)) {
-        free(key);
-        return -1;
-    }
-    return 1;
-}
-
 /* Keeps the entity references of rec, to learn the names among them. */
 static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
@@ -222,11 +234,7 @@ static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
             continue;
         /* Id-like ones too: an entity may be named "hezbollah" and have another id. */
         for (size_t i = 0; i < rec->values[f].n; i++) {
-            const char *ref = rec->values[f].items[i];
-            char *key = malloc(strlen(ref) + 3);
-            if (key)
-                sprintf(key, "r:%s", ref);
-            if (insert(ix, key) < 0)
+            if (insert(ix, 'r', rec->values[f].items[i]) < 0)
                 return -1;
         }
     }
@@ -238,7 +246,7 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec) {
         return add_ref_names(ix, rec);
     if (rec->kind == DSR_ENTITY && add_names(ix, rec) < 0)
         return -1;
-    int added = insert(ix, key_of(rec->kind, dsr_record_id(rec)));
+    int added = insert(ix, dsr_kind_info(rec->kind)->name[0], dsr_record_id(rec));
     if (added < 0)
         return -1;
     /* A duplicate id is not counted again: the sorter reports it. */
@@ -250,10 +258,7 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec) {
 }
 
 int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id) {
-    char *key = key_of(kind, id);
-    int found = key && dsr_table_get(&ix->table, key) != NULL;
-    free(key);
-    return found;
+    return has_key(ix, dsr_kind_info(kind)->name[0], id) > 0;
 }
 
 /* Does the entity's own name list hold a name with this key? */
@@ -375,9 +380,10 @@ int dsr_index_complete(const struct dsr_index *ix, struct dsr_record *rec) {
         if (!seen && dsr_record_add(rec, f, name, strlen(name), NULL, 0) < 0)
             return -1;
     }
-    if (rec->values[f].n > first)
-        dsr_record_sort_set(rec, f);
-    return 0;
+    if (rec->values[f].n == first)
+        return 0;
+    dsr_record_sort_set(rec, f);
+    return 1;
 }
 
 /*
@@ -440,6 +446,7 @@ static void reference_problem(struct dsr_diags *diags, const struct dsr_record *
     va_end(ap);
 }
 
+/* 0: ref, a name, is now the id it names; 1: reported; -1: out of memory. */
 static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int f,
                         size_t i, struct dsr_diags *diags) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
@@ -500,7 +507,7 @@ static void drop_repeats(struct dsr_value *v) {
 }
 
 int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
-                         struct dsr_diags *diags) {
+                         struct dsr_diags *diags, int *changed) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     int problems = 0;
     for (size_t f = 0; f < info->n_fields; f++) {
@@ -521,6 +528,7 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                 if (r < 0)
                     return -1;
                 problems += r;
+                *changed |= r == 0;
                 continue;
             }
             reference_problem(diags, rec, (int)f, i,
@@ -529,8 +537,10 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
                               dsr_record_id(rec));
             problems++;
         }
+        size_t n = rec->values[f].n;
         if (entities)
             drop_repeats(&rec->values[f]);
+        *changed |= rec->values[f].n != n;
     }
     return problems;
 }

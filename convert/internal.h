@@ -201,6 +201,7 @@ char *dsr_text_normalize(const char *s, size_t len);
 struct dsr_table {
     const void **keys; /* cap slots, NULL = empty */
     void **vals;       /* parallel to keys */
+    uint64_t *hashes;  /* parallel to keys */
     size_t n;          /* keys held */
     size_t cap;        /* a power of two, or 0 */
     int pointers;      /* 1 = keys are compared as pointers */
@@ -315,16 +316,21 @@ struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir);
 void dsr_sorter_free(struct dsr_sorter *s);
 /* Takes rec (frees it even on failure). Returns 0, or -1 when out of memory. */
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec);
-/* Called by finish for each record kept, in canonical order; 0, or -1 to fail. */
+/*
+ * Called by finish for each record kept, in canonical order: returns 0, 1 when
+ * it changed the record (what dsr_sorter_next() hands out is then the change),
+ * or -1 to fail.
+ */
 typedef int (*dsr_visit_fn)(void *ctx, struct dsr_record *rec);
 
 /*
  * Puts everything taken so far in canonical order and reports records of one
  * kind sharing an id; visit (may be NULL) sees each record kept, and may
- * change it. Returns the number of duplicates, or -1.
+ * change it. keep: 1 when dsr_sorter_next() will read the records back; with
+ * 0 nothing is written out for it. Returns the number of duplicates, or -1.
  */
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
-                      void *ctx);
+                      void *ctx, int keep);
 /*
  * After finish: the next record in canonical order, or NULL at the end (or on
  * a read error: see dsr_sorter_failed). Borrowed until the next call.
@@ -361,17 +367,19 @@ int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
 int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id);
 /*
  * After resolve: adds to an entity record the names met in references to it
- * that it lacks (by exact alias key), and sorts its aliases again. 0, or -1.
+ * that it lacks (by exact alias key), and sorts its aliases again. 1 when it
+ * added any, 0 when none, -1 when out of memory.
  */
 int dsr_index_complete(const struct dsr_index *ix, struct dsr_record *rec);
 /*
  * After resolve: replaces each entity reference of rec given by name with the
  * id of the one entity it names, and reports references that name no record
  * read, or (a short form) several entities, when any record of that kind was
- * read. Returns the number reported, or -1 when out of memory.
+ * read. Sets *changed to 1 when it replaced or dropped a reference. Returns
+ * the number reported, or -1 when out of memory.
  */
 int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
-                         struct dsr_diags *diags);
+                         struct dsr_diags *diags, int *changed);
 
 /* ---- formats, readers and writers ---- */
 

@@ -584,7 +584,7 @@ static int take_row(struct entry *e, const struct row *r, int kind, int quiet,
 
 int dsr_ofac_csv_finish(struct dsr_ofac_csv *oc, dsr_record_fn emit, void *ctx,
                         struct dsr_diags *diags) {
-    if (dsr_sorter_finish(oc->rows, diags, NULL, NULL) < 0)
+    if (dsr_sorter_finish(oc->rows, diags, NULL, NULL, 1) < 0)
         return -1;
     int quiet = without_entries(oc, diags), rc = 0, started = 0;
     struct entry e = {0};

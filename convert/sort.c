@@ -1,14 +1,16 @@
 /*
  * Canonical order: records by kind, then id, the way sort(1) sorts files
- * larger than memory. Records are held in memory up to a budget; past it they
- * are sorted and spilled as a run to a temporary file in the caller's folder,
- * nameless from the start (O_TMPFILE) or unlinked as soon as it is made, so
- * nothing is left behind whatever happens. Runs are merged as they pile up:
- * FAN_IN runs of one level make one run of the next, so a few dozen files at
- * most are open, whatever the input, and each record is rewritten once a
- * level. finish() merges what is left into one sorted stream, dropping and
- * reporting records of one kind that share an id. Equal keys keep input
- * order, so the first record read is the one kept.
+ * larger than memory. Each record taken is packed at once into a compact
+ * binary form (kind and id first, as the key), and the packed records are
+ * held in one buffer up to a budget; past it they are sorted and spilled as a
+ * run to a temporary file in the caller's folder, nameless from the start
+ * (O_TMPFILE) or unlinked as soon as it is made, so nothing is left behind
+ * whatever happens. Runs are merged as they pile up: FAN_IN runs of one level
+ * make one run of the next, so a few dozen files at most are open, whatever
+ * the input, and each record is copied once a level, never unpacked.
+ * finish() merges what is left into one sorted stream, dropping and reporting
+ * records of one kind that share an id. Equal keys keep input order, so the
+ * first record read is the one kept.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,39 +27,36 @@
 #define FAN_IN 8    /* runs of one level merged into one of the next */
 #define MAX_RUNS 48 /* runs open at most; past it the youngest are merged early */
 
-struct entry {
-    struct dsr_record *rec; /* owned */
-    size_t seq;             /* order taken in: ties keep it */
-};
-
-struct run {
-    FILE *fp;                /* records in canonical order, from its start */
-    struct dsr_record *head; /* the next record of the run, owned; NULL = run ended */
-    unsigned level;          /* 0 = spilled from memory; n + 1 = merged from level n */
-};
-
-/* A record as the run files hold it (see put_record). */
+/* Bytes: a record packed (see pack), or a record's bytes read back from a run. */
 struct buf {
     unsigned char *data; /* owned */
     size_t len, cap;     /* bytes used, allocated */
 };
 
+struct run {
+    FILE *fp;        /* packed records in canonical order, from its start */
+    struct buf head; /* the next record of the run, packed */
+    int has_head;    /* 0 = the run ended */
+    unsigned level;  /* 0 = spilled from memory; n + 1 = merged from level n */
+};
+
 struct dsr_sorter {
     size_t budget;                 /* bytes of records held before spilling */
-    size_t held;                   /* estimated bytes held now */
-    struct entry *recs;            /* in memory, owned */
-    size_t n, alloc, seq;          /* records held, slots, records taken so far */
+    struct buf held;               /* records in memory: each its size, then packed */
+    size_t *at;                    /* where each record held starts in held, owned */
+    size_t n, alloc;               /* records held, slots of at */
     struct run runs[MAX_RUNS + 1]; /* spilled runs, oldest (and largest) first */
     size_t n_runs;
     size_t next;            /* in memory, after finish: next index handed out */
     struct run merged;      /* after finish, when runs were spilled: the result */
-    struct dsr_record *out; /* last record handed out from merged, owned */
+    struct dsr_record *out; /* last record handed out, owned */
     char *tmpdir;           /* where run files are made, owned */
     int failed;             /* 1 once something failed: see err and doing */
     int err;                /* errno of a temporary file's failure */
     const char *doing;      /* what failed on it ("write"...); NULL = out of memory */
     int reported;           /* 1 once the failure is in a diagnostic */
-    struct buf io;          /* one record on its way to or from a run file */
+    struct buf io;          /* one record packed on its way to a run file */
+    struct buf last;        /* the final merge: the last record kept */
 };
 
 struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir) {
@@ -74,22 +73,22 @@ struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir) {
 static void run_release(struct run *r) {
     if (r->fp)
         fclose(r->fp);
-    dsr_record_free(r->head);
+    free(r->head.data);
     memset(r, 0, sizeof(*r));
 }
 
 void dsr_sorter_free(struct dsr_sorter *s) {
     if (!s)
         return;
-    for (size_t i = s->next; i < s->n; i++)
-        dsr_record_free(s->recs[i].rec);
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     run_release(&s->merged);
     dsr_record_free(s->out);
-    free(s->recs);
+    free(s->held.data);
+    free(s->at);
     free(s->tmpdir);
     free(s->io.data);
+    free(s->last.data);
     free(s);
 }
 
@@ -146,37 +145,32 @@ static FILE *temp_file(struct dsr_sorter *s) {
     return fp;
 }
 
-static size_t record_size(const struct dsr_record *rec) {
-    size_t size = sizeof(*rec) + sizeof(struct entry);
-    for (size_t f = 0; f < dsr_kind_info(rec->kind)->n_fields; f++) {
-        const struct dsr_value *v = &rec->values[f];
-        if (v->text)
-            size += strlen(v->text) + 17;
-        for (size_t i = 0; i < v->n; i++)
-            size += strlen(v->items[i]) + 25 + (v->roles ? strlen(v->roles[i]) + 17 : 0);
-    }
-    return size;
-}
-
-/* ---- run files: records in a private binary form, read back by this process ---- */
+/* ---- packed records: a private binary form, read back by this process ---- */
 
 /*
- * A record is written as its size, then its bytes, in one write: kind, file
- * (a pointer borrowed by this same process), line, column, then per field a
- * text flag and text, and a count of list items (with roles). Strings are a
- * 32-bit length and their bytes.
+ * A record packed: kind, whether it has an id, the id (the key, first), then
+ * file (a pointer borrowed by this same process), line, column, and per other
+ * field a text flag and text, and a count of list items (with roles and
+ * places). Strings are a 32-bit length and their bytes. In memory and in run
+ * files each packed record follows its size (32 bits).
  */
+static int buf_reserve(struct buf *b, size_t n) {
+    if (b->len + n <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n)
+        cap *= 2;
+    unsigned char *data = realloc(b->data, cap);
+    if (!data)
+        return -1;
+    b->data = data;
+    b->cap = cap;
+    return 0;
+}
+
 static int buf_put(struct buf *b, const void *p, size_t n) {
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *data = realloc(b->data, cap);
-        if (!data)
-            return -1;
-        b->data = data;
-        b->cap = cap;
-    }
+    if (buf_reserve(b, n) < 0)
+        return -1;
     memcpy(b->data + b->len, p, n);
     b->len += n;
     return 0;
@@ -187,17 +181,17 @@ static int buf_str(struct buf *b, const char *s) {
     return buf_put(b, &len, sizeof(len)) || buf_put(b, s, len) ? -1 : 0;
 }
 
-/* Writes rec to fp through s->io. 0, or -1 (failure recorded). */
-static int put_record(struct dsr_sorter *s, FILE *fp, const struct dsr_record *rec) {
+/* Appends rec's size and packed bytes to b. 0, or -1 when out of memory. */
+static int pack(struct buf *b, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
-    struct buf *b = &s->io;
-    uint8_t kind = (uint8_t)rec->kind;
+    size_t start = b->len;
+    uint32_t size = 0;
+    uint8_t head[2] = {(uint8_t)rec->kind, rec->values[0].text != NULL};
     int32_t pos[2] = {rec->line, rec->column};
-    int rc = 0;
-    b->len = sizeof(uint32_t); /* room for the size */
-    rc |= buf_put(b, &kind, 1) | buf_put(b, &rec->file, sizeof(rec->file)) |
-          buf_put(b, pos, sizeof(pos));
-    for (size_t f = 0; f < info->n_fields && !rc; f++) {
+    int rc = buf_put(b, &size, sizeof(size)) | buf_put(b, head, sizeof(head)) |
+             buf_str(b, dsr_record_id(rec)) | buf_put(b, &rec->file, sizeof(rec->file)) |
+             buf_put(b, pos, sizeof(pos));
+    for (size_t f = 1; f < info->n_fields && !rc; f++) {
         const struct dsr_value *v = &rec->values[f];
         uint8_t has_text = v->text != NULL;
         uint32_t n = (uint32_t)v->n;
@@ -213,19 +207,45 @@ static int put_record(struct dsr_sorter *s, FILE *fp, const struct dsr_record *r
         }
     }
     if (rc) {
-        fail(s, NULL, 0);
+        b->len = start;
         return -1;
     }
-    uint32_t size = (uint32_t)(b->len - sizeof(uint32_t));
-    memcpy(b->data, &size, sizeof(size));
-    if (fwrite(b->data, 1, b->len, fp) != b->len) {
-        fail(s, "write", errno);
-        return -1;
-    }
+    size = (uint32_t)(b->len - start - sizeof(size));
+    memcpy(b->data + start, &size, sizeof(size));
     return 0;
 }
 
-/* Reading one record back: the bytes left, and whether they ran short. */
+/* What a packed record says before its fields. */
+struct packed_head {
+    enum dsr_kind kind;
+    const char *id; /* not NUL-terminated */
+    uint32_t id_len;
+    const char *file;
+    int32_t line, column;
+};
+
+static struct packed_head head_of(const unsigned char *p) {
+    struct packed_head h = {(enum dsr_kind)p[0], (const char *)p + 6, 0, NULL, 0, 0};
+    memcpy(&h.id_len, p + 2, sizeof(h.id_len));
+    const unsigned char *after = p + 6 + h.id_len;
+    memcpy(&h.file, after, sizeof(h.file));
+    memcpy(&h.line, after + sizeof(h.file), sizeof(h.line));
+    memcpy(&h.column, after + sizeof(h.file) + sizeof(h.line), sizeof(h.column));
+    return h;
+}
+
+/* The canonical order of two packed records: kind, then id bytes. */
+static int key_cmp(const unsigned char *a, const unsigned char *b) {
+    if (a[0] != b[0])
+        return a[0] < b[0] ? -1 : 1;
+    uint32_t la, lb;
+    memcpy(&la, a + 2, sizeof(la));
+    memcpy(&lb, b + 2, sizeof(lb));
+    int c = memcmp(a + 6, b + 6, la < lb ? la : lb);
+    return c ? c : (la > lb) - (la < lb);
+}
+
+/* Reading a packed record: the bytes left, and whether they ran short. */
 struct cursor {
     const unsigned char *p, *end;
     int short_read;
@@ -256,27 +276,34 @@ static char *take_str(struct cursor *c) {
     return copy;
 }
 
-/* Decodes a record's bytes; NULL when they are short or memory ran out. */
-static struct dsr_record *decode(struct cursor *c) {
-    const uint8_t *kind = take(c, 1);
-    if (!kind || *kind >= DSR_KIND_COUNT)
-        return NULL;
-    struct dsr_record *rec = dsr_record_new((enum dsr_kind) * kind);
-    const void *file = take(c, sizeof(rec->file));
-    const int32_t *pos = take(c, 2 * sizeof(int32_t));
-    if (!rec || !file || !pos)
+/* The record packed in p (size bytes); NULL when they are short or memory ran out. */
+static struct dsr_record *unpack(const unsigned char *p, size_t size, int *short_read) {
+    struct cursor c = {p, p + size, 0};
+    const uint8_t *head = take(&c, 2);
+    struct dsr_record *rec =
+        head && head[0] < DSR_KIND_COUNT ? dsr_record_new((enum dsr_kind)head[0]) : NULL;
+    char *id = rec ? take_str(&c) : NULL;
+    const void *file = take(&c, sizeof(rec->file));
+    const int32_t *pos = take(&c, 2 * sizeof(int32_t));
+    if (!rec || !id || !file || !pos) {
+        free(id);
         goto fail;
+    }
+    if (head[1])
+        rec->values[0].text = id;
+    else
+        free(id);
     memcpy(&rec->file, file, sizeof(rec->file));
     memcpy(&rec->line, &pos[0], sizeof(int32_t));
     memcpy(&rec->column, &pos[1], sizeof(int32_t));
-    for (size_t f = 0; f < dsr_kind_info(rec->kind)->n_fields; f++) {
+    for (size_t f = 1; f < dsr_kind_info(rec->kind)->n_fields; f++) {
         struct dsr_value *v = &rec->values[f];
         int with_roles = dsr_kind_info(rec->kind)->fields[f].type == DSR_FIELD_ROLES;
-        const uint8_t *has_text = take(c, 1), *has_at;
+        const uint8_t *has_text = take(&c, 1), *has_at;
         const void *count;
         uint32_t n;
-        if (!has_text || (*has_text && !(v->text = take_str(c))) ||
-            !(count = take(c, sizeof(n))) || !(has_at = take(c, 1)))
+        if (!has_text || (*has_text && !(v->text = take_str(&c))) ||
+            !(count = take(&c, sizeof(n))) || !(has_at = take(&c, 1)))
             goto fail;
         memcpy(&n, count, sizeof(n));
         if (n && (!(v->items = calloc(n, sizeof(char *))) ||
@@ -286,10 +313,10 @@ static struct dsr_record *decode(struct cursor *c) {
         /* Count an item in as soon as it is there, so that cleanup frees it. */
         for (; v->n < n; v->n++) {
             const void *at = NULL;
-            if (!(v->items[v->n] = take_str(c)) ||
-                (with_roles && !(v->roles[v->n] = take_str(c))) ||
-                (v->at && (!(at = take(c, 2 * sizeof(int32_t))) ||
-                           !(v->at[v->n].path = take_str(c))))) {
+            if (!(v->items[v->n] = take_str(&c)) ||
+                (with_roles && !(v->roles[v->n] = take_str(&c))) ||
+                (v->at && (!(at = take(&c, 2 * sizeof(int32_t))) ||
+                           !(v->at[v->n].path = take_str(&c))))) {
                 v->n += v->items[v->n] != NULL;
                 goto fail;
             }
@@ -302,38 +329,63 @@ static struct dsr_record *decode(struct cursor *c) {
     }
     return rec;
 fail:
+    *short_read = c.short_read;
     dsr_record_free(rec);
     return NULL;
 }
 
-/* Reads the next record; NULL at the end of the run, or on a failure (recorded). */
-static struct dsr_record *get_record(struct dsr_sorter *s, FILE *fp) {
-    struct buf *b = &s->io;
-    uint32_t size;
-    if (fread(&size, sizeof(size), 1, fp) != 1) {
-        if (ferror(fp))
-            fail(s, "read back", errno);
-        return NULL;
-    }
-    b->len = 0;
-    if (size > b->cap) {
-        unsigned char *data = realloc(b->data, size);
-        if (!data) {
-            fail(s, NULL, 0);
-            return NULL;
-        }
-        b->data = data;
-        b->cap = size;
-    }
-    if (fread(b->data, 1, size, fp) != size) {
-        fail(s, "read back", ferror(fp) ? errno : EIO);
-        return NULL;
-    }
-    struct cursor c = {b->data, b->data + size, 0};
-    struct dsr_record *rec = decode(&c);
+/* Unpacks for the caller; NULL on a failure (recorded). */
+static struct dsr_record *unpack_or_fail(struct dsr_sorter *s, const struct buf *b) {
+    int short_read = 0;
+    struct dsr_record *rec = unpack(b->data, b->len, &short_read);
     if (!rec)
-        fail(s, c.short_read ? "read back" : NULL, EIO);
+        fail(s, short_read ? "read back" : NULL, EIO);
     return rec;
+}
+
+/* ---- run files ---- */
+
+/* Writes one packed record (size bytes at p) to fp. 0, or -1 (failure recorded). */
+static int put_packed(struct dsr_sorter *s, FILE *fp, const unsigned char *p,
+                      uint32_t size) {
+    if (fwrite(&size, sizeof(size), 1, fp) != 1 || fwrite(p, 1, size, fp) != size) {
+        fail(s, "write", errno);
+        return -1;
+    }
+    return 0;
+}
+
+/* Packs rec and writes it to fp. 0, or -1 (failure recorded). */
+static int put_record(struct dsr_sorter *s, FILE *fp, const struct dsr_record *rec) {
+    s->io.len = 0;
+    if (pack(&s->io, rec) < 0) {
+        fail(s, NULL, 0);
+        return -1;
+    }
+    return put_packed(s, fp, s->io.data + sizeof(uint32_t),
+                      (uint32_t)(s->io.len - sizeof(uint32_t)));
+}
+
+/* Reads r's next record into its head; has_head 0 at the end or on a failure. */
+static void read_head(struct dsr_sorter *s, struct run *r) {
+    uint32_t size;
+    r->has_head = 0;
+    if (fread(&size, sizeof(size), 1, r->fp) != 1) {
+        if (ferror(r->fp))
+            fail(s, "read back", errno);
+        return;
+    }
+    r->head.len = 0;
+    if (buf_reserve(&r->head, size) < 0) {
+        fail(s, NULL, 0);
+        return;
+    }
+    if (fread(r->head.data, 1, size, r->fp) != size) {
+        fail(s, "read back", ferror(r->fp) ? errno : EIO);
+        return;
+    }
+    r->head.len = size;
+    r->has_head = 1;
 }
 
 /* Writes out and rewinds a run file just written. 0, or -1 (failure recorded). */
@@ -346,30 +398,47 @@ static int finish_file(struct dsr_sorter *s, FILE *fp) {
     return 0;
 }
 
-/* ---- in memory ---- */
-
-static int entry_cmp(const void *a, const void *b) {
-    const struct entry *x = a, *y = b;
-    int c = dsr_record_cmp(x->rec, y->rec);
-    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+/* Reports the record packed in dup, which shares its kind and id with first. */
+static void report_duplicate(struct dsr_diags *diags, const unsigned char *dup,
+                             const unsigned char *first) {
+    struct packed_head d = head_of(dup), f = head_of(first);
+    dsr_diag_add(diags, DSR_DIAG_SCHEMA, d.file, d.line, d.column, NULL,
+                 "duplicate %s id \"%.*s\": first defined at %s:%d:%d",
+                 dsr_kind_info(d.kind)->name, (int)d.id_len, d.id, f.file ? f.file : "-",
+                 f.line, f.column);
 }
 
-/* Reports rec, which shares its kind and id with first, read before it. */
-static void report_duplicate(struct dsr_diags *diags, const struct dsr_record *rec,
-                             const struct dsr_record *first) {
-    dsr_diag_add(diags, DSR_DIAG_SCHEMA, rec->file, rec->line, rec->column, NULL,
-                 "duplicate %s id \"%s\": first defined at %s:%d:%d",
-                 dsr_kind_info(rec->kind)->name, dsr_record_id(rec),
-                 first->file ? first->file : "-", first->line, first->column);
+/*
+ * The final pass over one record kept, packed in b: visit sees it unpacked,
+ * and out (when there is one) gets it, packed again if visit changed it.
+ * 0, -1 (failure recorded), or -2 when visit failed.
+ */
+static int keep_record(struct dsr_sorter *s, const struct buf *b, FILE *out,
+                       dsr_visit_fn visit, void *ctx) {
+    int changed = 0;
+    if (visit) {
+        struct dsr_record *rec = unpack_or_fail(s, b);
+        if (!rec)
+            return -1;
+        changed = visit(ctx, rec);
+        if (changed > 0 && out && put_record(s, out, rec) < 0)
+            changed = -1;
+        dsr_record_free(rec);
+        if (changed < 0)
+            return s->failed ? -1 : -2;
+    }
+    if (out && !changed)
+        return put_packed(s, out, b->data, (uint32_t)b->len);
+    return 0;
 }
 
 /* ---- merging ---- */
 
 /* Is run a's head before run b's? Ended runs sort last; ties go to the older run. */
 static int run_before(const struct run *a, const struct run *b) {
-    if (!a->head || !b->head)
-        return a->head != NULL;
-    int c = dsr_record_cmp(a->head, b->head);
+    if (!a->has_head || !b->has_head)
+        return a->has_head;
+    int c = key_cmp(a->head.data, b->head.data);
     return c ? c < 0 : a < b;
 }
 
@@ -390,49 +459,49 @@ static void sift_down(struct run **heap, size_t n, size_t i) {
 }
 
 /*
- * Merges runs[0..n) (oldest first) into out, in order. With diags (the final
- * merge), records sharing a key with the one before are dropped and reported,
- * and visit sees each record kept. Returns duplicates found, -1 on a failure
- * (recorded), or -2 when visit failed.
+ * Merges runs[0..n) (oldest first) into out (NULL: nowhere), in order. With
+ * diags (the final merge), records sharing a key with the one before are
+ * dropped and reported, and visit sees each record kept. Returns duplicates
+ * found, -1 on a failure (recorded), or -2 when visit failed.
  */
 static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out,
                  struct dsr_diags *diags, dsr_visit_fn visit, void *ctx) {
     struct run *heap[MAX_RUNS + 1];
-    struct dsr_record *last = NULL;
-    int duplicates = 0, visit_failed = 0;
+    int duplicates = 0, rc = 0, has_last = 0;
     for (size_t i = 0; i < n; i++) {
         heap[i] = &runs[i];
-        runs[i].head = get_record(s, runs[i].fp);
+        read_head(s, &runs[i]);
     }
     for (size_t i = n / 2; i-- > 0;)
         sift_down(heap, n, i);
-    while (!s->failed && !visit_failed && heap[0]->head) {
-        struct dsr_record *rec = heap[0]->head;
-        heap[0]->head = get_record(s, heap[0]->fp);
-        sift_down(heap, n, 0);
-        if (diags && last && dsr_record_cmp(last, rec) == 0) {
-            report_duplicate(diags, rec, last);
+    while (!s->failed && rc == 0 && heap[0]->has_head) {
+        struct run *r = heap[0];
+        if (!diags) {
+            rc = put_packed(s, out, r->head.data, (uint32_t)r->head.len);
+        } else if (has_last && key_cmp(s->last.data, r->head.data) == 0) {
+            report_duplicate(diags, r->head.data, s->last.data);
             duplicates++;
-            dsr_record_free(rec);
-            continue;
+        } else {
+            rc = keep_record(s, &r->head, out, visit, ctx);
+            /* The record kept becomes the last; its buffer takes the next head. */
+            struct buf t = s->last;
+            s->last = r->head;
+            r->head = t;
+            has_last = 1;
         }
-        if (visit && visit(ctx, rec) < 0)
-            visit_failed = 1;
-        put_record(s, out, rec);
-        dsr_record_free(last);
-        last = rec;
+        read_head(s, r);
+        sift_down(heap, n, 0);
     }
-    dsr_record_free(last);
-    if (s->failed || finish_file(s, out) < 0)
+    if (s->failed || rc == -1 || (out && finish_file(s, out) < 0))
         return -1;
-    return visit_failed ? -2 : duplicates;
+    return rc == -2 ? -2 : duplicates;
 }
 
 /* Merges the n youngest runs into one. 0, or -1 (failure recorded). */
 static int merge_youngest(struct dsr_sorter *s, size_t n) {
     struct run *first = &s->runs[s->n_runs - n];
     int same_level = first->level == s->runs[s->n_runs - 1].level;
-    struct run merged = {temp_file(s), NULL, first->level + (same_level ? 1 : 0)};
+    struct run merged = {temp_file(s), {0}, 0, first->level + (same_level ? 1 : 0)};
     if (!merged.fp || merge(s, first, n, merged.fp, NULL, NULL, NULL) < 0) {
         run_release(&merged);
         return -1;
@@ -442,6 +511,29 @@ static int merge_youngest(struct dsr_sorter *s, size_t n) {
     *first = merged;
     s->n_runs -= n - 1;
     return 0;
+}
+
+/* ---- in memory ---- */
+
+/* The record held at i: its packed bytes, and their size. */
+static const unsigned char *held_record(const struct dsr_sorter *s, size_t i,
+                                        uint32_t *size) {
+    const unsigned char *p = s->held.data + s->at[i];
+    memcpy(size, p, sizeof(*size));
+    return p + sizeof(*size);
+}
+
+/* By key; ties by where they are held, which is the order taken in. */
+static int held_cmp(const void *a, const void *b, void *data) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    const unsigned char *base = data;
+    int c = key_cmp(base + x + sizeof(uint32_t), base + y + sizeof(uint32_t));
+    return c ? c : (x > y) - (x < y);
+}
+
+static void sort_held(struct dsr_sorter *s) {
+    if (s->n > 1)
+        qsort_r(s->at, s->n, sizeof(*s->at), held_cmp, s->held.data);
 }
 
 /*
@@ -455,14 +547,14 @@ static int spill(struct dsr_sorter *s) {
     if (!(r->fp = temp_file(s)))
         return -1;
     s->n_runs++;
-    qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
-    for (size_t i = 0; i < s->n; i++) {
-        if (!s->failed)
-            put_record(s, r->fp, s->recs[i].rec);
-        dsr_record_free(s->recs[i].rec);
+    sort_held(s);
+    for (size_t i = 0; i < s->n && !s->failed; i++) {
+        uint32_t size;
+        const unsigned char *p = held_record(s, i, &size);
+        put_packed(s, r->fp, p, size);
     }
     s->n = 0;
-    s->held = 0;
+    s->held.len = 0;
     if (s->failed || finish_file(s, r->fp) < 0)
         return -1;
     while (s->n_runs >= FAN_IN &&
@@ -473,71 +565,105 @@ static int spill(struct dsr_sorter *s) {
     return 0;
 }
 
+/* Appends rec, packed, to what is held. 0, or -1 when out of memory. */
+static int hold(struct dsr_sorter *s, const struct dsr_record *rec) {
+    if (s->n == s->alloc) {
+        size_t alloc = s->alloc ? s->alloc * 2 : 256;
+        size_t *at = realloc(s->at, alloc * sizeof(*at));
+        if (!at)
+            return -1;
+        s->at = at;
+        s->alloc = alloc;
+    }
+    s->at[s->n] = s->held.len;
+    if (pack(&s->held, rec) < 0)
+        return -1;
+    s->n++;
+    return 0;
+}
+
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec) {
     if (s->failed) {
         dsr_record_free(rec);
         return -1;
     }
-    if (s->n == s->alloc) {
-        size_t alloc = s->alloc ? s->alloc * 2 : 256;
-        struct entry *recs = realloc(s->recs, alloc * sizeof(*recs));
-        if (!recs) {
-            dsr_record_free(rec);
-            fail(s, NULL, 0);
-            return -1;
-        }
-        s->recs = recs;
-        s->alloc = alloc;
+    int rc = hold(s, rec);
+    dsr_record_free(rec);
+    if (rc < 0) {
+        fail(s, NULL, 0);
+        return -1;
     }
-    s->recs[s->n].rec = rec;
-    s->recs[s->n].seq = s->seq++;
-    s->n++;
-    s->held += record_size(rec);
-    if (s->held > s->budget && spill(s) < 0)
+    if (s->held.len + s->n * sizeof(*s->at) > s->budget && spill(s) < 0)
         return -1;
     return 0;
 }
 
-/* Reports and drops duplicates among the sorted records held in memory. */
-static int drop_duplicates(struct dsr_sorter *s, struct dsr_diags *diags) {
+/*
+ * Finishing in memory: reports and drops duplicates among the sorted records
+ * held, and shows visit each one kept; one visit changed is held again, packed
+ * anew. Returns duplicates, -1 on a failure (recorded), or -2 when visit failed.
+ */
+static int finish_held(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
+                       void *ctx) {
     int duplicates = 0;
     size_t kept = 0;
+    sort_held(s);
     for (size_t i = 0; i < s->n; i++) {
-        struct dsr_record *r = s->recs[i].rec;
-        if (kept > 0 && dsr_record_cmp(s->recs[kept - 1].rec, r) == 0) {
-            const struct dsr_record *first = s->recs[kept - 1].rec;
-            report_duplicate(diags, r, first);
-            dsr_record_free(r);
+        uint32_t size, first_size;
+        const unsigned char *p = held_record(s, i, &size);
+        const unsigned char *first = kept ? held_record(s, kept - 1, &first_size) : NULL;
+        if (first && key_cmp(first, p) == 0) {
+            report_duplicate(diags, p, first);
             duplicates++;
             continue;
         }
-        s->recs[kept++] = s->recs[i];
+        s->at[kept++] = s->at[i];
     }
     s->n = kept;
+    for (size_t i = 0; visit && i < s->n; i++) {
+        uint32_t size;
+        const unsigned char *p = held_record(s, i, &size);
+        struct buf b = {(unsigned char *)p, size, size};
+        struct dsr_record *rec = unpack_or_fail(s, &b);
+        if (!rec)
+            return -1;
+        int changed = visit(ctx, rec);
+        size_t at = s->held.len;
+        if (changed > 0 && pack(&s->held, rec) < 0) {
+            fail(s, NULL, 0);
+            changed = -1;
+        }
+        dsr_record_free(rec);
+        if (changed < 0)
+            return s->failed ? -1 : -2;
+        if (changed)
+            s->at[i] = at;
+    }
     return duplicates;
 }
 
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
-                      void *ctx) {
+                      void *ctx, int keep) {
     int duplicates = -1;
     if (s->failed)
         goto fail;
     if (s->n_runs == 0) {
-        if (s->n > 1)
-            qsort(s->recs, s->n, sizeof(*s->recs), entry_cmp);
-        duplicates = drop_duplicates(s, diags);
-        for (size_t i = 0; visit && i < s->n; i++)
-            if (visit(ctx, s->recs[i].rec) < 0)
-                return -1;
-        return duplicates;
+        duplicates = finish_held(s, diags, visit, ctx);
+        if (duplicates == -2)
+            return -1; /* visit's own failure: dsr_sorter_failed() stays 0 */
+        if (duplicates >= 0)
+            return duplicates;
+        goto fail;
     }
     if (s->n > 0 && spill(s) < 0)
         goto fail;
-    /* The records held went to a run of their own: memory is free for none but heads. */
-    free(s->recs);
-    s->recs = NULL;
+    /* What was held went to a run of its own: memory is free for none but heads. */
+    free(s->held.data);
+    free(s->at);
+    s->held = (struct buf){0};
+    s->at = NULL;
     s->alloc = 0;
-    if (!(s->merged.fp = temp_file(s)))
+    if (keep && !(s->merged.fp = temp_file(s)))
         goto fail;
     duplicates = merge(s, s->runs, s->n_runs, s->merged.fp, diags, visit, ctx);
     for (size_t i = 0; i < s->n_runs; i++)
@@ -553,16 +679,22 @@ fail:
 }
 
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s) {
+    dsr_record_free(s->out);
+    s->out = NULL;
+    if (s->failed)
+        return NULL;
     if (!s->merged.fp) {
         if (s->next >= s->n)
             return NULL;
-        /* Hand each record out once and free it with the next call. */
-        dsr_record_free(s->out);
-        s->out = s->recs[s->next++].rec;
+        uint32_t size;
+        const unsigned char *p = held_record(s, s->next++, &size);
+        struct buf b = {(unsigned char *)p, size, size};
+        s->out = unpack_or_fail(s, &b);
         return s->out;
     }
-    dsr_record_free(s->out);
-    s->out = s->failed ? NULL : get_record(s, s->merged.fp);
+    read_head(s, &s->merged);
+    if (s->merged.has_head)
+        s->out = unpack_or_fail(s, &s->merged.head);
     return s->out;
 }
 

@@ -24,10 +24,17 @@ static uint64_t hash_pointer(const void *p) {
     return x ^ (x >> 33);
 }
 
-/* The slot of key: where it is, or the empty slot where it would go. */
-static size_t slot(const struct dsr_table *t, const void *key) {
-    size_t i = (t->pointers ? hash_pointer(key) : hash_string(key)) & (t->cap - 1);
-    while (t->keys[i] && (t->pointers ? t->keys[i] != key : strcmp(t->keys[i], key) != 0))
+static uint64_t hash_of(const struct dsr_table *t, const void *key) {
+    return t->pointers ? hash_pointer(key) : hash_string(key);
+}
+
+/* The slot of key (hashed to h): where it is, or the empty slot where it would go. */
+static size_t slot(const struct dsr_table *t, const void *key, uint64_t h) {
+    size_t i = h & (t->cap - 1);
+    /* The hash kept beside each key spares most probes a string comparison. */
+    while (t->keys[i] &&
+           (t->pointers ? t->keys[i] != key
+                        : t->hashes[i] != h || strcmp(t->keys[i], key) != 0))
         i = (i + 1) & (t->cap - 1);
     return i;
 }
@@ -35,7 +42,7 @@ static size_t slot(const struct dsr_table *t, const void *key) {
 void **dsr_table_get(const struct dsr_table *t, const void *key) {
     if (!t->cap)
         return NULL;
-    size_t i = slot(t, key);
+    size_t i = slot(t, key, hash_of(t, key));
     return t->keys[i] ? &t->vals[i] : NULL;
 }
 
@@ -43,22 +50,23 @@ void **dsr_table_get(const struct dsr_table *t, const void *key) {
 static int grow(struct dsr_table *t) {
     if (2 * (t->n + 1) <= t->cap)
         return 0;
-    struct dsr_table big = {NULL, NULL, t->n, t->cap ? t->cap * 2 : 64, t->pointers};
+    struct dsr_table big = {NULL,       NULL, NULL, t->n, t->cap ? t->cap * 2 : 64,
+                            t->pointers};
     big.keys = calloc(big.cap, sizeof(*big.keys));
     big.vals = calloc(big.cap, sizeof(*big.vals));
-    if (!big.keys || !big.vals) {
-        free(big.keys);
-        free(big.vals);
+    big.hashes = malloc(big.cap * sizeof(*big.hashes));
+    if (!big.keys || !big.vals || !big.hashes) {
+        dsr_table_release(&big);
         return -1;
     }
     for (size_t i = 0; i < t->cap; i++)
         if (t->keys[i]) {
-            size_t j = slot(&big, t->keys[i]);
+            size_t j = slot(&big, t->keys[i], t->hashes[i]);
             big.keys[j] = t->keys[i];
             big.vals[j] = t->vals[i];
+            big.hashes[j] = t->hashes[i];
         }
-    free(t->keys);
-    free(t->vals);
+    dsr_table_release(t);
     *t = big;
     return 0;
 }
@@ -66,18 +74,22 @@ static int grow(struct dsr_table *t) {
 void **dsr_table_put(struct dsr_table *t, const void *key, void *val) {
     if (grow(t) < 0)
         return NULL;
-    size_t i = slot(t, key);
+    uint64_t h = hash_of(t, key);
+    size_t i = slot(t, key, h);
     if (!t->keys[i])
         t->n++;
     t->keys[i] = key;
     t->vals[i] = val;
+    t->hashes[i] = h;
     return &t->vals[i];
 }
 
 void dsr_table_release(struct dsr_table *t) {
     free(t->keys);
     free(t->vals);
+    free(t->hashes);
     t->keys = NULL;
     t->vals = NULL;
+    t->hashes = NULL;
     t->n = t->cap = 0;
 }

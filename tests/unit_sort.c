@@ -88,7 +88,7 @@ static void test_order(const char *dir) {
     struct dsr_sorter *s = dsr_sorter_new(4096, dir);
     int failed = feed(s, &max_open);
     seen_in_dir = entries(dir);
-    int duplicates = dsr_sorter_finish(s, &diags, NULL, NULL);
+    int duplicates = dsr_sorter_finish(s, &diags, NULL, NULL, 1);
     char last[16] = "";
     const struct dsr_record *rec;
     while ((rec = dsr_sorter_next(s))) {
@@ -143,7 +143,7 @@ static void test_write_failure(const char *dir) {
     setrlimit(RLIMIT_FSIZE, &small);
     struct dsr_sorter *s = dsr_sorter_new(4096, dir);
     int failed = feed(s, NULL);
-    int rc = failed ? -1 : dsr_sorter_finish(s, &diags, NULL, NULL);
+    int rc = failed ? -1 : dsr_sorter_finish(s, &diags, NULL, NULL, 1);
     if (failed)
         dsr_sorter_report(s, &diags);
     setrlimit(RLIMIT_FSIZE, &old);
