@@ -455,10 +455,9 @@ static int resolve_name(const struct dsr_index *ix, struct dsr_record *rec, int 
     struct candidates c;
     switch (resolve_ref(ix, *ref, &id, &c)) {
     case DSR_ALIAS_RESOLVED: {
-        char *copy = strdup(id);
+        char *copy = dsr_record_copy(rec, id, strlen(id));
         if (!copy)
             return -1;
-        free(*ref);
         *ref = copy;
         return 0;
     }
@@ -488,14 +487,8 @@ static void drop_repeats(struct dsr_value *v) {
         for (size_t j = 0; j < kept && !repeat; j++)
             repeat = !strcmp(v->items[j], v->items[i]) &&
                      (!v->roles || !strcmp(v->roles[j], v->roles[i]));
-        if (repeat) {
-            free(v->items[i]);
-            if (v->roles)
-                free(v->roles[i]);
-            if (v->at)
-                free(v->at[i].path);
+        if (repeat)
             continue;
-        }
         v->items[kept] = v->items[i];
         if (v->roles)
             v->roles[kept] = v->roles[i];

@@ -110,6 +110,7 @@ struct dsr_value {
     struct dsr_place *at; /* reference fields: where each item was written, parallel
                              to items (dsr_record_check sets it); else NULL */
     size_t n;             /* number of list items; 0 = absent */
+    size_t cap;           /* room in items, roles and at (dsr_record_reserve) */
 };
 
 struct dsr_record {
@@ -120,13 +121,31 @@ struct dsr_record {
     const char *file;           /* input name, borrowed from the caller; may be NULL */
     int line;                   /* where the record starts; 0 = unknown */
     int column;                 /* 1-based; 0 = unknown */
+    /* Its memory (record.c): every string, list and place above lives in it. */
+    struct dsr_record_block *blocks; /* blocks after the first, newest first */
+    size_t block_room;               /* size of the newest block */
+    char *room;                      /* free memory left in the newest block */
+    size_t room_left;
 };
 
 /* Returns a new empty record, or NULL when out of memory; free with dsr_record_free(). */
 struct dsr_record *dsr_record_new(enum dsr_kind kind);
 void dsr_record_free(struct dsr_record *rec);
-/* Frees one field's value, leaving it absent. */
+/* Leaves one field absent (its memory goes with the record's). */
 void dsr_record_clear(struct dsr_record *rec, int field);
+
+/*
+ * Memory that lives as long as rec, aligned for pointers; NULL when out of
+ * memory. Every string and list a record holds is made here.
+ */
+void *dsr_record_alloc(struct dsr_record *rec, size_t size);
+/* A copy of s (len bytes, then a NUL) in rec's memory; NULL when out of memory. */
+char *dsr_record_copy(struct dsr_record *rec, const char *s, size_t len);
+/*
+ * Makes room for n items in list field (and its roles), and with places = 1
+ * room for their places (zeroed). 0, or -1 when out of memory.
+ */
+int dsr_record_reserve(struct dsr_record *rec, int field, size_t n, int places);
 
 /* Copies text (len bytes) into a one-valued field. Returns 0, or -1 when out of memory.
  */

@@ -202,17 +202,15 @@ static int next(struct parser *ps, char close) {
 static int note_place(struct parser *ps, struct dsr_record *rec, int f, const char *q,
                       const char *prefix) {
     struct dsr_value *v = &rec->values[f];
-    struct dsr_place *at = realloc(v->at, v->n * sizeof(*at));
-    if (!at)
+    if (dsr_record_reserve(rec, f, v->n, 1) < 0)
         return -1;
-    v->at = at;
     char path[DSR_PATH_MAX];
     const struct dsr_field *spec = &dsr_kind_info(rec->kind)->fields[f];
     snprintf(path, sizeof(path), v->roles ? "%s/%s/%zu/entity" : "%s/%s/%zu", prefix,
              spec->name, v->n - 1);
-    struct dsr_place *place = &at[v->n - 1];
+    struct dsr_place *place = &v->at[v->n - 1];
     place_of(ps, q, &place->line, &place->column);
-    place->path = strdup(path);
+    place->path = dsr_record_copy(rec, path, strlen(path));
     return place->path ? 0 : -1;
 }
 

@@ -218,12 +218,9 @@ static int keep_row(void *ctx, const struct dsr_csv_field *f, size_t n) {
         dsr_ofac_append(&places, pos, (size_t)w);
     }
     int ok = rec && !text.failed && !places.failed &&
-             dsr_record_set(rec, 0, key, strlen(key)) == 0;
-    if (ok) { /* the record takes the two texts as they are */
-        rec->values[ROW_TEXT].text = text.s;
-        rec->values[ROW_PLACES].text = places.s;
-        text.s = places.s = NULL;
-    }
+             dsr_record_set(rec, 0, key, strlen(key)) == 0 &&
+             dsr_record_set(rec, ROW_TEXT, text.s, text.len) == 0 &&
+             dsr_record_set(rec, ROW_PLACES, places.s, places.len) == 0;
     free(text.s);
     free(places.s);
     if (!ok) {

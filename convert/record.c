@@ -93,42 +93,54 @@ int dsr_field_index(enum dsr_kind kind, const char *name) {
     return -1;
 }
 
+/*
+ * A record's memory: its strings, lists and places come from blocks it owns,
+ * the first allocated with the record itself, and all go when it goes. A
+ * record lives from one read to one write, so nothing is freed piece by piece:
+ * a value replaced (normalised, resolved) stays until the record is freed.
+ */
+struct dsr_record_block {
+    struct dsr_record_block *next;
+    max_align_t data[];
+};
+
+#define FIRST_ROOM 512       /* bytes in the record's first block: a short record fits */
+#define ALIGN sizeof(void *) /* strings, pointer arrays and places alike */
+
 struct dsr_record *dsr_record_new(enum dsr_kind kind) {
-    struct dsr_record *rec = calloc(1, sizeof(*rec));
-    if (rec)
-        rec->kind = kind;
+    struct dsr_record *rec = malloc(sizeof(*rec) + FIRST_ROOM);
+    if (!rec)
+        return NULL;
+    memset(rec, 0, sizeof(*rec));
+    rec->kind = kind;
+    rec->room = (char *)(rec + 1);
+    rec->room_left = FIRST_ROOM;
     return rec;
 }
 
-static void value_release(struct dsr_value *v) {
-    free(v->text);
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->items[i]);
-        if (v->roles)
-            free(v->roles[i]);
-        if (v->at)
-            free(v->at[i].path);
+void *dsr_record_alloc(struct dsr_record *rec, size_t size) {
+    size = (size + ALIGN - 1) & ~(ALIGN - 1);
+    if (size > rec->room_left) {
+        size_t room = rec->block_room ? 2 * rec->block_room : 2 * FIRST_ROOM;
+        while (room < size)
+            room *= 2;
+        struct dsr_record_block *b = malloc(sizeof(*b) + room);
+        if (!b)
+            return NULL;
+        b->next = rec->blocks;
+        rec->blocks = b;
+        rec->block_room = room;
+        rec->room = (char *)b->data;
+        rec->room_left = room;
     }
-    free(v->items);
-    free(v->roles);
-    free(v->at);
-    memset(v, 0, sizeof(*v));
+    void *p = rec->room;
+    rec->room += size;
+    rec->room_left -= size;
+    return p;
 }
 
-void dsr_record_clear(struct dsr_record *rec, int field) {
-    value_release(&rec->values[field]);
-}
-
-void dsr_record_free(struct dsr_record *rec) {
-    if (!rec)
-        return;
-    for (size_t i = 0; i < DSR_FIELDS_MAX; i++)
-        value_release(&rec->values[i]);
-    free(rec);
-}
-
-static char *copy(const char *s, size_t len) {
-    char *c = malloc(len + 1);
+char *dsr_record_copy(struct dsr_record *rec, const char *s, size_t len) {
+    char *c = dsr_record_alloc(rec, len + 1);
     if (c) {
         memcpy(c, s, len);
         c[len] = '\0';
@@ -136,38 +148,75 @@ static char *copy(const char *s, size_t len) {
     return c;
 }
 
+void dsr_record_clear(struct dsr_record *rec, int field) {
+    memset(&rec->values[field], 0, sizeof(rec->values[field]));
+}
+
+void dsr_record_free(struct dsr_record *rec) {
+    if (!rec)
+        return;
+    for (struct dsr_record_block *b = rec->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(rec);
+}
+
 int dsr_record_set(struct dsr_record *rec, int field, const char *text, size_t len) {
-    char *c = copy(text, len);
+    char *c = dsr_record_copy(rec, text, len);
     if (!c)
         return -1;
-    free(rec->values[field].text);
     rec->values[field].text = c;
+    return 0;
+}
+
+/* A copy of n elements of size bytes at from, with room for cap; NULL: no memory. */
+static void *grown(struct dsr_record *rec, const void *from, size_t n, size_t cap,
+                   size_t size) {
+    void *to = dsr_record_alloc(rec, cap * size);
+    if (to) {
+        memset(to, 0, cap * size);
+        if (n)
+            memcpy(to, from, n * size);
+    }
+    return to;
+}
+
+int dsr_record_reserve(struct dsr_record *rec, int field, size_t n, int places) {
+    struct dsr_value *v = &rec->values[field];
+    int with_role = kinds[rec->kind].fields[field].type == DSR_FIELD_ROLES;
+    size_t cap = v->cap;
+    if (n > cap) {
+        cap = cap ? 2 * cap : 4;
+        while (cap < n)
+            cap *= 2;
+        char **items = grown(rec, v->items, v->n, cap, sizeof(*items));
+        char **roles = with_role ? grown(rec, v->roles, v->n, cap, sizeof(*roles)) : NULL;
+        struct dsr_place *at = v->at ? grown(rec, v->at, v->n, cap, sizeof(*at)) : NULL;
+        if (!items || (with_role && !roles) || (v->at && !at))
+            return -1;
+        v->items = items;
+        v->roles = roles;
+        v->at = at;
+        v->cap = cap;
+    }
+    if (places && !v->at && !(v->at = grown(rec, NULL, 0, cap, sizeof(*v->at))))
+        return -1;
     return 0;
 }
 
 int dsr_record_add(struct dsr_record *rec, int field, const char *item, size_t len,
                    const char *role, size_t role_len) {
     struct dsr_value *v = &rec->values[field];
-    int with_role = kinds[rec->kind].fields[field].type == DSR_FIELD_ROLES;
-    char **items = realloc(v->items, (v->n + 1) * sizeof(*items));
-    if (!items)
+    if (dsr_record_reserve(rec, field, v->n + 1, 0) < 0)
         return -1;
-    v->items = items;
-    if (with_role) {
-        char **roles = realloc(v->roles, (v->n + 1) * sizeof(*roles));
-        if (!roles)
-            return -1;
-        v->roles = roles;
-    }
-    char *c = copy(item, len);
-    char *r = with_role ? copy(role ? role : "", role ? role_len : 0) : NULL;
-    if (!c || (with_role && !r)) {
-        free(c);
-        free(r);
+    char *c = dsr_record_copy(rec, item, len);
+    char *r =
+        v->roles ? dsr_record_copy(rec, role ? role : "", role ? role_len : 0) : NULL;
+    if (!c || (v->roles && !r))
         return -1;
-    }
     v->items[v->n] = c;
-    if (with_role)
+    if (v->roles)
         v->roles[v->n] = r;
     v->n++;
     return 0;
@@ -184,8 +233,6 @@ void dsr_record_sort_set(struct dsr_record *rec, int field) {
     for (size_t i = 1; i < v->n; i++) {
         if (strcmp(v->items[i], v->items[kept - 1]))
             v->items[kept++] = v->items[i];
-        else
-            free(v->items[i]);
     }
     v->n = kept;
 }
@@ -422,10 +469,11 @@ static int normalize_text(struct checker *c, int field, int item, char **s,
         return 1;
     if (facts.normal && **s)
         return 0; /* the common case: nothing to change, nothing to copy */
-    char *n = dsr_text_normalize(*s, strlen(*s));
+    char *normal = dsr_text_normalize(*s, strlen(*s));
+    char *n = normal ? dsr_record_copy(c->rec, normal, strlen(normal)) : NULL;
+    free(normal);
     if (!n)
         return -1;
-    free(*s);
     *s = n;
     if (!*n) {
         problem(c, field, item, "empty %s", what);
@@ -461,10 +509,9 @@ static int check_one(struct checker *c, int f, const struct dsr_field *spec) {
         if (dsr_edtf_normalize(*text, out, sizeof(out)) < 0) {
             problem(c, f, -1, "invalid date \"%s\": %s", *text, out);
         } else if (strcmp(out, *text)) {
-            char *n = strdup(out);
+            char *n = dsr_record_copy(c->rec, out, strlen(out));
             if (!n)
                 return -1;
-            free(*text);
             *text = n;
         }
         break;
@@ -530,7 +577,7 @@ static int note_places(struct checker *c, int f) {
     const char *name = kinds[c->rec->kind].fields[f].name;
     if (!c->locate || !v->n || v->at)
         return 0;
-    if (!(v->at = calloc(v->n, sizeof(*v->at))))
+    if (dsr_record_reserve(c->rec, f, v->n, 1) < 0)
         return -1;
     for (size_t i = 0; i < v->n; i++) {
         char pointer[DSR_PATH_MAX];
@@ -539,7 +586,8 @@ static int note_places(struct checker *c, int f) {
         snprintf(pointer, sizeof(pointer), v->roles ? "/%s/%zu/entity" : "/%s/%zu", name,
                  i);
         c->locate(c->ctx, pointer, &d);
-        v->at[i] = (struct dsr_place){d.line, d.column, strdup(d.path)};
+        v->at[i] = (struct dsr_place){d.line, d.column,
+                                      dsr_record_copy(c->rec, d.path, strlen(d.path))};
         if (!v->at[i].path)
             return -1;
     }

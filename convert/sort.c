@@ -261,19 +261,15 @@ static const void *take(struct cursor *c, size_t n) {
     return at;
 }
 
-static char *take_str(struct cursor *c) {
+/* A string packed at the cursor, copied into rec's memory; NULL when short or out. */
+static char *take_str(struct cursor *c, struct dsr_record *rec) {
     uint32_t len;
     const void *at = take(c, sizeof(len));
     if (!at)
         return NULL;
     memcpy(&len, at, sizeof(len));
     const char *s = take(c, len);
-    char *copy = s ? malloc((size_t)len + 1) : NULL;
-    if (copy) {
-        memcpy(copy, s, len);
-        copy[len] = '\0';
-    }
-    return copy;
+    return s ? dsr_record_copy(rec, s, len) : NULL;
 }
 
 /* The record packed in p (size bytes); NULL when they are short or memory ran out. */
@@ -282,44 +278,34 @@ static struct dsr_record *unpack(const unsigned char *p, size_t size, int *short
     const uint8_t *head = take(&c, 2);
     struct dsr_record *rec =
         head && head[0] < DSR_KIND_COUNT ? dsr_record_new((enum dsr_kind)head[0]) : NULL;
-    char *id = rec ? take_str(&c) : NULL;
+    char *id = rec ? take_str(&c, rec) : NULL;
     const void *file = take(&c, sizeof(rec->file));
     const int32_t *pos = take(&c, 2 * sizeof(int32_t));
-    if (!rec || !id || !file || !pos) {
-        free(id);
+    if (!id || !file || !pos)
         goto fail;
-    }
     if (head[1])
         rec->values[0].text = id;
-    else
-        free(id);
     memcpy(&rec->file, file, sizeof(rec->file));
     memcpy(&rec->line, &pos[0], sizeof(int32_t));
     memcpy(&rec->column, &pos[1], sizeof(int32_t));
     for (size_t f = 1; f < dsr_kind_info(rec->kind)->n_fields; f++) {
         struct dsr_value *v = &rec->values[f];
-        int with_roles = dsr_kind_info(rec->kind)->fields[f].type == DSR_FIELD_ROLES;
         const uint8_t *has_text = take(&c, 1), *has_at;
         const void *count;
         uint32_t n;
-        if (!has_text || (*has_text && !(v->text = take_str(&c))) ||
+        if (!has_text || (*has_text && !(v->text = take_str(&c, rec))) ||
             !(count = take(&c, sizeof(n))) || !(has_at = take(&c, 1)))
             goto fail;
         memcpy(&n, count, sizeof(n));
-        if (n && (!(v->items = calloc(n, sizeof(char *))) ||
-                  (with_roles && !(v->roles = calloc(n, sizeof(char *)))) ||
-                  (*has_at && !(v->at = calloc(n, sizeof(*v->at))))))
+        if (n && dsr_record_reserve(rec, (int)f, n, *has_at) < 0)
             goto fail;
-        /* Count an item in as soon as it is there, so that cleanup frees it. */
         for (; v->n < n; v->n++) {
             const void *at = NULL;
-            if (!(v->items[v->n] = take_str(&c)) ||
-                (with_roles && !(v->roles[v->n] = take_str(&c))) ||
+            if (!(v->items[v->n] = take_str(&c, rec)) ||
+                (v->roles && !(v->roles[v->n] = take_str(&c, rec))) ||
                 (v->at && (!(at = take(&c, 2 * sizeof(int32_t))) ||
-                           !(v->at[v->n].path = take_str(&c))))) {
-                v->n += v->items[v->n] != NULL;
+                           !(v->at[v->n].path = take_str(&c, rec)))))
                 goto fail;
-            }
             if (at) {
                 memcpy(&v->at[v->n].line, at, sizeof(int32_t));
                 memcpy(&v->at[v->n].column, (const char *)at + sizeof(int32_t),
