@@ -24,8 +24,9 @@ struct pos {
 };
 
 struct cell {
-    char *text;    /* unquoted content, owned, NUL-terminated */
-    size_t len;    /* bytes */
+    char *text; /* unquoted content, NUL-terminated, in the row's text; set at its end */
+    size_t off; /* where text starts in the row's text */
+    size_t len; /* bytes */
     struct pos at; /* where the field starts in the file */
 };
 
@@ -58,6 +59,8 @@ struct reader {
     /* the row libcsv is handing over */
     struct cell *cells;
     size_t n_cells, cap_cells;
+    char *row_text; /* the cells' text, one after another; owned */
+    size_t row_len, row_cap;
 
     /* the header: column j holds field col_field[j], or (any table) is named col_name[j]
      */
@@ -232,6 +235,60 @@ static int end_mark(struct reader *r, unsigned char c, struct pos here, size_t i
     return 1;
 }
 
+/* How many bytes of p[0..n) continue a UTF-8 character (10xxxxxx). */
+static size_t continuation_bytes(const unsigned char *p, size_t n) {
+    size_t count = 0, i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        count += (size_t)__builtin_popcountll(w & ~(w << 1) & DSR_HIGH_BITS);
+    }
+    for (; i < n; i++)
+        count += (p[i] & 0xC0) == 0x80;
+    return count;
+}
+
+/*
+ * Inside a field: a run of plain text at the start of p[0..n), taken eight
+ * bytes at a time, with no quote, comma or control character (line ends, NUL,
+ * 0x1A) and only whole, valid UTF-8 characters. Moves the position past it
+ * and returns its length; anything else is left to the byte-by-byte scan,
+ * which says what is wrong with it.
+ */
+static size_t plain_run(struct reader *r, const unsigned char *p, size_t n) {
+    size_t len = 0, room = r->row_max - r->row_bytes;
+    uint64_t high = 0;
+    while (n - len >= 8 && room - len >= 8) {
+        uint64_t w;
+        memcpy(&w, p + len, 8);
+        if (dsr_bytes_below(w, 0x20) | dsr_bytes_equal(w, '"') | dsr_bytes_equal(w, ','))
+            break;
+        high |= w & DSR_HIGH_BITS;
+        len += 8;
+    }
+    size_t chars = len;
+    if (high) {
+        const char *text = (const char *)p;
+        len = dsr_utf8_trim(text, len);
+        if (!dsr_utf8_valid(text, len)) {
+            /* Only the valid part: the byte-by-byte scan then meets the bad byte at once.
+             */
+            size_t good = 0, bad = len;
+            while (bad - good > 1) {
+                size_t mid = good + (bad - good) / 2;
+                *(dsr_utf8_valid(text, dsr_utf8_trim(text, mid)) ? &good : &bad) = mid;
+            }
+            len = dsr_utf8_trim(text, good);
+        }
+        chars = len - continuation_bytes(p, len);
+    }
+    r->row_bytes += len;
+    r->column += (int)chars;
+    if (len)
+        r->prev_cr = 0;
+    return len;
+}
+
 /* Scans p[0..n); returns how many bytes are fit to hand to libcsv (n unless an error). */
 static size_t scan(struct reader *r, const unsigned char *p, size_t n) {
     size_t fit = r->ended ? 0 : n;
@@ -242,20 +299,8 @@ static size_t scan(struct reader *r, const unsigned char *p, size_t n) {
         r->q_head = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        /* Inside a field, eight bytes of plain ASCII at a time: no quote, comma,
-           control character (line ends, NUL, 0x1A) or byte past ASCII. */
-        while (r->state == FIELD_BEGUN && !r->u8_need && n - i >= 8 &&
-               r->row_bytes + 8 <= r->row_max) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if ((w & DSR_HIGH_BITS) | dsr_bytes_below(w, 0x20) | dsr_bytes_equal(w, '"') |
-                dsr_bytes_equal(w, ','))
-                break;
-            r->row_bytes += 8;
-            r->column += 8;
-            r->prev_cr = 0;
-            i += 8;
-        }
+        if (r->state == FIELD_BEGUN && !r->u8_need)
+            i += plain_run(r, p + i, n - i);
         if (i >= n)
             break;
         struct pos here = {r->line, r->column, 0};
@@ -304,9 +349,8 @@ static int scan_end(struct reader *r) {
 /* ---- rows ---- */
 
 static void free_cells(struct reader *r) {
-    for (size_t i = 0; i < r->n_cells; i++)
-        free(r->cells[i].text);
     r->n_cells = 0;
+    r->row_len = 0;
 }
 
 /* libcsv's field callback: copies the field, valid only during the call. */
@@ -331,14 +375,22 @@ static void on_field(void *text, size_t len, void *data) {
         r->cells = cells;
         r->cap_cells = cap;
     }
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        oom(r);
-        return;
+    if (r->row_len + len + 1 > r->row_cap) {
+        size_t cap = r->row_cap ? r->row_cap : 4096;
+        while (cap < r->row_len + len + 1)
+            cap *= 2;
+        char *grown = realloc(r->row_text, cap);
+        if (!grown) {
+            oom(r);
+            return;
+        }
+        r->row_text = grown;
+        r->row_cap = cap;
     }
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    r->cells[r->n_cells++] = (struct cell){copy, len, at};
+    memcpy(r->row_text + r->row_len, text, len);
+    r->row_text[r->row_len + len] = '\0';
+    r->cells[r->n_cells++] = (struct cell){NULL, r->row_len, len, at};
+    r->row_len += len + 1;
 }
 
 /* Lists the kind's columns for a message: "id, kind, name, ... or evidence". */
@@ -711,6 +763,8 @@ static void take_raw(struct reader *r) {
 static void on_row(int term, void *data) {
     struct reader *r = data;
     (void)term;
+    for (size_t i = 0; i < r->n_cells; i++) /* the row's text has stopped moving */
+        r->cells[i].text = r->row_text + r->cells[i].off;
     if (!r->stop && r->n_cells > 0) {
         if (r->raw)
             take_raw(r);
@@ -845,6 +899,7 @@ static int read_csv(const struct dsr_input *in, size_t chunk, size_t row_max,
     csv_free(&parser);
     free_cells(&r);
     free(r.cells);
+    free(r.row_text);
     free(r.queue);
     free(r.col_field);
     for (size_t j = 0; r.col_name && j < r.n_cols; j++)
