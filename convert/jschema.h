@@ -256,6 +256,13 @@ int dsr_jschema_split_rest(const struct dsr_jschema *js, const json_t *document,
  * it is; json_dump* cannot write one.
  */
 json_t *dsr_jschema_loadb(const char *text, size_t len, size_t flags, json_error_t *err);
+/*
+ * The fast road of dsr_jschema_loadb (json_load.c): plain valid JSON read as
+ * json_loadb reads it with flags, which must be JSON_DECODE_ANY |
+ * JSON_REJECT_DUPLICATES, with or without JSON_ALLOW_NUL. NULL for anything
+ * else (an error, other flags, memory running out): jansson then reads it.
+ */
+json_t *dsr_json_load_plain(const char *text, size_t len, size_t flags);
 /* The decimal text ("-123...") of a bignum, borrowed from v; NULL for any other value. */
 const char *dsr_jschema_bignum(const json_t *v);
 /* The text of a string value, as json_string_value; NULL for a bignum too. */

@@ -188,7 +188,10 @@ json_t *dsr_jschema_loadb(const char *text, size_t len, size_t flags, json_error
     json_error_t unwanted;
     if (!err)
         err = &unwanted; /* as json_loadb, err may be NULL */
-    json_t *j = json_loadb(text, len, flags, err);
+    json_t *j = dsr_json_load_plain(text, len, flags);
+    if (j)
+        return j;
+    j = json_loadb(text, len, flags, err);
     if (!j && strstr(err->text, "too big"))
         j = load_big(text, len, flags, err);
     /*
