@@ -205,6 +205,7 @@ fuzz: build/fuzz_read
 bench: all
 	bash bench/compare.sh
 	bash bench/aliases.sh
+	bash bench/scale.sh
 
 clean:
 	rm -rf build

@@ -26,7 +26,7 @@ struct dsr_dataset {
     int finished; /* 1 after dsr_dataset_finish */
 };
 
-/* The sort budget when only ids and references are kept (validate). */
+/* The sort budget when only ids and references are kept (validate), and the index's. */
 #define VALIDATE_SORT_MEMORY (8u << 20)
 
 const char *dsr_version(void) {
@@ -82,7 +82,9 @@ int dsr_dataset_reset(struct dsr_dataset *ds) {
                     : ds->opts.keep_records ? 0
                                             : VALIDATE_SORT_MEMORY;
     ds->sorter = dsr_sorter_new(budget, ds->opts.tmpdir);
-    ds->index = dsr_index_new();
+    ds->index =
+        dsr_index_new(ds->opts.sort_memory ? ds->opts.sort_memory : VALIDATE_SORT_MEMORY,
+                      ds->opts.tmpdir);
     if (ds->opts.from == DSR_DIALECT_OFAC_CSV)
         ds->ofac = dsr_ofac_csv_new(ds->opts.sort_memory, ds->opts.tmpdir);
     if (ds->sorter && ds->index && (ds->ofac || ds->opts.from != DSR_DIALECT_OFAC_CSV))
@@ -104,8 +106,7 @@ void dsr_dataset_free(struct dsr_dataset *ds) {
 /* Takes each record read: indexes it and hands it to the sorter. */
 static int collect(void *ctx, struct dsr_record *rec) {
     struct dsr_dataset *ds = ctx;
-    if (dsr_index_add(ds->index, rec) < 0) {
-        out_of_memory(ds->step_diags, rec->file);
+    if (dsr_index_add(ds->index, rec, ds->step_diags) < 0) {
         dsr_record_free(rec);
         return -1;
     }

@@ -1,13 +1,15 @@
 /*
- * The dataset index: the ids of every entity and source read, and the
- * entities' names in an alias set (alias.c), so that the references of
- * designations and events (subjects, participants, sources) can be checked,
- * and names resolved to entity ids, once everything is read. Names met in
- * references ("Yasin al-Suri (alias Khalil)") that resolve to an entity and
- * that it lacks become its aliases. It keeps what is needed per entity, source
- * and distinct name met, nothing per designation or event. References
- * to a kind the dataset holds none of (a lone CSV table of events, say) are
- * not checked.
+ * The dataset index: what the references of designations and events
+ * (subjects, participants, sources) need, to be checked, and names resolved
+ * to entity ids, once everything is read. Memory stays flat whatever the
+ * size: every id defined and every reference made goes into a sorter of its
+ * own, and resolve joins them, the way a sort-merge join does, keeping only
+ * the references no id answers (names, or ids of nothing). Each entity's
+ * names go into another sorter, read back only when some reference is a name
+ * ("Yasin al-Suri (alias Khalil)"): then they make an alias set (alias.c),
+ * and names met in references that resolve to an entity and that it lacks
+ * become its aliases. References to a kind the dataset holds none of (a lone
+ * CSV table of events, say) are not checked.
  */
 #include <stdint.h>
 #include <stdarg.h>
@@ -17,7 +19,7 @@
 #include "alias.h"
 #include "internal.h"
 
-/* An entity's names, kept until resolve knows whether any reference needs them. */
+/* An entity's names, read back when some reference is a name. */
 struct pending {
     char *names;      /* id, then name and aliases, each NUL-terminated; owned */
     size_t n;         /* names after the id */
@@ -55,26 +57,41 @@ static void candidate_add(struct candidates *c, const char *id) {
 
 struct dsr_index {
     /*
-     * One table, open addressing: "e:id" and "s:id" for entity and source ids,
-     * "r:ref" for entity references, "n:key" for entity name keys, whose value
-     * is the ids of the entities bearing that name (several: namesakes). Keys
-     * and values owned.
+     * One table, open addressing, of what resolve found: "r:ref" for entity
+     * references that are no entity's id (names, or ids of nothing), "u:ref"
+     * for source references that are no source's id, and "n:key" for entity
+     * name keys, whose value is the ids of the entities bearing that name
+     * (several: namesakes). Keys and values owned.
      */
-    struct dsr_table table;        /* keys (char *) and values (struct ids *) owned */
-    size_t entities, sources;      /* ids added of each kind */
+    struct dsr_table table;
+    size_t entities, sources; /* records added of each kind */
+    size_t names_unknown;     /* "r:" keys: references that may be names */
+    /*
+     * "e:id" and "s:id" for each entity and source, "e:ref\1" and "s:ref\1"
+     * for each reference: sorted, a reference comes right after the id it
+     * names, if any.
+     */
+    struct dsr_sorter *refs;
+    char *last_id; /* the join: the last id met, "e:id" or "s:id"; owned */
+    size_t last_len, last_cap;
+    struct dsr_sorter *names; /* each entity's id and names, kept in the order read */
     struct dsr_alias_set *aliases; /* entity names, for references by name; owned */
-    struct pending *pending;       /* entities' names until resolve; owned */
+    struct pending *pending;       /* names read back; owned */
     size_t n_pending, alloc_pending;
     struct extra *extras; /* sorted by id after resolve; owned */
     size_t n_extras;
 };
 
-struct dsr_index *dsr_index_new(void) {
+struct dsr_index *dsr_index_new(size_t budget, const char *tmpdir) {
     struct dsr_index *ix = calloc(1, sizeof(*ix));
-    if (ix && !(ix->aliases = dsr_alias_set_new(0))) {
-        free(ix);
+    if (ix && (!(ix->aliases = dsr_alias_set_new(0)) ||
+               !(ix->refs = dsr_sorter_new(budget, tmpdir)) ||
+               !(ix->names = dsr_sorter_new(budget, tmpdir)))) {
+        dsr_index_free(ix);
         return NULL;
     }
+    if (ix)
+        dsr_sorter_keep_order(ix->names);
     return ix;
 }
 
@@ -90,6 +107,9 @@ void dsr_index_free(struct dsr_index *ix) {
         free(ix->extras[i].name);
     free(ix->extras);
     dsr_alias_set_free(ix->aliases);
+    dsr_sorter_free(ix->refs);
+    dsr_sorter_free(ix->names);
+    free(ix->last_id);
     for (size_t i = 0; i < ix->n_pending; i++)
         free(ix->pending[i].names);
     free(ix->pending);
@@ -141,32 +161,61 @@ static char *name_key(const char *name, size_t len) {
     return prefixed;
 }
 
-/* Adds an entity's name and aliases to the alias set. 0, or -1 when out of memory. */
-/* Keeps an entity's id, name and aliases for resolve. 0, or -1 when out of memory. */
+/*
+ * Keeps an entity's id, name and aliases for resolve, in the names sorter
+ * (which keeps them in order): file, line, how many names, and the names. 0,
+ * or -1 (see the sorter).
+ */
 static int add_names(struct dsr_index *ix, const struct dsr_record *rec) {
-    const struct dsr_value *aliases =
-        &rec->values[dsr_field_index(DSR_ENTITY, "aliases")];
-    const char *name = rec->values[dsr_field_index(DSR_ENTITY, "name")].text;
-    size_t size = strlen(dsr_record_id(rec)) + strlen(name) + 2;
+    const struct dsr_value *aliases = &rec->values[DSR_ENTITY_ALIASES];
+    const char *name = rec->values[DSR_ENTITY_NAME].text;
+    uint32_t n = (uint32_t)aliases->n + 1;
+    size_t head = sizeof(rec->file) + sizeof(rec->line) + sizeof(n);
+    size_t size = head + strlen(dsr_record_id(rec)) + strlen(name) + 2;
     for (size_t i = 0; i < aliases->n; i++)
         size += strlen(aliases->items[i]) + 1;
-    if (ix->n_pending == ix->alloc_pending) {
-        size_t alloc = ix->alloc_pending ? 2 * ix->alloc_pending : 256;
-        struct pending *p = realloc(ix->pending, alloc * sizeof(*p));
-        if (!p)
-            return -1;
-        ix->pending = p;
-        ix->alloc_pending = alloc;
-    }
-    char *buf = malloc(size), *w = buf;
+    char *buf = malloc(size), *w = buf + head;
     if (!buf)
         return -1;
+    memcpy(buf, &rec->file, sizeof(rec->file));
+    memcpy(buf + sizeof(rec->file), &rec->line, sizeof(rec->line));
+    memcpy(buf + sizeof(rec->file) + sizeof(rec->line), &n, sizeof(n));
     w = stpcpy(w, dsr_record_id(rec)) + 1;
     w = stpcpy(w, name) + 1;
     for (size_t i = 0; i < aliases->n; i++)
         w = stpcpy(w, aliases->items[i]) + 1;
-    ix->pending[ix->n_pending++] =
-        (struct pending){buf, aliases->n + 1, rec->file, rec->line};
+    int rc = dsr_sorter_take_item(ix->names, "", 0, buf, size);
+    free(buf);
+    return rc;
+}
+
+/* Reads one entity's names back from the names sorter (see add_names). */
+static int load_names(void *ctx, const char *key, size_t key_len, const char *data,
+                      size_t len) {
+    struct dsr_index *ix = ctx;
+    struct pending p;
+    uint32_t n;
+    size_t head = sizeof(p.file) + sizeof(p.line) + sizeof(n);
+    (void)key;
+    (void)key_len;
+    if (len < head)
+        return -1;
+    if (ix->n_pending == ix->alloc_pending) {
+        size_t alloc = ix->alloc_pending ? 2 * ix->alloc_pending : 256;
+        struct pending *grown = realloc(ix->pending, alloc * sizeof(*grown));
+        if (!grown)
+            return -1;
+        ix->pending = grown;
+        ix->alloc_pending = alloc;
+    }
+    memcpy(&p.file, data, sizeof(p.file));
+    memcpy(&p.line, data + sizeof(p.file), sizeof(p.line));
+    memcpy(&n, data + sizeof(p.file) + sizeof(p.line), sizeof(n));
+    p.n = n;
+    if (!(p.names = malloc(len - head)))
+        return -1;
+    memcpy(p.names, data + head, len - head);
+    ix->pending[ix->n_pending++] = p;
     return 0;
 }
 
@@ -225,40 +274,77 @@ static int add_pending(struct dsr_index *ix, struct dsr_diags *diags) {
     return 0;
 }
 
-/* Keeps the entity references of rec, to learn the names among them. */
-static int add_ref_names(struct dsr_index *ix, const struct dsr_record *rec) {
+/*
+ * Gives the refs sorter "e:id" or "s:id" (ref = 0), or the same with "\1"
+ * after it (ref = 1). 0, or -1 (see the sorter).
+ */
+static int take_id(struct dsr_index *ix, char letter, const char *id, int ref) {
+    char buf[256], *key = make_key(letter, id, buf, sizeof(buf) - 1);
+    if (!key)
+        return -1;
+    size_t len = strlen(key);
+    if (ref) {
+        if (key == buf)
+            key[len++] = '\1';
+        else { /* room made for the key alone: grow it by one */
+            char *grown = realloc(key, len + 2);
+            if (!grown) {
+                free(key);
+                return -1;
+            }
+            key = grown;
+            key[len++] = '\1';
+        }
+    }
+    int rc = dsr_sorter_take_item(ix->refs, key, len, NULL, 0);
+    if (key != buf)
+        free(key);
+    return rc;
+}
+
+/* Hands the references of rec to the refs sorter. 0, or -1. */
+static int add_refs(struct dsr_index *ix, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     for (size_t f = 0; f < info->n_fields; f++) {
-        const struct dsr_field *spec = &info->fields[f];
-        if (spec->refers != DSR_REFERS_ENTITY)
+        enum dsr_refers refers = info->fields[f].refers;
+        if (refers == DSR_REFERS_NONE)
             continue;
-        /* Id-like ones too: an entity may be named "hezbollah" and have another id. */
-        for (size_t i = 0; i < rec->values[f].n; i++) {
-            if (insert(ix, 'r', rec->values[f].items[i]) < 0)
+        for (size_t i = 0; i < rec->values[f].n; i++)
+            if (take_id(ix, refers == DSR_REFERS_ENTITY ? 'e' : 's',
+                        rec->values[f].items[i], 1) < 0)
                 return -1;
-        }
     }
     return 0;
 }
 
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec) {
-    if (rec->kind != DSR_ENTITY && rec->kind != DSR_SOURCE)
-        return add_ref_names(ix, rec);
-    if (rec->kind == DSR_ENTITY && add_names(ix, rec) < 0)
-        return -1;
-    int added = insert(ix, dsr_kind_info(rec->kind)->name[0], dsr_record_id(rec));
-    if (added < 0)
-        return -1;
-    /* A duplicate id is not counted again: the sorter reports it. */
-    if (added && rec->kind == DSR_ENTITY)
-        ix->entities++;
-    else if (added)
-        ix->sources++;
-    return 0;
+/* Says why the index could not take a record: a sorter's failure, or memory. */
+static void report_failure(struct dsr_index *ix, struct dsr_diags *diags) {
+    if (dsr_sorter_failed(ix->refs))
+        dsr_sorter_report(ix->refs, diags);
+    else if (dsr_sorter_failed(ix->names))
+        dsr_sorter_report(ix->names, diags);
+    else
+        dsr_diag_add(diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
 }
 
-int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id) {
-    return has_key(ix, dsr_kind_info(kind)->name[0], id) > 0;
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
+                  struct dsr_diags *diags) {
+    int rc;
+    if (rec->kind == DSR_ENTITY || rec->kind == DSR_SOURCE) {
+        rc = (rec->kind == DSR_ENTITY ? add_names(ix, rec) : 0) < 0 ||
+                     take_id(ix, dsr_kind_info(rec->kind)->name[0], dsr_record_id(rec),
+                             0) < 0
+                 ? -1
+                 : 0;
+        /* Duplicate ids count too: the count only says whether there are any. */
+        ix->entities += rec->kind == DSR_ENTITY;
+        ix->sources += rec->kind == DSR_SOURCE;
+    } else {
+        rc = add_refs(ix, rec);
+    }
+    if (rc < 0)
+        report_failure(ix, diags);
+    return rc;
 }
 
 /* Does the entity's own name list hold a name with this key? */
@@ -319,26 +405,56 @@ static int extra_cmp(const void *a, const void *b) {
 static enum dsr_alias_match resolve_ref(const struct dsr_index *ix, const char *ref,
                                         const char **id, struct candidates *c);
 
-/* A reference that is no entity's id: a name, to resolve through the names. */
-static int is_name(const struct dsr_index *ix, const char *slot) {
-    return !strncmp(slot, "r:", 2) && !dsr_index_has(ix, DSR_ENTITY, slot + 2);
+/*
+ * The join, seeing the refs sorter's keys in order: an id ("e:id"), then the
+ * references to it ("e:id\1"). A reference right after its id is answered;
+ * one that is not is kept: "r:" for an entity's (a name, perhaps), "u:" for a
+ * source's.
+ */
+static int join(void *ctx, const char *key, size_t len, const char *data, size_t n) {
+    struct dsr_index *ix = ctx;
+    (void)data;
+    (void)n;
+    if (key[len - 1] != '\1') {
+        if (len + 1 > ix->last_cap) {
+            char *grown = realloc(ix->last_id, len + 1);
+            if (!grown)
+                return -1;
+            ix->last_id = grown;
+            ix->last_cap = len + 1;
+        }
+        memcpy(ix->last_id, key, len);
+        ix->last_len = len;
+        return 0;
+    }
+    len--;
+    if (ix->last_id && ix->last_len == len && !memcmp(ix->last_id, key, len))
+        return 0;
+    if (key[0] == 'e' ? !ix->entities : !ix->sources)
+        return 0; /* no record of that kind to check it against */
+    char *ref = strndup(key + 2, len - 2);
+    int added = ref ? insert(ix, key[0] == 'e' ? 'r' : 'u', ref) : -1;
+    free(ref);
+    if (added > 0 && key[0] == 'e')
+        ix->names_unknown++;
+    return added < 0 ? -1 : 0;
 }
 
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
+    if (dsr_sorter_finish_items(ix->refs, diags, join, ix) < 0)
+        return dsr_sorter_failed(ix->refs) ? -2 : -1;
     /* Names only matter to references given by name: most datasets use ids. */
-    const char *const *keys = (const char *const *)ix->table.keys;
-    size_t i = 0;
-    while (i < ix->table.cap && !(keys[i] && is_name(ix, keys[i])))
-        i++;
-    if (i == ix->table.cap)
+    if (!ix->names_unknown)
         return 0;
+    if (dsr_sorter_finish_items(ix->names, diags, load_names, ix) < 0)
+        return dsr_sorter_failed(ix->names) ? -2 : -1;
     if (add_pending(ix, diags) < 0 || dsr_alias_resolve(ix->aliases, diags) < 0)
         return -1;
-    keys = (const char *const *)ix->table.keys; /* the names added grew the table */
-    for (i = 0; i < ix->table.cap; i++) {
+    const char *const *keys = (const char *const *)ix->table.keys;
+    for (size_t i = 0; i < ix->table.cap; i++) {
         const char *id;
         struct candidates c;
-        if (!keys[i] || !is_name(ix, keys[i]))
+        if (!keys[i] || strncmp(keys[i], "r:", 2))
             continue;
         /* Names learned go where the reference itself resolves, by the same rules. */
         if (resolve_ref(ix, keys[i] + 2, &id, &c) == DSR_ALIAS_RESOLVED &&
@@ -513,7 +629,11 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
             continue;
         for (size_t i = 0; i < rec->values[f].n; i++) {
             const char *ref = rec->values[f].items[i];
-            if (dsr_index_has(ix, sources ? DSR_SOURCE : DSR_ENTITY, ref))
+            /* Only what the join kept is not an id of a record read. */
+            int kept = has_key(ix, sources ? 'u' : 'r', ref);
+            if (kept < 0)
+                return -1;
+            if (!kept)
                 continue;
             /* An entity may be named rather than given by id; a source may not. */
             if (entities) {

@@ -357,6 +357,25 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s);
 /* 1 when a temporary file could not be written or read back. */
 int dsr_sorter_failed(const struct dsr_sorter *s);
+
+/*
+ * Items that are not records, for a sorter that holds nothing else: a key and
+ * bytes, held, spilled and merged as records are, and seen in key order
+ * (ties in the order taken, none dropped). take_item: 0, or -1 (see
+ * dsr_sorter_report). finish_items calls each(ctx, key, data) for every
+ * item, and returns 0, or -1: a failure it reported, or each's own.
+ */
+typedef int (*dsr_item_fn)(void *ctx, const char *key, size_t key_len, const char *data,
+                           size_t len);
+int dsr_sorter_take_item(struct dsr_sorter *s, const char *key, size_t key_len,
+                         const void *data, size_t len);
+int dsr_sorter_finish_items(struct dsr_sorter *s, struct dsr_diags *diags,
+                            dsr_item_fn each, void *ctx);
+/*
+ * Before the first take: items come back in the order taken, unsorted, and
+ * past the budget go to one temporary file, appended to.
+ */
+void dsr_sorter_keep_order(struct dsr_sorter *s);
 /*
  * After dsr_sorter_take() returned -1, or dsr_sorter_next() returned NULL with
  * dsr_sorter_failed() set: adds one diagnostic saying why, "out of memory"
@@ -371,19 +390,26 @@ void dsr_sorter_report(struct dsr_sorter *s, struct dsr_diags *diags);
 
 struct dsr_index;
 
-/* Returns a new empty index, or NULL; free with dsr_index_free(). */
-struct dsr_index *dsr_index_new(void);
+/*
+ * Returns a new empty index whose sorters hold about budget bytes in memory
+ * and spill to tmpdir past it (as dsr_sorter_new), or NULL; free with
+ * dsr_index_free().
+ */
+struct dsr_index *dsr_index_new(size_t budget, const char *tmpdir);
 void dsr_index_free(struct dsr_index *ix);
 /*
- * Records rec's id when it is an entity or a source, and keeps an entity's
- * names for resolve (which reports problems with them). 0, or -1 when out of
- * memory.
+ * Notes rec's id when it is an entity or a source, and its references when
+ * it is not, and keeps an entity's names for resolve (which reports problems
+ * with them). 0, or -1 after saying why in diags (memory, a temporary file).
  */
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec);
-/* After the last add: merges entity names into entities (alias.c). 0, or -1. */
+int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
+                  struct dsr_diags *diags);
+/*
+ * After the last add: finds the references no id answers, and when some of
+ * them may be names, merges entity names into entities (alias.c). 0, -1 when
+ * out of memory, or -2 after reporting a temporary file's failure.
+ */
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
-/* 1 when a record of kind with this id was added. */
-int dsr_index_has(const struct dsr_index *ix, enum dsr_kind kind, const char *id);
 /*
  * After resolve: adds to an entity record the names met in references to it
  * that it lacks (by exact alias key), and sorts its aliases again. 1 when it

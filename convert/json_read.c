@@ -472,7 +472,7 @@ static int member_name(struct scan *s, char *name, size_t n) {
  * come out the same with any number of threads. With one thread the same
  * road is taken, block after block.
  */
-#define BLOCK (1u << 20)
+#define BLOCK (256u << 10)
 /* At most this many array elements a block: small ones cost their entries too. */
 #define BLOCK_ELEMENTS 8192
 

@@ -57,6 +57,9 @@ struct dsr_sorter {
     int reported;           /* 1 once the failure is in a diagnostic */
     struct buf io;          /* one record packed on its way to a run file */
     struct buf last;        /* the final merge: the last record kept */
+    dsr_item_fn each;       /* finishing items (not records): who sees them */
+    void *each_ctx;
+    int in_order; /* dsr_sorter_keep_order: no sorting, one run */
 };
 
 struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir) {
@@ -206,6 +209,33 @@ static int pack(struct buf *b, const struct dsr_record *rec) {
             }
         }
     }
+    if (rc) {
+        b->len = start;
+        return -1;
+    }
+    size = (uint32_t)(b->len - start - sizeof(size));
+    memcpy(b->data + start, &size, sizeof(size));
+    return 0;
+}
+
+/*
+ * An item that is not a record is packed with the same head, so that it
+ * sorts and merges as records do: ITEM for its kind, its key for an id, no
+ * file or position, then its data as one string.
+ */
+#define ITEM 0xFF
+
+static int pack_item(struct buf *b, const char *key, size_t key_len, const void *data,
+                     size_t len) {
+    size_t start = b->len;
+    uint32_t size = 0, klen = (uint32_t)key_len, dlen = (uint32_t)len;
+    uint8_t head[2] = {ITEM, 1};
+    const char *file = NULL;
+    int32_t pos[2] = {0, 0};
+    int rc = buf_put(b, &size, sizeof(size)) | buf_put(b, head, sizeof(head)) |
+             buf_put(b, &klen, sizeof(klen)) | buf_put(b, key, key_len) |
+             buf_put(b, &file, sizeof(file)) | buf_put(b, pos, sizeof(pos)) |
+             buf_put(b, &dlen, sizeof(dlen)) | (len ? buf_put(b, data, len) : 0);
     if (rc) {
         b->len = start;
         return -1;
@@ -418,6 +448,22 @@ static int keep_record(struct dsr_sorter *s, const struct buf *b, FILE *out,
     return 0;
 }
 
+/* Shows the item packed in p (size bytes) to s->each. 0, or -2 when it failed. */
+static int each_item(struct dsr_sorter *s, const unsigned char *p, size_t size) {
+    uint32_t key_len, len;
+    memcpy(&key_len, p + 2, sizeof(key_len));
+    const unsigned char *data = p + 6 + key_len + sizeof(char *) + 2 * sizeof(int32_t);
+    if (p[0] != ITEM || (size_t)(data + sizeof(len) - p) > size) {
+        fail(s, "read back", EIO);
+        return -1;
+    }
+    memcpy(&len, data, sizeof(len));
+    return s->each(s->each_ctx, (const char *)p + 6, key_len,
+                   (const char *)data + sizeof(len), len) < 0
+               ? -2
+               : 0;
+}
+
 /* ---- merging ---- */
 
 /* Is run a's head before run b's? Ended runs sort last; ties go to the older run. */
@@ -464,6 +510,8 @@ static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out,
         struct run *r = heap[0];
         if (!diags) {
             rc = put_packed(s, out, r->head.data, (uint32_t)r->head.len);
+        } else if (s->each) {
+            rc = each_item(s, r->head.data, r->head.len);
         } else if (has_last && key_cmp(s->last.data, r->head.data) == 0) {
             report_duplicate(diags, r->head.data, s->last.data);
             duplicates++;
@@ -518,7 +566,7 @@ static int held_cmp(const void *a, const void *b, void *data) {
 }
 
 static void sort_held(struct dsr_sorter *s) {
-    if (s->n > 1)
+    if (s->n > 1 && !s->in_order)
         qsort_r(s->at, s->n, sizeof(*s->at), held_cmp, s->held.data);
 }
 
@@ -528,12 +576,21 @@ static void sort_held(struct dsr_sorter *s) {
  * FAN_IN - 1 runs per level stay open (and never more than MAX_RUNS).
  */
 static int spill(struct dsr_sorter *s) {
-    struct run *r = &s->runs[s->n_runs];
-    memset(r, 0, sizeof(*r));
-    if (!(r->fp = temp_file(s)))
+    /* Kept in order: one run, appended to. */
+    int append = s->in_order && s->n_runs == 1;
+    struct run *r = &s->runs[append ? 0 : s->n_runs];
+    if (append && fseek(r->fp, 0, SEEK_END) != 0) {
+        fail(s, "write", errno);
         return -1;
-    s->n_runs++;
-    sort_held(s);
+    }
+    if (!append) {
+        memset(r, 0, sizeof(*r));
+        if (!(r->fp = temp_file(s)))
+            return -1;
+        s->n_runs++;
+    }
+    if (!s->in_order)
+        sort_held(s);
     for (size_t i = 0; i < s->n && !s->failed; i++) {
         uint32_t size;
         const unsigned char *p = held_record(s, i, &size);
@@ -551,16 +608,21 @@ static int spill(struct dsr_sorter *s) {
     return 0;
 }
 
+/* Room for one more record held. 0, or -1 when out of memory. */
+static int grow_at(struct dsr_sorter *s) {
+    size_t alloc = s->alloc ? s->alloc * 2 : 256;
+    size_t *at = realloc(s->at, alloc * sizeof(*at));
+    if (!at)
+        return -1;
+    s->at = at;
+    s->alloc = alloc;
+    return 0;
+}
+
 /* Appends rec, packed, to what is held. 0, or -1 when out of memory. */
 static int hold(struct dsr_sorter *s, const struct dsr_record *rec) {
-    if (s->n == s->alloc) {
-        size_t alloc = s->alloc ? s->alloc * 2 : 256;
-        size_t *at = realloc(s->at, alloc * sizeof(*at));
-        if (!at)
-            return -1;
-        s->at = at;
-        s->alloc = alloc;
-    }
+    if (s->n == s->alloc && grow_at(s) < 0)
+        return -1;
     s->at[s->n] = s->held.len;
     if (pack(&s->held, rec) < 0)
         return -1;
@@ -584,6 +646,29 @@ int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec) {
     return 0;
 }
 
+void dsr_sorter_keep_order(struct dsr_sorter *s) {
+    s->in_order = 1;
+}
+
+int dsr_sorter_take_item(struct dsr_sorter *s, const char *key, size_t key_len,
+                         const void *data, size_t len) {
+    if (s->failed)
+        return -1;
+    if (s->n == s->alloc && grow_at(s) < 0) {
+        fail(s, NULL, 0);
+        return -1;
+    }
+    s->at[s->n] = s->held.len;
+    if (pack_item(&s->held, key, key_len, data, len) < 0) {
+        fail(s, NULL, 0);
+        return -1;
+    }
+    s->n++;
+    if (s->held.len + s->n * sizeof(*s->at) > s->budget && spill(s) < 0)
+        return -1;
+    return 0;
+}
+
 /*
  * Finishing in memory: reports and drops duplicates among the sorted records
  * held, and shows visit each one kept; one visit changed is held again, packed
@@ -594,6 +679,15 @@ static int finish_held(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_
     int duplicates = 0;
     size_t kept = 0;
     sort_held(s);
+    for (size_t i = 0; s->each && i < s->n; i++) {
+        uint32_t size;
+        const unsigned char *p = held_record(s, i, &size);
+        int rc = each_item(s, p, size);
+        if (rc < 0)
+            return rc;
+    }
+    if (s->each)
+        return 0;
     for (size_t i = 0; i < s->n; i++) {
         uint32_t size, first_size;
         const unsigned char *p = held_record(s, i, &size);
@@ -662,6 +756,13 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
 fail:
     dsr_sorter_report(s, diags);
     return -1;
+}
+
+int dsr_sorter_finish_items(struct dsr_sorter *s, struct dsr_diags *diags,
+                            dsr_item_fn each, void *ctx) {
+    s->each = each;
+    s->each_ctx = ctx;
+    return dsr_sorter_finish(s, diags, NULL, NULL, 0) < 0 ? -1 : 0;
 }
 
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s) {

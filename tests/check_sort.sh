@@ -46,3 +46,43 @@ TMPDIR=$tmp/none DOSSIER_SORT_MEMORY=4096 "$DOSSIER" convert --to jsonl data.jso
 rc=$?
 [ "$rc" = 2 ] && [ "$(cat tmpdir.err)" = "$tmp/none: error: cannot create a temporary file for sorting: No such file or directory" ]
 check tmpdir-honoured $?
+
+# References are joined to ids through sorters of their own, and entity names
+# wait in a file until a reference needs them: with a 4 KiB budget both spill,
+# and every reference must still be answered as in memory. Events name
+# entities by id, by name and by alias, before and after them, and refer to
+# ids and sources no record has.
+python3 - <<'PY'
+import json, random
+random.seed(11)
+recs = [{"record": "entity", "id": "p-%04d" % i, "kind": "person",
+         "name": "Person Number%d" % i, "aliases": ["Alias%d" % i]} for i in range(1500)]
+recs += [{"record": "source", "id": "s-%03d" % i, "title": "Report %d" % i} for i in range(200)]
+for i in range(2500):
+    k = i % 5
+    who = ["p-%04d" % (i % 1500), "Person Number%d" % (i % 1500), "Alias%d" % (i % 1500),
+           "p-9%03d" % i, "Nobody Known%d" % i][k]
+    recs.append({"record": "event", "id": "v-%04d" % i, "date": "2001", "kind": "meeting",
+                 "summary": "s", "participants": [{"entity": who, "role": "subject"}],
+                 "sources": ["s-%03d" % (i % 200) if i % 7 else "s-9%03d" % i]})
+random.shuffle(recs)
+with open("refs.jsonl", "w") as f:
+    for r in recs:
+        f.write(json.dumps(r) + "\n")
+# The same without the references no record answers: names become ids.
+with open("refs-valid.jsonl", "w") as f:
+    for r in recs:
+        if "9" not in json.dumps(r.get("participants", "")) + str(r.get("sources", "")) and \
+                "Nobody" not in json.dumps(r):
+            f.write(json.dumps(r) + "\n")
+PY
+"$DOSSIER" validate --report json refs.jsonl > refs-memory.out 2>&1
+DOSSIER_SORT_MEMORY=4096 "$DOSSIER" validate --report json refs.jsonl > refs-spilled.out 2>&1
+cmp -s refs-memory.out refs-spilled.out && grep -q 'unknown entity \\"Nobody Known' refs-memory.out &&
+    grep -q 'unknown source' refs-memory.out && ! grep -q 'Person Number' refs-memory.out
+check references-joined-across-runs $?
+"$DOSSIER" convert --to jsonl refs-valid.jsonl > names-memory.out 2>&1
+DOSSIER_SORT_MEMORY=4096 "$DOSSIER" convert --to jsonl refs-valid.jsonl > names-spilled.out 2>&1
+cmp -s names-memory.out names-spilled.out && [ "$(grep -c '"record":"event"' names-memory.out)" -gt 1000 ] &&
+    ! grep '"record":"event"' names-memory.out | grep -q 'Person Number\|Alias'
+check names-read-back-after-spilling $?
