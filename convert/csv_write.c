@@ -15,11 +15,15 @@ static int needs_quotes(const char *s) {
 
 /* Writes s, doubling its quotes when the field is quoted. */
 static void put_text(FILE *out, const char *s, int quoted) {
-    for (; *s; s++) {
-        if (*s == '"' && quoted)
-            putc('"', out);
-        putc(*s, out);
+    if (!quoted) {
+        fputs(s, out);
+        return;
     }
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        fwrite(s, 1, (size_t)(q - s) + 1, out);
+        putc('"', out);
+    }
+    fputs(s, out);
 }
 
 /* Writes one field, quoted only when RFC 4180 requires it. */

@@ -26,8 +26,10 @@ struct dsr_dataset {
     int finished; /* 1 after dsr_dataset_finish */
 };
 
-/* The sort budget when only ids and references are kept (validate), and the index's. */
+/* The sort budget when only ids and references are kept (validate). */
 #define VALIDATE_SORT_MEMORY (8u << 20)
+/* The budget of each of the index's two sorts: ids and references, entity names. */
+#define INDEX_SORT_MEMORY (4u << 20)
 
 const char *dsr_version(void) {
     return DSR_VERSION;
@@ -82,9 +84,8 @@ int dsr_dataset_reset(struct dsr_dataset *ds) {
                     : ds->opts.keep_records ? 0
                                             : VALIDATE_SORT_MEMORY;
     ds->sorter = dsr_sorter_new(budget, ds->opts.tmpdir);
-    ds->index =
-        dsr_index_new(ds->opts.sort_memory ? ds->opts.sort_memory : VALIDATE_SORT_MEMORY,
-                      ds->opts.tmpdir);
+    ds->index = dsr_index_new(
+        ds->opts.sort_memory ? ds->opts.sort_memory : INDEX_SORT_MEMORY, ds->opts.tmpdir);
     if (ds->opts.from == DSR_DIALECT_OFAC_CSV)
         ds->ofac = dsr_ofac_csv_new(ds->opts.sort_memory, ds->opts.tmpdir);
     if (ds->sorter && ds->index && (ds->ofac || ds->opts.from != DSR_DIALECT_OFAC_CSV))

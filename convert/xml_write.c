@@ -7,36 +7,54 @@
  * level) is white-space text and part of the canonical document we define.
  * Element order follows the field tables in record.c, as schemas/dossier.xsd does.
  */
+#include <string.h>
+
 #include "internal.h"
 
 /* C14N text escapes (section 2.3): & < > and carriage return. */
 static void put_text(FILE *out, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
+    for (;;) {
+        size_t plain = strcspn(s, "&<>\r");
+        fwrite(s, 1, plain, out);
+        s += plain;
+        switch (*s++) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break;
         case '\r': fputs("&#xD;", out); break;
-        default: putc(*s, out);
+        default: return; /* the end */
         }
     }
 }
 
 /* C14N attribute escapes: & < " and the white-space characters tab, newline, return. */
 static void put_attr(FILE *out, const char *name, const char *value) {
-    fprintf(out, " %s=\"", name);
-    for (const char *s = value; *s; s++) {
-        switch (*s) {
+    putc(' ', out);
+    fputs(name, out);
+    fputs("=\"", out);
+    for (const char *s = value;;) {
+        size_t plain = strcspn(s, "&<\"\t\n\r");
+        fwrite(s, 1, plain, out);
+        s += plain;
+        switch (*s++) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
         case '"': fputs("&quot;", out); break;
         case '\t': fputs("&#x9;", out); break;
         case '\n': fputs("&#xA;", out); break;
         case '\r': fputs("&#xD;", out); break;
-        default: putc(*s, out);
+        default: putc('"', out); return; /* the end */
         }
     }
-    putc('"', out);
+}
+
+/* A tag: <name> (end = 0) or </name> (end = 1); open = 1 leaves it open for attributes.
+ */
+static void tag(FILE *out, const char *name, int end, int open) {
+    fputs(end ? "</" : "<", out);
+    fputs(name, out);
+    if (!open)
+        putc('>', out);
 }
 
 /* A newline and two spaces per level of nesting. */
@@ -48,18 +66,18 @@ static void indent(FILE *out, int level) {
 
 static void put_list(FILE *out, const struct dsr_field *spec, const struct dsr_value *v) {
     indent(out, 3);
-    fprintf(out, "<%s>", spec->name);
+    tag(out, spec->name, 0, 0);
     for (size_t i = 0; i < v->n; i++) {
         indent(out, 4);
-        fprintf(out, "<%s", spec->item);
+        tag(out, spec->item, 0, 1);
         if (v->roles)
             put_attr(out, "role", v->roles[i]);
         putc('>', out);
         put_text(out, v->items[i]);
-        fprintf(out, "</%s>", spec->item);
+        tag(out, spec->item, 1, 0);
     }
     indent(out, 3);
-    fprintf(out, "</%s>", spec->name);
+    tag(out, spec->name, 1, 0);
 }
 
 /* Closes the sections of kinds before `upto` and opens the rest up to it. */
@@ -68,12 +86,12 @@ static void advance_to(struct dsr_writer *w, int upto) {
         if (w->kind >= 0) {
             if (w->in_kind)
                 indent(w->out, 1);
-            fprintf(w->out, "</%s>", dsr_kind_info(w->kind)->plural);
+            tag(w->out, dsr_kind_info(w->kind)->plural, 1, 0);
         }
         w->kind++;
         if (w->kind < DSR_KIND_COUNT) {
             indent(w->out, 1);
-            fprintf(w->out, "<%s>", dsr_kind_info(w->kind)->plural);
+            tag(w->out, dsr_kind_info(w->kind)->plural, 0, 0);
             w->in_kind = 0;
         }
     }
@@ -88,7 +106,7 @@ int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec) {
     advance_to(w, (int)rec->kind);
     w->in_kind++;
     indent(w->out, 2);
-    fprintf(w->out, "<%s", info->name);
+    tag(w->out, info->name, 0, 1);
     put_attr(w->out, info->fields[0].name, dsr_record_id(rec));
     putc('>', w->out);
     for (size_t f = 1; f < info->n_fields; f++) {
@@ -99,13 +117,13 @@ int dsr_xml_write_record(struct dsr_writer *w, const struct dsr_record *rec) {
                 put_list(w->out, spec, v);
         } else if (v->text) {
             indent(w->out, 3);
-            fprintf(w->out, "<%s>", spec->name);
+            tag(w->out, spec->name, 0, 0);
             put_text(w->out, v->text);
-            fprintf(w->out, "</%s>", spec->name);
+            tag(w->out, spec->name, 1, 0);
         }
     }
     indent(w->out, 2);
-    fprintf(w->out, "</%s>", info->name);
+    tag(w->out, info->name, 1, 0);
     return ferror(w->out) ? -1 : 0;
 }
 
