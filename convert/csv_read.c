@@ -241,7 +241,7 @@ static size_t continuation_bytes(const unsigned char *p, size_t n) {
     for (; n - i >= 8; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
-        count += (size_t)__builtin_popcountll(w & ~(w << 1) & DSR_HIGH_BITS);
+        count += dsr_bytes_counted(dsr_continuation_bytes(w));
     }
     for (; i < n; i++)
         count += (p[i] & 0xC0) == 0x80;

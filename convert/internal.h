@@ -301,6 +301,14 @@ static inline uint64_t dsr_bytes_below(uint64_t w, unsigned n) {
 static inline uint64_t dsr_bytes_equal(uint64_t w, unsigned char c) {
     return dsr_bytes_below(w ^ (DSR_ONES * c), 1);
 }
+/* The high bit of each byte of w that continues a UTF-8 character (10xxxxxx). */
+static inline uint64_t dsr_continuation_bytes(uint64_t w) {
+    return w & ~(w << 1) & DSR_HIGH_BITS;
+}
+/* How many bytes have their high bit set in high, which has no other bits. */
+static inline unsigned dsr_bytes_counted(uint64_t high) {
+    return (unsigned)(((high >> 7) * DSR_ONES) >> 56);
+}
 
 /* The length of s[0..len) without an incomplete UTF-8 sequence at its end. */
 size_t dsr_utf8_trim(const char *s, size_t len);

@@ -110,6 +110,20 @@ static size_t value_extent(struct scan *s) {
                 return s->len - s->pos; /* (a final backslash skipped past the end) */
         }
         char c = s->buf[s->pos + i];
+        if (in_string && c != '"' && c != '\\') {
+            /* Inside a string: on to the next quote or backslash, eight bytes at a time.
+             */
+            const char *p = s->buf + s->pos + i + 1, *end = s->buf + s->len;
+            while (end - p >= 8) {
+                uint64_t w;
+                memcpy(&w, p, 8);
+                if (dsr_bytes_equal(w, '"') | dsr_bytes_equal(w, '\\'))
+                    break;
+                p += 8;
+            }
+            i = (size_t)(p - s->buf - s->pos);
+            continue;
+        }
         if (in_string) {
             if (c == '\\')
                 i++;

@@ -55,12 +55,27 @@ size_t dsr_utf8_trim(const char *s, size_t len) {
 }
 
 void dsr_text_advance(const char *text, size_t n, int *line, int *column) {
-    for (const char *p = text, *end = text + n; p < end; p++) {
-        if (*p == '\n') {
-            ++*line;
-            *column = 1;
-        } else if (((unsigned char)*p & 0xC0) != 0x80) {
-            ++*column;
+    const char *p = text, *end = text + n;
+    while (p < end) {
+        /* Eight bytes at a time while no newline comes: count characters' first bytes. */
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (dsr_bytes_equal(w, '\n'))
+                break;
+            *column += 8 - (int)dsr_bytes_counted(dsr_continuation_bytes(w));
+            p += 8;
+        }
+        /* Then a byte at a time, up to and past the next newline. */
+        for (; p < end; p++) {
+            if (*p == '\n') {
+                ++*line;
+                *column = 1;
+                p++;
+                break;
+            }
+            if (((unsigned char)*p & 0xC0) != 0x80)
+                ++*column;
         }
     }
 }

@@ -45,7 +45,44 @@ static void check(const unsigned char *seq, size_t n) {
         }
 }
 
+/*
+ * dsr_text_advance, which counts eight bytes at a time between newlines, must
+ * count as the plain rule does: "\n" starts a line, columns count characters.
+ */
+static long advance_failures(void) {
+    static const char *const pieces[] = {
+        "a", "\n",   "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80",
+        " ", "\r\n", "abcdefgh"};
+    char text[600];
+    long failures = 0;
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0;
+        while (n < 500) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % 8];
+            memcpy(text + n, p, strlen(p));
+            n += strlen(p);
+        }
+        seed = seed * 1103515245u + 12345u;
+        size_t start = (seed >> 16) % 40, len = n - start - (seed >> 8) % 40;
+        int line = 3, column = 5, want_line = 3, want_column = 5;
+        for (size_t i = start; i < start + len; i++) {
+            if (text[i] == '\n')
+                want_line++, want_column = 1;
+            else if (((unsigned char)text[i] & 0xC0) != 0x80)
+                want_column++;
+        }
+        dsr_text_advance(text + start, len, &line, &column);
+        failures += line != want_line || column != want_column;
+    }
+    return failures;
+}
+
 int main(void) {
+    long advanced = advance_failures();
+    printf("%s utf8: positions over 20000 texts, %ld wrong\n", advanced ? "FAIL" : "ok",
+           advanced);
     static const unsigned char edges[] = {0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
                                           0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED,
                                           0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 'a'};
@@ -71,5 +108,5 @@ int main(void) {
                 }
     printf("%s utf8: %ld sequences in place, %ld failures\n", failures ? "FAIL" : "ok",
            checked, failures);
-    return failures ? 1 : 0;
+    return failures || advanced ? 1 : 0;
 }
