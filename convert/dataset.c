@@ -276,10 +276,17 @@ int dsr_dataset_finish(struct dsr_dataset *ds) {
     /* A dialect's join ends first: its records come now. It reports its failures. */
     if (ds->ofac)
         dsr_ofac_csv_finish(ds->ofac, collect, ds, &mine);
-    /* The sorter reports its own failures; check_refs fails only out of memory. */
-    if (dsr_index_resolve(ds->index, &mine) < 0 ||
-        (dsr_sorter_finish(ds->sorter, &mine, check_refs, ds, ds->opts.keep_records) <
-             0 &&
+    /*
+     * The sorters report their own failures; check_refs fails only out of
+     * memory. Validation with every reference answered by an id has nothing
+     * for check_refs to do: the records need not even be unpacked.
+     */
+    int resolved = dsr_index_resolve(ds->index, &mine);
+    dsr_visit_fn visit =
+        ds->opts.keep_records || dsr_index_unanswered(ds->index) ? check_refs : NULL;
+    if (resolved == -1 ||
+        (resolved == 0 &&
+         dsr_sorter_finish(ds->sorter, &mine, visit, ds, ds->opts.keep_records) < 0 &&
          !dsr_sorter_failed(ds->sorter)))
         out_of_memory(&mine, NULL);
     if (dsr_diags_status(&mine) > ds->status)

@@ -440,6 +440,10 @@ static int join(void *ctx, const char *key, size_t len, const char *data, size_t
     return added < 0 ? -1 : 0;
 }
 
+int dsr_index_unanswered(const struct dsr_index *ix) {
+    return ix->table.n > 0;
+}
+
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
     if (dsr_sorter_finish_items(ix->refs, diags, join, ix) < 0)
         return dsr_sorter_failed(ix->refs) ? -2 : -1;

@@ -418,6 +418,8 @@ int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
  * out of memory, or -2 after reporting a temporary file's failure.
  */
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
+/* After resolve: 1 when some reference is answered by no id (a name, or nothing). */
+int dsr_index_unanswered(const struct dsr_index *ix);
 /*
  * After resolve: adds to an entity record the names met in references to it
  * that it lacks (by exact alias key), and sorts its aliases again. 1 when it
