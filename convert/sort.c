@@ -450,14 +450,16 @@ static int keep_record(struct dsr_sorter *s, const struct buf *b, FILE *out,
 
 /* Shows the item packed in p (size bytes) to s->each. 0, or -2 when it failed. */
 static int each_item(struct dsr_sorter *s, const unsigned char *p, size_t size) {
-    uint32_t key_len, len;
+    uint32_t key_len, len = 0;
     memcpy(&key_len, p + 2, sizeof(key_len));
     const unsigned char *data = p + 6 + key_len + sizeof(char *) + 2 * sizeof(int32_t);
-    if (p[0] != ITEM || (size_t)(data + sizeof(len) - p) > size) {
+    size_t head = (size_t)(data - p) + sizeof(len);
+    if (p[0] == ITEM && head <= size)
+        memcpy(&len, data, sizeof(len));
+    if (p[0] != ITEM || head > size || len > size - head) {
         fail(s, "read back", EIO);
         return -1;
     }
-    memcpy(&len, data, sizeof(len));
     return s->each(s->each_ctx, (const char *)p + 6, key_len,
                    (const char *)data + sizeof(len), len) < 0
                ? -2
