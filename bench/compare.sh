@@ -24,20 +24,8 @@ python3 "$root/bench/gen.py" "$n" > "$tmp/data.jsonl"
 "$dossier" convert -q --to json -o "$tmp/data.json" "$tmp/data.jsonl" || exit 1
 "$dossier" convert -q --to xml -o "$tmp/data.xml" "$tmp/data.jsonl" || exit 1
 "$dossier" convert -q --to csv -o "$tmp/csv" "$tmp/data.jsonl" || exit 1
-# One JSON Lines line as a JSON Schema sees it: the dataset schema's
-# definitions, each kind allowing the "record" member that names it.
-python3 - "$root/schemas/dossier.schema.json" > "$tmp/line.schema.json" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-kinds = ["entity", "event", "source", "designation"]
-for k in kinds:
-    s["$defs"][k]["properties"]["record"] = {"const": k}
-print(json.dumps({
-    "$schema": s["$schema"], "$defs": s["$defs"], "type": "object",
-    "required": ["record"], "properties": {"record": {"enum": kinds}},
-    "allOf": [{"if": {"properties": {"record": {"const": k}}},
-               "then": {"$ref": "#/$defs/" + k}} for k in kinds]}))
-PY
+# One JSON Lines line as a JSON Schema sees it.
+python3 "$root/bench/line_schema.py" "$root/schemas/dossier.schema.json" > "$tmp/line.schema.json"
 
 # measure CMD: appends "seconds peak-KiB" of one run to $tmp/last, or fails.
 measure() {

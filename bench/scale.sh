@@ -15,19 +15,8 @@ trap 'rm -rf "$tmp"' EXIT
 [ -x /usr/bin/time ] || { echo "bench/scale.sh: needs GNU time (make deps)" >&2; exit 1; }
 cd "$tmp" || exit 1
 
-# One JSON Lines line as a JSON Schema sees it (as compare.sh writes it).
-python3 - "$root/schemas/dossier.schema.json" > line.schema.json <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-kinds = ["entity", "event", "source", "designation"]
-for k in kinds:
-    s["$defs"][k]["properties"]["record"] = {"const": k}
-print(json.dumps({
-    "$schema": s["$schema"], "$defs": s["$defs"], "type": "object",
-    "required": ["record"], "properties": {"record": {"enum": kinds}},
-    "allOf": [{"if": {"properties": {"record": {"const": k}}},
-               "then": {"$ref": "#/$defs/" + k}} for k in kinds]}))
-PY
+# One JSON Lines line as a JSON Schema sees it.
+python3 "$root/bench/line_schema.py" "$root/schemas/dossier.schema.json" > line.schema.json
 
 rows=()
 # row TASK FILE CMD: runs CMD once on FILE, keeps "| task | records | MB | s | MB/s | MiB |".
