@@ -279,23 +279,15 @@ static int add_pending(struct dsr_index *ix, struct dsr_diags *diags) {
  * after it (ref = 1). 0, or -1 (see the sorter).
  */
 static int take_id(struct dsr_index *ix, char letter, const char *id, int ref) {
-    char buf[256], *key = make_key(letter, id, buf, sizeof(buf) - 1);
+    size_t n = strlen(id), len = n + 2 + (ref != 0);
+    char buf[256], *key = len <= sizeof(buf) ? buf : malloc(len);
     if (!key)
         return -1;
-    size_t len = strlen(key);
-    if (ref) {
-        if (key == buf)
-            key[len++] = '\1';
-        else { /* room made for the key alone: grow it by one */
-            char *grown = realloc(key, len + 2);
-            if (!grown) {
-                free(key);
-                return -1;
-            }
-            key = grown;
-            key[len++] = '\1';
-        }
-    }
+    key[0] = letter;
+    key[1] = ':';
+    memcpy(key + 2, id, n);
+    if (ref)
+        key[len - 1] = '\1';
     int rc = dsr_sorter_take_item(ix->refs, key, len, NULL, 0);
     if (key != buf)
         free(key);

@@ -493,12 +493,13 @@ static void sift_down(struct run **heap, size_t n, size_t i) {
 }
 
 /*
- * Merges runs[0..n) (oldest first) into out (NULL: nowhere), in order. With
- * diags (the final merge), records sharing a key with the one before are
- * dropped and reported, and visit sees each record kept. Returns duplicates
- * found, -1 on a failure (recorded), or -2 when visit failed.
+ * Merges runs[0..n) (oldest first) into out (NULL: nowhere), in order. The
+ * final merge shows items to s->each; of records, it drops and reports those
+ * sharing a key with the one before (in diags), and visit sees each one kept.
+ * Returns duplicates found, -1 on a failure (recorded), or -2 when visit or
+ * each failed.
  */
-static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out,
+static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out, int final,
                  struct dsr_diags *diags, dsr_visit_fn visit, void *ctx) {
     struct run *heap[MAX_RUNS + 1];
     int duplicates = 0, rc = 0, has_last = 0;
@@ -510,7 +511,7 @@ static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out,
         sift_down(heap, n, i);
     while (!s->failed && rc == 0 && heap[0]->has_head) {
         struct run *r = heap[0];
-        if (!diags) {
+        if (!final) {
             rc = put_packed(s, out, r->head.data, (uint32_t)r->head.len);
         } else if (s->each) {
             rc = each_item(s, r->head.data, r->head.len);
@@ -538,7 +539,7 @@ static int merge_youngest(struct dsr_sorter *s, size_t n) {
     struct run *first = &s->runs[s->n_runs - n];
     int same_level = first->level == s->runs[s->n_runs - 1].level;
     struct run merged = {temp_file(s), {0}, 0, first->level + (same_level ? 1 : 0)};
-    if (!merged.fp || merge(s, first, n, merged.fp, NULL, NULL, NULL) < 0) {
+    if (!merged.fp || merge(s, first, n, merged.fp, 0, NULL, NULL, NULL) < 0) {
         run_release(&merged);
         return -1;
     }
@@ -621,31 +622,37 @@ static int grow_at(struct dsr_sorter *s) {
     return 0;
 }
 
-/* Appends rec, packed, to what is held. 0, or -1 when out of memory. */
-static int hold(struct dsr_sorter *s, const struct dsr_record *rec) {
-    if (s->n == s->alloc && grow_at(s) < 0)
+/* Room for one more record or item held. 0, or -1 (failure recorded). */
+static int room(struct dsr_sorter *s) {
+    if (s->failed)
         return -1;
-    s->at[s->n] = s->held.len;
-    if (pack(&s->held, rec) < 0)
+    if (s->n == s->alloc && grow_at(s) < 0) {
+        fail(s, NULL, 0);
         return -1;
-    s->n++;
+    }
+    return 0;
+}
+
+/*
+ * Holds what was just packed at offset start (packed: 0, or -1 when packing
+ * ran out of memory), and spills past the budget. 0, or -1 (failure recorded).
+ */
+static int held_one(struct dsr_sorter *s, size_t start, int packed) {
+    if (packed < 0) {
+        fail(s, NULL, 0);
+        return -1;
+    }
+    s->at[s->n++] = start;
+    if (s->held.len + s->n * sizeof(*s->at) > s->budget && spill(s) < 0)
+        return -1;
     return 0;
 }
 
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec) {
-    if (s->failed) {
-        dsr_record_free(rec);
-        return -1;
-    }
-    int rc = hold(s, rec);
+    size_t start = s->held.len;
+    int rc = room(s) < 0 ? -1 : held_one(s, start, pack(&s->held, rec));
     dsr_record_free(rec);
-    if (rc < 0) {
-        fail(s, NULL, 0);
-        return -1;
-    }
-    if (s->held.len + s->n * sizeof(*s->at) > s->budget && spill(s) < 0)
-        return -1;
-    return 0;
+    return rc;
 }
 
 void dsr_sorter_keep_order(struct dsr_sorter *s) {
@@ -654,21 +661,9 @@ void dsr_sorter_keep_order(struct dsr_sorter *s) {
 
 int dsr_sorter_take_item(struct dsr_sorter *s, const char *key, size_t key_len,
                          const void *data, size_t len) {
-    if (s->failed)
-        return -1;
-    if (s->n == s->alloc && grow_at(s) < 0) {
-        fail(s, NULL, 0);
-        return -1;
-    }
-    s->at[s->n] = s->held.len;
-    if (pack_item(&s->held, key, key_len, data, len) < 0) {
-        fail(s, NULL, 0);
-        return -1;
-    }
-    s->n++;
-    if (s->held.len + s->n * sizeof(*s->at) > s->budget && spill(s) < 0)
-        return -1;
-    return 0;
+    size_t start = s->held.len;
+    return room(s) < 0 ? -1
+                       : held_one(s, start, pack_item(&s->held, key, key_len, data, len));
 }
 
 /*
@@ -747,7 +742,7 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
     s->alloc = 0;
     if (keep && !(s->merged.fp = temp_file(s)))
         goto fail;
-    duplicates = merge(s, s->runs, s->n_runs, s->merged.fp, diags, visit, ctx);
+    duplicates = merge(s, s->runs, s->n_runs, s->merged.fp, 1, diags, visit, ctx);
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     s->n_runs = 0;

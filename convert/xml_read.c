@@ -743,8 +743,9 @@ int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     char *xsd = dsr_xsd_without_identity((const char *)dsr_schema_xsd, dsr_schema_xsd_len,
                                          "xs", &len);
     /* The text and item patterns are check_text_pattern's: libxml2 is slow at them. */
-    for (char *q; xsd && (q = strstr(xsd, TEXT_PATTERN));) {
-        char *after = strstr(q, "/>") + 2;
+    for (char *q, *after;
+         xsd && (q = strstr(xsd, TEXT_PATTERN)) && (after = strstr(q, "/>"));) {
+        after += 2;
         memmove(q, after, strlen(after) + 1);
         len -= (size_t)(after - q);
     }
