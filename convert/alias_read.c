@@ -127,7 +127,8 @@ static int read_dataset_file(void *ctx, const char *path) {
                      strerror(errno));
         return 0;
     }
-    struct dsr_input in = {path, fp, (enum dsr_format)dsr_format_from_path(path), -1, 0};
+    struct dsr_input in = {path, fp, (enum dsr_format)dsr_format_from_path(path),
+                           -1,   0,  NULL};
     dsr_read(&in, add_entity, r,
              r->diags); /* problems, out of memory too, are in diags */
     fclose(fp);

@@ -5,6 +5,7 @@
  * moved into the caller's list.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,8 +23,9 @@ struct dsr_dataset {
     struct dsr_diags *step_diags;    /* the input or finish under way: its own list */
     char **names;                    /* every input read, owned: records borrow them */
     size_t n_names;
-    int status;   /* the worst status of this dataset's own diagnostics */
-    int finished; /* 1 after dsr_dataset_finish */
+    int status;               /* the worst status of this dataset's own diagnostics */
+    int finished;             /* 1 after dsr_dataset_finish */
+    struct dsr_bytes scratch; /* collect: one record packed */
 };
 
 /* The sort budget when only ids and references are kept (validate). */
@@ -86,6 +88,10 @@ int dsr_dataset_reset(struct dsr_dataset *ds) {
     ds->sorter = dsr_sorter_new(budget, ds->opts.tmpdir);
     ds->index = dsr_index_new(
         ds->opts.sort_memory ? ds->opts.sort_memory : INDEX_SORT_MEMORY, ds->opts.tmpdir);
+    if (ds->opts.jobs > 1 && ds->sorter && ds->index) {
+        dsr_sorter_spill_aside(ds->sorter);
+        dsr_index_spill_aside(ds->index);
+    }
     if (ds->opts.from == DSR_DIALECT_OFAC_CSV)
         ds->ofac = dsr_ofac_csv_new(ds->opts.sort_memory, ds->opts.tmpdir);
     if (ds->sorter && ds->index && (ds->ofac || ds->opts.from != DSR_DIALECT_OFAC_CSV))
@@ -101,28 +107,78 @@ void dsr_dataset_free(struct dsr_dataset *ds) {
         return;
     release_contents(ds);
     dsr_xslt_free(ds->xslt);
+    free(ds->scratch.data);
     free(ds);
 }
 
-/* Takes each record read: indexes it and hands it to the sorter. */
-static int collect(void *ctx, struct dsr_record *rec) {
-    struct dsr_dataset *ds = ctx;
-    if (dsr_index_add(ds->index, rec, ds->step_diags) < 0) {
-        dsr_record_free(rec);
+/*
+ * A record packed for the dataset (pack): its kind, what the index keeps of
+ * it (keys, then names; see dsr_index_pack), then the record for the sorter.
+ */
+struct packed_head {
+    uint8_t kind;
+    uint32_t keys_len, names_len;
+};
+
+/*
+ * Packs rec for the index and the sorter: validation keeps only the id and
+ * the references, to check them. Any thread. 0, or -1 when out of memory.
+ */
+static int pack(void *ctx, const struct dsr_record *rec, struct dsr_bytes *out) {
+    const struct dsr_dataset *ds = ctx;
+    size_t keys_len, names_len, start = out->len;
+    if (dsr_index_pack(rec, NULL, &keys_len, NULL, &names_len) < 0)
         return -1;
-    }
+    struct dsr_record kept = *rec;
     if (!ds->opts.keep_records) {
-        /* Validation keeps only the id and the references, to check them. */
         const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
         for (size_t f = 1; f < info->n_fields; f++)
             if (info->fields[f].refers == DSR_REFERS_NONE)
-                dsr_record_clear(rec, (int)f);
+                kept.values[f] = (struct dsr_value){0};
     }
-    if (dsr_sorter_take(ds->sorter, rec) < 0) {
+    struct packed_head head = {(uint8_t)rec->kind, (uint32_t)keys_len,
+                               (uint32_t)names_len};
+    size_t size = sizeof(head) + keys_len + names_len + dsr_sorter_pack(NULL, &kept);
+    if (dsr_bytes_reserve(out, size) < 0)
+        return -1;
+    unsigned char *p = out->data + start;
+    memcpy(p, &head, sizeof(head));
+    p += sizeof(head);
+    if (dsr_index_pack(rec, p, &keys_len, p + keys_len, &names_len) < 0)
+        return -1;
+    dsr_sorter_pack(p + keys_len + names_len, &kept);
+    out->len = start + size;
+    return 0;
+}
+
+/* Takes a record packed (pack): into the index, then the sorter. 0, or -1. */
+static int take_packed(void *ctx, const unsigned char *p, size_t n) {
+    struct dsr_dataset *ds = ctx;
+    struct packed_head head;
+    memcpy(&head, p, sizeof(head));
+    const unsigned char *keys = p + sizeof(head), *names = keys + head.keys_len,
+                        *record = names + head.names_len;
+    if (dsr_index_take(ds->index, (enum dsr_kind)head.kind, keys, head.keys_len, names,
+                       head.names_len, ds->step_diags) < 0)
+        return -1;
+    if (dsr_sorter_take_packed(ds->sorter, record, n - (size_t)(record - p)) < 0) {
         dsr_sorter_report(ds->sorter, ds->step_diags);
         return -1;
     }
     return 0;
+}
+
+/* Takes each record read whole (by a reader without threads): packed, then taken. */
+static int collect(void *ctx, struct dsr_record *rec) {
+    struct dsr_dataset *ds = ctx;
+    ds->scratch.len = 0;
+    int rc = pack(ds, rec, &ds->scratch);
+    dsr_record_free(rec);
+    if (rc < 0) {
+        out_of_memory(ds->step_diags, NULL);
+        return -1;
+    }
+    return take_packed(ds, ds->scratch.data, ds->scratch.len);
 }
 
 /* Keeps a copy of an input's name, which its records borrow. NULL when out of memory. */
@@ -162,8 +218,9 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
     FILE *watched = ds->opts.progress ? dsr_input_watch(fp, kept, ds->opts.progress,
                                                         ds->opts.progress_ctx)
                                       : NULL;
-    struct dsr_input in = {kept, watched ? watched : fp, (enum dsr_format)format, table,
-                           ds->opts.jobs};
+    struct dsr_packer packer = {pack, take_packed, ds};
+    struct dsr_input in = {kept,  watched ? watched : fp, (enum dsr_format)format,
+                           table, ds->opts.jobs,          &packer};
     ds->step_diags = diags;
     if (ds->xslt)
         dsr_xslt_read(ds->xslt, &in, collect, ds, diags);

@@ -95,6 +95,11 @@ struct dsr_index *dsr_index_new(size_t budget, const char *tmpdir) {
     return ix;
 }
 
+void dsr_index_spill_aside(struct dsr_index *ix) {
+    dsr_sorter_spill_aside(ix->refs);
+    dsr_sorter_spill_aside(ix->names);
+}
+
 void dsr_index_free(struct dsr_index *ix) {
     if (!ix)
         return;
@@ -162,11 +167,11 @@ static char *name_key(const char *name, size_t len) {
 }
 
 /*
- * Keeps an entity's id, name and aliases for resolve, in the names sorter
- * (which keeps them in order): file, line, how many names, and the names. 0,
- * or -1 (see the sorter).
+ * An entity's id, name and aliases, packed for the names sorter (which keeps
+ * them in order, for resolve): file, line, how many names, and the names.
+ * Into out, or counted when out is NULL; the bytes, or 0 when out of memory.
  */
-static int add_names(struct dsr_index *ix, const struct dsr_record *rec) {
+static size_t pack_names(unsigned char *out, const struct dsr_record *rec) {
     const struct dsr_value *aliases = &rec->values[DSR_ENTITY_ALIASES];
     const char *name = rec->values[DSR_ENTITY_NAME].text;
     uint32_t n = (uint32_t)aliases->n + 1;
@@ -174,9 +179,11 @@ static int add_names(struct dsr_index *ix, const struct dsr_record *rec) {
     size_t size = head + strlen(dsr_record_id(rec)) + strlen(name) + 2;
     for (size_t i = 0; i < aliases->n; i++)
         size += strlen(aliases->items[i]) + 1;
+    if (!out)
+        return dsr_sorter_pack_item(NULL, "", 0, NULL, size);
     char *buf = malloc(size), *w = buf + head;
     if (!buf)
-        return -1;
+        return 0;
     memcpy(buf, &rec->file, sizeof(rec->file));
     memcpy(buf + sizeof(rec->file), &rec->line, sizeof(rec->line));
     memcpy(buf + sizeof(rec->file) + sizeof(rec->line), &n, sizeof(n));
@@ -184,12 +191,12 @@ static int add_names(struct dsr_index *ix, const struct dsr_record *rec) {
     w = stpcpy(w, name) + 1;
     for (size_t i = 0; i < aliases->n; i++)
         w = stpcpy(w, aliases->items[i]) + 1;
-    int rc = dsr_sorter_take_item(ix->names, "", 0, buf, size);
+    size_t packed = dsr_sorter_pack_item(out, "", 0, buf, size);
     free(buf);
-    return rc;
+    return packed;
 }
 
-/* Reads one entity's names back from the names sorter (see add_names). */
+/* Reads one entity's names back from the names sorter (see pack_names). */
 static int load_names(void *ctx, const char *key, size_t key_len, const char *data,
                       size_t len) {
     struct dsr_index *ix = ctx;
@@ -275,68 +282,70 @@ static int add_pending(struct dsr_index *ix, struct dsr_diags *diags) {
 }
 
 /*
- * Gives the refs sorter "e:id" or "s:id" (ref = 0), or the same with "\1"
- * after it (ref = 1). 0, or -1 (see the sorter).
+ * "e:id" or "s:id" (ref = 0), or the same with "\1" after it (ref = 1),
+ * packed for the refs sorter into out, or counted when out is NULL; the
+ * bytes, or 0 when out of memory.
  */
-static int take_id(struct dsr_index *ix, char letter, const char *id, int ref) {
+static size_t pack_key(unsigned char *out, char letter, const char *id, int ref) {
     size_t n = strlen(id), len = n + 2 + (ref != 0);
+    if (!out)
+        return dsr_sorter_pack_item(NULL, NULL, len, NULL, 0);
     char buf[256], *key = len <= sizeof(buf) ? buf : malloc(len);
     if (!key)
-        return -1;
+        return 0;
     key[0] = letter;
     key[1] = ':';
     memcpy(key + 2, id, n);
     if (ref)
         key[len - 1] = '\1';
-    int rc = dsr_sorter_take_item(ix->refs, key, len, NULL, 0);
+    size_t packed = dsr_sorter_pack_item(out, key, len, NULL, 0);
     if (key != buf)
         free(key);
-    return rc;
+    return packed;
 }
 
-/* Hands the references of rec to the refs sorter. 0, or -1. */
-static int add_refs(struct dsr_index *ix, const struct dsr_record *rec) {
+int dsr_index_pack(const struct dsr_record *rec, unsigned char *keys, size_t *keys_len,
+                   unsigned char *names, size_t *names_len) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
-    for (size_t f = 0; f < info->n_fields; f++) {
-        enum dsr_refers refers = info->fields[f].refers;
-        if (refers == DSR_REFERS_NONE)
-            continue;
-        for (size_t i = 0; i < rec->values[f].n; i++)
-            if (take_id(ix, refers == DSR_REFERS_ENTITY ? 'e' : 's',
-                        rec->values[f].items[i], 1) < 0)
-                return -1;
+    size_t k = 0, m = 0, one;
+    if (rec->kind == DSR_ENTITY || rec->kind == DSR_SOURCE) {
+        if (!(one = pack_key(keys, info->name[0], dsr_record_id(rec), 0)))
+            return -1;
+        k += one;
+        if (rec->kind == DSR_ENTITY && !(m = pack_names(names, rec)))
+            return -1;
     }
+    for (size_t f = 0;
+         rec->kind != DSR_ENTITY && rec->kind != DSR_SOURCE && f < info->n_fields; f++) {
+        enum dsr_refers refers = info->fields[f].refers;
+        for (size_t i = 0; refers != DSR_REFERS_NONE && i < rec->values[f].n; i++) {
+            if (!(one = pack_key(keys ? keys + k : NULL,
+                                 refers == DSR_REFERS_ENTITY ? 'e' : 's',
+                                 rec->values[f].items[i], 1)))
+                return -1;
+            k += one;
+        }
+    }
+    *keys_len = k;
+    *names_len = m;
     return 0;
 }
 
-/* Says why the index could not take a record: a sorter's failure, or memory. */
-static void report_failure(struct dsr_index *ix, struct dsr_diags *diags) {
-    if (dsr_sorter_failed(ix->refs))
+int dsr_index_take(struct dsr_index *ix, enum dsr_kind kind, const unsigned char *keys,
+                   size_t keys_len, const unsigned char *names, size_t names_len,
+                   struct dsr_diags *diags) {
+    /* Duplicate ids count too: the count only says whether there are any. */
+    ix->entities += kind == DSR_ENTITY;
+    ix->sources += kind == DSR_SOURCE;
+    if (dsr_sorter_take_packed(ix->refs, keys, keys_len) < 0) {
         dsr_sorter_report(ix->refs, diags);
-    else if (dsr_sorter_failed(ix->names))
-        dsr_sorter_report(ix->names, diags);
-    else
-        dsr_diag_add(diags, DSR_DIAG_REFUSED, NULL, 0, 0, NULL, "out of memory");
-}
-
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
-                  struct dsr_diags *diags) {
-    int rc;
-    if (rec->kind == DSR_ENTITY || rec->kind == DSR_SOURCE) {
-        rc = (rec->kind == DSR_ENTITY ? add_names(ix, rec) : 0) < 0 ||
-                     take_id(ix, dsr_kind_info(rec->kind)->name[0], dsr_record_id(rec),
-                             0) < 0
-                 ? -1
-                 : 0;
-        /* Duplicate ids count too: the count only says whether there are any. */
-        ix->entities += rec->kind == DSR_ENTITY;
-        ix->sources += rec->kind == DSR_SOURCE;
-    } else {
-        rc = add_refs(ix, rec);
+        return -1;
     }
-    if (rc < 0)
-        report_failure(ix, diags);
-    return rc;
+    if (dsr_sorter_take_packed(ix->names, names, names_len) < 0) {
+        dsr_sorter_report(ix->names, diags);
+        return -1;
+    }
+    return 0;
 }
 
 /* Does the entity's own name list hold a name with this key? */

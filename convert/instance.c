@@ -276,7 +276,7 @@ static int check_split(const struct dsr_jschema *js, struct check *c, FILE *f) {
     struct split_doc d = {js, &mine, json_object(), NULL, 0, 0, 1, 1};
     static const struct dsr_json_walker walker = {split_root, split_member, split_element,
                                                   split_array_end, split_value};
-    struct dsr_input in = {c->file, f, DSR_FORMAT_JSON, -1, 0};
+    struct dsr_input in = {c->file, f, DSR_FORMAT_JSON, -1, 0, NULL};
     int whole = !d.rest || dsr_json_walk(&in, &walker, &d);
     const json_t **stand_ins = whole ? NULL : malloc((d.n + 1) * sizeof(*stand_ins));
     size_t *sizes = whole ? NULL : malloc((d.n + 1) * sizeof(*sizes)), k = 0;
@@ -510,7 +510,7 @@ static void check_csv(const struct dsr_jschema *js, struct check *c) {
     }
     if (!c->len)
         fgetc(fp); /* fmemopen wants a size of at least 1: read that byte away */
-    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1, 0};
+    struct dsr_input in = {c->file, fp, DSR_FORMAT_CSV, -1, 0, NULL};
     dsr_csv_read_rows(&in, check_row, &cc, c->diags);
     fclose(fp);
 }

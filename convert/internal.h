@@ -131,8 +131,6 @@ struct dsr_record {
 /* Returns a new empty record, or NULL when out of memory; free with dsr_record_free(). */
 struct dsr_record *dsr_record_new(enum dsr_kind kind);
 void dsr_record_free(struct dsr_record *rec);
-/* Leaves one field absent (its memory goes with the record's). */
-void dsr_record_clear(struct dsr_record *rec, int field);
 
 /*
  * Memory that lives as long as rec, aligned for pointers; NULL when out of
@@ -344,6 +342,16 @@ void dsr_sorter_free(struct dsr_sorter *s);
 /* Takes rec (frees it even on failure). Returns 0, or -1 when out of memory. */
 int dsr_sorter_take(struct dsr_sorter *s, struct dsr_record *rec);
 /*
+ * rec, or an item (see dsr_sorter_take_item), packed as a sorter holds it
+ * into out; with out NULL only counted. Returns the bytes it takes. Any
+ * thread may pack; dsr_sorter_take_packed then takes n bytes of such packed
+ * records or items at p as they are: 0, or -1 (see dsr_sorter_report).
+ */
+size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec);
+size_t dsr_sorter_pack_item(unsigned char *out, const char *key, size_t key_len,
+                            const void *data, size_t len);
+int dsr_sorter_take_packed(struct dsr_sorter *s, const unsigned char *p, size_t n);
+/*
  * Called by finish for each record kept, in canonical order: returns 0, 1 when
  * it changed the record (what dsr_sorter_next() hands out is then the change),
  * or -1 to fail.
@@ -385,6 +393,11 @@ int dsr_sorter_finish_items(struct dsr_sorter *s, struct dsr_diags *diags,
  */
 void dsr_sorter_keep_order(struct dsr_sorter *s);
 /*
+ * Before the first take: past half the budget, what is held is sorted and
+ * spilled by a thread of its own while the other half fills.
+ */
+void dsr_sorter_spill_aside(struct dsr_sorter *s);
+/*
  * After dsr_sorter_take() returned -1, or dsr_sorter_next() returned NULL with
  * dsr_sorter_failed() set: adds one diagnostic saying why, "out of memory"
  * (DSR_DIAG_REFUSED) or the temporary file's failure with its cause
@@ -404,14 +417,22 @@ struct dsr_index;
  * dsr_index_free().
  */
 struct dsr_index *dsr_index_new(size_t budget, const char *tmpdir);
+/* Before the first add: its sorters spill aside (dsr_sorter_spill_aside). */
+void dsr_index_spill_aside(struct dsr_index *ix);
 void dsr_index_free(struct dsr_index *ix);
 /*
- * Notes rec's id when it is an entity or a source, and its references when
- * it is not, and keeps an entity's names for resolve (which reports problems
- * with them). 0, or -1 after saying why in diags (memory, a temporary file).
+ * What the index keeps of rec, packed for dsr_index_take (in any thread): its
+ * id when it is an entity or a source, and its references when it is not,
+ * into keys; an entity's names, for resolve (which reports problems with
+ * them), into names. With keys and names NULL the bytes are only counted;
+ * either way their lengths are set. 0, or -1 when out of memory.
  */
-int dsr_index_add(struct dsr_index *ix, const struct dsr_record *rec,
-                  struct dsr_diags *diags);
+int dsr_index_pack(const struct dsr_record *rec, unsigned char *keys, size_t *keys_len,
+                   unsigned char *names, size_t *names_len);
+/* Takes what dsr_index_pack packed of a record of kind. 0, or -1 (said in diags). */
+int dsr_index_take(struct dsr_index *ix, enum dsr_kind kind, const unsigned char *keys,
+                   size_t keys_len, const unsigned char *names, size_t names_len,
+                   struct dsr_diags *diags);
 /*
  * After the last add: finds the references no id answers, and when some of
  * them may be names, merges entity names into entities (alias.c). 0, -1 when
@@ -438,6 +459,30 @@ int dsr_index_check_refs(const struct dsr_index *ix, struct dsr_record *rec,
 
 /* ---- formats, readers and writers ---- */
 
+/* Bytes that grow; data owned. */
+struct dsr_bytes {
+    unsigned char *data;
+    size_t len, cap; /* bytes used, allocated */
+};
+
+/* Room for n bytes more in b. 0, or -1 when out of memory. */
+int dsr_bytes_reserve(struct dsr_bytes *b, size_t n);
+
+/*
+ * How a receiver of records takes them packed, in a form of its own: readers
+ * whose threads read records (dsr_input.jobs) call pack on each record in the
+ * thread that read it, and free it there; then take on the bytes, in order,
+ * in place of emit. Work the receiver would do anyway, done in parallel, and
+ * no record's memory moves between threads.
+ */
+struct dsr_packer {
+    /* Appends rec packed to out; any thread. 0, or -1 when out of memory. */
+    int (*pack)(void *ctx, const struct dsr_record *rec, struct dsr_bytes *out);
+    /* Takes n bytes pack made, as emit would take the record. 0, or -1 to stop. */
+    int (*take)(void *ctx, const unsigned char *p, size_t n);
+    void *ctx; /* pack's; take gets emit's */
+};
+
 /* One input to read. */
 struct dsr_input {
     const char *name;       /* as given by the user, "-" for stdin */
@@ -445,6 +490,7 @@ struct dsr_input {
     enum dsr_format format; /* from the extension or --format */
     int table;              /* CSV: enum dsr_kind, or -1 for "from the name" */
     int jobs;               /* threads that may read it (JSON Lines); 0 or 1 = this one */
+    const struct dsr_packer *packer; /* NULL, or how a receiver takes records packed */
 };
 
 /* Receives each record read; takes ownership. Returns 0, or -1 to stop reading. */

@@ -490,9 +490,13 @@ static int member_name(struct scan *s, char *name, size_t n) {
 /* At most this many array elements a block: small ones cost their entries too. */
 #define BLOCK_ELEMENTS 8192
 
-/* A record a block read, and the diagnostics its block found before it. */
+/*
+ * A record a block read (or, with a packer, where it is packed in the
+ * block's packed bytes), and the diagnostics its block found before it.
+ */
 struct kept {
     struct dsr_record *rec;
+    size_t packed_at, packed_len;
     struct dsr_diags before;
 };
 
@@ -516,24 +520,35 @@ struct block {
     struct dsr_diags diags; /* found since the last record kept */
     struct kept *recs;
     size_t n_recs, cap_recs;
+    struct dsr_bytes packed; /* the records packed, with a packer */
 };
 
 static int keep(void *ctx, struct dsr_record *rec) {
     struct block *b = ctx;
-    if (b->n_recs == b->cap_recs) {
+    const struct dsr_packer *packer = b->in->packer;
+    size_t at = b->packed.len;
+    int rc = packer ? packer->pack(packer->ctx, rec, &b->packed) : 0;
+    if (packer) {
+        dsr_record_free(rec);
+        rec = NULL;
+    }
+    if (rc == 0 && b->n_recs == b->cap_recs) {
         size_t cap = b->cap_recs ? 2 * b->cap_recs : 64;
         struct kept *recs = realloc(b->recs, cap * sizeof(*recs));
-        if (!recs) {
-            dsr_record_free(rec);
-            dsr_diag_add(&b->diags, DSR_DIAG_REFUSED, b->in->name, 0, 0, NULL,
-                         "out of memory");
-            return -1;
+        rc = recs ? 0 : -1;
+        if (recs) {
+            b->recs = recs;
+            b->cap_recs = cap;
         }
-        b->recs = recs;
-        b->cap_recs = cap;
+    }
+    if (rc < 0) {
+        dsr_record_free(rec);
+        dsr_diag_add(&b->diags, DSR_DIAG_REFUSED, b->in->name, 0, 0, NULL,
+                     "out of memory");
+        return -1;
     }
     struct kept *k = &b->recs[b->n_recs++];
-    k->rec = rec;
+    *k = (struct kept){rec, at, b->packed.len - at, {0}};
     dsr_diags_init(&k->before);
     if (b->diags.count || b->diags.dropped)
         dsr_diags_move(&k->before, &b->diags);
@@ -547,6 +562,7 @@ static void block_free(struct block *b) {
     }
     dsr_diags_release(&b->diags);
     free(b->recs);
+    free(b->packed.data);
     free(b->elements);
     free(b->text);
     free(b);
@@ -558,9 +574,12 @@ static int take_block(struct block *b, dsr_record_fn emit, void *ctx,
                       struct dsr_diags *diags) {
     for (size_t i = 0; i < b->n_recs; i++) {
         dsr_diags_move(diags, &b->recs[i].before);
-        struct dsr_record *rec = b->recs[i].rec;
-        b->recs[i].rec = NULL;
-        if (emit(ctx, rec) < 0)
+        struct kept *k = &b->recs[i];
+        struct dsr_record *rec = k->rec;
+        k->rec = NULL;
+        if ((rec ? emit(ctx, rec)
+                 : b->in->packer->take(ctx, b->packed.data + k->packed_at,
+                                       k->packed_len)) < 0)
             return -1;
     }
     int fatal = b->last || b->stopped || dsr_diags_status(&b->diags) == 2;

@@ -148,10 +148,6 @@ char *dsr_record_copy(struct dsr_record *rec, const char *s, size_t len) {
     return c;
 }
 
-void dsr_record_clear(struct dsr_record *rec, int field) {
-    memset(&rec->values[field], 0, sizeof(rec->values[field]));
-}
-
 void dsr_record_free(struct dsr_record *rec) {
     if (!rec)
         return;

@@ -10,11 +10,13 @@
  * the input, and each record is copied once a level, never unpacked.
  * finish() merges what is left into one sorted stream, dropping and reporting
  * records of one kind that share an id. Equal keys keep input order, so the
- * first record read is the one kept.
+ * first record read is the one kept. With dsr_sorter_spill_aside, what is
+ * held is sorted and spilled by a thread of its own while more is taken.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,22 +29,16 @@
 #define FAN_IN 8    /* runs of one level merged into one of the next */
 #define MAX_RUNS 48 /* runs open at most; past it the youngest are merged early */
 
-/* Bytes: a record packed (see pack), or a record's bytes read back from a run. */
-struct buf {
-    unsigned char *data; /* owned */
-    size_t len, cap;     /* bytes used, allocated */
-};
-
 struct run {
-    FILE *fp;        /* packed records in canonical order, from its start */
-    struct buf head; /* the next record of the run, packed */
-    int has_head;    /* 0 = the run ended */
-    unsigned level;  /* 0 = spilled from memory; n + 1 = merged from level n */
+    FILE *fp;              /* packed records in canonical order, from its start */
+    struct dsr_bytes head; /* the next record of the run, packed */
+    int has_head;          /* 0 = the run ended */
+    unsigned level;        /* 0 = spilled from memory; n + 1 = merged from level n */
 };
 
 struct dsr_sorter {
     size_t budget;                 /* bytes of records held before spilling */
-    struct buf held;               /* records in memory: each its size, then packed */
+    struct dsr_bytes held;         /* records in memory: each its size, then packed */
     size_t *at;                    /* where each record held starts in held, owned */
     size_t n, alloc;               /* records held, slots of at */
     struct run runs[MAX_RUNS + 1]; /* spilled runs, oldest (and largest) first */
@@ -55,11 +51,19 @@ struct dsr_sorter {
     int err;                /* errno of a temporary file's failure */
     const char *doing;      /* what failed on it ("write"...); NULL = out of memory */
     int reported;           /* 1 once the failure is in a diagnostic */
-    struct buf io;          /* one record packed on its way to a run file */
-    struct buf last;        /* the final merge: the last record kept */
+    struct dsr_bytes io;    /* one record packed on its way to a run file */
+    struct dsr_bytes last;  /* the final merge: the last record kept */
     dsr_item_fn each;       /* finishing items (not records): who sees them */
     void *each_ctx;
     int in_order; /* dsr_sorter_keep_order: no sorting, one run */
+    /*
+     * dsr_sorter_spill_aside: a second sorter, whose runs these are, spills
+     * what this one held in the spiller thread (spilling 1 while it runs).
+     */
+    int spill_aside;
+    struct dsr_sorter *aside;
+    pthread_t spiller;
+    int spilling;
 };
 
 struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir) {
@@ -80,9 +84,13 @@ static void run_release(struct run *r) {
     memset(r, 0, sizeof(*r));
 }
 
+static int wait_aside(struct dsr_sorter *s);
+
 void dsr_sorter_free(struct dsr_sorter *s) {
     if (!s)
         return;
+    wait_aside(s);
+    dsr_sorter_free(s->aside);
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     run_release(&s->merged);
@@ -157,7 +165,7 @@ static FILE *temp_file(struct dsr_sorter *s) {
  * places). Strings are a 32-bit length and their bytes. In memory and in run
  * files each packed record follows its size (32 bits).
  */
-static int buf_reserve(struct buf *b, size_t n) {
+int dsr_bytes_reserve(struct dsr_bytes *b, size_t n) {
     if (b->len + n <= b->cap)
         return 0;
     size_t cap = b->cap ? b->cap : 4096;
@@ -171,51 +179,71 @@ static int buf_reserve(struct buf *b, size_t n) {
     return 0;
 }
 
-static int buf_put(struct buf *b, const void *p, size_t n) {
-    if (buf_reserve(b, n) < 0)
+static int buf_put(struct dsr_bytes *b, const void *p, size_t n) {
+    if (dsr_bytes_reserve(b, n) < 0)
         return -1;
     memcpy(b->data + b->len, p, n);
     b->len += n;
     return 0;
 }
 
-static int buf_str(struct buf *b, const char *s) {
-    uint32_t len = (uint32_t)strlen(s);
-    return buf_put(b, &len, sizeof(len)) || buf_put(b, s, len) ? -1 : 0;
+/* Where packing goes: to out when it is not NULL; len counts the bytes either way. */
+struct packer {
+    unsigned char *out;
+    size_t len;
+};
+
+static void put(struct packer *p, const void *src, size_t n) {
+    if (p->out && n)
+        memcpy(p->out + p->len, src, n);
+    p->len += n;
 }
 
-/* Appends rec's size and packed bytes to b. 0, or -1 when out of memory. */
-static int pack(struct buf *b, const struct dsr_record *rec) {
+static void put_str(struct packer *p, const char *s) {
+    uint32_t len = (uint32_t)strlen(s);
+    put(p, &len, sizeof(len));
+    put(p, s, len);
+}
+
+/* Puts the size of what was packed since start, in the room left for it there. */
+static size_t put_size(struct packer *p, size_t start) {
+    uint32_t size = (uint32_t)(p->len - start - sizeof(size));
+    if (p->out)
+        memcpy(p->out + start, &size, sizeof(size));
+    return p->len - start;
+}
+
+size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
-    size_t start = b->len;
-    uint32_t size = 0;
+    struct packer p = {out, 0};
     uint8_t head[2] = {(uint8_t)rec->kind, rec->values[0].text != NULL};
     int32_t pos[2] = {rec->line, rec->column};
-    int rc = buf_put(b, &size, sizeof(size)) | buf_put(b, head, sizeof(head)) |
-             buf_str(b, dsr_record_id(rec)) | buf_put(b, &rec->file, sizeof(rec->file)) |
-             buf_put(b, pos, sizeof(pos));
-    for (size_t f = 1; f < info->n_fields && !rc; f++) {
+    put(&p, &(uint32_t){0}, sizeof(uint32_t));
+    put(&p, head, sizeof(head));
+    put_str(&p, dsr_record_id(rec));
+    put(&p, &rec->file, sizeof(rec->file));
+    put(&p, pos, sizeof(pos));
+    for (size_t f = 1; f < info->n_fields; f++) {
         const struct dsr_value *v = &rec->values[f];
-        uint8_t has_text = v->text != NULL;
+        uint8_t has_text = v->text != NULL, has_at = v->at != NULL;
         uint32_t n = (uint32_t)v->n;
-        uint8_t has_at = v->at != NULL;
-        rc |= buf_put(b, &has_text, 1) | (has_text ? buf_str(b, v->text) : 0) |
-              buf_put(b, &n, sizeof(n)) | buf_put(b, &has_at, 1);
-        for (size_t i = 0; i < v->n && !rc; i++) {
-            rc |= buf_str(b, v->items[i]) | (v->roles ? buf_str(b, v->roles[i]) : 0);
+        put(&p, &has_text, 1);
+        if (has_text)
+            put_str(&p, v->text);
+        put(&p, &n, sizeof(n));
+        put(&p, &has_at, 1);
+        for (size_t i = 0; i < v->n; i++) {
+            put_str(&p, v->items[i]);
+            if (v->roles)
+                put_str(&p, v->roles[i]);
             if (has_at) {
                 int32_t at[2] = {v->at[i].line, v->at[i].column};
-                rc |= buf_put(b, at, sizeof(at)) | buf_str(b, v->at[i].path);
+                put(&p, at, sizeof(at));
+                put_str(&p, v->at[i].path);
             }
         }
     }
-    if (rc) {
-        b->len = start;
-        return -1;
-    }
-    size = (uint32_t)(b->len - start - sizeof(size));
-    memcpy(b->data + start, &size, sizeof(size));
-    return 0;
+    return put_size(&p, 0);
 }
 
 /*
@@ -225,23 +253,30 @@ static int pack(struct buf *b, const struct dsr_record *rec) {
  */
 #define ITEM 0xFF
 
-static int pack_item(struct buf *b, const char *key, size_t key_len, const void *data,
-                     size_t len) {
-    size_t start = b->len;
-    uint32_t size = 0, klen = (uint32_t)key_len, dlen = (uint32_t)len;
+size_t dsr_sorter_pack_item(unsigned char *out, const char *key, size_t key_len,
+                            const void *data, size_t len) {
+    struct packer p = {out, 0};
+    uint32_t klen = (uint32_t)key_len, dlen = (uint32_t)len;
     uint8_t head[2] = {ITEM, 1};
     const char *file = NULL;
     int32_t pos[2] = {0, 0};
-    int rc = buf_put(b, &size, sizeof(size)) | buf_put(b, head, sizeof(head)) |
-             buf_put(b, &klen, sizeof(klen)) | buf_put(b, key, key_len) |
-             buf_put(b, &file, sizeof(file)) | buf_put(b, pos, sizeof(pos)) |
-             buf_put(b, &dlen, sizeof(dlen)) | (len ? buf_put(b, data, len) : 0);
-    if (rc) {
-        b->len = start;
+    put(&p, &(uint32_t){0}, sizeof(uint32_t));
+    put(&p, head, sizeof(head));
+    put(&p, &klen, sizeof(klen));
+    put(&p, key, key_len);
+    put(&p, &file, sizeof(file));
+    put(&p, pos, sizeof(pos));
+    put(&p, &dlen, sizeof(dlen));
+    put(&p, data, len);
+    return put_size(&p, 0);
+}
+
+/* Appends rec's size and packed bytes to b. 0, or -1 when out of memory. */
+static int pack(struct dsr_bytes *b, const struct dsr_record *rec) {
+    size_t size = dsr_sorter_pack(NULL, rec);
+    if (dsr_bytes_reserve(b, size) < 0)
         return -1;
-    }
-    size = (uint32_t)(b->len - start - sizeof(size));
-    memcpy(b->data + start, &size, sizeof(size));
+    b->len += dsr_sorter_pack(b->data + b->len, rec);
     return 0;
 }
 
@@ -351,7 +386,8 @@ fail:
 }
 
 /* Unpacks for the caller; NULL on a failure (recorded). */
-static struct dsr_record *unpack_or_fail(struct dsr_sorter *s, const struct buf *b) {
+static struct dsr_record *unpack_or_fail(struct dsr_sorter *s,
+                                         const struct dsr_bytes *b) {
     int short_read = 0;
     struct dsr_record *rec = unpack(b->data, b->len, &short_read);
     if (!rec)
@@ -392,7 +428,7 @@ static void read_head(struct dsr_sorter *s, struct run *r) {
         return;
     }
     r->head.len = 0;
-    if (buf_reserve(&r->head, size) < 0) {
+    if (dsr_bytes_reserve(&r->head, size) < 0) {
         fail(s, NULL, 0);
         return;
     }
@@ -429,7 +465,7 @@ static void report_duplicate(struct dsr_diags *diags, const unsigned char *dup,
  * and out (when there is one) gets it, packed again if visit changed it.
  * 0, -1 (failure recorded), or -2 when visit failed.
  */
-static int keep_record(struct dsr_sorter *s, const struct buf *b, FILE *out,
+static int keep_record(struct dsr_sorter *s, const struct dsr_bytes *b, FILE *out,
                        dsr_visit_fn visit, void *ctx) {
     int changed = 0;
     if (visit) {
@@ -521,7 +557,7 @@ static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out, in
         } else {
             rc = keep_record(s, &r->head, out, visit, ctx);
             /* The record kept becomes the last; its buffer takes the next head. */
-            struct buf t = s->last;
+            struct dsr_bytes t = s->last;
             s->last = r->head;
             r->head = t;
             has_last = 1;
@@ -568,9 +604,116 @@ static int held_cmp(const void *a, const void *b, void *data) {
     return c ? c : (x > y) - (x < y);
 }
 
+/*
+ * Sorting what is held goes eight bytes of key at a time: each record's next
+ * eight bytes of key (kind, then id) are read once into an entry, as a
+ * big-endian number, and the entries are sorted by those numbers with a
+ * stable radix sort; entries that tie and have more key are then sorted on
+ * their next eight bytes, and so on. Stable, so ties keep the order taken.
+ */
+struct sort_entry {
+    uint64_t chunk; /* key bytes [depth, depth + 8), zero past its end */
+    size_t at;      /* where the record is held */
+    int more;       /* 1 when the key goes on past these eight bytes */
+};
+
+static void load_chunk(struct sort_entry *e, const unsigned char *base, size_t depth) {
+    const unsigned char *p = base + e->at + sizeof(uint32_t);
+    uint32_t id_len;
+    memcpy(&id_len, p + 2, sizeof(id_len));
+    size_t len = 1 + (size_t)id_len; /* the kind byte, then the id's */
+    uint64_t chunk = 0;
+    if (depth > 0 && depth + 8 <= len) {
+        const unsigned char *k = p + 6 + depth - 1;
+        for (int i = 0; i < 8; i++)
+            chunk = chunk << 8 | k[i];
+    } else {
+        for (size_t i = depth; i < depth + 8; i++)
+            chunk = chunk << 8 | (i >= len ? 0 : i == 0 ? p[0] : p[6 + i - 1]);
+    }
+    e->chunk = chunk;
+    e->more = len > depth + 8;
+}
+
+/* A key that ends sorts before its longer kin. */
+static int entry_before(const struct sort_entry *x, const struct sort_entry *y) {
+    return x->chunk != y->chunk ? x->chunk < y->chunk : x->more < y->more;
+}
+
+/* The digit a radix pass sorts on: a byte of the chunk, or (shift -1) more. */
+static unsigned digit(const struct sort_entry *e, int shift) {
+    return shift < 0 ? (unsigned)e->more : (unsigned)(e->chunk >> shift) & 0xFF;
+}
+
+/*
+ * One stable counting pass of e into out, on each entry's digit. 1, or 0
+ * when every entry has the same digit and nothing was moved.
+ */
+static int radix_pass(const struct sort_entry *e, struct sort_entry *out, size_t n,
+                      int shift) {
+    size_t count[256] = {0};
+    for (size_t i = 0; i < n; i++)
+        count[digit(&e[i], shift)]++;
+    for (size_t d = 0; d < 256; d++)
+        if (count[d] == n)
+            return 0;
+    for (size_t d = 0, sum = 0; d < 256; d++) {
+        size_t c = count[d];
+        count[d] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[count[digit(&e[i], shift)]++] = e[i];
+    return 1;
+}
+
+static void sort_entries(struct sort_entry *e, struct sort_entry *tmp, size_t n,
+                         const unsigned char *base, size_t depth) {
+    for (size_t i = 0; i < n; i++)
+        load_chunk(&e[i], base, depth);
+    if (n < 32) { /* few: by insertion, stable too */
+        for (size_t i = 1; i < n; i++) {
+            struct sort_entry x = e[i];
+            size_t j = i;
+            for (; j > 0 && entry_before(&x, &e[j - 1]); j--)
+                e[j] = e[j - 1];
+            e[j] = x;
+        }
+    } else {
+        /* Least significant digit first: more, then the chunk's bytes. */
+        struct sort_entry *from = e, *to = tmp;
+        for (int shift = -1; shift < 64; shift += shift < 0 ? 1 : 8) {
+            if (radix_pass(from, to, n, shift)) {
+                struct sort_entry *t = from;
+                from = to;
+                to = t;
+            }
+        }
+        if (from != e)
+            memcpy(e, from, n * sizeof(*e));
+    }
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && e[j].chunk == e[i].chunk && e[j].more == e[i].more; j++)
+            ;
+        if (j - i > 1 && e[i].more)
+            sort_entries(e + i, tmp, j - i, base, depth + 8);
+    }
+}
+
 static void sort_held(struct dsr_sorter *s) {
-    if (s->n > 1 && !s->in_order)
+    if (s->n < 2 || s->in_order)
+        return;
+    struct sort_entry *e = malloc(2 * s->n * sizeof(*e));
+    if (!e) { /* no room for entries: the same order, a key at a time */
         qsort_r(s->at, s->n, sizeof(*s->at), held_cmp, s->held.data);
+        return;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        e[i].at = s->at[i];
+    sort_entries(e, e + s->n, s->n, s->held.data, 0);
+    for (size_t i = 0; i < s->n; i++)
+        s->at[i] = e[i].at;
+    free(e);
 }
 
 /*
@@ -633,9 +776,78 @@ static int room(struct dsr_sorter *s) {
     return 0;
 }
 
+/* ---- spilling aside ---- */
+
+void dsr_sorter_spill_aside(struct dsr_sorter *s) {
+    s->spill_aside = 1;
+}
+
+static void *spiller(void *aside) {
+    spill(aside);
+    return NULL;
+}
+
+/* Waits for the spill in flight, if any. 0, or -1 when it failed (recorded in s). */
+static int wait_aside(struct dsr_sorter *s) {
+    if (s->spilling) {
+        pthread_join(s->spiller, NULL);
+        s->spilling = 0;
+    }
+    if (s->aside && s->aside->failed && !s->failed) {
+        fail(s, s->aside->doing, s->aside->err);
+        return -1;
+    }
+    return s->failed ? -1 : 0;
+}
+
+/*
+ * Spills what is held in the spiller thread: the aside sorter takes the held
+ * records, and gives back its empty buffers to hold more. 0, or -1 (failure
+ * recorded). One spill at a time, so runs are made in the order taken.
+ */
+static int spill_aside(struct dsr_sorter *s) {
+    if (wait_aside(s) < 0)
+        return -1;
+    if (!s->aside && !(s->aside = dsr_sorter_new(s->budget, s->tmpdir))) {
+        fail(s, NULL, 0);
+        return -1;
+    }
+    struct dsr_sorter *a = s->aside;
+    struct dsr_bytes held = a->held;
+    size_t *at = a->at, alloc = a->alloc;
+    a->in_order = s->in_order;
+    a->held = s->held;
+    a->at = s->at;
+    a->n = s->n;
+    a->alloc = s->alloc;
+    s->held = held;
+    s->at = at;
+    s->alloc = alloc;
+    s->n = 0;
+    if (pthread_create(&s->spiller, NULL, spiller, a) != 0) {
+        spill(a); /* no thread: spilled here */
+        return wait_aside(s);
+    }
+    s->spilling = 1;
+    return 0;
+}
+
+/* After the last take: the runs spilled aside become this sorter's. 0, or -1. */
+static int take_aside_runs(struct dsr_sorter *s) {
+    if (wait_aside(s) < 0)
+        return -1;
+    if (s->aside) {
+        memcpy(s->runs, s->aside->runs, s->aside->n_runs * sizeof(*s->runs));
+        s->n_runs = s->aside->n_runs;
+        s->aside->n_runs = 0;
+    }
+    return 0;
+}
+
 /*
  * Holds what was just packed at offset start (packed: 0, or -1 when packing
- * ran out of memory), and spills past the budget. 0, or -1 (failure recorded).
+ * ran out of memory), and spills past the budget (half of it each, when two
+ * halves take turns spilling aside). 0, or -1 (failure recorded).
  */
 static int held_one(struct dsr_sorter *s, size_t start, int packed) {
     if (packed < 0) {
@@ -643,7 +855,9 @@ static int held_one(struct dsr_sorter *s, size_t start, int packed) {
         return -1;
     }
     s->at[s->n++] = start;
-    if (s->held.len + s->n * sizeof(*s->at) > s->budget && spill(s) < 0)
+    size_t budget = s->spill_aside ? s->budget / 2 : s->budget;
+    if (s->held.len + s->n * sizeof(*s->at) > budget &&
+        (s->spill_aside ? spill_aside(s) : spill(s)) < 0)
         return -1;
     return 0;
 }
@@ -661,9 +875,31 @@ void dsr_sorter_keep_order(struct dsr_sorter *s) {
 
 int dsr_sorter_take_item(struct dsr_sorter *s, const char *key, size_t key_len,
                          const void *data, size_t len) {
-    size_t start = s->held.len;
-    return room(s) < 0 ? -1
-                       : held_one(s, start, pack_item(&s->held, key, key_len, data, len));
+    size_t start = s->held.len,
+           size = dsr_sorter_pack_item(NULL, key, key_len, data, len);
+    if (room(s) < 0)
+        return -1;
+    int reserved = dsr_bytes_reserve(&s->held, size);
+    if (reserved == 0)
+        s->held.len +=
+            dsr_sorter_pack_item(s->held.data + start, key, key_len, data, len);
+    return held_one(s, start, reserved);
+}
+
+int dsr_sorter_take_packed(struct dsr_sorter *s, const unsigned char *p, size_t n) {
+    while (n > 0) {
+        uint32_t size;
+        memcpy(&size, p, sizeof(size));
+        size_t whole = sizeof(size) + size, start = s->held.len;
+        if (room(s) < 0)
+            return -1;
+        int reserved = buf_put(&s->held, p, whole);
+        if (held_one(s, start, reserved) < 0)
+            return -1;
+        p += whole;
+        n -= whole;
+    }
+    return 0;
 }
 
 /*
@@ -700,7 +936,7 @@ static int finish_held(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_
     for (size_t i = 0; visit && i < s->n; i++) {
         uint32_t size;
         const unsigned char *p = held_record(s, i, &size);
-        struct buf b = {(unsigned char *)p, size, size};
+        struct dsr_bytes b = {(unsigned char *)p, size, size};
         struct dsr_record *rec = unpack_or_fail(s, &b);
         if (!rec)
             return -1;
@@ -722,7 +958,7 @@ static int finish_held(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
                       void *ctx, int keep) {
     int duplicates = -1;
-    if (s->failed)
+    if (take_aside_runs(s) < 0)
         goto fail;
     if (s->n_runs == 0) {
         duplicates = finish_held(s, diags, visit, ctx);
@@ -737,7 +973,7 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
     /* What was held went to a run of its own: memory is free for none but heads. */
     free(s->held.data);
     free(s->at);
-    s->held = (struct buf){0};
+    s->held = (struct dsr_bytes){0};
     s->at = NULL;
     s->alloc = 0;
     if (keep && !(s->merged.fp = temp_file(s)))
@@ -772,7 +1008,7 @@ const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s) {
             return NULL;
         uint32_t size;
         const unsigned char *p = held_record(s, s->next++, &size);
-        struct buf b = {(unsigned char *)p, size, size};
+        struct dsr_bytes b = {(unsigned char *)p, size, size};
         s->out = unpack_or_fail(s, &b);
         return s->out;
     }

@@ -88,7 +88,7 @@ int dsr_xsd_check_path(const struct dsr_xsd *x, const char *path,
         dsr_diag_add(&mine, DSR_DIAG_IO, path, 0, 0, NULL, "cannot open: %s",
                      strerror(errno));
     if (fp) {
-        struct dsr_input in = {path, fp, DSR_FORMAT_XML, -1, 0};
+        struct dsr_input in = {path, fp, DSR_FORMAT_XML, -1, 0, NULL};
         local_files_only();
         dsr_xml_validate(&in, x->schema, &mine);
         restore_loader();

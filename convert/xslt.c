@@ -177,7 +177,7 @@ int dsr_xslt_read(const struct dsr_xslt *x, const struct dsr_input *in,
     FILE *fp = fmemopen(out, (size_t)out_len, "rb");
     if (!fp)
         goto oom;
-    struct dsr_input mapped = {in->name, fp, DSR_FORMAT_XML, -1, 0};
+    struct dsr_input mapped = {in->name, fp, DSR_FORMAT_XML, -1, 0, NULL};
     handlers_restore(&saved);
     restored = 1;
     rc = dsr_xml_read(&mapped, emit, ctx, diags);

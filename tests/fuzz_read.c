@@ -143,7 +143,7 @@ static void xsd_and_document(const uint8_t *data, size_t size) {
     if (fp) {
         if (!n)
             fgetc(fp);
-        struct dsr_input in = {"fuzz.xml", fp, DSR_FORMAT_XML, -1, 0};
+        struct dsr_input in = {"fuzz.xml", fp, DSR_FORMAT_XML, -1, 0, NULL};
         dsr_xml_validate(&in, schema, &diags);
         fclose(fp);
     }
@@ -325,8 +325,12 @@ static int fuzz_one(const uint8_t *data, size_t size) {
     dsr_diags_init(&diags);
     /* 0-3: the dataset formats; 4: a CSV table of any columns (validate --schema);
        from 80 on, read by two threads. */
-    struct dsr_input in = {"fuzz", fp, (enum dsr_format)(data[0] % 5 % 4),
-                           (data[0] / 5) % 4, data[0] >= 80 ? 2 : 1};
+    struct dsr_input in = {"fuzz",
+                           fp,
+                           (enum dsr_format)(data[0] % 5 % 4),
+                           (data[0] / 5) % 4,
+                           data[0] >= 80 ? 2 : 1,
+                           NULL};
     if (data[0] % 5 == 4)
         dsr_csv_read_rows(&in, drop_row, NULL, &diags);
     else

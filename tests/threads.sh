@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The -j workers under ThreadSanitizer (make check builds build/tsan/dossier):
 # datasets in JSON Lines (some lines wrong) and as a JSON document, and
-# validate --schema over both, each with three threads. A data race is an
-# error report and exit 66; the output must also be what one thread gives.
+# validate --schema over both, each with three threads, and the sorts spilling
+# aside. A data race is an error report and exit 66; the output must also be
+# what one thread gives.
 dossier=${1:?usage: tests/threads.sh build/tsan/dossier}
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
@@ -35,6 +36,10 @@ check() { # what, then the command's arguments
 check "validate JSON Lines" validate -q "$tmp/bad.jsonl"
 check "validate a JSON document" validate -q "$tmp/good.json"
 check "convert JSON Lines" convert -q --to jsonl -o - "$tmp/good.jsonl"
+# A small sort budget: every sort spills, in threads of its own past -j 1.
+DOSSIER_SORT_MEMORY=65536 check "validate JSON Lines, spilling" validate -q "$tmp/bad.jsonl"
+DOSSIER_SORT_MEMORY=65536 check "convert JSON Lines, spilling" convert -q --to jsonl -o - \
+    "$tmp/good.jsonl"
 check "validate --schema, JSON Lines" validate -q --schema "$tmp/line.schema.json" "$tmp/bad.jsonl"
 check "validate --schema, a JSON document" validate -q --schema "$root/schemas/dossier.schema.json" \
     "$tmp/good.json"

@@ -35,7 +35,7 @@ static char *read_all(const char *name, int table, const char *input, size_t len
     FILE *fp = fmemopen((void *)(len ? input : "x"), len ? len : 1, "rb");
     if (!len)
         fgetc(fp);
-    struct dsr_input in = {name, fp, DSR_FORMAT_CSV, table, 0};
+    struct dsr_input in = {name, fp, DSR_FORMAT_CSV, table, 0, NULL};
     struct dsr_diags diags;
     dsr_diags_init(&diags);
     int rc = dsr_csv_read_chunked(&in, chunk, row_max, emit_jsonl, out, &diags);

@@ -38,7 +38,7 @@ static void readers_without_diags(void) {
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         FILE *fp = fmemopen((void *)bad[i].text, strlen(bad[i].text), "rb");
-        struct dsr_input in = {"bad", fp, bad[i].format, DSR_SOURCE, 0};
+        struct dsr_input in = {"bad", fp, bad[i].format, DSR_SOURCE, 0, NULL};
         int rc = dsr_read(&in, drop, NULL, NULL);
         fclose(fp);
         char name[64];

@@ -22,7 +22,7 @@ static int emit_jsonl(void *ctx, struct dsr_record *rec) {
 static void read_file(struct dsr_ofac_csv *oc, const char *name, const char *text,
                       size_t chunk, struct dsr_diags *diags) {
     FILE *fp = fmemopen((void *)text, strlen(text), "rb");
-    struct dsr_input in = {name, fp, DSR_FORMAT_CSV, -1, 0};
+    struct dsr_input in = {name, fp, DSR_FORMAT_CSV, -1, 0, NULL};
     dsr_ofac_csv_read_chunked(oc, &in, chunk, diags);
     fclose(fp);
 }

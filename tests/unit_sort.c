@@ -133,7 +133,7 @@ static void test_missing_dir(const char *dir) {
 }
 
 /* A file size limit makes the merged runs fail to grow, as a full disk would. */
-static void test_write_failure(const char *dir) {
+static void test_write_failure(const char *dir, int aside) {
     struct dsr_diags diags;
     struct rlimit old, small = {65536, 65536};
     dsr_diags_init(&diags);
@@ -142,6 +142,8 @@ static void test_write_failure(const char *dir) {
     small.rlim_max = old.rlim_max;
     setrlimit(RLIMIT_FSIZE, &small);
     struct dsr_sorter *s = dsr_sorter_new(4096, dir);
+    if (aside)
+        dsr_sorter_spill_aside(s);
     int failed = feed(s, NULL);
     int rc = failed ? -1 : dsr_sorter_finish(s, &diags, NULL, NULL, 1);
     if (failed)
@@ -150,8 +152,91 @@ static void test_write_failure(const char *dir) {
     check(rc == -1 && diags.count == 1 &&
               !strcmp(diags.items[0].message,
                       "cannot write a temporary file for sorting: File too large"),
-          "write-failure-reported", diags.count ? diags.items[0].message : "none");
+          aside ? "write-failure-aside-reported" : "write-failure-reported",
+          diags.count ? diags.items[0].message : "none");
     check(entries(dir) == 0, "write-failure-leaves-nothing", NULL);
+    dsr_sorter_free(s);
+    dsr_diags_release(&diags);
+}
+
+/* A record taken, as the reference order sees it. */
+struct taken {
+    enum dsr_kind kind;
+    char id[32];
+    size_t len;
+    int line;
+};
+
+/* Canonical order: kind, then id bytes (unsigned, a prefix first), then order taken. */
+static int taken_cmp(const void *a, const void *b) {
+    const struct taken *x = a, *y = b;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    int c = memcmp(x->id, y->id, x->len < y->len ? x->len : y->len);
+    if (c || x->len != y->len)
+        return c ? c : x->len < y->len ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/*
+ * Ids that make a key sort hard: of every length from 1 to 30, sharing
+ * prefixes longer than eight bytes, prefixes of one another, bytes above 0x7F,
+ * many repeated; in all four kinds. The order must be the reference's, and of
+ * records sharing a kind and id the first taken is the one kept. Held in
+ * memory, spilled, and spilled aside by a thread of its own.
+ */
+static void test_key_order(const char *dir, size_t budget, int aside, const char *name) {
+    enum { TAKEN = 30000 };
+    static const char *const pieces[] = {"a", "b", "person-0000", "\xc3\xa9", "\xff",
+                                         "-", "0", "zz",          "~",        "\x01"};
+    static struct taken ref[TAKEN];
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    struct dsr_sorter *s = dsr_sorter_new(budget, dir);
+    if (aside)
+        dsr_sorter_spill_aside(s);
+    unsigned seed = 12345;
+    int failed = 0;
+    for (int i = 0; i < TAKEN; i++) {
+        struct taken *t = &ref[i];
+        seed = seed * 1103515245u + 12345u;
+        t->kind = (enum dsr_kind)((seed >> 16) % DSR_KIND_COUNT);
+        t->len = 0;
+        for (unsigned k = 0, n = 1 + (seed >> 20) % 5; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = pieces[(seed >> 16) % 10];
+            if (t->len + strlen(piece) < sizeof(t->id))
+                memcpy(t->id + t->len, piece, strlen(piece) + 1), t->len += strlen(piece);
+        }
+        t->line = i + 1;
+        struct dsr_record *rec = dsr_record_new(t->kind);
+        dsr_record_set(rec, dsr_field_index(t->kind, "id"), t->id, t->len);
+        rec->line = t->line;
+        failed += dsr_sorter_take(s, rec) < 0;
+    }
+    int duplicates = dsr_sorter_finish(s, &diags, NULL, NULL, 1);
+    qsort(ref, TAKEN, sizeof(*ref), taken_cmp);
+    int kept = 0, expected_duplicates = 0, wrong = 0;
+    const struct dsr_record *rec;
+    for (int i = 0; i < TAKEN; i++) {
+        if (i > 0 && ref[i].kind == ref[i - 1].kind && ref[i].len == ref[i - 1].len &&
+            !memcmp(ref[i].id, ref[i - 1].id, ref[i].len)) {
+            expected_duplicates++;
+            continue;
+        }
+        if (!(rec = dsr_sorter_next(s)) || rec->kind != ref[i].kind ||
+            strcmp(dsr_record_id(rec), ref[i].id) || rec->line != ref[i].line)
+            wrong++;
+        kept++;
+    }
+    wrong += dsr_sorter_next(s) != NULL;
+    char detail[160];
+    snprintf(detail, sizeof(detail),
+             "failed %d, %d of %d records out of place, duplicates %d (expected %d)",
+             failed, wrong, kept, duplicates, expected_duplicates);
+    check(!failed && !wrong && duplicates == expected_duplicates && kept > 1000 &&
+              expected_duplicates > 1000,
+          name, detail);
     dsr_sorter_free(s);
     dsr_diags_release(&diags);
 }
@@ -165,8 +250,12 @@ int main(void) {
         return 1;
     }
     test_order(dir);
+    test_key_order(dir, 64u << 20, 0, "key-order-in-memory");
+    test_key_order(dir, 16384, 0, "key-order-spilled");
+    test_key_order(dir, 16384, 1, "key-order-spilled-aside");
     test_missing_dir(dir);
-    test_write_failure(dir);
+    test_write_failure(dir, 0);
+    test_write_failure(dir, 1);
     rmdir(dir);
     return failures ? 1 : 0;
 }
