@@ -28,12 +28,15 @@
 #define DEFAULT_TMPDIR "/tmp"
 #define FAN_IN 8    /* runs of one level merged into one of the next */
 #define MAX_RUNS 48 /* runs open at most; past it the youngest are merged early */
+#define RUN_BUFFER (64u << 10) /* each run file's stdio buffer */
 
 struct run {
     FILE *fp;              /* packed records in canonical order, from its start */
     struct dsr_bytes head; /* the next record of the run, packed */
     int has_head;          /* 0 = the run ended */
     unsigned level;        /* 0 = spilled from memory; n + 1 = merged from level n */
+    int held;              /* 1: no file, but what the sorter holds, sorted */
+    size_t next_held;      /* then: the next record held to read */
 };
 
 struct dsr_sorter {
@@ -153,6 +156,8 @@ static FILE *temp_file(struct dsr_sorter *s) {
         if (fd >= 0)
             close(fd);
     }
+    if (fp) /* records go by the thousand: fewer, larger reads and writes */
+        setvbuf(fp, NULL, _IOFBF, RUN_BUFFER);
     return fp;
 }
 
@@ -395,6 +400,14 @@ static struct dsr_record *unpack_or_fail(struct dsr_sorter *s,
     return rec;
 }
 
+/* The record held at i: its packed bytes, and their size. */
+static const unsigned char *held_record(const struct dsr_sorter *s, size_t i,
+                                        uint32_t *size) {
+    const unsigned char *p = s->held.data + s->at[i];
+    memcpy(size, p, sizeof(*size));
+    return p + sizeof(*size);
+}
+
 /* ---- run files ---- */
 
 /* Writes one packed record (size bytes at p) to fp. 0, or -1 (failure recorded). */
@@ -422,6 +435,20 @@ static int put_record(struct dsr_sorter *s, FILE *fp, const struct dsr_record *r
 static void read_head(struct dsr_sorter *s, struct run *r) {
     uint32_t size;
     r->has_head = 0;
+    if (r->held) {
+        if (r->next_held == s->n)
+            return;
+        const unsigned char *p = held_record(s, r->next_held++, &size);
+        r->head.len = 0;
+        if (dsr_bytes_reserve(&r->head, size) < 0) {
+            fail(s, NULL, 0);
+            return;
+        }
+        memcpy(r->head.data, p, size);
+        r->head.len = size;
+        r->has_head = 1;
+        return;
+    }
     if (fread(&size, sizeof(size), 1, r->fp) != 1) {
         if (ferror(r->fp))
             fail(s, "read back", errno);
@@ -574,7 +601,8 @@ static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out, in
 static int merge_youngest(struct dsr_sorter *s, size_t n) {
     struct run *first = &s->runs[s->n_runs - n];
     int same_level = first->level == s->runs[s->n_runs - 1].level;
-    struct run merged = {temp_file(s), {0}, 0, first->level + (same_level ? 1 : 0)};
+    struct run merged = {.fp = temp_file(s),
+                         .level = first->level + (same_level ? 1 : 0)};
     if (!merged.fp || merge(s, first, n, merged.fp, 0, NULL, NULL, NULL) < 0) {
         run_release(&merged);
         return -1;
@@ -587,14 +615,6 @@ static int merge_youngest(struct dsr_sorter *s, size_t n) {
 }
 
 /* ---- in memory ---- */
-
-/* The record held at i: its packed bytes, and their size. */
-static const unsigned char *held_record(const struct dsr_sorter *s, size_t i,
-                                        uint32_t *size) {
-    const unsigned char *p = s->held.data + s->at[i];
-    memcpy(size, p, sizeof(*size));
-    return p + sizeof(*size);
-}
 
 /* By key; ties by where they are held, which is the order taken in. */
 static int held_cmp(const void *a, const void *b, void *data) {
@@ -614,14 +634,18 @@ static int held_cmp(const void *a, const void *b, void *data) {
 struct sort_entry {
     uint64_t chunk; /* key bytes [depth, depth + 8), zero past its end */
     size_t at;      /* where the record is held */
-    int more;       /* 1 when the key goes on past these eight bytes */
 };
+
+/* The length of the key of the record held at at: its kind byte, then its id's. */
+static size_t key_len(const unsigned char *base, size_t at) {
+    uint32_t id_len;
+    memcpy(&id_len, base + at + sizeof(uint32_t) + 2, sizeof(id_len));
+    return 1 + (size_t)id_len;
+}
 
 static void load_chunk(struct sort_entry *e, const unsigned char *base, size_t depth) {
     const unsigned char *p = base + e->at + sizeof(uint32_t);
-    uint32_t id_len;
-    memcpy(&id_len, p + 2, sizeof(id_len));
-    size_t len = 1 + (size_t)id_len; /* the kind byte, then the id's */
+    size_t len = key_len(base, e->at);
     uint64_t chunk = 0;
     if (depth > 0 && depth + 8 <= len) {
         const unsigned char *k = p + 6 + depth - 1;
@@ -632,28 +656,17 @@ static void load_chunk(struct sort_entry *e, const unsigned char *base, size_t d
             chunk = chunk << 8 | (i >= len ? 0 : i == 0 ? p[0] : p[6 + i - 1]);
     }
     e->chunk = chunk;
-    e->more = len > depth + 8;
-}
-
-/* A key that ends sorts before its longer kin. */
-static int entry_before(const struct sort_entry *x, const struct sort_entry *y) {
-    return x->chunk != y->chunk ? x->chunk < y->chunk : x->more < y->more;
-}
-
-/* The digit a radix pass sorts on: a byte of the chunk, or (shift -1) more. */
-static unsigned digit(const struct sort_entry *e, int shift) {
-    return shift < 0 ? (unsigned)e->more : (unsigned)(e->chunk >> shift) & 0xFF;
 }
 
 /*
- * One stable counting pass of e into out, on each entry's digit. 1, or 0
- * when every entry has the same digit and nothing was moved.
+ * One stable counting pass of e into out, on the byte of each chunk at
+ * shift. 1, or 0 when every entry has the same byte there and none moved.
  */
 static int radix_pass(const struct sort_entry *e, struct sort_entry *out, size_t n,
                       int shift) {
     size_t count[256] = {0};
     for (size_t i = 0; i < n; i++)
-        count[digit(&e[i], shift)]++;
+        count[(e[i].chunk >> shift) & 0xFF]++;
     for (size_t d = 0; d < 256; d++)
         if (count[d] == n)
             return 0;
@@ -663,40 +676,55 @@ static int radix_pass(const struct sort_entry *e, struct sort_entry *out, size_t
         sum += c;
     }
     for (size_t i = 0; i < n; i++)
-        out[count[digit(&e[i], shift)]++] = e[i];
+        out[count[(e[i].chunk >> shift) & 0xFF]++] = e[i];
     return 1;
+}
+
+/* Sorts e[0..n) by chunk, stably (tmp: room for n more). */
+static void sort_chunks(struct sort_entry *e, struct sort_entry *tmp, size_t n) {
+    if (n < 32) { /* few: by insertion */
+        for (size_t i = 1; i < n; i++) {
+            struct sort_entry x = e[i];
+            size_t j = i;
+            for (; j > 0 && x.chunk < e[j - 1].chunk; j--)
+                e[j] = e[j - 1];
+            e[j] = x;
+        }
+        return;
+    }
+    struct sort_entry *from = e, *to = tmp;
+    for (int shift = 0; shift < 64; shift += 8) { /* least significant byte first */
+        if (radix_pass(from, to, n, shift)) {
+            struct sort_entry *t = from;
+            from = to;
+            to = t;
+        }
+    }
+    if (from != e)
+        memcpy(e, from, n * sizeof(*e));
 }
 
 static void sort_entries(struct sort_entry *e, struct sort_entry *tmp, size_t n,
                          const unsigned char *base, size_t depth) {
     for (size_t i = 0; i < n; i++)
         load_chunk(&e[i], base, depth);
-    if (n < 32) { /* few: by insertion, stable too */
-        for (size_t i = 1; i < n; i++) {
-            struct sort_entry x = e[i];
-            size_t j = i;
-            for (; j > 0 && entry_before(&x, &e[j - 1]); j--)
-                e[j] = e[j - 1];
-            e[j] = x;
-        }
-    } else {
-        /* Least significant digit first: more, then the chunk's bytes. */
-        struct sort_entry *from = e, *to = tmp;
-        for (int shift = -1; shift < 64; shift += shift < 0 ? 1 : 8) {
-            if (radix_pass(from, to, n, shift)) {
-                struct sort_entry *t = from;
-                from = to;
-                to = t;
-            }
-        }
-        if (from != e)
-            memcpy(e, from, n * sizeof(*e));
-    }
+    sort_chunks(e, tmp, n);
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && e[j].chunk == e[i].chunk && e[j].more == e[i].more; j++)
+        for (j = i + 1; j < n && e[j].chunk == e[i].chunk; j++)
             ;
-        if (j - i > 1 && e[i].more)
-            sort_entries(e + i, tmp, j - i, base, depth + 8);
+        if (j - i < 2)
+            continue;
+        /* Keys that end here come first (their kin are longer); the rest go on. */
+        size_t ended = 0, more = 0;
+        for (size_t k = i; k < j; k++) {
+            if (key_len(base, e[k].at) <= depth + 8)
+                e[i + ended++] = e[k];
+            else
+                tmp[more++] = e[k];
+        }
+        memcpy(e + i + ended, tmp, more * sizeof(*e));
+        if (more > 1)
+            sort_entries(e + i + ended, tmp, more, base, depth + 8);
     }
 }
 
@@ -968,20 +996,22 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
             return duplicates;
         goto fail;
     }
-    if (s->n > 0 && spill(s) < 0)
-        goto fail;
-    /* What was held went to a run of its own: memory is free for none but heads. */
-    free(s->held.data);
-    free(s->at);
-    s->held = (struct dsr_bytes){0};
-    s->at = NULL;
-    s->alloc = 0;
+    if (s->n > 0) { /* what is held merges as the youngest run, from memory */
+        sort_held(s);
+        s->runs[s->n_runs++] = (struct run){.held = 1};
+    }
     if (keep && !(s->merged.fp = temp_file(s)))
         goto fail;
     duplicates = merge(s, s->runs, s->n_runs, s->merged.fp, 1, diags, visit, ctx);
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     s->n_runs = 0;
+    /* Merged: memory is free for none but the result's head. */
+    free(s->held.data);
+    free(s->at);
+    s->held = (struct dsr_bytes){0};
+    s->at = NULL;
+    s->n = s->alloc = 0;
     if (duplicates == -2)
         return -1; /* visit's own failure: dsr_sorter_failed() stays 0 */
     if (duplicates >= 0)
