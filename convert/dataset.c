@@ -5,6 +5,7 @@
  * moved into the caller's list.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,51 @@ static int check_refs(void *ctx, struct dsr_record *rec) {
     return completed || changed;
 }
 
+/* The index, resolved by a thread of its own (finish_validation). */
+struct resolving {
+    struct dsr_index *index;
+    struct dsr_diags diags;
+    int resolved; /* what dsr_index_resolve returned */
+};
+
+static void *resolve(void *arg) {
+    struct resolving *r = arg;
+    r->resolved = dsr_index_resolve(r->index, &r->diags);
+    return NULL;
+}
+
+/*
+ * Validation past -j 1: the index resolves in a thread of its own while the
+ * records are checked for duplicate ids. Only when some reference is no id
+ * are the records visited again, to check them (check_refs). What is
+ * reported, in what order, is what finishing in one thread reports.
+ */
+static void finish_validation(struct dsr_dataset *ds, struct dsr_diags *mine) {
+    struct resolving r = {ds->index, {0}, -1};
+    struct dsr_diags dups;
+    pthread_t thread;
+    dsr_diags_init(&r.diags);
+    dsr_diags_init(&dups);
+    int threaded = pthread_create(&thread, NULL, resolve, &r) == 0;
+    if (!threaded)
+        resolve(&r);
+    int checked = dsr_sorter_check(ds->sorter, &dups);
+    if (threaded)
+        pthread_join(thread, NULL);
+    dsr_diags_move(mine, &r.diags);
+    if (r.resolved == -1)
+        out_of_memory(mine, NULL);
+    if (r.resolved != 0) /* one thread would not have finished the records at all */
+        dsr_diags_release(&dups);
+    else if (checked >= 0 && dsr_index_unanswered(ds->index) &&
+             dsr_sorter_revisit(ds->sorter, &dups, check_refs, ds) < 0 &&
+             !dsr_sorter_failed(ds->sorter))
+        out_of_memory(&dups, NULL);
+    dsr_diags_move(mine, &dups);
+    dsr_diags_release(&dups);
+    dsr_diags_release(&r.diags);
+}
+
 int dsr_dataset_finish(struct dsr_dataset *ds) {
     if (ds->finished)
         return ds->status;
@@ -338,14 +384,18 @@ int dsr_dataset_finish(struct dsr_dataset *ds) {
      * memory. Validation with every reference answered by an id has nothing
      * for check_refs to do: the records need not even be unpacked.
      */
-    int resolved = dsr_index_resolve(ds->index, &mine);
-    dsr_visit_fn visit =
-        ds->opts.keep_records || dsr_index_unanswered(ds->index) ? check_refs : NULL;
-    if (resolved == -1 ||
-        (resolved == 0 &&
-         dsr_sorter_finish(ds->sorter, &mine, visit, ds, ds->opts.keep_records) < 0 &&
-         !dsr_sorter_failed(ds->sorter)))
-        out_of_memory(&mine, NULL);
+    if (!ds->opts.keep_records && ds->opts.jobs > 1) {
+        finish_validation(ds, &mine);
+    } else {
+        int resolved = dsr_index_resolve(ds->index, &mine);
+        dsr_visit_fn visit =
+            ds->opts.keep_records || dsr_index_unanswered(ds->index) ? check_refs : NULL;
+        if (resolved == -1 ||
+            (resolved == 0 &&
+             dsr_sorter_finish(ds->sorter, &mine, visit, ds, ds->opts.keep_records) < 0 &&
+             !dsr_sorter_failed(ds->sorter)))
+            out_of_memory(&mine, NULL);
+    }
     if (dsr_diags_status(&mine) > ds->status)
         ds->status = dsr_diags_status(&mine);
     dsr_diags_move(ds->diags, &mine);

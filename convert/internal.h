@@ -367,6 +367,16 @@ typedef int (*dsr_visit_fn)(void *ctx, struct dsr_record *rec);
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
                       void *ctx, int keep);
 /*
+ * Finishing in two steps, the first while something else is done: check
+ * reports records of one kind sharing an id in dups, a list of the caller's
+ * own, and returns their number, or -1; revisit then shows visit each record
+ * kept, and leaves in dups what finish with that visit would have reported.
+ * After check, dsr_sorter_free alone is fine too.
+ */
+int dsr_sorter_check(struct dsr_sorter *s, struct dsr_diags *dups);
+int dsr_sorter_revisit(struct dsr_sorter *s, struct dsr_diags *dups, dsr_visit_fn visit,
+                       void *ctx);
+/*
  * After finish: the next record in canonical order, or NULL at the end (or on
  * a read error: see dsr_sorter_failed). Borrowed until the next call.
  */

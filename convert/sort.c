@@ -932,14 +932,12 @@ int dsr_sorter_take_packed(struct dsr_sorter *s, const unsigned char *p, size_t 
 
 /*
  * Finishing in memory: reports and drops duplicates among the sorted records
- * held, and shows visit each one kept; one visit changed is held again, packed
- * anew. Returns duplicates, -1 on a failure (recorded), or -2 when visit failed.
+ * held (items are shown to s->each instead). Returns duplicates, or what
+ * each_item returned.
  */
-static int finish_held(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
-                       void *ctx) {
+static int drop_held_duplicates(struct dsr_sorter *s, struct dsr_diags *diags) {
     int duplicates = 0;
     size_t kept = 0;
-    sort_held(s);
     for (size_t i = 0; s->each && i < s->n; i++) {
         uint32_t size;
         const unsigned char *p = held_record(s, i, &size);
@@ -961,6 +959,14 @@ static int finish_held(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_
         s->at[kept++] = s->at[i];
     }
     s->n = kept;
+    return duplicates;
+}
+
+/*
+ * Shows visit each record held; one visit changed is held again, packed
+ * anew. 0, -1 on a failure (recorded), or -2 when visit failed.
+ */
+static int visit_held(struct dsr_sorter *s, dsr_visit_fn visit, void *ctx) {
     for (size_t i = 0; visit && i < s->n; i++) {
         uint32_t size;
         const unsigned char *p = held_record(s, i, &size);
@@ -980,45 +986,85 @@ static int finish_held(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_
         if (changed)
             s->at[i] = at;
     }
-    return duplicates;
+    return 0;
 }
 
-int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
-                      void *ctx, int keep) {
-    int duplicates = -1;
+/*
+ * After the last take: what is held is sorted, and when runs were spilled it
+ * becomes the youngest run, merged from memory. 0, or -1 (failure recorded).
+ */
+static int last_run(struct dsr_sorter *s) {
     if (take_aside_runs(s) < 0)
-        goto fail;
-    if (s->n_runs == 0) {
-        duplicates = finish_held(s, diags, visit, ctx);
-        if (duplicates == -2)
-            return -1; /* visit's own failure: dsr_sorter_failed() stays 0 */
-        if (duplicates >= 0)
-            return duplicates;
-        goto fail;
-    }
-    if (s->n > 0) { /* what is held merges as the youngest run, from memory */
-        sort_held(s);
+        return -1;
+    sort_held(s);
+    if (s->n_runs > 0 && s->n > 0)
         s->runs[s->n_runs++] = (struct run){.held = 1};
-    }
-    if (keep && !(s->merged.fp = temp_file(s)))
-        goto fail;
-    duplicates = merge(s, s->runs, s->n_runs, s->merged.fp, 1, diags, visit, ctx);
+    return 0;
+}
+
+/* After the final merge: the runs and what was held go; the result's head stays. */
+static void release_runs(struct dsr_sorter *s) {
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     s->n_runs = 0;
-    /* Merged: memory is free for none but the result's head. */
     free(s->held.data);
     free(s->at);
     s->held = (struct dsr_bytes){0};
     s->at = NULL;
     s->n = s->alloc = 0;
-    if (duplicates == -2)
-        return -1; /* visit's own failure: dsr_sorter_failed() stays 0 */
-    if (duplicates >= 0)
-        return duplicates;
-fail:
-    dsr_sorter_report(s, diags);
+}
+
+/* What finish returns for what a final step returned: -2 (visit's failure) is -1. */
+static int finished(struct dsr_sorter *s, struct dsr_diags *diags, int rc) {
+    if (rc >= 0)
+        return rc;
+    if (rc != -2) /* visit's own failure is visit's to report: dsr_sorter_failed() is 0 */
+        dsr_sorter_report(s, diags);
     return -1;
+}
+
+int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
+                      void *ctx, int keep) {
+    if (last_run(s) < 0)
+        return finished(s, diags, -1);
+    if (s->n_runs == 0) {
+        int duplicates = drop_held_duplicates(s, diags);
+        int rc = duplicates < 0 ? duplicates : visit_held(s, visit, ctx);
+        return finished(s, diags, rc < 0 ? rc : duplicates);
+    }
+    if (keep && !(s->merged.fp = temp_file(s)))
+        return finished(s, diags, -1);
+    int duplicates = merge(s, s->runs, s->n_runs, s->merged.fp, 1, diags, visit, ctx);
+    release_runs(s);
+    return finished(s, diags, duplicates);
+}
+
+int dsr_sorter_check(struct dsr_sorter *s, struct dsr_diags *dups) {
+    if (last_run(s) < 0)
+        return finished(s, dups, -1);
+    int duplicates = s->n_runs == 0
+                         ? drop_held_duplicates(s, dups)
+                         : merge(s, s->runs, s->n_runs, NULL, 1, dups, NULL, NULL);
+    for (size_t i = 0; i < s->n_runs && duplicates >= 0; i++) {
+        s->runs[i].next_held = 0;
+        if (s->runs[i].fp && fseek(s->runs[i].fp, 0, SEEK_SET) != 0) {
+            fail(s, "read back", errno);
+            duplicates = -1;
+        }
+    }
+    return finished(s, dups, duplicates);
+}
+
+int dsr_sorter_revisit(struct dsr_sorter *s, struct dsr_diags *dups, dsr_visit_fn visit,
+                       void *ctx) {
+    if (s->n_runs == 0) /* in memory, duplicates are reported before any visit */
+        return finished(s, dups, visit_held(s, visit, ctx));
+    /* Merged again, duplicates reported again among what visit reports. */
+    dsr_diags_release(dups);
+    dsr_diags_init(dups);
+    int duplicates = merge(s, s->runs, s->n_runs, NULL, 1, dups, visit, ctx);
+    release_runs(s);
+    return finished(s, dups, duplicates);
 }
 
 int dsr_sorter_finish_items(struct dsr_sorter *s, struct dsr_diags *diags,
