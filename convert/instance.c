@@ -157,6 +157,34 @@ struct member {
     int line, column; /* where its value starts */
 };
 
+/* One element of a split member, in a block's text. */
+struct element {
+    size_t off, len;  /* where its text is in the block's */
+    size_t index;     /* its place in the array */
+    int line, column; /* where it starts in the file */
+};
+
+/*
+ * Elements of one split member, checked by a worker (check_elements), a block
+ * at a time; blocks are taken back in order, so diagnostics are the same with
+ * any number of threads.
+ */
+struct elements {
+    const struct dsr_jschema *js;
+    struct dsr_jschema_split plan; /* the member's; its name borrowed */
+    struct check c;                /* c.diags is the block's own list */
+    struct dsr_diags diags;
+    char *text; /* the elements' texts, one after another */
+    size_t len, cap;
+    struct element *at;
+    size_t n, cap_at;
+    int unparsed; /* an element was not JSON: the document is read whole */
+};
+
+/* A block's elements: this many bytes of text, or this many elements, at most. */
+#define ELEMENTS_BYTES (256u << 10)
+#define ELEMENTS_MAX 8192
+
 /* A document checked a member, or an array's element, at a time (dsr_jschema_split). */
 struct split_doc {
     const struct dsr_jschema *js;
@@ -164,7 +192,11 @@ struct split_doc {
     json_t *rest; /* the document without the split members' elements */
     struct member *members;
     size_t n, cap;
-    int line, column; /* where the document starts */
+    int line, column;            /* where the document starts */
+    struct dsr_workers *workers; /* check the elements */
+    struct elements *open;       /* the block being filled, or NULL */
+    int unparsed;                /* some block had an element that was not JSON */
+    int no_memory;
 };
 
 static void split_root(void *ctx, int line, int column) {
@@ -194,31 +226,111 @@ static int split_member(void *ctx, const char *name, int is_array, int *split) {
     return 0;
 }
 
+/* A worker's part: each element of the block, until one is not JSON. */
+static void check_elements(void *ctx, void *item) {
+    struct elements *b = item;
+    char prefix[DSR_PATH_MAX] = "";
+    (void)ctx;
+    dsr_pointer_append(prefix, sizeof(prefix), b->plan.member);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct element *e = &b->at[i];
+        json_t *v = parse(b->text + e->off, e->len, NULL);
+        if (!v) {
+            b->unparsed = 1;
+            return;
+        }
+        struct check c = b->c;
+        c.text = b->text + e->off;
+        c.len = e->len;
+        c.line = e->line;
+        c.column = e->column;
+        c.ip_skip = strlen(prefix) + (size_t)snprintf(NULL, 0, "/%zu", e->index);
+        if (dsr_jschema_split_element(b->js, &b->plan, e->index, v, on_error, &c) < 0)
+            dsr_diag_add(c.diags, DSR_DIAG_REFUSED, c.file, e->line, e->column, NULL,
+                         "validation stopped on this value: a limit was reached");
+        json_decref(v);
+    }
+}
+
+static void elements_free(struct elements *b) {
+    dsr_diags_release(&b->diags);
+    free(b->text);
+    free(b->at);
+    free(b);
+}
+
+/* Takes a checked block back: its diagnostics to the document's, in order. */
+static void take_elements(struct split_doc *d, struct elements *b) {
+    d->unparsed |= b->unparsed;
+    dsr_diags_move(d->c->diags, &b->diags);
+    elements_free(b);
+}
+
+/* Hands the open block to the workers, taking the oldest back first when they are full.
+ */
+static void submit_elements(struct split_doc *d) {
+    if (!d->open)
+        return;
+    if (dsr_workers_full(d->workers))
+        take_elements(d, dsr_workers_next(d->workers));
+    dsr_workers_submit(d->workers, d->open);
+    d->open = NULL;
+}
+
+/* Adds an element to the open block (a new one for a new member). 0, or -1. */
+static int add_element(struct split_doc *d, const struct member *m, size_t index,
+                       const char *text, size_t len, int line, int column) {
+    struct elements *b = d->open;
+    if (!b) {
+        if (!(b = d->open = calloc(1, sizeof(*b))))
+            return -1;
+        b->js = d->js;
+        b->plan = m->plan;
+        b->c = *d->c;
+        b->c.diags = &b->diags;
+        dsr_diags_init(&b->diags);
+    }
+    if (b->n == b->cap_at) {
+        size_t cap = b->cap_at ? 2 * b->cap_at : 256;
+        struct element *at = realloc(b->at, cap * sizeof(*at));
+        if (!at)
+            return -1;
+        b->at = at;
+        b->cap_at = cap;
+    }
+    if (b->len + len > b->cap) {
+        size_t cap =
+            b->len + len > ELEMENTS_BYTES + CHUNK ? b->len + len : ELEMENTS_BYTES + CHUNK;
+        char *t = realloc(b->text, cap);
+        if (!t)
+            return -1;
+        b->text = t;
+        b->cap = cap;
+    }
+    memcpy(b->text + b->len, text, len);
+    b->at[b->n++] = (struct element){b->len, len, index, line, column};
+    b->len += len;
+    return 0;
+}
+
 static int split_element(void *ctx, size_t index, const char *text, size_t len, int line,
                          int column) {
     struct split_doc *d = ctx;
-    struct member *m = &d->members[d->n - 1];
-    json_t *v = parse(text, len, NULL);
-    if (!v)
+    if (d->unparsed)
         return 1;
-    char prefix[DSR_PATH_MAX] = "";
-    dsr_pointer_append(prefix, sizeof(prefix), m->name);
-    struct check c = *d->c;
-    c.text = text;
-    c.len = len;
-    c.line = line;
-    c.column = column;
-    c.ip_skip = strlen(prefix) + (size_t)snprintf(NULL, 0, "/%zu", index);
-    if (dsr_jschema_split_element(d->js, &m->plan, index, v, on_error, &c) < 0)
-        dsr_diag_add(c.diags, DSR_DIAG_REFUSED, c.file, line, column, NULL,
-                     "validation stopped on this value: a limit was reached");
-    json_decref(v);
+    if (add_element(d, &d->members[d->n - 1], index, text, len, line, column) < 0) {
+        d->no_memory = 1;
+        return 1;
+    }
+    if (d->open->len >= ELEMENTS_BYTES || d->open->n >= ELEMENTS_MAX)
+        submit_elements(d);
     return 0;
 }
 
 static int split_array_end(void *ctx, size_t count, int line, int column) {
     struct split_doc *d = ctx;
     struct member *m = &d->members[d->n - 1];
+    submit_elements(d); /* the next member's elements go in blocks of their own */
     m->size = count;
     m->line = line;
     m->column = column;
@@ -268,16 +380,28 @@ static void on_rest_error(void *ctx, const char *ip, const char *kl, const char 
  * 1, having reported nothing, when the document must be read whole instead:
  * it is not an object of well-formed members, or out of memory.
  */
-static int check_split(const struct dsr_jschema *js, struct check *c, FILE *f) {
+static int check_split(const struct dsr_jschema *js, struct check *c, FILE *f, int jobs) {
     struct dsr_diags found;
     dsr_diags_init(&found);
     struct check mine = *c;
     mine.diags = &found;
-    struct split_doc d = {js, &mine, json_object(), NULL, 0, 0, 1, 1};
+    struct split_doc d = {js,   &mine, json_object(),
+                          NULL, 0,     0,
+                          1,    1,     dsr_workers_new(jobs, check_elements, NULL),
+                          NULL, 0,     0};
     static const struct dsr_json_walker walker = {split_root, split_member, split_element,
                                                   split_array_end, split_value};
     struct dsr_input in = {c->file, f, DSR_FORMAT_JSON, -1, 0, NULL};
-    int whole = !d.rest || dsr_json_walk(&in, &walker, &d);
+    int whole = !d.rest || !d.workers || dsr_json_walk(&in, &walker, &d);
+    if (d.workers) {
+        submit_elements(&d);
+        for (struct elements *done; (done = dsr_workers_next(d.workers));)
+            take_elements(&d, done);
+        dsr_workers_free(d.workers);
+    }
+    if (d.open)
+        elements_free(d.open);
+    whole |= d.unparsed || d.no_memory;
     const json_t **stand_ins = whole ? NULL : malloc((d.n + 1) * sizeof(*stand_ins));
     size_t *sizes = whole ? NULL : malloc((d.n + 1) * sizeof(*sizes)), k = 0;
     whole |= !stand_ins || !sizes;
@@ -599,7 +723,7 @@ int dsr_jschema_check_path(const struct dsr_jschema *js, const char *name, int f
     } else if (format == DSR_FORMAT_JSON && strcmp(name, "-") &&
                dsr_jschema_split(js, NULL, &plan) && (f = fopen(name, "rb"))) {
         /* In pieces when the schema allows; read whole to say what is wrong. */
-        whole = check_split(js, &c, f);
+        whole = check_split(js, &c, f, jobs);
         fclose(f);
     }
     if (whole && format != DSR_FORMAT_JSONL &&

@@ -76,10 +76,19 @@ for j in 1 2 3; do
     for d in doc-bad doc-syntax; do
         run validate -q -j $j "$tmp/$d.json" > "$tmp/$d.$j" 2>&1
         echo "exit $?" >> "$tmp/$d.$j"
+        # JSON Schema, the arrays' elements checked in blocks by the threads.
+        run validate -q -j $j --schema schemas/dossier.schema.json "$tmp/$d.json" \
+            > "$tmp/$d.schema.$j" 2>&1
+        echo "exit $?" >> "$tmp/$d.schema.$j"
     done
 done
 same "validate a JSON document" "$tmp"/doc-bad.{1,2,3}
 same "validate a JSON document that stops" "$tmp"/doc-syntax.{1,2,3}
+same "validate --schema, a JSON document" "$tmp"/doc-bad.schema.{1,2,3}
+same "validate --schema, a JSON document not JSON" "$tmp"/doc-syntax.schema.{1,2,3}
+[ "$(grep -c 'error' "$tmp/doc-bad.schema.1")" -gt $((records / 100)) ] &&
+    [ "$(grep -c 'error' "$tmp/doc-syntax.schema.1")" = 1 ] ||
+    { echo "FAIL jobs: --schema gave too few errors, or more than the syntax error"; fail=1; }
 [ "$(grep -c 'error' "$tmp/doc-bad.1")" -gt $((records / 100)) ] && grep -q 'exit 1' "$tmp/doc-syntax.1" &&
     [ "$(grep -c 'error' "$tmp/doc-syntax.1")" -lt "$(grep -c 'error' "$tmp/doc-bad.1")" ] ||
     { echo "FAIL jobs: the bad JSON documents gave too few errors to compare"; fail=1; }
