@@ -731,6 +731,34 @@ struct dsr_json_walker {
 };
 int dsr_json_walk(const struct dsr_input *in, const struct dsr_json_walker *w, void *ctx);
 
+/* ---- records a worker read, handed on in order (batch.c) ---- */
+
+struct dsr_batch_record;
+
+/* The records a reader's worker read from one piece of an input. */
+struct dsr_batch {
+    const struct dsr_input *in;
+    struct dsr_diags diags; /* found since the last record kept */
+    struct dsr_batch_record *recs;
+    size_t n, cap;
+    struct dsr_bytes packed; /* the records packed, with the input's packer */
+};
+
+void dsr_batch_init(struct dsr_batch *b, const struct dsr_input *in);
+/*
+ * A dsr_record_fn for the worker: keeps rec (packed, with the input's
+ * packer). 0, or -1 when out of memory (said in the batch's diagnostics).
+ */
+int dsr_batch_keep(void *batch, struct dsr_record *rec);
+/*
+ * In the reading thread: hands each record on to emit (or the packer's
+ * take), each after the diagnostics found before it, then the rest of the
+ * diagnostics to diags. 0, or -1 when emit or take stopped.
+ */
+int dsr_batch_emit(struct dsr_batch *b, dsr_record_fn emit, void *ctx,
+                   struct dsr_diags *diags);
+void dsr_batch_release(struct dsr_batch *b);
+
 /* ---- work on pieces of an input by several threads, in order (workers.c) ---- */
 
 struct dsr_workers;

@@ -490,16 +490,6 @@ static int member_name(struct scan *s, char *name, size_t n) {
 /* At most this many array elements a block: small ones cost their entries too. */
 #define BLOCK_ELEMENTS 8192
 
-/*
- * A record a block read (or, with a packer, where it is packed in the
- * block's packed bytes), and the diagnostics its block found before it.
- */
-struct kept {
-    struct dsr_record *rec;
-    size_t packed_at, packed_len;
-    struct dsr_diags before;
-};
-
 /* One element of a dataset array, in a block's text. */
 struct element {
     size_t off, len;  /* where its text is in the block's */
@@ -508,7 +498,7 @@ struct element {
 };
 
 struct block {
-    const struct dsr_input *in;
+    struct dsr_batch batch; /* the records read, and what was found */
     char *text; /* whole lines (only the input's last may lack its "\n"), or elements */
     size_t len, cap;
     int line;           /* lines: the number of the first */
@@ -517,52 +507,18 @@ struct block {
     enum dsr_kind kind; /* elements: their kind */
     struct element *elements;
     size_t n_elements, cap_elements;
-    struct dsr_diags diags; /* found since the last record kept */
-    struct kept *recs;
-    size_t n_recs, cap_recs;
-    struct dsr_bytes packed; /* the records packed, with a packer */
 };
 
-static int keep(void *ctx, struct dsr_record *rec) {
-    struct block *b = ctx;
-    const struct dsr_packer *packer = b->in->packer;
-    size_t at = b->packed.len;
-    int rc = packer ? packer->pack(packer->ctx, rec, &b->packed) : 0;
-    if (packer) {
-        dsr_record_free(rec);
-        rec = NULL;
-    }
-    if (rc == 0 && b->n_recs == b->cap_recs) {
-        size_t cap = b->cap_recs ? 2 * b->cap_recs : 64;
-        struct kept *recs = realloc(b->recs, cap * sizeof(*recs));
-        rc = recs ? 0 : -1;
-        if (recs) {
-            b->recs = recs;
-            b->cap_recs = cap;
-        }
-    }
-    if (rc < 0) {
-        dsr_record_free(rec);
-        dsr_diag_add(&b->diags, DSR_DIAG_REFUSED, b->in->name, 0, 0, NULL,
-                     "out of memory");
-        return -1;
-    }
-    struct kept *k = &b->recs[b->n_recs++];
-    *k = (struct kept){rec, at, b->packed.len - at, {0}};
-    dsr_diags_init(&k->before);
-    if (b->diags.count || b->diags.dropped)
-        dsr_diags_move(&k->before, &b->diags);
-    return 0;
+/* A new empty block of in, or NULL when out of memory. */
+static struct block *block_new(const struct dsr_input *in) {
+    struct block *b = calloc(1, sizeof(*b));
+    if (b)
+        dsr_batch_init(&b->batch, in);
+    return b;
 }
 
 static void block_free(struct block *b) {
-    for (size_t i = 0; i < b->n_recs; i++) {
-        dsr_record_free(b->recs[i].rec);
-        dsr_diags_release(&b->recs[i].before);
-    }
-    dsr_diags_release(&b->diags);
-    free(b->recs);
-    free(b->packed.data);
+    dsr_batch_release(&b->batch);
     free(b->elements);
     free(b->text);
     free(b);
@@ -572,19 +528,8 @@ static void block_free(struct block *b) {
  */
 static int take_block(struct block *b, dsr_record_fn emit, void *ctx,
                       struct dsr_diags *diags) {
-    for (size_t i = 0; i < b->n_recs; i++) {
-        dsr_diags_move(diags, &b->recs[i].before);
-        struct kept *k = &b->recs[i];
-        struct dsr_record *rec = k->rec;
-        k->rec = NULL;
-        if ((rec ? emit(ctx, rec)
-                 : b->in->packer->take(ctx, b->packed.data + k->packed_at,
-                                       k->packed_len)) < 0)
-            return -1;
-    }
-    int fatal = b->last || b->stopped || dsr_diags_status(&b->diags) == 2;
-    dsr_diags_move(diags, &b->diags);
-    return fatal ? -1 : 0;
+    int fatal = b->last || b->stopped || dsr_diags_status(&b->batch.diags) == 2;
+    return dsr_batch_emit(&b->batch, emit, ctx, diags) < 0 || fatal ? -1 : 0;
 }
 
 /* A worker's part for a dataset array: each element of the block, until one is not JSON.
@@ -596,7 +541,7 @@ static void read_elements(void *ctx, void *item) {
         const struct element *e = &b->elements[i];
         char prefix[DSR_PATH_MAX];
         struct scan s;
-        scan_init(&s, b->in, &b->diags);
+        scan_init(&s, b->batch.in, &b->batch.diags);
         s.buf = b->text + e->off;
         s.len = s.cap = e->len;
         s.eof = 1;
@@ -604,7 +549,7 @@ static void read_elements(void *ctx, void *item) {
         s.column = e->column;
         snprintf(prefix, sizeof(prefix), "/%s/%zu", dsr_kind_info(b->kind)->plural,
                  e->index);
-        int r = take_record(&s, (int)b->kind, prefix, keep, b);
+        int r = take_record(&s, (int)b->kind, prefix, dsr_batch_keep, &b->batch);
         s.buf = NULL; /* the block's */
         if (r < 0) {
             b->stopped = 1;
@@ -693,10 +638,8 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
                 syntax(s, "expected a value");
             break;
         }
-        if (!b && (b = calloc(1, sizeof(*b)))) {
-            b->in = s->in;
+        if (!b && (b = block_new(s->in)))
             b->kind = kind;
-        }
         if (!b || add_element(b, s->buf + s->pos, n, s->line, s->column, i) < 0) {
             dsr_diag_add(&scanning, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
                          "out of memory");
@@ -717,11 +660,10 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
         b = NULL;
     }
     if (scanning.count || scanning.dropped) { /* last, after the elements before it */
-        struct block *last = w ? calloc(1, sizeof(*last)) : NULL;
+        struct block *last = w ? block_new(s->in) : NULL;
         if (last) {
-            last->in = s->in;
             last->last = 1;
-            dsr_diags_move(&last->diags, &scanning);
+            dsr_diags_move(&last->batch.diags, &scanning);
             submit(w, last, emit, ctx, diags, &stopped);
         } else {
             dsr_diags_move(diags, &scanning);
@@ -867,7 +809,7 @@ static void read_lines(void *ctx, void *item) {
     struct block *b = item;
     struct scan s;
     (void)ctx;
-    scan_init(&s, b->in, &b->diags);
+    scan_init(&s, b->batch.in, &b->batch.diags);
     s.buf = b->text;
     s.len = s.cap = b->len;
     s.eof = 1;
@@ -881,9 +823,10 @@ static void read_lines(void *ctx, void *item) {
         size_t k = 0;
         while (k < text_len && strchr(" \t", s.buf[s.pos + k]))
             k++;
-        struct json_place place = {b->in->name, s.buf + s.pos + k, text_len - k,
-                                   s.line,      s.column + (int)k, ""};
-        int r = k < text_len ? take_common(&s, &place, -1, keep, b) : 1;
+        struct json_place place = {b->batch.in->name, s.buf + s.pos + k,
+                                   text_len - k,      s.line,
+                                   s.column + (int)k, ""};
+        int r = k < text_len ? take_common(&s, &place, -1, dsr_batch_keep, &b->batch) : 1;
         if (r != 1) {   /* the common road took the line */
             s.pos += n; /* to the newline, or the end of the input */
         } else if (k < text_len) {
@@ -891,12 +834,12 @@ static void read_lines(void *ctx, void *item) {
             size_t save_len = s.len;
             s.len = s.pos + text_len;
             advance(&s, k);
-            r = take_record(&s, -1, "", keep, b);
+            r = take_record(&s, -1, "", dsr_batch_keep, &b->batch);
             if (r == 0 && skip_ws(&s) >= 0)
                 syntax(&s, "unexpected text after the record");
             s.len = save_len;
         }
-        if (r < 0 && dsr_diags_status(&b->diags) == 2)
+        if (r < 0 && dsr_diags_status(&b->batch.diags) == 2)
             break;
         /* Move to the next line whatever happened on this one. */
         while (s.pos < s.len && s.buf[s.pos] != '\n')
@@ -912,16 +855,15 @@ static void read_lines(void *ctx, void *item) {
  * long or a read error makes a block holding only that diagnostic, the last.
  */
 static struct block *next_block(struct scan *s) {
-    struct block *b = calloc(1, sizeof(*b));
+    struct block *b = block_new(s->in);
     if (!b) {
         dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
                      "out of memory");
         return NULL;
     }
     struct dsr_diags *input_diags = s->diags;
-    b->in = s->in;
     b->line = s->line;
-    s->diags = &b->diags; /* what reading finds comes in its turn */
+    s->diags = &b->batch.diags; /* what reading finds comes in its turn */
     size_t cut = 0;
     if (fill(s, BLOCK) < 0)
         goto last;
