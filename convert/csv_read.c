@@ -7,6 +7,7 @@
  * buffer. Each row becomes a JSON object shaped like the record's JSON form,
  * which record.c checks; memory is bounded by one row.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -923,7 +924,313 @@ int dsr_csv_read_raw(const struct dsr_input *in, size_t chunk, dsr_csv_raw_fn ta
     return read_csv(in, chunk ? chunk : DSR_CSV_CHUNK, 0, NULL, NULL, take, ctx, diags);
 }
 
+/* ---- a dataset table in blocks of rows, read by workers ---- */
+
+/*
+ * A dataset table is read in blocks of whole rows: this thread reads the
+ * header, then finds where rows end (a line end outside quotes), counting
+ * lines and rows as it goes, and workers parse and check each block with a
+ * reader of their own that starts there (read_rows). Blocks are taken back in
+ * order (batch.c), so records and diagnostics are the same with any number of
+ * threads. Quotes can be counted this way because the scanner stops the table
+ * at the first quote out of place: past it nothing is read.
+ */
+#define ROWS_BLOCK (256u << 10)
+
+struct rows_block {
+    struct dsr_batch batch;
+    const struct reader *table; /* the table's reader, its header taken; borrowed */
+    unsigned char *text;
+    size_t len;
+    int line;   /* where the block starts, at the start of a line */
+    size_t row; /* the index of its first data row */
+    int last;   /* the input ends with it: what is left open is an error */
+    int stop;   /* reading stopped in it, or before it (a read error) */
+};
+
+/* A worker's part: the block's rows, read as the table's reader would read them. */
+static void read_rows(void *ctx, void *item) {
+    struct rows_block *b = item;
+    const struct reader *t = b->table;
+    (void)ctx;
+    if (b->stop)
+        return; /* a read error: only its diagnostic */
+    struct reader r = {.in = t->in,
+                       .emit = dsr_batch_keep,
+                       .ctx = &b->batch,
+                       .diags = &b->batch.diags,
+                       .kind = t->kind,
+                       .row_max = t->row_max,
+                       .line = b->line,
+                       .column = 1,
+                       .col_field = t->col_field,
+                       .n_cols = t->n_cols,
+                       .have_header = 1,
+                       .rows = b->row};
+    struct csv_parser parser;
+    if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        oom(&r);
+    } else {
+        csv_set_space_func(&parser, no_space);
+        csv_set_blk_size(&parser, 16384);
+        feed(&r, &parser, b->text, b->len, DSR_CSV_CHUNK);
+        if (b->last && !r.stop && scan_end(&r) == 0 &&
+            csv_fini(&parser, on_field, on_row, &r) != 0 && !r.stop)
+            syntax(&r, r.field_at, "malformed CSV");
+        csv_free(&parser);
+    }
+    b->stop = r.stop;
+    free(r.cells);
+    free(r.row_text);
+    free(r.queue);
+}
+
+static void rows_block_free(struct rows_block *b) {
+    dsr_batch_release(&b->batch);
+    free(b->text);
+    free(b);
+}
+
+/* Takes a block back: its records on, in order. 0, or -1 when reading stopped. */
+static int take_rows(struct rows_block *b, dsr_record_fn emit, void *ctx,
+                     struct dsr_diags *diags, int stopped) {
+    int rc =
+        stopped || dsr_batch_emit(&b->batch, emit, ctx, diags) < 0 || b->stop ? -1 : 0;
+    rows_block_free(b);
+    return rc;
+}
+
+/* Where rows end, as the reading thread finds them. */
+struct cutter {
+    int quoted;  /* inside a quoted field */
+    int content; /* the row under way has begun (a blank line has not) */
+    int prev_cr;
+    int line;    /* of the next byte */
+    size_t rows; /* rows ended, the header's too */
+};
+
+/*
+ * Goes on from p[from] to the first row end at or past p[want - 1] that a
+ * block may end with (a "\n", or a "\r" before anything else), and returns
+ * the length up to it; 0 when p[0..n) holds none, the cutter then standing at
+ * n. The cutter counts as the reader's scanner counts.
+ */
+static size_t find_cut(struct cutter *c, const unsigned char *p, size_t from, size_t n,
+                       size_t want, int eof) {
+    for (size_t i = from; i < n; i++) {
+        while (n - i >= 8) { /* eight bytes at a time past plain text */
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (dsr_bytes_equal(w, '"') | dsr_bytes_equal(w, '\n') |
+                dsr_bytes_equal(w, '\r'))
+                break;
+            c->content = 1;
+            c->prev_cr = 0;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char b = p[i];
+        if (b != '\n' && b != '\r') {
+            c->quoted ^= b == '"';
+            c->content = 1;
+            c->prev_cr = 0;
+            continue;
+        }
+        if (!(b == '\n' && c->prev_cr))
+            c->line++;
+        c->prev_cr = b == '\r';
+        if (c->quoted)
+            continue;
+        c->rows += c->content;
+        c->content = 0;
+        if (i + 1 >= want && (b == '\n' || (i + 1 < n ? p[i + 1] != '\n' : eof)))
+            return i + 1;
+    }
+    return 0;
+}
+
+/* The blocks' reading: the input's bytes not yet in a block, and where rows end. */
+struct rows_reading {
+    struct reader *table;
+    struct csv_parser *parser;
+    struct dsr_workers *workers;
+    dsr_record_fn emit;
+    void *ctx;
+    struct dsr_bytes buf; /* from the next block's start */
+    size_t scanned;       /* bytes of buf the cutter has gone over */
+    struct cutter cut;
+    int line;   /* where buf starts */
+    size_t row; /* the data rows before buf */
+    int stopped;
+};
+
+/* Hands a block to the workers, taking the oldest back first when they are full. */
+static void submit_rows(struct rows_reading *rr, struct rows_block *b) {
+    if (dsr_workers_full(rr->workers) &&
+        take_rows(dsr_workers_next(rr->workers), rr->emit, rr->ctx, rr->table->diags,
+                  rr->stopped) < 0)
+        rr->stopped = 1;
+    dsr_workers_submit(rr->workers, b);
+}
+
+/* Makes buf[0..n) a block (the last: the input's end), and keeps what follows. 0 or -1.
+ */
+static int cut_block(struct rows_reading *rr, size_t n, int last) {
+    struct rows_block *b = calloc(1, sizeof(*b));
+    if (!b || !(b->text = malloc(n ? n : 1))) {
+        free(b);
+        oom(rr->table);
+        return -1;
+    }
+    dsr_batch_init(&b->batch, rr->table->in);
+    b->table = rr->table;
+    memcpy(b->text, rr->buf.data, n);
+    b->len = n;
+    b->line = rr->line;
+    b->row = rr->row;
+    b->last = last;
+    submit_rows(rr, b);
+    memmove(rr->buf.data, rr->buf.data + n, rr->buf.len - n);
+    rr->buf.len -= n;
+    rr->scanned = 0;
+    rr->line = rr->cut.line;
+    rr->row = rr->cut.rows - 1; /* the header is no data row */
+    return 0;
+}
+
+/* A block with only a diagnostic, the last: reading failed there. */
+static void failed_block(struct rows_reading *rr, const char *message) {
+    struct rows_block *b = calloc(1, sizeof(*b));
+    if (!b) {
+        oom(rr->table);
+        return;
+    }
+    dsr_batch_init(&b->batch, rr->table->in);
+    b->table = rr->table;
+    b->stop = b->last = 1;
+    dsr_diag_add(&b->batch.diags, DSR_DIAG_IO, rr->table->in->name, 0, 0, NULL, "%s",
+                 message);
+    submit_rows(rr, b);
+}
+
+/*
+ * Reads the table: the header by this thread's reader (which reports what is
+ * wrong with it, and what the input's start says), then blocks of rows.
+ */
+static void read_in_blocks(struct rows_reading *rr) {
+    struct reader *t = rr->table;
+    int eof = 0, more = 1; /* more: no row end found in what was read */
+    while (!t->stop && !rr->stopped) {
+        size_t want = t->have_header ? ROWS_BLOCK : 1;
+        if (more && !eof) {
+            if (dsr_bytes_reserve(&rr->buf, ROWS_BLOCK) < 0) {
+                oom(t);
+                break;
+            }
+            size_t got = fread(rr->buf.data + rr->buf.len, 1, ROWS_BLOCK, t->in->fp);
+            rr->buf.len += got;
+            if (got == 0 && ferror(t->in->fp)) {
+                failed_block(rr, "cannot read: read error");
+                break;
+            }
+            eof = got == 0;
+            if (!eof && rr->buf.len < want)
+                continue;
+        }
+        size_t n = find_cut(&rr->cut, rr->buf.data, rr->scanned, rr->buf.len, want, eof);
+        rr->scanned = n ? 0 : rr->buf.len;
+        more = n == 0;
+        int too_long = !n && rr->buf.len > want + t->row_max;
+        if (!t->have_header && (n || eof || too_long)) {
+            /* The header, or all there is: this thread's reader reads it. */
+            size_t len = n ? n : rr->buf.len;
+            feed(t, rr->parser, rr->buf.data, len, DSR_CSV_CHUNK);
+            memmove(rr->buf.data, rr->buf.data + len, rr->buf.len - len);
+            rr->buf.len -= len;
+            rr->line = rr->cut.line;
+            rr->row = 0;
+            if (!n && !t->stop && scan_end(t) == 0 &&
+                csv_fini(rr->parser, on_field, on_row, t) != 0 && !t->stop)
+                syntax(t, t->field_at, "malformed CSV");
+            if (!n || t->stop)
+                break;
+        } else if (n || too_long) {
+            /* A row longer than a reader may hold ends the table: its block is the last.
+             */
+            if (cut_block(rr, n ? n : rr->buf.len, !n) < 0 || !n)
+                break;
+        } else if (eof) {
+            if (rr->buf.len)
+                cut_block(rr, rr->buf.len, 1);
+            break;
+        }
+    }
+    if (!t->stop && !t->have_header) {
+        struct pos start = {1, 1, 0};
+        syntax(t, start, "empty input: expected a header row");
+    }
+}
+
 int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                  struct dsr_diags *diags) {
-    return dsr_csv_read_chunked(in, DSR_CSV_CHUNK, 0, emit, ctx, diags);
+    int kind = in->table >= 0 ? in->table : dsr_csv_table_from_name(in->name);
+    if (kind < 0)
+        return read_csv(in, DSR_CSV_CHUNK, 0, emit, NULL, NULL, ctx,
+                        diags); /* says why */
+    struct reader t = {.in = in,
+                       .emit = emit,
+                       .ctx = ctx,
+                       .diags = diags,
+                       .kind = (enum dsr_kind)kind,
+                       .row_max = DSR_CSV_ROW_MAX,
+                       .line = 1,
+                       .column = 1};
+    struct csv_parser parser;
+    struct rows_reading rr = {&t,
+                              &parser,
+                              dsr_workers_new(in->jobs, read_rows, NULL),
+                              emit,
+                              ctx,
+                              {0},
+                              0,
+                              {0, 0, 0, 1, 0},
+                              1,
+                              0,
+                              0};
+    unsigned char start[4];
+    size_t n = 0, got;
+    if (!rr.workers ||
+        csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+        dsr_workers_free(rr.workers);
+        oom(&t);
+        return -1;
+    }
+    csv_set_space_func(&parser, no_space);
+    csv_set_blk_size(&parser, 16384);
+    /* The first bytes decide the encoding. */
+    while (n < 4 && (got = fread(start + n, 1, 4 - n, in->fp)) > 0)
+        n += got;
+    int skip = dsr_input_start(start, n, in->name, 1, diags);
+    if (skip < 0)
+        t.stop = 1;
+    else if (dsr_bytes_reserve(&rr.buf, n) < 0)
+        oom(&t);
+    else {
+        memcpy(rr.buf.data, start + skip, n - (size_t)skip);
+        rr.buf.len = n - (size_t)skip;
+        read_in_blocks(&rr);
+    }
+    for (struct rows_block *b; (b = dsr_workers_next(rr.workers));)
+        if (take_rows(b, emit, ctx, diags, rr.stopped) < 0)
+            rr.stopped = 1;
+    dsr_workers_free(rr.workers);
+    csv_free(&parser);
+    free(rr.buf.data);
+    free_cells(&t);
+    free(t.cells);
+    free(t.row_text);
+    free(t.queue);
+    free(t.col_field);
+    return t.stop || rr.stopped ? -1 : 0;
 }

@@ -2,7 +2,10 @@
  * The CSV reader: each input is read in chunks of every size from one byte
  * up, and every size must give exactly the expected records (as canonical
  * JSON Lines) and diagnostics, so a field, a quote, a CRLF or a UTF-8
- * sequence split across two reads changes nothing. Also the table-name rule.
+ * sequence split across two reads changes nothing. A dataset table is also
+ * read in blocks of rows by threads (dsr_csv_read), which must give the same
+ * as reading it in one thread, here and on large tables whose blocks end
+ * inside quoted lines, CRs and errors. Also the table-name rule.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +28,12 @@ static const char *kind_name(enum dsr_diag_kind k) {
     return names[k];
 }
 
-/* Reads input in chunks of `chunk` bytes; returns records, "--", diagnostics (free()). */
-static char *read_all(const char *name, int table, const char *input, size_t len,
-                      size_t chunk, size_t row_max) {
+/*
+ * Reads input in chunks of `chunk` bytes, or with chunk 0 in blocks of rows by
+ * `jobs` threads (dsr_csv_read); returns records, "--", diagnostics (free()).
+ */
+static char *read_with(const char *name, int table, const char *input, size_t len,
+                       size_t chunk, size_t row_max, int jobs) {
     char *text = NULL;
     size_t text_len = 0;
     FILE *out = open_memstream(&text, &text_len);
@@ -35,10 +41,11 @@ static char *read_all(const char *name, int table, const char *input, size_t len
     FILE *fp = fmemopen((void *)(len ? input : "x"), len ? len : 1, "rb");
     if (!len)
         fgetc(fp);
-    struct dsr_input in = {name, fp, DSR_FORMAT_CSV, table, 0, NULL};
+    struct dsr_input in = {name, fp, DSR_FORMAT_CSV, table, jobs, NULL};
     struct dsr_diags diags;
     dsr_diags_init(&diags);
-    int rc = dsr_csv_read_chunked(&in, chunk, row_max, emit_jsonl, out, &diags);
+    int rc = chunk ? dsr_csv_read_chunked(&in, chunk, row_max, emit_jsonl, out, &diags)
+                   : dsr_csv_read(&in, emit_jsonl, out, &diags);
     dsr_diags_sort(&diags);
     fprintf(out, "-- %d\n", rc);
     for (size_t i = 0; i < diags.count; i++) {
@@ -52,10 +59,28 @@ static char *read_all(const char *name, int table, const char *input, size_t len
     return text;
 }
 
-/* Every chunk size from 1 to len + 1 must give `want`. */
+static char *read_all(const char *name, int table, const char *input, size_t len,
+                      size_t chunk, size_t row_max) {
+    return read_with(name, table, input, len, chunk, row_max, 0);
+}
+
+/*
+ * Every chunk size from 1 to len + 1 must give `want`, and so must reading
+ * in blocks with one thread and with three (rows of the default length).
+ */
 static void check_len(const char *what, const char *name, int table, const char *input,
                       size_t len, size_t row_max, const char *want) {
     int ok = 1;
+    for (int jobs = 1; jobs <= 3 && ok && !row_max; jobs += 2) {
+        char *got = read_with(name, table, input, len, 0, 0, jobs);
+        if (strcmp(got, want)) {
+            printf("FAIL csv %s (in blocks, -j %d)\n--- expected\n%s--- got\n%s", what,
+                   jobs, want, got);
+            ok = 0;
+            failures++;
+        }
+        free(got);
+    }
     for (size_t chunk = 1; chunk <= len + 1 && ok; chunk++) {
         char *got = read_all(name, table, input, len, chunk, row_max);
         if (strcmp(got, want)) {
@@ -212,7 +237,86 @@ static void table_names(void) {
     }
 }
 
+/* Appends text to a growing table; aborts the test when memory runs out. */
+static void put(char **t, size_t *len, size_t *cap, const char *text, size_t n) {
+    if (*len + n + 1 > *cap) {
+        *cap = 2 * (*len + n + 1);
+        if (!(*t = realloc(*t, *cap)))
+            abort();
+    }
+    memcpy(*t + *len, text, n);
+    *len += n;
+    (*t)[*len] = '\0';
+}
+
+/*
+ * Tables of a few megabytes, many blocks long: rows with quoted fields
+ * holding LF, CRLF and CR line ends, commas and doubled quotes, blank lines,
+ * rows with problems the model finds; line ends LF, CRLF or CR alone; then the
+ * same with a quote out of place, a byte that is not UTF-8, or a quote left
+ * open near the end. In blocks, with one thread or three, each must give what
+ * reading in one thread gives.
+ */
+static void large_tables(void) {
+    static const char *const ends[] = {"\n", "\r\n", "\r"};
+    static const char *const faults[] = {"", "s-x,say \"hi\"", "s-x,caf\xC3(",
+                                         "s-x,\"never closed"};
+    for (size_t e = 0; e < 3; e++) {
+        for (size_t f = 0; f < 4; f++) {
+            char *t = NULL, row[256];
+            size_t len = 0, cap = 0, at = 0;
+            put(&t, &len, &cap, "id,title,publisher", 18);
+            put(&t, &len, &cap, ends[e], strlen(ends[e]));
+            for (unsigned i = 0; len < (3u << 20); i++) {
+                int n;
+                if (i % 7 == 3)
+                    n = snprintf(row, sizeof(row),
+                                 "s-%u,\"Report%s%u, \"\"quoted\"\"\",Publisher %u", i,
+                                 ends[i % 3], i, i);
+                else if (i % 11 == 5)
+                    n = snprintf(row, sizeof(row), "Bad Id %u,Title %u,", i, i);
+                else if (i % 13 == 7)
+                    n = snprintf(row, sizeof(row), "s-%u,too,many,cells", i);
+                else
+                    n = snprintf(row, sizeof(row), "s-%u,Title %u with some words,P %u",
+                                 i, i, i);
+                put(&t, &len, &cap, row, (size_t)n);
+                put(&t, &len, &cap, ends[e], strlen(ends[e]));
+                if (i % 17 == 0)
+                    put(&t, &len, &cap, ends[e], strlen(ends[e])); /* a blank line */
+                if (i == 20000)
+                    at = len;
+            }
+            if (f == 3)
+                at = len - 40; /* near the end: the quote is left open */
+            if (f) {
+                char *faulty = malloc(len + 64);
+                size_t n = strlen(faults[f]);
+                memcpy(faulty, t, at);
+                memcpy(faulty + at, faults[f], n);
+                memcpy(faulty + at + n, t + at, len - at);
+                free(t);
+                t = faulty;
+                len += n;
+            }
+            char *want = read_with("sources.csv", -1, t, len, 65536, 0, 0);
+            int ok = 1;
+            for (int jobs = 1; jobs <= 3 && ok; jobs += 2) {
+                char *got = read_with("sources.csv", -1, t, len, 0, 0, jobs);
+                ok = !strcmp(got, want) && strlen(want) > 1000;
+                free(got);
+            }
+            printf("%s csv large table, line ends %zu, fault %zu\n", ok ? "ok" : "FAIL",
+                   e, f);
+            failures += !ok;
+            free(want);
+            free(t);
+        }
+    }
+}
+
 int main(void) {
+    large_tables();
     records();
     schema_errors();
     syntax_errors();
