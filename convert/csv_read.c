@@ -1214,7 +1214,7 @@ int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     int skip = dsr_input_start(start, n, in->name, 1, diags);
     if (skip < 0)
         t.stop = 1;
-    else if (dsr_bytes_reserve(&rr.buf, n) < 0)
+    else if (dsr_bytes_reserve(&rr.buf, ROWS_BLOCK) < 0)
         oom(&t);
     else {
         memcpy(rr.buf.data, start + skip, n - (size_t)skip);
