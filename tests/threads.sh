@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The -j workers under ThreadSanitizer (make check builds build/tsan/dossier):
-# datasets in JSON Lines (some lines wrong) and as a JSON document, and
-# validate --schema over both, each with three threads, and the sorts spilling
-# aside. A data race is an error report and exit 66; the output must also be
-# what one thread gives.
+# datasets in JSON Lines (some lines wrong), as a JSON document and as CSV
+# tables, and validate --schema over both, each with three threads, and the
+# sorts spilling aside. A data race is an error report and exit 66; the
+# output must also be what one thread gives.
 dossier=${1:?usage: tests/threads.sh build/tsan/dossier}
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
@@ -12,6 +12,8 @@ export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
 python3 "$root/bench/gen.py" 8000 > "$tmp/good.jsonl"
 sed '97~97s/"id": "/"id": "Bad /' "$tmp/good.jsonl" > "$tmp/bad.jsonl"
 "$dossier" convert -q -j 1 --to json -o "$tmp/good.json" "$tmp/good.jsonl" || exit 1
+"$dossier" convert -q -j 1 --to csv -o "$tmp/csv" "$tmp/good.jsonl" || exit 1
+sed -i '97~97s/^person-/Bad person-/' "$tmp/csv/entities.csv"
 echo '{"type":"object","required":["record"],"properties":{"id":{"pattern":"^[a-z0-9-]+$"}}}' \
     > "$tmp/line.schema.json"
 fail=0
@@ -36,6 +38,7 @@ check() { # what, then the command's arguments
 check "validate JSON Lines" validate -q "$tmp/bad.jsonl"
 check "validate a JSON document" validate -q "$tmp/good.json"
 check "convert JSON Lines" convert -q --to jsonl -o - "$tmp/good.jsonl"
+check "validate CSV tables" validate -q "$tmp/csv"
 # A small sort budget: every sort spills, in threads of its own past -j 1.
 DOSSIER_SORT_MEMORY=65536 check "validate JSON Lines, spilling" validate -q "$tmp/bad.jsonl"
 DOSSIER_SORT_MEMORY=65536 check "convert JSON Lines, spilling" convert -q --to jsonl -o - \
