@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "output.h"
 
 struct dsr_dataset {
@@ -239,28 +241,104 @@ static void read_stream(struct dsr_dataset *ds, const char *name, FILE *fp, int 
 static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,
                       struct dsr_diags *diags);
 
+/*
+ * Past -j 1, a folder's small files are read a file per worker: each with
+ * one thread, into a batch of records packed for the dataset, the batches
+ * taken in the folder's order. A larger file waits for those before it, and
+ * is read by all the threads together.
+ */
+#define FILE_JOB_MAX (1u << 20)
+
+/* A small file of a folder, read whole by a worker (read_file_job). */
+struct file_job {
+    struct dsr_input in;     /* the file, read with one thread */
+    struct dsr_input packed; /* the batch's: the dataset's packer */
+    struct dsr_packer packer;
+    struct dsr_batch batch;
+};
+
+static void read_file_job(void *ctx, void *item) {
+    struct file_job *j = item;
+    (void)ctx;
+    dsr_read(&j->in, dsr_batch_keep, &j->batch, &j->batch.diags);
+}
+
 /* One file of a folder being read (read_dir). */
 struct folder_read {
     struct dsr_dataset *ds;
     int format, table;
     struct dsr_diags *diags;
+    struct dsr_workers *workers; /* read small files, or NULL */
 };
+
+/* Takes a file read by a worker: its records into the dataset, in order. */
+static void take_file_job(struct folder_read *f, struct file_job *j) {
+    f->ds->step_diags = f->diags;
+    dsr_batch_emit(&j->batch, collect, f->ds, f->diags);
+    f->ds->step_diags = NULL;
+    dsr_batch_release(&j->batch);
+    fclose(j->in.fp);
+    free(j);
+}
+
+/* Takes back every file the workers hold, in order. */
+static void drain_file_jobs(struct folder_read *f) {
+    for (struct file_job *j; f->workers && (j = dsr_workers_next(f->workers));)
+        take_file_job(f, j);
+}
+
+/* Hands a small file of a plain format to a worker. 1 when it did, 0 when not. */
+static int submit_file_job(struct folder_read *f, const char *file) {
+    struct stat st;
+    int format = f->format >= 0 ? f->format : dsr_format_from_path(file);
+    if (!f->workers || format < 0 || stat(file, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > FILE_JOB_MAX)
+        return 0;
+    struct file_job *j = calloc(1, sizeof(*j));
+    FILE *fp = j ? fopen(file, "rb") : NULL;
+    const char *kept = fp ? keep_name(f->ds, file) : NULL;
+    if (!kept) { /* read as any other file, which says what is wrong */
+        if (fp)
+            fclose(fp);
+        free(j);
+        return 0;
+    }
+    j->in = (struct dsr_input){kept, fp, (enum dsr_format)format, f->table, 1, NULL};
+    j->packer = (struct dsr_packer){pack, take_packed, f->ds};
+    j->packed =
+        (struct dsr_input){kept, NULL, (enum dsr_format)format, f->table, 1, &j->packer};
+    dsr_batch_init(&j->batch, &j->packed);
+    if (dsr_workers_full(f->workers))
+        take_file_job(f, dsr_workers_next(f->workers));
+    dsr_workers_submit(f->workers, j);
+    return 1;
+}
 
 static int read_folder_file(void *ctx, const char *file) {
     struct folder_read *f = ctx;
-    read_path(f->ds, file, f->format, f->table, f->diags);
+    if (!submit_file_job(f, file)) {
+        drain_file_jobs(f);
+        read_path(f->ds, file, f->format, f->table, f->diags);
+    }
     return 0;
 }
 
 static void read_dir(struct dsr_dataset *ds, const char *path, int format, int table,
                      struct dsr_diags *diags) {
-    struct folder_read f = {ds, format, table, diags};
+    struct folder_read f = {ds, format, table, diags, NULL};
     /* A dialect takes only its own files (our output may lie beside). */
     int only = ds->ofac                                ? DSR_FORMAT_CSV
                : ds->opts.from == DSR_DIALECT_OFAC_XML ? DSR_FORMAT_XML
                                                        : -1;
+    if (ds->opts.jobs > 1 && !ds->xslt && !ds->ofac && !ds->opts.from &&
+        !ds->opts.progress) {
+        xmlInitParser(); /* before threads parse */
+        f.workers = dsr_workers_new(ds->opts.jobs, read_file_job, NULL);
+    }
     if (dsr_folder_each(path, only, read_folder_file, &f, diags) < 0)
         out_of_memory(diags, path);
+    drain_file_jobs(&f);
+    dsr_workers_free(f.workers);
 }
 
 static void read_path(struct dsr_dataset *ds, const char *path, int format, int table,

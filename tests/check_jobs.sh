@@ -103,6 +103,35 @@ same "convert to JSON" "$tmp"/out.{1,2,3}.json
 for t in entities designations events sources; do
     same "convert to CSV ($t)" "$tmp"/csv.{1,2,3}/$t.csv
 done
+# A folder of many small files, read a file per thread, with a large one
+# among them read by all the threads together: the bad dataset in parts, the large one its last half, and XML parts of the
+# good one's events and sources under other ids (one of them gone wrong).
+mkdir "$tmp/folder"
+half=$(($(wc -l < "$tmp/bad.jsonl") / 2))
+head -n $half "$tmp/bad.jsonl" > "$tmp/first-half.jsonl"
+split -n l/20 -d -a 2 --additional-suffix=.jsonl "$tmp/first-half.jsonl" "$tmp/folder/part-"
+tail -n +$((half + 1)) "$tmp/bad.jsonl" > "$tmp/folder/part-10-large.jsonl"
+python3 - "$tmp/out.1.xml" "$tmp/folder" << 'EOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+for i in range(16):
+    part = ET.Element(root.tag)
+    for section in root:
+        kept = list(section)[i::16] if section.tag != "entities" else []
+        ET.SubElement(part, section.tag).extend(kept)
+    text = ET.tostring(part, encoding="unicode").replace('id="', 'id="x')
+    if i == 7:
+        text = text.replace('id="', 'id="Bad ', 1)
+    open("%s/x-part-%02d.xml" % (sys.argv[2], i), "w").write(text)
+EOF
+for j in 1 2 3; do
+    run validate -j $j "$tmp/folder" > "$tmp/folder.$j" 2>&1
+    echo "exit $?" >> "$tmp/folder.$j"
+done
+same "validate a folder of many files" "$tmp"/folder.{1,2,3}
+grep -q 'x-part-07.xml:.*error' "$tmp/folder.1" &&
+    [ "$(grep -c 'part-[0-9]*.jsonl:.*error' "$tmp/folder.1")" -gt $((records / 200)) ] ||
+    { echo "FAIL jobs: the folder gave too few errors to compare"; fail=1; }
 # The other formats read back the same with any -j.
 for j in 1 2; do
     run convert -q -j $j --to jsonl -o "$tmp/docback.$j.jsonl" "$tmp/out.1.json"
