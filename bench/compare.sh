@@ -24,6 +24,8 @@ python3 "$root/bench/gen.py" "$n" > "$tmp/data.jsonl"
 "$dossier" convert -q --to json -o "$tmp/data.json" "$tmp/data.jsonl" || exit 1
 "$dossier" convert -q --to xml -o "$tmp/data.xml" "$tmp/data.jsonl" || exit 1
 "$dossier" convert -q --to csv -o "$tmp/csv" "$tmp/data.jsonl" || exit 1
+# The same as a folder of 200 XML files, for one file a thread.
+python3 "$root/bench/split_xml.py" "$tmp/data.xml" "$tmp/xml-files" 200
 # One JSON Lines line as a JSON Schema sees it.
 python3 "$root/bench/line_schema.py" "$root/schemas/dossier.schema.json" > "$tmp/line.schema.json"
 
@@ -74,6 +76,9 @@ echo "|---|---|---|---|---|---|---|"
 pair "validate XML" "xmllint --noout --stream --schema" \
     "$dossier validate -q data.xml" \
     "xmllint --noout --stream --schema $root/schemas/dossier.xsd data.xml"
+pair "validate a folder of 200 XML files" "xmllint --noout --stream --schema" \
+    "$dossier validate -q xml-files" \
+    "xmllint --noout --stream --schema $root/schemas/dossier.xsd xml-files/*.xml"
 [ $have_ajv = 0 ] || pair "validate JSON Lines" "ajv (Ajv2020, a validator per kind)" \
     "$dossier validate -q data.jsonl" "$ajv records $root/schemas/dossier.schema.json data.jsonl"
 pair "validate entities.csv" "mlr --icsv --ojson cat" \
@@ -101,9 +106,18 @@ pair "validate a JSON document, -j 2" "dossier -j 1" \
     "$dossier validate -q -j 2 data.json" "$dossier validate -q -j 1 data.json"
 pair "convert JSON Lines to canonical jsonl, -j 2" "dossier -j 1" \
     "$dossier convert -q -j 2 --to jsonl data.jsonl" "$dossier convert -q -j 1 --to jsonl data.jsonl"
+pair "validate entities.csv, -j 2" "dossier -j 1" \
+    "$dossier validate -q -j 2 csv/entities.csv" "$dossier validate -q -j 1 csv/entities.csv"
+pair "validate a folder of 200 XML files, -j 2" "dossier -j 1" \
+    "$dossier validate -q -j 2 xml-files" "$dossier validate -q -j 1 xml-files"
+pair "validate XML, one file, -j 2" "dossier -j 1" \
+    "$dossier validate -q -j 2 data.xml" "$dossier validate -q -j 1 data.xml"
 pair "validate --schema, JSON Lines, -j 2" "dossier -j 1" \
     "$dossier validate -q -j 2 --schema line.schema.json data.jsonl" \
     "$dossier validate -q -j 1 --schema line.schema.json data.jsonl"
+pair "validate --schema, one JSON document, -j 2" "dossier -j 1" \
+    "$dossier validate -q -j 2 --schema $root/schemas/dossier.schema.json data.json" \
+    "$dossier validate -q -j 1 --schema $root/schemas/dossier.schema.json data.json"
 
 # OFAC's formats: no other tool reads them; entities a second is the figure.
 python3 "$root/bench/gen_ofac.py" csv "$tmp" 100000
