@@ -1,11 +1,13 @@
 /*
- * Records a reader's worker read from one piece of an input, kept in the
- * order read, each after the diagnostics found before it, to be handed on
- * in order by the reading thread (dsr_batch_emit). With a packer
- * (dsr_input.packer) each record is packed and freed in the worker, and
- * only its bytes are kept.
+ * What goes between a reader's thread and its workers: the pieces of an
+ * input's text a worker reads (dsr_pieces), and the records it read from
+ * them (dsr_batch), kept in the order read, each after the diagnostics found
+ * before it, to be handed on in order by the reading thread. With a packer
+ * (dsr_input.packer) each record is packed and freed in the worker, and only
+ * its bytes are kept.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -77,4 +79,33 @@ void dsr_batch_release(struct dsr_batch *b) {
     dsr_diags_release(&b->diags);
     free(b->recs);
     free(b->packed.data);
+}
+
+int dsr_pieces_add(struct dsr_pieces *p, const char *text, size_t len, size_t index,
+                   int line, int column, size_t room) {
+    if (p->n == p->cap_at) {
+        size_t cap = p->cap_at ? 2 * p->cap_at : 256;
+        struct dsr_piece *at = realloc(p->at, cap * sizeof(*at));
+        if (!at)
+            return -1;
+        p->at = at;
+        p->cap_at = cap;
+    }
+    if (p->len + len > p->cap) {
+        size_t cap = p->len + len > room ? p->len + len : room;
+        char *t = realloc(p->text, cap);
+        if (!t)
+            return -1;
+        p->text = t;
+        p->cap = cap;
+    }
+    memcpy(p->text + p->len, text, len);
+    p->at[p->n++] = (struct dsr_piece){p->len, len, index, line, column};
+    p->len += len;
+    return 0;
+}
+
+void dsr_pieces_release(struct dsr_pieces *p) {
+    free(p->text);
+    free(p->at);
 }

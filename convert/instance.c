@@ -157,13 +157,6 @@ struct member {
     int line, column; /* where its value starts */
 };
 
-/* One element of a split member, in a block's text. */
-struct element {
-    size_t off, len;  /* where its text is in the block's */
-    size_t index;     /* its place in the array */
-    int line, column; /* where it starts in the file */
-};
-
 /*
  * Elements of one split member, checked by a worker (check_elements), a block
  * at a time; blocks are taken back in order, so diagnostics are the same with
@@ -174,11 +167,8 @@ struct elements {
     struct dsr_jschema_split plan; /* the member's; its name borrowed */
     struct check c;                /* c.diags is the block's own list */
     struct dsr_diags diags;
-    char *text; /* the elements' texts, one after another */
-    size_t len, cap;
-    struct element *at;
-    size_t n, cap_at;
-    int unparsed; /* an element was not JSON: the document is read whole */
+    struct dsr_pieces text; /* the elements */
+    int unparsed;           /* an element was not JSON: the document is read whole */
 };
 
 /* A block's elements: this many bytes of text, or this many elements, at most. */
@@ -232,15 +222,15 @@ static void check_elements(void *ctx, void *item) {
     char prefix[DSR_PATH_MAX] = "";
     (void)ctx;
     dsr_pointer_append(prefix, sizeof(prefix), b->plan.member);
-    for (size_t i = 0; i < b->n; i++) {
-        const struct element *e = &b->at[i];
-        json_t *v = parse(b->text + e->off, e->len, NULL);
+    for (size_t i = 0; i < b->text.n; i++) {
+        const struct dsr_piece *e = &b->text.at[i];
+        json_t *v = parse(b->text.text + e->off, e->len, NULL);
         if (!v) {
             b->unparsed = 1;
             return;
         }
         struct check c = b->c;
-        c.text = b->text + e->off;
+        c.text = b->text.text + e->off;
         c.len = e->len;
         c.line = e->line;
         c.column = e->column;
@@ -254,8 +244,7 @@ static void check_elements(void *ctx, void *item) {
 
 static void elements_free(struct elements *b) {
     dsr_diags_release(&b->diags);
-    free(b->text);
-    free(b->at);
+    dsr_pieces_release(&b->text);
     free(b);
 }
 
@@ -290,27 +279,8 @@ static int add_element(struct split_doc *d, const struct member *m, size_t index
         b->c.diags = &b->diags;
         dsr_diags_init(&b->diags);
     }
-    if (b->n == b->cap_at) {
-        size_t cap = b->cap_at ? 2 * b->cap_at : 256;
-        struct element *at = realloc(b->at, cap * sizeof(*at));
-        if (!at)
-            return -1;
-        b->at = at;
-        b->cap_at = cap;
-    }
-    if (b->len + len > b->cap) {
-        size_t cap =
-            b->len + len > ELEMENTS_BYTES + CHUNK ? b->len + len : ELEMENTS_BYTES + CHUNK;
-        char *t = realloc(b->text, cap);
-        if (!t)
-            return -1;
-        b->text = t;
-        b->cap = cap;
-    }
-    memcpy(b->text + b->len, text, len);
-    b->at[b->n++] = (struct element){b->len, len, index, line, column};
-    b->len += len;
-    return 0;
+    return dsr_pieces_add(&b->text, text, len, index, line, column,
+                          ELEMENTS_BYTES + CHUNK);
 }
 
 static int split_element(void *ctx, size_t index, const char *text, size_t len, int line,
@@ -322,7 +292,7 @@ static int split_element(void *ctx, size_t index, const char *text, size_t len, 
         d->no_memory = 1;
         return 1;
     }
-    if (d->open->len >= ELEMENTS_BYTES || d->open->n >= ELEMENTS_MAX)
+    if (d->open->text.len >= ELEMENTS_BYTES || d->open->text.n >= ELEMENTS_MAX)
         submit_elements(d);
     return 0;
 }

@@ -731,7 +731,31 @@ struct dsr_json_walker {
 };
 int dsr_json_walk(const struct dsr_input *in, const struct dsr_json_walker *w, void *ctx);
 
-/* ---- records a worker read, handed on in order (batch.c) ---- */
+/* ---- pieces of an input for a worker, and the records it read (batch.c) ---- */
+
+/* One piece of an input's text in a struct dsr_pieces: an element of an array. */
+struct dsr_piece {
+    size_t off, len;  /* where its text is in the pieces' text */
+    size_t index;     /* its place in the array */
+    int line, column; /* where it starts in the input */
+};
+
+/* Pieces of an input's text copied one after another, for a worker to read. */
+struct dsr_pieces {
+    char *text;
+    size_t len, cap;
+    struct dsr_piece *at;
+    size_t n, cap_at;
+};
+
+/*
+ * Appends text[0..len) as one more piece, at index in its array and (line,
+ * column) in the input; the text grows to `room` bytes at least. 0, or -1
+ * when out of memory.
+ */
+int dsr_pieces_add(struct dsr_pieces *p, const char *text, size_t len, size_t index,
+                   int line, int column, size_t room);
+void dsr_pieces_release(struct dsr_pieces *p);
 
 struct dsr_batch_record;
 

@@ -490,23 +490,14 @@ static int member_name(struct scan *s, char *name, size_t n) {
 /* At most this many array elements a block: small ones cost their entries too. */
 #define BLOCK_ELEMENTS 8192
 
-/* One element of a dataset array, in a block's text. */
-struct element {
-    size_t off, len;  /* where its text is in the block's */
-    int line, column; /* where it starts in the input */
-    size_t index;     /* its place in the array */
-};
-
 struct block {
     struct dsr_batch batch; /* the records read, and what was found */
-    char *text; /* whole lines (only the input's last may lack its "\n"), or elements */
-    size_t len, cap;
+    /* Whole lines (only the input's last may lack its "\n"), or elements. */
+    struct dsr_pieces text;
     int line;           /* lines: the number of the first */
     int last;           /* nothing is read after this block */
     int stopped;        /* elements: one was not JSON: nothing is read after it */
     enum dsr_kind kind; /* elements: their kind */
-    struct element *elements;
-    size_t n_elements, cap_elements;
 };
 
 /* A new empty block of in, or NULL when out of memory. */
@@ -519,8 +510,7 @@ static struct block *block_new(const struct dsr_input *in) {
 
 static void block_free(struct block *b) {
     dsr_batch_release(&b->batch);
-    free(b->elements);
-    free(b->text);
+    dsr_pieces_release(&b->text);
     free(b);
 }
 
@@ -537,12 +527,12 @@ static int take_block(struct block *b, dsr_record_fn emit, void *ctx,
 static void read_elements(void *ctx, void *item) {
     struct block *b = item;
     (void)ctx;
-    for (size_t i = 0; i < b->n_elements; i++) {
-        const struct element *e = &b->elements[i];
+    for (size_t i = 0; i < b->text.n; i++) {
+        const struct dsr_piece *e = &b->text.at[i];
         char prefix[DSR_PATH_MAX];
         struct scan s;
         scan_init(&s, b->batch.in, &b->batch.diags);
-        s.buf = b->text + e->off;
+        s.buf = b->text.text + e->off;
         s.len = s.cap = e->len;
         s.eof = 1;
         s.line = e->line;
@@ -556,31 +546,6 @@ static void read_elements(void *ctx, void *item) {
             break;
         }
     }
-}
-
-/* Adds the element text[0..n) at (line, column) to b. 0, or -1 when out of memory. */
-static int add_element(struct block *b, const char *text, size_t n, int line, int column,
-                       size_t index) {
-    if (b->n_elements == b->cap_elements) {
-        size_t cap = b->cap_elements ? 2 * b->cap_elements : 256;
-        struct element *e = realloc(b->elements, cap * sizeof(*e));
-        if (!e)
-            return -1;
-        b->elements = e;
-        b->cap_elements = cap;
-    }
-    if (b->len + n > b->cap) {
-        size_t cap = b->len + n > BLOCK + CHUNK ? b->len + n : BLOCK + CHUNK;
-        char *t = realloc(b->text, cap);
-        if (!t)
-            return -1;
-        b->text = t;
-        b->cap = cap;
-    }
-    memcpy(b->text + b->len, text, n);
-    b->elements[b->n_elements++] = (struct element){b->len, n, line, column, index};
-    b->len += n;
-    return 0;
 }
 
 /* Hands b to the workers, taking the oldest block back first when they are full. */
@@ -640,13 +605,14 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
         }
         if (!b && (b = block_new(s->in)))
             b->kind = kind;
-        if (!b || add_element(b, s->buf + s->pos, n, s->line, s->column, i) < 0) {
+        if (!b || dsr_pieces_add(&b->text, s->buf + s->pos, n, i, s->line, s->column,
+                                 BLOCK + CHUNK) < 0) {
             dsr_diag_add(&scanning, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
                          "out of memory");
             break;
         }
         advance(s, n);
-        if (b->len >= BLOCK || b->n_elements >= BLOCK_ELEMENTS) {
+        if (b->text.len >= BLOCK || b->text.n >= BLOCK_ELEMENTS) {
             submit(w, b, emit, ctx, diags, &stopped);
             b = NULL;
         }
@@ -810,8 +776,8 @@ static void read_lines(void *ctx, void *item) {
     struct scan s;
     (void)ctx;
     scan_init(&s, b->batch.in, &b->batch.diags);
-    s.buf = b->text;
-    s.len = s.cap = b->len;
+    s.buf = b->text.text;
+    s.len = s.cap = b->text.len;
     s.eof = 1;
     s.line = b->line;
     while (s.pos < s.len) {
@@ -898,14 +864,15 @@ static struct block *next_block(struct scan *s) {
             avail = s->len - s->pos;
         }
     }
-    if (!(b->text = malloc(cut))) {
+    if (!(b->text.text = malloc(cut))) {
         dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
                      "out of memory");
         goto last;
     }
-    memcpy(b->text, s->buf + s->pos, cut);
-    b->len = cut;
-    for (const char *p = b->text, *end = p + cut; (p = memchr(p, '\n', end - p)); p++)
+    memcpy(b->text.text, s->buf + s->pos, cut);
+    b->text.len = cut;
+    for (const char *p = b->text.text, *end = p + cut; (p = memchr(p, '\n', end - p));
+         p++)
         s->line++;
     s->pos += cut;
     goto out;

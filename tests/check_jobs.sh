@@ -103,35 +103,28 @@ same "convert to JSON" "$tmp"/out.{1,2,3}.json
 for t in entities designations events sources; do
     same "convert to CSV ($t)" "$tmp"/csv.{1,2,3}/$t.csv
 done
-# A folder of many small files, read a file per thread, with a large one
-# among them read by all the threads together: the bad dataset in parts, the large one its last half, and XML parts of the
-# good one's events and sources under other ids (one of them gone wrong).
+# Folders of many small files, read a file per thread: the bad dataset in
+# parts, with its last half as one large file among them, read by all the
+# threads together; and the good one as XML in parts (bench/split_xml.py),
+# one with an id gone wrong.
 mkdir "$tmp/folder"
 half=$(($(wc -l < "$tmp/bad.jsonl") / 2))
 head -n $half "$tmp/bad.jsonl" > "$tmp/first-half.jsonl"
 split -n l/20 -d -a 2 --additional-suffix=.jsonl "$tmp/first-half.jsonl" "$tmp/folder/part-"
 tail -n +$((half + 1)) "$tmp/bad.jsonl" > "$tmp/folder/part-10-large.jsonl"
-python3 - "$tmp/out.1.xml" "$tmp/folder" << 'EOF'
-import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-for i in range(16):
-    part = ET.Element(root.tag)
-    for section in root:
-        kept = list(section)[i::16] if section.tag != "entities" else []
-        ET.SubElement(part, section.tag).extend(kept)
-    text = ET.tostring(part, encoding="unicode").replace('id="', 'id="x')
-    if i == 7:
-        text = text.replace('id="', 'id="Bad ', 1)
-    open("%s/x-part-%02d.xml" % (sys.argv[2], i), "w").write(text)
-EOF
+python3 bench/split_xml.py "$tmp/out.1.xml" "$tmp/xml-parts" 16
+sed -i '0,/id="/s/id="/id="Bad /' "$tmp/xml-parts/part-0007.xml"
 for j in 1 2 3; do
-    run validate -j $j "$tmp/folder" > "$tmp/folder.$j" 2>&1
-    echo "exit $?" >> "$tmp/folder.$j"
+    for d in folder xml-parts; do
+        run validate -j $j "$tmp/$d" > "$tmp/$d.$j" 2>&1
+        echo "exit $?" >> "$tmp/$d.$j"
+    done
 done
 same "validate a folder of many files" "$tmp"/folder.{1,2,3}
-grep -q 'x-part-07.xml:.*error' "$tmp/folder.1" &&
+same "validate a folder of XML files" "$tmp"/xml-parts.{1,2,3}
+grep -q 'part-0007.xml:.*error' "$tmp/xml-parts.1" &&
     [ "$(grep -c 'part-[0-9]*.jsonl:.*error' "$tmp/folder.1")" -gt $((records / 200)) ] ||
-    { echo "FAIL jobs: the folder gave too few errors to compare"; fail=1; }
+    { echo "FAIL jobs: the folders gave too few errors to compare"; fail=1; }
 # The other formats read back the same with any -j.
 for j in 1 2; do
     run convert -q -j $j --to jsonl -o "$tmp/docback.$j.jsonl" "$tmp/out.1.json"

@@ -14,21 +14,11 @@ sed '97~97s/"id": "/"id": "Bad /' "$tmp/good.jsonl" > "$tmp/bad.jsonl"
 "$dossier" convert -q -j 1 --to json -o "$tmp/good.json" "$tmp/good.jsonl" || exit 1
 "$dossier" convert -q -j 1 --to csv -o "$tmp/csv" "$tmp/good.jsonl" || exit 1
 sed -i '97~97s/^person-/Bad person-/' "$tmp/csv/entities.csv"
-# A folder of small files, a file per thread: JSON Lines and XML parts.
+# Folders of small files, a file per thread: JSON Lines parts, XML parts.
 mkdir "$tmp/folder"
 split -n l/6 -d --additional-suffix=.jsonl "$tmp/bad.jsonl" "$tmp/folder/part-"
 "$dossier" convert -q -j 1 --to xml -o "$tmp/good.xml" "$tmp/good.jsonl" || exit 1
-python3 - "$tmp/good.xml" "$tmp/folder" << 'EOF'
-import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-for i in range(6):
-    part = ET.Element(root.tag)
-    for section in root:
-        kept = list(section)[i::6] if section.tag != "entities" else []
-        ET.SubElement(part, section.tag).extend(kept)
-    text = ET.tostring(part, encoding="unicode").replace('id="', 'id="x')
-    open("%s/x-part-%d.xml" % (sys.argv[2], i), "w").write(text)
-EOF
+python3 "$root/bench/split_xml.py" "$tmp/good.xml" "$tmp/xml-parts" 6
 echo '{"type":"object","required":["record"],"properties":{"id":{"pattern":"^[a-z0-9-]+$"}}}' \
     > "$tmp/line.schema.json"
 fail=0
@@ -55,6 +45,7 @@ check "validate a JSON document" validate -q "$tmp/good.json"
 check "convert JSON Lines" convert -q --to jsonl -o - "$tmp/good.jsonl"
 check "validate CSV tables" validate -q "$tmp/csv"
 check "validate a folder of small files" validate -q "$tmp/folder"
+check "validate a folder of XML files" validate -q "$tmp/xml-parts"
 # A small sort budget: every sort spills, in threads of its own past -j 1.
 DOSSIER_SORT_MEMORY=65536 check "validate JSON Lines, spilling" validate -q "$tmp/bad.jsonl"
 DOSSIER_SORT_MEMORY=65536 check "convert JSON Lines, spilling" convert -q --to jsonl -o - \
