@@ -12,8 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-
 #include "output.h"
 
 struct dsr_dataset {
@@ -332,7 +330,7 @@ static void read_dir(struct dsr_dataset *ds, const char *path, int format, int t
                                                        : -1;
     if (ds->opts.jobs > 1 && !ds->xslt && !ds->ofac && !ds->opts.from &&
         !ds->opts.progress) {
-        xmlInitParser(); /* before threads parse */
+        dsr_xml_before_threads();
         f.workers = dsr_workers_new(ds->opts.jobs, read_file_job, NULL);
     }
     if (dsr_folder_each(path, only, read_folder_file, &f, diags) < 0)

@@ -519,6 +519,8 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                    struct dsr_diags *diags);
 int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                  struct dsr_diags *diags);
+/* libxml2's global set-up, done lazily: once, before threads read XML side by side. */
+void dsr_xml_before_threads(void);
 int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                  struct dsr_diags *diags);
 

@@ -210,12 +210,12 @@ static void put_str(struct packer *p, const char *s) {
     put(p, s, len);
 }
 
-/* Puts the size of what was packed since start, in the room left for it there. */
-static size_t put_size(struct packer *p, size_t start) {
-    uint32_t size = (uint32_t)(p->len - start - sizeof(size));
+/* Puts the size of what was packed in the four bytes left for it first; the bytes. */
+static size_t put_size(struct packer *p) {
+    uint32_t size = (uint32_t)(p->len - sizeof(size));
     if (p->out)
-        memcpy(p->out + start, &size, sizeof(size));
-    return p->len - start;
+        memcpy(p->out, &size, sizeof(size));
+    return p->len;
 }
 
 size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
@@ -248,7 +248,7 @@ size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
             }
         }
     }
-    return put_size(&p, 0);
+    return put_size(&p);
 }
 
 /*
@@ -273,7 +273,7 @@ size_t dsr_sorter_pack_item(unsigned char *out, const char *key, size_t key_len,
     put(&p, pos, sizeof(pos));
     put(&p, &dlen, sizeof(dlen));
     put(&p, data, len);
-    return put_size(&p, 0);
+    return put_size(&p);
 }
 
 /* Appends rec's size and packed bytes to b. 0, or -1 when out of memory. */

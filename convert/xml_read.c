@@ -19,6 +19,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlschemastypes.h>
 
 #include "xml.h"
 
@@ -733,6 +734,11 @@ int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema,
     int rc = run(&r, schema);
     reader_release(&r);
     return rc;
+}
+
+void dsr_xml_before_threads(void) {
+    xmlInitParser();
+    xmlSchemaInitTypes(); /* else two threads' first schemas race to make the types */
 }
 
 int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
