@@ -49,6 +49,44 @@ int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema,
 int dsr_xml_check_encoding(const unsigned char *b, size_t n, const char *name,
                            struct dsr_diags *diags);
 
+/* ---- between xml_read.c and xml_split.c ---- */
+
+/* dossier.xsd as the dataset reader checks with it (see xml_read.c). NULL: said in diags. */
+xmlSchemaPtr dsr_xml_dataset_schema(struct dsr_diags *diags);
+
+/*
+ * A piece of a dataset document, read on its own. Its text follows `prefix`:
+ * the start tags of the elements open where it starts, on one line, then a
+ * newline (none at the document's start); it ends with `suffix`, their end
+ * tags, or with the rest of the input (last).
+ */
+struct dsr_xml_piece {
+    const char *prefix, *suffix;
+    size_t prefix_len, suffix_len;
+    int n_open;                    /* elements the prefix opens: 0 or 2 */
+    int open_line[2], open_column[2]; /* where their start tags are in the document */
+    int line;                      /* the document's line where text starts, at its start */
+    size_t counts[DSR_KIND_COUNT]; /* records of each kind before text */
+    const unsigned char *text;
+    size_t len;
+    int last; /* the input's rest (in->fp) follows text */
+};
+
+/*
+ * Reads a piece as dsr_xml_read reads a document, in the document's lines
+ * and record paths. *unsure = 1 when what it found could depend on what the
+ * piece does not see: a problem outside records, or reading stopped. 0, or
+ * -1 when reading stopped.
+ */
+int dsr_xml_read_piece(const struct dsr_input *in, xmlSchemaPtr schema,
+                       const struct dsr_xml_piece *piece, dsr_record_fn emit, void *ctx,
+                       struct dsr_diags *diags, int *unsure);
+
+/* dsr_xml_read with in->jobs threads (xml_split.c). */
+extern size_t dsr_xml_split_block; /* bytes a block holds at least; tests make it small */
+int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema, dsr_record_fn emit,
+                       void *ctx, struct dsr_diags *diags);
+
 /* ---- between xml_read.c and xml_diag.c ---- */
 
 #define DSR_XML_TAG_MAX 64 /* element and attribute names kept, NUL included */

@@ -64,7 +64,20 @@ struct reader {
     int rejected;  /* the XSD rejected rec */
     int stopped;   /* syntax error, refusal or emit failure: ignore the rest */
     int root_seen; /* the root element has started */
+    const struct dsr_xml_piece *piece; /* NULL: the whole document from in->fp */
+    int prefix_opened; /* the piece's prefix elements started */
+    int unsure; /* a piece: it holds what its start could change (see xml_split.c) */
 };
+
+/* The document's line of the parser's line: a piece's start stands for what precedes it. */
+static int doc_line(const struct reader *r, int line) {
+    const struct dsr_xml_piece *p = r->piece;
+    if (!p || !p->prefix_len)
+        return line;
+    if (line <= 1) /* the prefix's line: its elements' */
+        return p->n_open ? p->open_line[p->n_open - 1] : 1;
+    return line - 2 + p->line;
+}
 
 static void report(struct reader *r, const struct dsr_xml_error *e) {
     char msg[DSR_MSG_MAX], path[DSR_PATH_MAX];
@@ -161,7 +174,7 @@ static void tag_position(const struct reader *r, int *line, int *column) {
     xmlParserInputPtr in = r->parser->input;
     const xmlChar *p = in->cur, *lt = in->cur;
     int newlines = 0, chars = 0;
-    *line = in->line;
+    *line = doc_line(r, in->line);
     *column = in->col;
     while (lt > in->base && *lt != '<')
         lt--;
@@ -171,7 +184,7 @@ static void tag_position(const struct reader *r, int *line, int *column) {
         newlines += *p == '\n';
         chars += (*p & 0xC0) != 0x80;
     }
-    *line = in->line - newlines;
+    *line = doc_line(r, in->line - newlines);
     if (newlines == 0) {
         *column = in->col - chars;
         return;
@@ -321,7 +334,12 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
         return;
     finish_pending(r);
     struct dsr_xml_elem e;
-    tag_position(r, &e.line, &e.column);
+    if (r->piece && r->prefix_opened < r->piece->n_open) {
+        e.line = r->piece->open_line[r->prefix_opened];
+        e.column = r->piece->open_column[r->prefix_opened++];
+    } else {
+        tag_position(r, &e.line, &e.column);
+    }
     if (r->depth >= DEPTH_MAX) {
         dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, e.line, e.column, NULL,
                      "nesting deeper than %d elements refused", DEPTH_MAX);
@@ -411,10 +429,18 @@ static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *publi
     if (r->stopped)
         return;
     dsr_diag_add(
-        r->diags, DSR_DIAG_REFUSED, r->in->name, r->parser->input->line, 1, NULL,
+        r->diags, DSR_DIAG_REFUSED, r->in->name, doc_line(r, r->parser->input->line), 1,
+        NULL,
         "DOCTYPE refused: dossier reads no DTDs, entity declarations or external files");
     r->stopped = 1;
     xmlStopParser(r->parser);
+}
+
+/* The line of the start tag an end tag does not match; in a piece's prefix, the element's. */
+static int start_line(const struct reader *r, int line) {
+    if (r->piece && r->piece->prefix_len && line <= 1 && r->depth)
+        return r->stack[r->depth - 1].line;
+    return doc_line(r, line);
 }
 
 /* Not well-formed: keep the first error and stop, as every reader does. */
@@ -438,7 +464,7 @@ static void parser_error(void *data, xmlErrorPtr err) {
     else if (err->code == XML_ERR_TAG_NAME_MISMATCH && err->str1 && err->str2)
         snprintf(msg, sizeof(msg),
                  "end tag \"%s\" does not match start tag \"%s\" of line %d", err->str2,
-                 err->str1, err->int1);
+                 err->str1, start_line(r, err->int1));
     else if (err->code == XML_ERR_ENTITYREF_SEMICOL_MISSING)
         snprintf(msg, sizeof(msg), "missing \";\" at the end of an entity reference");
     else if (strstr(msg, "not proper UTF-8") && strstr(msg, "Bytes: "))
@@ -449,7 +475,8 @@ static void parser_error(void *data, xmlErrorPtr err) {
         kind = DSR_DIAG_REFUSED;
         snprintf(msg, sizeof(msg), "input beyond libxml2's safety limits refused");
     }
-    dsr_diag_add(r->diags, kind, r->in->name, err->line, err->int2, NULL, "%s", msg);
+    dsr_diag_add(r->diags, kind, r->in->name, doc_line(r, err->line), err->int2, NULL, "%s",
+                 msg);
     r->stopped = 1;
     if (r->rec)
         finish_record(r); /* reports what the XSD found before; checks nothing more */
@@ -471,6 +498,7 @@ static void add_schema_error(struct reader *r, int code, const char *message) {
     r->last_column = e.at.column;
     snprintf(r->last_attr, sizeof(r->last_attr), "%s", e.attr);
     if (!r->rec) {
+        r->unsure = 1; /* about the dataset or a section, which a piece sees in part */
         report(r, &e);
         return;
     }
@@ -569,20 +597,65 @@ static void check_markup(struct reader *r) {
     xmlParserInputPtr in = r->parser->input;
     if (r->stopped || !in || !in->cur || (size_t)(in->end - in->cur) <= MARKUP_MAX)
         return;
-    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, in->line, in->col, NULL,
-                 "markup longer than %u MiB refused: a tag with its attributes, a "
+    dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, doc_line(r, in->line), in->col,
+                 NULL, "markup longer than %u MiB refused: a tag with its attributes, a "
                  "comment, a CDATA section or a processing instruction",
                  MARKUP_MAX >> 20);
     halt(r);
 }
 
 /*
- * Feeds the rest of in->fp to the parser, in chunks of CHUNK bytes or, while
- * markup is pending, as large as it (up to CHUNK_MAX): libxml2 scans pending
- * markup again at each chunk, which would make a long tag cost its square.
- * *buf (size *cap) may be reallocated. 0, or -1 after an I/O error.
+ * What the parser reads: parts held in memory (a piece's prefix, text and
+ * suffix), then the rest of a file, or only the file.
  */
-static int feed(struct reader *r, unsigned char **buf, size_t *cap) {
+struct source {
+    const unsigned char *part[3];
+    size_t len[3];
+    size_t n_parts, at, off; /* parts; the one being read and where in it */
+    FILE *fp;                /* read after the parts; NULL: they are all */
+};
+
+/*
+ * Up to want bytes more: in place from the part being read, else read from
+ * fp into *buf (size *cap, grown to want). Sets *bytes and returns their
+ * count, 0 at the end, -1 after an I/O error (said), -2 when out of memory.
+ */
+static long source_next(struct reader *r, struct source *s, unsigned char **buf,
+                        size_t *cap, size_t want, const unsigned char **bytes) {
+    while (s->at < s->n_parts && s->off == s->len[s->at])
+        s->at++, s->off = 0;
+    if (s->at < s->n_parts) {
+        size_t n = s->len[s->at] - s->off < want ? s->len[s->at] - s->off : want;
+        *bytes = s->part[s->at] + s->off;
+        s->off += n;
+        return (long)n;
+    }
+    if (!s->fp)
+        return 0;
+    if (want > *cap) {
+        unsigned char *more = realloc(*buf, want);
+        if (!more)
+            return -2;
+        *buf = more;
+        *cap = want;
+    }
+    size_t n = fread(*buf, 1, want, s->fp);
+    if (n == 0 && ferror(s->fp)) {
+        dsr_diag_add(r->diags, DSR_DIAG_IO, r->in->name, 0, 0, NULL,
+                     "cannot read: read error");
+        return -1;
+    }
+    *bytes = *buf;
+    return (long)n;
+}
+
+/*
+ * Feeds the rest of the source to the parser, in chunks of CHUNK bytes or,
+ * while markup is pending, as large as it (up to CHUNK_MAX): libxml2 scans
+ * pending markup again at each chunk, which would make a long tag cost its
+ * square. *buf (size *cap) may be reallocated. 0, or -1 after an I/O error.
+ */
+static int feed(struct reader *r, struct source *src, unsigned char **buf, size_t *cap) {
     while (!r->stopped) {
         xmlParserInputPtr in = r->parser->input;
         size_t pending = in && in->cur ? (size_t)(in->end - in->cur) : 0;
@@ -591,22 +664,13 @@ static int feed(struct reader *r, unsigned char **buf, size_t *cap) {
         size_t room = pending < MARKUP_MAX ? MARKUP_MAX - pending : 0;
         if (want > room)
             want = room > CHUNK ? room : CHUNK;
-        if (want > *cap) {
-            unsigned char *more = realloc(*buf, want);
-            if (!more) {
-                oom(r);
-                return 0;
-            }
-            *buf = more;
-            *cap = want;
-        }
-        size_t n = fread(*buf, 1, want, r->in->fp);
-        if (n == 0 && ferror(r->in->fp)) {
-            dsr_diag_add(r->diags, DSR_DIAG_IO, r->in->name, 0, 0, NULL,
-                         "cannot read: read error");
-            return -1;
-        }
-        xmlParseChunk(r->parser, (const char *)*buf, (int)n, n == 0);
+        const unsigned char *bytes = NULL;
+        long n = source_next(r, src, buf, cap, want, &bytes);
+        if (n == -2)
+            oom(r);
+        if (n < 0)
+            return n == -1 ? -1 : 0;
+        xmlParseChunk(r->parser, (const char *)bytes, (int)n, n == 0);
         check_markup(r);
         if (n == 0)
             break;
@@ -643,7 +707,7 @@ static int looks_like_json(struct reader *r, const unsigned char *buf, size_t n)
     return 1;
 }
 
-static int run(struct reader *r, xmlSchemaPtr schema) {
+static int run(struct reader *r, xmlSchemaPtr schema, struct source *src) {
     xmlSAXHandler sax;
     xmlSAXHandlerPtr saxp = &sax;
     void *user = r;
@@ -669,14 +733,21 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     xmlSchemaSetValidStructuredErrors(vctxt, schema_error, r);
     plug = xmlSchemaSAXPlug(vctxt, &saxp, &user);
     xmlSetGenericErrorFunc(&undecodable, conversion_error);
-    size_t n = fread(buf, 1, CHUNK, r->in->fp);
-    if (dsr_xml_check_encoding(buf, n, r->in->name, r->diags) < 0 ||
-        looks_like_json(r, buf, n))
+    const unsigned char *first = buf;
+    long got = source_next(r, src, &buf, &cap, CHUNK, &first);
+    if (got == -2)
+        oom(r);
+    if (got < 0)
+        goto out;
+    size_t n = (size_t)got;
+    if ((!r->piece || !r->piece->prefix_len) &&
+        (dsr_xml_check_encoding(first, n, r->in->name, r->diags) < 0 ||
+         looks_like_json(r, first, n)))
         goto out;
     /* The first bytes let libxml2 detect the encoding and skip a BOM. */
     size_t head = n < 4 ? n : 4;
     r->parser =
-        xmlCreatePushParserCtxt(saxp, user, (const char *)buf, (int)head, r->in->name);
+        xmlCreatePushParserCtxt(saxp, user, (const char *)first, (int)head, r->in->name);
     if (!plug || !r->parser) {
         oom(r);
         goto out;
@@ -684,13 +755,14 @@ static int run(struct reader *r, xmlSchemaPtr schema) {
     r->parser->_private = r;
     r->parser->sax->serror = parser_error; /* the plug does not pass it on */
     xmlCtxtUseOptions(r->parser, XML_PARSE_NONET | XML_PARSE_HUGE);
-    xmlParseChunk(r->parser, (const char *)buf + head, (int)(n - head), 0);
+    xmlParseChunk(r->parser, (const char *)first + head, (int)(n - head), 0);
     check_markup(r);
-    if (feed(r, &buf, &cap) < 0)
+    if (feed(r, src, &buf, &cap) < 0)
         goto out;
     /* A conversion failure ends the input early without a parser error. */
     if ((undecodable || !r->parser->wellFormed) && !r->stopped) {
-        dsr_diag_add(r->diags, DSR_DIAG_SYNTAX, r->in->name, r->parser->input->line,
+        dsr_diag_add(r->diags, DSR_DIAG_SYNTAX, r->in->name,
+                     doc_line(r, r->parser->input->line),
                      r->parser->input->col, NULL,
                      undecodable ? "the input does not match its declared encoding"
                                  : "not well-formed XML");
@@ -728,10 +800,11 @@ static void reader_release(struct reader *r) {
 int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema,
                      struct dsr_diags *diags) {
     struct reader r;
+    struct source src = {.fp = in->fp};
     memset(&r, 0, sizeof(r));
     r.in = in;
     r.diags = diags;
-    int rc = run(&r, schema);
+    int rc = run(&r, schema, &src);
     reader_release(&r);
     return rc;
 }
@@ -741,8 +814,31 @@ void dsr_xml_before_threads(void) {
     xmlSchemaInitTypes(); /* else two threads' first schemas race to make the types */
 }
 
-int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
-                 struct dsr_diags *diags) {
+int dsr_xml_read_piece(const struct dsr_input *in, xmlSchemaPtr schema,
+                       const struct dsr_xml_piece *piece, dsr_record_fn emit, void *ctx,
+                       struct dsr_diags *diags, int *unsure) {
+    struct reader r;
+    struct source src = {{(const unsigned char *)piece->prefix, piece->text,
+                          (const unsigned char *)piece->suffix},
+                         {piece->prefix_len, piece->len, piece->suffix_len},
+                         3,
+                         0,
+                         0,
+                         piece->last ? in->fp : NULL};
+    memset(&r, 0, sizeof(r));
+    r.in = in;
+    r.diags = diags;
+    r.emit = emit;
+    r.emit_ctx = ctx;
+    r.piece = piece;
+    memcpy(r.counts, piece->counts, sizeof(r.counts));
+    int rc = run(&r, schema, &src);
+    *unsure = r.unsure || r.stopped;
+    reader_release(&r);
+    return rc;
+}
+
+xmlSchemaPtr dsr_xml_dataset_schema(struct dsr_diags *diags) {
     /* Unique ids are the sort's to check, over every input: the streaming
      * validator would keep each id of the document in memory. */
     size_t len;
@@ -758,16 +854,22 @@ int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     xmlSchemaPtr schema =
         xsd ? dsr_xsd_load_memory(xsd, len, "dossier.xsd", diags) : NULL;
     free(xsd);
+    return schema;
+}
+
+int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
+                 struct dsr_diags *diags) {
+    xmlSchemaPtr schema = dsr_xml_dataset_schema(diags);
     if (!schema)
         return -1;
-    struct reader r;
-    memset(&r, 0, sizeof(r));
-    r.in = in;
-    r.diags = diags;
-    r.emit = emit;
-    r.emit_ctx = ctx;
-    int rc = run(&r, schema);
-    reader_release(&r);
+    int rc;
+    if (in->jobs > 1) {
+        rc = dsr_xml_read_split(in, schema, emit, ctx, diags);
+    } else {
+        struct dsr_xml_piece whole = {.last = 1};
+        int unsure;
+        rc = dsr_xml_read_piece(in, schema, &whole, emit, ctx, diags, &unsure);
+    }
     xmlSchemaFree(schema);
     return rc;
 }
