@@ -51,7 +51,8 @@ int dsr_xml_check_encoding(const unsigned char *b, size_t n, const char *name,
 
 /* ---- between xml_read.c and xml_split.c ---- */
 
-/* dossier.xsd as the dataset reader checks with it (see xml_read.c). NULL: said in diags. */
+/* dossier.xsd as the dataset reader checks with it (see xml_read.c). NULL: said in diags.
+ */
 xmlSchemaPtr dsr_xml_dataset_schema(struct dsr_diags *diags);
 
 /*
@@ -63,9 +64,9 @@ xmlSchemaPtr dsr_xml_dataset_schema(struct dsr_diags *diags);
 struct dsr_xml_piece {
     const char *prefix, *suffix;
     size_t prefix_len, suffix_len;
-    int n_open;                    /* elements the prefix opens: 0 or 2 */
+    int n_open;                       /* elements the prefix opens: 0 or 2 */
     int open_line[2], open_column[2]; /* where their start tags are in the document */
-    int line;                      /* the document's line where text starts, at its start */
+    int line; /* the document's line where text starts, at its start */
     size_t counts[DSR_KIND_COUNT]; /* records of each kind before text */
     const unsigned char *text;
     size_t len;
@@ -84,8 +85,8 @@ int dsr_xml_read_piece(const struct dsr_input *in, xmlSchemaPtr schema,
 
 /* dsr_xml_read with in->jobs threads (xml_split.c). */
 extern size_t dsr_xml_split_block; /* bytes a block holds at least; tests make it small */
-int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema, dsr_record_fn emit,
-                       void *ctx, struct dsr_diags *diags);
+int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema,
+                       dsr_record_fn emit, void *ctx, struct dsr_diags *diags);
 
 /* ---- between xml_read.c and xml_diag.c ---- */
 

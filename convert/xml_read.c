@@ -65,11 +65,12 @@ struct reader {
     int stopped;   /* syntax error, refusal or emit failure: ignore the rest */
     int root_seen; /* the root element has started */
     const struct dsr_xml_piece *piece; /* NULL: the whole document from in->fp */
-    int prefix_opened; /* the piece's prefix elements started */
+    int prefix_opened;                 /* the piece's prefix elements started */
     int unsure; /* a piece: it holds what its start could change (see xml_split.c) */
 };
 
-/* The document's line of the parser's line: a piece's start stands for what precedes it. */
+/* The document's line of the parser's line: a piece's start stands for what precedes it.
+ */
 static int doc_line(const struct reader *r, int line) {
     const struct dsr_xml_piece *p = r->piece;
     if (!p || !p->prefix_len)
@@ -436,7 +437,8 @@ static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *publi
     xmlStopParser(r->parser);
 }
 
-/* The line of the start tag an end tag does not match; in a piece's prefix, the element's. */
+/* The line of the start tag an end tag does not match; in a piece's prefix, the
+ * element's. */
 static int start_line(const struct reader *r, int line) {
     if (r->piece && r->piece->prefix_len && line <= 1 && r->depth)
         return r->stack[r->depth - 1].line;
@@ -475,8 +477,8 @@ static void parser_error(void *data, xmlErrorPtr err) {
         kind = DSR_DIAG_REFUSED;
         snprintf(msg, sizeof(msg), "input beyond libxml2's safety limits refused");
     }
-    dsr_diag_add(r->diags, kind, r->in->name, doc_line(r, err->line), err->int2, NULL, "%s",
-                 msg);
+    dsr_diag_add(r->diags, kind, r->in->name, doc_line(r, err->line), err->int2, NULL,
+                 "%s", msg);
     r->stopped = 1;
     if (r->rec)
         finish_record(r); /* reports what the XSD found before; checks nothing more */
@@ -598,7 +600,8 @@ static void check_markup(struct reader *r) {
     if (r->stopped || !in || !in->cur || (size_t)(in->end - in->cur) <= MARKUP_MAX)
         return;
     dsr_diag_add(r->diags, DSR_DIAG_REFUSED, r->in->name, doc_line(r, in->line), in->col,
-                 NULL, "markup longer than %u MiB refused: a tag with its attributes, a "
+                 NULL,
+                 "markup longer than %u MiB refused: a tag with its attributes, a "
                  "comment, a CDATA section or a processing instruction",
                  MARKUP_MAX >> 20);
     halt(r);
@@ -762,8 +765,7 @@ static int run(struct reader *r, xmlSchemaPtr schema, struct source *src) {
     /* A conversion failure ends the input early without a parser error. */
     if ((undecodable || !r->parser->wellFormed) && !r->stopped) {
         dsr_diag_add(r->diags, DSR_DIAG_SYNTAX, r->in->name,
-                     doc_line(r, r->parser->input->line),
-                     r->parser->input->col, NULL,
+                     doc_line(r, r->parser->input->line), r->parser->input->col, NULL,
                      undecodable ? "the input does not match its declared encoding"
                                  : "not well-formed XML");
         r->stopped = 1;

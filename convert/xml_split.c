@@ -27,9 +27,10 @@
 
 #include "xml.h"
 
-#define READ (256u << 10)      /* read at a time */
-#define UNCUT_MAX (8u << 20)   /* no cut in this much: the rest is read in one pass */
-#define OPEN_TAG_MAX (4u << 10) /* longest dataset or section start tag repeated in blocks */
+#define READ (256u << 10)    /* read at a time */
+#define UNCUT_MAX (8u << 20) /* no cut in this much: the rest is read in one pass */
+#define OPEN_TAG_MAX                                                                     \
+    (4u << 10) /* longest dataset or section start tag repeated in blocks */
 
 size_t dsr_xml_split_block = 512u << 10;
 
@@ -50,8 +51,8 @@ struct open_tag {
 
 /* Where the scan of the input stands, in the bytes not yet in a block. */
 struct scan {
-    size_t at; /* where scanning goes on */
-    int depth; /* elements open there */
+    size_t at;   /* where scanning goes on */
+    int depth;   /* elements open there */
     int section; /* kind of the open section's records, or -1 */
     size_t counts[DSR_KIND_COUNT];
     struct open_tag open[2];
@@ -254,7 +255,8 @@ static int plain_start(const unsigned char *b, size_t len, int eof) {
     decl[n] = '\0';
     decl_value(decl, "version", version, sizeof(version));
     decl_value(decl, "encoding", encoding, sizeof(encoding));
-    return !strcmp(version, "1.0") && (!strstr(decl, "encoding") || !strcasecmp(encoding, "UTF-8"));
+    return !strcmp(version, "1.0") &&
+           (!strstr(decl, "encoding") || !strcasecmp(encoding, "UTF-8"));
 }
 
 /*
@@ -429,9 +431,9 @@ static void cut(struct split *s, size_t n) {
     b->start = s->start;
     b->text = s->buf;
     b->text.len = n;
-    snprintf(b->suffix, sizeof(b->suffix), "</%.*s></%.*s>", (int)s->scan.open[1].name_len,
-             s->scan.open[1].tag.data + 1, (int)s->scan.open[0].name_len,
-             s->scan.open[0].tag.data + 1);
+    snprintf(b->suffix, sizeof(b->suffix), "</%.*s></%.*s>",
+             (int)s->scan.open[1].name_len, s->scan.open[1].tag.data + 1,
+             (int)s->scan.open[0].name_len, s->scan.open[0].tag.data + 1);
     dsr_workers_submit(s->workers, b);
     s->start = next;
     s->buf = rest;
@@ -452,7 +454,8 @@ static void fill(struct split *s) {
 }
 
 /* Reads text, then the rest of the input, in one pass from where c stands. */
-static int read_rest(struct split *s, const struct context *c, const struct dsr_bytes *text) {
+static int read_rest(struct split *s, const struct context *c,
+                     const struct dsr_bytes *text) {
     struct dsr_xml_piece piece = {(const char *)c->prefix.data,
                                   NULL,
                                   c->prefix.len,
@@ -471,16 +474,18 @@ static int read_rest(struct split *s, const struct context *c, const struct dsr_
                               &unsure);
 }
 
-int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema, dsr_record_fn emit,
-                       void *ctx, struct dsr_diags *diags) {
-    struct split s = {.in = in, .schema = schema, .emit = emit, .ctx = ctx, .diags = diags};
+int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema,
+                       dsr_record_fn emit, void *ctx, struct dsr_diags *diags) {
+    struct split s = {
+        .in = in, .schema = schema, .emit = emit, .ctx = ctx, .diags = diags};
     s.start.line = s.scan.line = 1;
     s.scan.doc_start = 1;
     s.scan.section = -1;
     dsr_xml_before_threads();
     while (!s.stopped && !s.redo) {
-        size_t n = find_cut(&s.scan, s.buf.data, s.buf.len, s.eof,
-                            s.start.n_open ? dsr_xml_split_block : dsr_xml_split_block / 2);
+        size_t n =
+            find_cut(&s.scan, s.buf.data, s.buf.len, s.eof,
+                     s.start.n_open ? dsr_xml_split_block : dsr_xml_split_block / 2);
         if (n)
             cut(&s, n);
         else if (s.scan.stop || s.eof || s.buf.len >= UNCUT_MAX)

@@ -26,7 +26,8 @@ static int emit_jsonl(void *ctx, struct dsr_record *rec) {
     return rc;
 }
 
-/* Reads text with `jobs` threads in blocks of `block` bytes: records, "--", diagnostics. */
+/* Reads text with `jobs` threads in blocks of `block` bytes: records, "--", diagnostics.
+ */
 static char *read_xml(const char *text, size_t len, int jobs, size_t block) {
     char *out_text = NULL;
     size_t out_len = 0;
@@ -122,8 +123,8 @@ static void fixtures(void) {
         if (dir)
             closedir(dir);
     }
-    printf("%s xml-split every XML fixture (%d files)\n", ok && files > 40 ? "ok" : "FAIL",
-           files);
+    printf("%s xml-split every XML fixture (%d files)\n",
+           ok && files > 40 ? "ok" : "FAIL", files);
     failures += !(ok && files > 40);
 }
 
@@ -153,7 +154,8 @@ static void putf(struct doc *d, const char *format, unsigned i) {
 static void record(struct doc *d, int k, unsigned i) {
     const char *nl = i % 11 == 4 ? "\r\n" : "\n";
     char open[128];
-    snprintf(open, sizeof(open), i % 7 == 2 ? "<%s\n    id=\"%c-%u\"" : "<%s id=\"%c-%u\"",
+    snprintf(open, sizeof(open),
+             i % 7 == 2 ? "<%s\n    id=\"%c-%u\"" : "<%s id=\"%c-%u\"",
              dsr_kind_info(k)->name, "demv"[k], i);
     if (i % 29 == 9)
         snprintf(open, sizeof(open), "<%s id=\"Bad Id %u\"", dsr_kind_info(k)->name, i);
@@ -174,26 +176,28 @@ static void record(struct doc *d, int k, unsigned i) {
         put(d, "  <kind>person</kind>");
         put(d, nl);
         if (i % 19 != 3)
-            putf(d, i % 17 == 1 ? "  <name><![CDATA[Name <%u> & co]]></name>"
-                                : "  <name>Name %u \xC3\xA9\xE4\xB8\x80</name>",
+            putf(d,
+                 i % 17 == 1 ? "  <name><![CDATA[Name <%u> & co]]></name>"
+                             : "  <name>Name %u \xC3\xA9\xE4\xB8\x80</name>",
                  i);
         putf(d, "<aliases><alias>A %u</alias><alias>B %u</alias></aliases>", i);
         break;
     case DSR_EVENT:
         put(d, i % 23 == 5 ? "  <date>2021-02-30</date>" : "  <date>2021-02-03</date>");
         putf(d, "<kind>meeting</kind><summary>Met %u</summary>", i);
-        putf(d, i % 31 == 8 ? "<participants><participant role=\"x>y\">e-%u</participant>"
-                            : "<participants><participant role=\"host\">e-%u</participant>",
+        putf(d,
+             i % 31 == 8 ? "<participants><participant role=\"x>y\">e-%u</participant>"
+                         : "<participants><participant role=\"host\">e-%u</participant>",
              i);
         put(d, "</participants>");
         break;
-    default:
-        putf(d, "  <title>Title %u</title><date>2020</date>", i);
+    default: putf(d, "  <title>Title %u</title><date>2020</date>", i);
     }
     put(d, nl);
     put(d, "</");
     put(d, dsr_kind_info(k)->name);
-    put(d, i % 37 == 12 ? ">" : ">\n"); /* sometimes the next record follows on the line */
+    put(d,
+        i % 37 == 12 ? ">" : ">\n"); /* sometimes the next record follows on the line */
     if (i % 13 == 10)
         put(d, "  <!-- <entity id=\"fake\"> --><?note a > b?>\n");
 }
@@ -223,7 +227,7 @@ static struct doc generate(const char *fault) {
     put(&d, !strcmp(fault, "ROOT-ATTRIBUTES")
                 ? "<dataset xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
                   "   xsi:noNamespaceSchemaLocation=\"dossier.xsd\" status=\"draft\">\n"
-                  : "<dataset xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n");
+                : "<dataset xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n");
     unsigned per[DSR_KIND_COUNT] = {800, 4000, 3000, 1200};
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
         put(&d, k == DSR_EVENT ? "<events\n  >\n" : "<");
@@ -232,10 +236,12 @@ static struct doc generate(const char *fault) {
             put(&d, ">\n");
         }
         for (unsigned i = 0; i < per[k]; i++) {
-            if (k == DSR_ENTITY && i == per[k] / 2 && fault[0] && !strchr("TSAR", fault[0]))
-                put(&d, latin ? "<entity id=\"e-l\"><kind>person</kind><name>caf\xE9</name>"
-                                "</entity>\n"
-                              : fault);
+            if (k == DSR_ENTITY && i == per[k] / 2 && fault[0] &&
+                !strchr("TSAR", fault[0]))
+                put(&d, latin
+                            ? "<entity id=\"e-l\"><kind>person</kind><name>caf\xE9</name>"
+                              "</entity>\n"
+                            : fault);
             record(&d, k, i);
         }
         put(&d, "</");
