@@ -70,7 +70,7 @@ struct block {
     struct context start;
     struct dsr_bytes text;
     char suffix[2 * DSR_XML_TAG_MAX + 8];
-    int rc, unsure;
+    int unsure;
 };
 
 struct split {
@@ -337,7 +337,7 @@ static void read_block(void *ctx, void *item) {
                                   b->text.len,
                                   0};
     memcpy(piece.counts, b->start.counts, sizeof(piece.counts));
-    b->rc = dsr_xml_read_piece(b->in, b->schema, &piece, dsr_batch_keep, &b->batch,
+    dsr_xml_read_piece(b->in, b->schema, &piece, dsr_batch_keep, &b->batch,
                                &b->batch.diags, &b->unsure);
 }
 
@@ -367,7 +367,7 @@ static void out_of_memory(struct split *s) {
  * first unsure one, its text to read again.
  */
 static void take(struct split *s, struct block *b) {
-    if (!s->stopped && !s->redo && (b->rc < 0 || b->unsure)) {
+    if (!s->stopped && !s->redo && b->unsure) {
         s->redo = 1;
         s->redo_start = b->start;
         b->start.prefix.data = NULL;

@@ -230,7 +230,8 @@ static struct doc generate(const char *fault) {
                 : "<dataset xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n");
     unsigned per[DSR_KIND_COUNT] = {800, 4000, 3000, 1200};
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
-        put(&d, k == DSR_EVENT ? "<events\n  >\n" : "<");
+        /* a section's place is counted in characters */
+        put(&d, k == DSR_EVENT ? "<events\n  >\n" : k == DSR_SOURCE ? "<!-- \xC3\xA9 --><" : "<");
         if (k != DSR_EVENT) {
             put(&d, dsr_kind_info(k)->plural);
             put(&d, ">\n");
