@@ -231,14 +231,16 @@ static struct doc generate(const char *fault) {
     unsigned per[DSR_KIND_COUNT] = {800, 4000, 3000, 1200};
     for (int k = 0; k < DSR_KIND_COUNT; k++) {
         /* a section's place is counted in characters */
-        put(&d, k == DSR_EVENT ? "<events\n  >\n" : k == DSR_SOURCE ? "<!-- \xC3\xA9 --><" : "<");
+        put(&d, k == DSR_EVENT    ? "<events\n  >\n"
+                : k == DSR_SOURCE ? "<!-- \xC3\xA9 --><"
+                                  : "<");
         if (k != DSR_EVENT) {
             put(&d, dsr_kind_info(k)->plural);
             put(&d, ">\n");
         }
         for (unsigned i = 0; i < per[k]; i++) {
-            if (k == DSR_ENTITY && i == per[k] / 2 && fault[0] &&
-                !strchr("TSAR", fault[0]))
+            int in = k == (strstr(fault, "stray") ? DSR_SOURCE : DSR_ENTITY);
+            if (in && i == per[k] / 2 && fault[0] && !strchr("TSAR", fault[0]))
                 put(&d, latin
                             ? "<entity id=\"e-l\"><kind>person</kind><name>caf\xE9</name>"
                               "</entity>\n"
