@@ -66,6 +66,8 @@ struct reader {
     int root_seen; /* the root element has started */
     const struct dsr_xml_piece *piece; /* NULL: the whole document from in->fp */
     int prefix_opened;                 /* the piece's prefix elements started */
+    int in_prefix;                     /* its prefix is being read */
+    int in_suffix;                     /* its suffix is being read */
     int unsure; /* a piece: it holds what its start could change (see xml_split.c) */
 };
 
@@ -326,11 +328,18 @@ static int open_elem(struct reader *r, const struct dsr_xml_elem *e,
     return note_item(r, e);
 }
 
+/* At each event: a piece's prefix has been read once its elements have all started. */
+static void after_prefix(struct reader *r) {
+    if (r->in_prefix && r->prefix_opened == r->piece->n_open)
+        r->in_prefix = 0;
+}
+
 static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
                           const xmlChar *uri, int nb_ns, const xmlChar **ns, int n_attrs,
                           int n_defaulted, const xmlChar **attrs) {
     struct reader *r = ctx;
     (void)prefix, (void)nb_ns, (void)ns, (void)n_defaulted;
+    after_prefix(r);
     if (r->stopped)
         return;
     finish_pending(r);
@@ -373,6 +382,7 @@ static void end_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
                         const xmlChar *uri) {
     struct reader *r = ctx;
     (void)name, (void)prefix, (void)uri;
+    after_prefix(r);
     if (r->stopped || r->depth == 0)
         return;
     finish_pending(r);
@@ -395,6 +405,7 @@ static void end_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
 
 static void characters(void *ctx, const xmlChar *ch, int len) {
     struct reader *r = ctx;
+    after_prefix(r);
     if (r->stopped || r->depth == 0)
         return;
     finish_pending(r);
@@ -499,8 +510,12 @@ static void add_schema_error(struct reader *r, int code, const char *message) {
     r->last_line = e.at.line;
     r->last_column = e.at.column;
     snprintf(r->last_attr, sizeof(r->last_attr), "%s", e.attr);
+    if (r->in_prefix)
+        return; /* the piece's prefix: read where it stands by the piece that holds it */
     if (!r->rec) {
-        r->unsure = 1; /* about the dataset or a section, which a piece sees in part */
+        /* About the dataset or a section, which a piece sees in part; the first
+         * piece sees all before it, but not what follows its suffix. */
+        r->unsure |= r->piece && (r->piece->prefix_len || r->in_suffix);
         report(r, &e);
         return;
     }
@@ -629,6 +644,7 @@ static long source_next(struct reader *r, struct source *s, unsigned char **buf,
         s->at++, s->off = 0;
     if (s->at < s->n_parts) {
         size_t n = s->len[s->at] - s->off < want ? s->len[s->at] - s->off : want;
+        r->in_suffix = s->at == 2;
         *bytes = s->part[s->at] + s->off;
         s->off += n;
         return (long)n;
@@ -833,6 +849,7 @@ int dsr_xml_read_piece(const struct dsr_input *in, xmlSchemaPtr schema,
     r.emit = emit;
     r.emit_ctx = ctx;
     r.piece = piece;
+    r.in_prefix = piece->prefix_len > 0;
     memcpy(r.counts, piece->counts, sizeof(r.counts));
     int rc = run(&r, schema, &src);
     *unsure = r.unsure || r.stopped;

@@ -26,18 +26,53 @@ static int emit_jsonl(void *ctx, struct dsr_record *rec) {
     return rc;
 }
 
-/* Reads text with `jobs` threads in blocks of `block` bytes: records, "--", diagnostics.
+static size_t taken; /* records read in blocks by workers, and kept */
+
+/* The packer a dataset gives readers, here writing each record as JSON Lines. */
+static int pack_jsonl(void *ctx, const struct dsr_record *rec, struct dsr_bytes *out) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    struct dsr_writer w = {.format = DSR_FORMAT_JSONL, .out = fp, .kind = -1};
+    int rc = dsr_jsonl_write_record(&w, rec);
+    fclose(fp);
+    (void)ctx;
+    if (rc == 0 && dsr_bytes_reserve(out, len) == 0) {
+        memcpy(out->data + out->len, text, len);
+        out->len += len;
+    }
+    free(text);
+    return rc;
+}
+
+static int take_jsonl(void *ctx, const unsigned char *p, size_t n) {
+    taken++;
+    return fwrite(p, 1, n, ctx) == n ? 0 : -1;
+}
+
+/*
+ * Reads text with `jobs` threads in blocks of `block` bytes: records, "--",
+ * diagnostics. *in_blocks: the share of records read in blocks by workers.
  */
-static char *read_xml(const char *text, size_t len, int jobs, size_t block) {
+static char *read_xml(const char *text, size_t len, int jobs, size_t block,
+                      double *in_blocks) {
     char *out_text = NULL;
     size_t out_len = 0;
     FILE *out = open_memstream(&out_text, &out_len);
     FILE *fp = fmemopen((void *)text, len, "rb");
-    struct dsr_input in = {"doc.xml", fp, DSR_FORMAT_XML, -1, jobs, NULL};
+    struct dsr_packer packer = {pack_jsonl, take_jsonl, NULL};
+    struct dsr_input in = {"doc.xml", fp, DSR_FORMAT_XML, -1, jobs, &packer};
     struct dsr_diags diags;
     dsr_diags_init(&diags);
     dsr_xml_split_block = block;
+    taken = 0;
     int rc = dsr_xml_read(&in, emit_jsonl, out, &diags);
+    fflush(out);
+    size_t records = 0;
+    for (size_t i = 0; i < out_len; i++)
+        records += out_text[i] == '\n';
+    if (in_blocks)
+        *in_blocks = records ? (double)taken / (double)records : 0;
     fprintf(out, "-- %d\n", rc);
     for (size_t i = 0; i < diags.count; i++) {
         const struct dsr_diag *d = &diags.items[i];
@@ -52,12 +87,12 @@ static char *read_xml(const char *text, size_t len, int jobs, size_t block) {
 
 /* Reads text in one pass, then in blocks of each size given: 1 when all agree. */
 static int agree(const char *what, const char *text, size_t len, const size_t *blocks,
-                 size_t n_blocks) {
-    char *want = read_xml(text, len, 1, 0);
+                 size_t n_blocks, double *in_blocks) {
+    char *want = read_xml(text, len, 1, 0, NULL);
     int ok = 1;
     for (size_t i = 0; i < n_blocks && ok; i++) {
         for (int jobs = 2; jobs <= 3 && ok; jobs++) {
-            char *got = read_xml(text, len, jobs, blocks[i]);
+            char *got = read_xml(text, len, jobs, blocks[i], in_blocks);
             if (strcmp(got, want)) {
                 size_t at = 0, line = 1;
                 for (; got[at] == want[at]; at++)
@@ -117,7 +152,7 @@ static void fixtures(void) {
             if (!text)
                 continue;
             files++;
-            ok &= agree(path, text, len, blocks, sizeof(blocks) / sizeof(*blocks));
+            ok &= agree(path, text, len, blocks, sizeof(blocks) / sizeof(*blocks), NULL);
             free(text);
         }
         if (dir)
@@ -262,13 +297,25 @@ static struct doc generate(const char *fault) {
     return d;
 }
 
+/*
+ * Each generated document, read in blocks of 4 KiB and of 300 KB. Without a
+ * fault, nearly all records must be read by the workers; with one, those
+ * before it.
+ */
 static void large_documents(void) {
-    static const size_t blocks[] = {4096, 300000};
+    static const size_t blocks[] = {300000, 4096};
     for (size_t f = 0; f < sizeof(faults) / sizeof(*faults); f++) {
         struct doc d = generate(faults[f]);
-        int ok = agree(faults[f][0] ? faults[f] : "(no fault)", d.t, d.len, blocks, 2);
-        printf("%s xml-split large document, fault %zu\n", ok ? "ok" : "FAIL", f);
-        failures += !ok;
+        double in_blocks = 0;
+        int ok = agree(faults[f][0] ? faults[f] : "(no fault)", d.t, d.len, blocks, 2,
+                       &in_blocks);
+        double least = f == 0 || strstr(faults[f], "ROOT") ? 0.95
+                       : strstr(faults[f], "LATIN")        ? 0
+                                                           : 0.2;
+        printf("%s xml-split large document, fault %zu: %.0f%% of records read in "
+               "blocks\n",
+               ok && in_blocks >= least ? "ok" : "FAIL", f, 100 * in_blocks);
+        failures += !(ok && in_blocks >= least);
         free(d.t);
     }
 }
