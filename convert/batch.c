@@ -71,11 +71,19 @@ int dsr_batch_emit(struct dsr_batch *b, dsr_record_fn emit, void *ctx,
     return 0;
 }
 
-void dsr_batch_release(struct dsr_batch *b) {
+void dsr_batch_reset(struct dsr_batch *b) {
     for (size_t i = 0; i < b->n; i++) {
         dsr_record_free(b->recs[i].rec);
         dsr_diags_release(&b->recs[i].before);
     }
+    dsr_diags_release(&b->diags);
+    dsr_diags_init(&b->diags);
+    b->n = 0;
+    b->packed.len = 0;
+}
+
+void dsr_batch_release(struct dsr_batch *b) {
+    dsr_batch_reset(b);
     dsr_diags_release(&b->diags);
     free(b->recs);
     free(b->packed.data);

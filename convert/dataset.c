@@ -30,7 +30,7 @@ struct dsr_dataset {
 };
 
 /* The sort budget when only ids and references are kept (validate). */
-#define VALIDATE_SORT_MEMORY (8u << 20)
+#define VALIDATE_SORT_MEMORY (6u << 20)
 /* The budget of each of the index's two sorts: ids and references, entity names. */
 #define INDEX_SORT_MEMORY (4u << 20)
 

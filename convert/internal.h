@@ -783,6 +783,8 @@ int dsr_batch_keep(void *batch, struct dsr_record *rec);
  */
 int dsr_batch_emit(struct dsr_batch *b, dsr_record_fn emit, void *ctx,
                    struct dsr_diags *diags);
+/* Empties b for records read next, keeping what it allocated. */
+void dsr_batch_reset(struct dsr_batch *b);
 void dsr_batch_release(struct dsr_batch *b);
 
 /* ---- work on pieces of an input by several threads, in order (workers.c) ---- */

@@ -28,7 +28,7 @@
 #define DEFAULT_TMPDIR "/tmp"
 #define FAN_IN 8    /* runs of one level merged into one of the next */
 #define MAX_RUNS 48 /* runs open at most; past it the youngest are merged early */
-#define RUN_BUFFER (64u << 10) /* each run file's stdio buffer */
+#define RUN_BUFFER (32u << 10) /* each run file's stdio buffer */
 
 struct run {
     FILE *fp;              /* packed records in canonical order, from its start */

@@ -20,6 +20,7 @@
  * or a document without line ends).
  */
 #define _GNU_SOURCE /* memmem */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +28,12 @@
 
 #include "xml.h"
 
-#define READ (256u << 10)    /* read at a time */
+#define READ (64u << 10)     /* read at a time */
 #define UNCUT_MAX (8u << 20) /* no cut in this much: the rest is read in one pass */
 #define OPEN_TAG_MAX                                                                     \
     (4u << 10) /* longest dataset or section start tag repeated in blocks */
 
-size_t dsr_xml_split_block = 512u << 10;
+size_t dsr_xml_split_block = 256u << 10;
 
 /* What is open where a block starts. */
 struct context {
@@ -64,22 +65,34 @@ struct scan {
 };
 
 struct block {
+    struct block *next; /* among the spares */
     struct dsr_batch batch;
     const struct dsr_input *in;
-    xmlSchemaPtr schema;
     struct context start;
     struct dsr_bytes text;
     char suffix[2 * DSR_XML_TAG_MAX + 8];
     int unsure;
 };
 
+/*
+ * The compiled XSD, one a thread reading at a time: libxml2 does not say
+ * that threads may validate against one schema together.
+ */
+struct schemas {
+    pthread_mutex_t lock;
+    xmlSchemaPtr idle[64];
+    size_t n_idle;
+};
+
 struct split {
     const struct dsr_input *in;
-    xmlSchemaPtr schema;
+    xmlSchemaPtr schema; /* this thread's */
+    struct schemas schemas;
     dsr_record_fn emit;
     void *ctx;
     struct dsr_diags *diags;
     struct dsr_workers *workers; /* made at the first cut */
+    struct block *spares;        /* taken back: their buffers serve again */
     struct dsr_bytes buf;        /* the input read and not in a block */
     struct context start;        /* what is open where buf starts */
     struct scan scan;
@@ -321,9 +334,29 @@ static size_t find_cut(struct scan *s, const unsigned char *b, size_t len, int e
 
 /* ---- blocks ---- */
 
+/* A schema for this thread's block: an idle one, or one compiled. NULL: said in diags. */
+static xmlSchemaPtr schema_take(struct schemas *pool, struct dsr_diags *diags) {
+    xmlSchemaPtr schema = NULL;
+    pthread_mutex_lock(&pool->lock);
+    if (pool->n_idle)
+        schema = pool->idle[--pool->n_idle];
+    pthread_mutex_unlock(&pool->lock);
+    return schema ? schema : dsr_xml_dataset_schema(diags);
+}
+
+static void schema_give_back(struct schemas *pool, xmlSchemaPtr schema) {
+    pthread_mutex_lock(&pool->lock);
+    if (pool->n_idle < sizeof(pool->idle) / sizeof(*pool->idle)) {
+        pool->idle[pool->n_idle++] = schema;
+        schema = NULL;
+    }
+    pthread_mutex_unlock(&pool->lock);
+    xmlSchemaFree(schema);
+}
+
 static void read_block(void *ctx, void *item) {
+    struct split *s = ctx;
     struct block *b = item;
-    (void)ctx;
     struct dsr_xml_piece piece = {(const char *)b->start.prefix.data,
                                   b->suffix,
                                   b->start.prefix.len,
@@ -337,8 +370,13 @@ static void read_block(void *ctx, void *item) {
                                   b->text.len,
                                   0};
     memcpy(piece.counts, b->start.counts, sizeof(piece.counts));
-    dsr_xml_read_piece(b->in, b->schema, &piece, dsr_batch_keep, &b->batch,
-                               &b->batch.diags, &b->unsure);
+    xmlSchemaPtr schema = schema_take(&s->schemas, &b->batch.diags);
+    b->unsure = 1; /* unless read */
+    if (schema) {
+        dsr_xml_read_piece(b->in, schema, &piece, dsr_batch_keep, &b->batch,
+                           &b->batch.diags, &b->unsure);
+        schema_give_back(&s->schemas, schema);
+    }
 }
 
 static void block_free(struct block *b) {
@@ -346,6 +384,16 @@ static void block_free(struct block *b) {
     free(b->start.prefix.data);
     free(b->text.data);
     free(b);
+}
+
+/* Keeps a block taken back, with its buffers: large ones freed and made again
+ * at each block would each come back as fresh pages, or stay resident. */
+static void block_spare(struct split *s, struct block *b) {
+    dsr_batch_reset(&b->batch);
+    free(b->start.prefix.data);
+    b->start.prefix.data = NULL;
+    b->next = s->spares;
+    s->spares = b;
 }
 
 /* Appends n bytes to out. 0, or -1 when out of memory. */
@@ -380,7 +428,7 @@ static void take(struct split *s, struct block *b) {
     } else if (dsr_batch_emit(&b->batch, s->emit, s->ctx, s->diags) < 0) {
         s->stopped = 1;
     }
-    block_free(b);
+    block_spare(s, b);
 }
 
 /* What is open at the scan's place, where the next block starts. -1: out of memory. */
@@ -405,7 +453,7 @@ static int context_here(struct split *s, struct context *c, size_t at) {
 
 /* Makes buf[0..n) a block for the workers; buf keeps what follows. */
 static void cut(struct split *s, size_t n) {
-    if (!s->workers && !(s->workers = dsr_workers_new(s->in->jobs, read_block, NULL))) {
+    if (!s->workers && !(s->workers = dsr_workers_new(s->in->jobs, read_block, s))) {
         s->scan.stop = 1; /* read in one pass */
         return;
     }
@@ -413,21 +461,24 @@ static void cut(struct split *s, size_t n) {
         take(s, dsr_workers_next(s->workers));
     if (s->redo || s->stopped)
         return;
-    struct block *b = calloc(1, sizeof(*b));
-    struct dsr_bytes rest = {0};
+    struct block *b = s->spares;
+    if (b)
+        s->spares = b->next;
+    else if ((b = calloc(1, sizeof(*b))))
+        dsr_batch_init(&b->batch, s->in);
     struct context next;
-    if (!b || dsr_bytes_reserve(&rest, s->buf.len - n + READ) < 0 ||
+    if (!b || dsr_bytes_reserve(&b->text, s->buf.len - n + READ) < 0 ||
         context_here(s, &next, n) < 0) {
-        free(b);
-        free(rest.data);
+        if (b)
+            block_free(b);
         out_of_memory(s);
         return;
     }
+    /* The block takes buf's first n bytes; buf goes on in the spare's buffer. */
+    struct dsr_bytes rest = b->text;
     memcpy(rest.data, s->buf.data + n, s->buf.len - n);
     rest.len = s->buf.len - n;
-    dsr_batch_init(&b->batch, s->in);
     b->in = s->in;
-    b->schema = s->schema;
     b->start = s->start;
     b->text = s->buf;
     b->text.len = n;
@@ -496,6 +547,13 @@ int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema,
     for (struct block *b; s.workers && (b = dsr_workers_next(s.workers));)
         take(&s, b);
     dsr_workers_free(s.workers);
+    for (struct block *b; (b = s.spares);) {
+        s.spares = b->next;
+        block_free(b);
+    }
+    while (s.schemas.n_idle)
+        xmlSchemaFree(s.schemas.idle[--s.schemas.n_idle]);
+    pthread_mutex_destroy(&s.schemas.lock);
     int rc = -1;
     if (s.redo && append(&s.redo_text, s.buf.data, s.buf.len) < 0)
         out_of_memory(&s);
