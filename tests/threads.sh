@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The -j workers under ThreadSanitizer (make check builds build/tsan/dossier):
 # datasets in JSON Lines (some lines wrong), as a JSON document, as CSV
-# tables and as a folder of small files, and validate --schema over JSON, each
+# tables, as one XML file and as a folder of small files, and validate --schema over JSON, each
 # with three threads, and the sorts spilling aside. A data race is an error report and exit 66; the
 # output must also be what one thread gives.
 dossier=${1:?usage: tests/threads.sh build/tsan/dossier}
@@ -19,6 +19,7 @@ mkdir "$tmp/folder"
 split -n l/6 -d --additional-suffix=.jsonl "$tmp/bad.jsonl" "$tmp/folder/part-"
 "$dossier" convert -q -j 1 --to xml -o "$tmp/good.xml" "$tmp/good.jsonl" || exit 1
 python3 "$root/bench/split_xml.py" "$tmp/good.xml" "$tmp/xml-parts" 6
+sed '0~89s/id="/id="Bad /' "$tmp/good.xml" > "$tmp/bad.xml"
 echo '{"type":"object","required":["record"],"properties":{"id":{"pattern":"^[a-z0-9-]+$"}}}' \
     > "$tmp/line.schema.json"
 fail=0
@@ -46,6 +47,8 @@ check "convert JSON Lines" convert -q --to jsonl -o - "$tmp/good.jsonl"
 check "validate CSV tables" validate -q "$tmp/csv"
 check "validate a folder of small files" validate -q "$tmp/folder"
 check "validate a folder of XML files" validate -q "$tmp/xml-parts"
+check "validate one XML file" validate -q "$tmp/bad.xml"
+check "convert one XML file" convert -q --to jsonl -o - "$tmp/good.xml"
 # A small sort budget: every sort spills, in threads of its own past -j 1.
 DOSSIER_SORT_MEMORY=65536 check "validate JSON Lines, spilling" validate -q "$tmp/bad.jsonl"
 DOSSIER_SORT_MEMORY=65536 check "convert JSON Lines, spilling" convert -q --to jsonl -o - \
