@@ -153,10 +153,10 @@ struct dsr_dataset_options {
        read so far and its size (0 when not known). NULL = not called. */
     void (*progress)(void *ctx, const char *name, long long done, long long size);
     void *progress_ctx;
-    /* Threads that read and check records (JSON Lines, JSON documents and CSV
-       tables in blocks, a folder's small files a file a thread; sorts spill and
-       finish beside them); 0 or 1 = the calling thread alone. What is read,
-       reported and written does not depend on it. */
+    /* Threads that read and check records (JSON Lines, JSON documents, XML
+       datasets and CSV tables in blocks, a folder's small files a file a
+       thread; sorts spill and finish beside them); 0 or 1 = the calling
+       thread alone. What is read, reported and written does not depend on it. */
     int jobs;
 };
 

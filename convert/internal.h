@@ -495,11 +495,11 @@ struct dsr_packer {
 
 /* One input to read. */
 struct dsr_input {
-    const char *name;       /* as given by the user, "-" for stdin */
-    FILE *fp;               /* open for reading, binary */
-    enum dsr_format format; /* from the extension or --format */
-    int table;              /* CSV: enum dsr_kind, or -1 for "from the name" */
-    int jobs;               /* threads that may read it (JSON Lines); 0 or 1 = this one */
+    const char *name;                /* as given by the user, "-" for stdin */
+    FILE *fp;                        /* open for reading, binary */
+    enum dsr_format format;          /* from the extension or --format */
+    int table;                       /* CSV: enum dsr_kind, or -1 for "from the name" */
+    int jobs;                        /* threads that may read it; 0 or 1 = this one */
     const struct dsr_packer *packer; /* NULL, or how a receiver takes records packed */
 };
 
