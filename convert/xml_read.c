@@ -29,6 +29,9 @@
 #define MARKUP_MAX (64u << 20) /* longest tag, comment or instruction buffered whole */
 #define CHUNK_MAX (16u << 20)  /* largest read, while markup is pending */
 #define RAWS_MAX 64            /* schema errors kept for one record */
+#define RECENT (32u << 10)     /* input kept from before the chunk being parsed */
+#define LINE_SCAN_MAX                                                                    \
+    (16u << 10) /* how far back a start tag's line start is looked for */
 /* How the patterns of dossier.xsd's text and item types begin. */
 #define TEXT_PATTERN "<xs:pattern value=\"[\\s\\p{Z}&#x85;]*[^\\s\\p{Z}&#x85;&#x7F;"
 
@@ -69,6 +72,11 @@ struct reader {
     int in_prefix;                     /* its prefix is being read */
     int in_suffix;                     /* its suffix is being read */
     int unsure; /* a piece: it holds what its start could change (see xml_split.c) */
+    /* The input as fed, from which a start tag's column is counted (line_column). */
+    const unsigned char *chunk; /* being parsed; it starts at the input's byte chunk_at */
+    size_t chunk_at, chunk_len;
+    unsigned char *recent; /* the RECENT bytes before it (fewer at the start) */
+    size_t recent_len;
 };
 
 /* The document's line of the parser's line: a piece's start stands for what precedes it.
@@ -172,6 +180,38 @@ static void finish_pending(struct reader *r) {
 
 /* ---- SAX callbacks ---- */
 
+/* The input's byte at `at`, or -1 when it is no longer kept. */
+static int input_byte(const struct reader *r, size_t at) {
+    if (at >= r->chunk_at)
+        return at - r->chunk_at < r->chunk_len ? r->chunk[at - r->chunk_at] : -1;
+    size_t back = r->chunk_at - at;
+    return back <= r->recent_len ? r->recent[r->recent_len - back] : -1;
+}
+
+/*
+ * The column of a start tag that spans lines, from its "<": characters from
+ * its line's start (a BOM not counted) in the input as fed, which does not
+ * depend on what libxml2 still buffers, nor so on how the input came in
+ * chunks; 0 (unknown) when the line starts more than LINE_SCAN_MAX bytes back.
+ */
+static int line_column(const struct reader *r, const xmlChar *lt) {
+    xmlParserInputPtr in = r->parser->input;
+    size_t at = (size_t)in->consumed + (size_t)(lt - in->base);
+    int column = 1;
+    for (size_t back = 1; back <= LINE_SCAN_MAX && back <= at; back++) {
+        int b = input_byte(r, at - back);
+        if (b < 0)
+            return 0;
+        if (b == '\n')
+            return column;
+        column += (b & 0xC0) != 0x80;
+    }
+    if (at > LINE_SCAN_MAX)
+        return 0;
+    return column - (input_byte(r, 0) == 0xEF && input_byte(r, 1) == 0xBB &&
+                     input_byte(r, 2) == 0xBF);
+}
+
 /* Where the start tag just parsed begins: libxml2 stands at its end. */
 static void tag_position(const struct reader *r, int *line, int *column) {
     xmlParserInputPtr in = r->parser->input;
@@ -192,7 +232,12 @@ static void tag_position(const struct reader *r, int *line, int *column) {
         *column = in->col - chars;
         return;
     }
-    /* The tag spans lines: count from the line start, when the buffer holds it. */
+    if (!in->buf || !in->buf->encoder) {
+        *column = line_column(r, lt);
+        return;
+    }
+    /* Decoded from another encoding: count from the line start, when the buffer holds it.
+     */
     for (p = lt, chars = 1; p > in->base && p[-1] != '\n'; p--)
         chars += (p[-1] & 0xC0) != 0x80;
     if (p > in->base || in->consumed == 0)
@@ -668,6 +713,29 @@ static long source_next(struct reader *r, struct source *s, unsigned char **buf,
     return (long)n;
 }
 
+/* Keeps the last RECENT bytes fed, n more from bytes: line_column looks back in them. */
+static void fed(struct reader *r, const unsigned char *bytes, size_t n) {
+    if (n >= RECENT) {
+        memcpy(r->recent, bytes + n - RECENT, RECENT);
+        r->recent_len = RECENT;
+    } else {
+        size_t keep = r->recent_len + n > RECENT ? RECENT - n : r->recent_len;
+        memmove(r->recent, r->recent + r->recent_len - keep, keep);
+        memcpy(r->recent + keep, bytes, n);
+        r->recent_len = keep + n;
+    }
+    r->chunk_at += n;
+    r->chunk = NULL;
+    r->chunk_len = 0;
+}
+
+static void parse_chunk(struct reader *r, const unsigned char *bytes, size_t n, int end) {
+    r->chunk = bytes;
+    r->chunk_len = n;
+    xmlParseChunk(r->parser, (const char *)bytes, (int)n, end);
+    fed(r, bytes, n);
+}
+
 /*
  * Feeds the rest of the source to the parser, in chunks of CHUNK bytes or,
  * while markup is pending, as large as it (up to CHUNK_MAX): libxml2 scans
@@ -689,7 +757,7 @@ static int feed(struct reader *r, struct source *src, unsigned char **buf, size_
             oom(r);
         if (n < 0)
             return n == -1 ? -1 : 0;
-        xmlParseChunk(r->parser, (const char *)bytes, (int)n, n == 0);
+        parse_chunk(r, bytes, (size_t)n, n == 0);
         check_markup(r);
         if (n == 0)
             break;
@@ -745,7 +813,8 @@ static int run(struct reader *r, xmlSchemaPtr schema, struct source *src) {
     sax.characters = characters;
     sax.cdataBlock = characters;
     sax.internalSubset = internal_subset;
-    if (!buf || !vctxt) {
+    r->recent = malloc(RECENT);
+    if (!buf || !vctxt || !r->recent) {
         oom(r);
         goto out;
     }
@@ -774,7 +843,8 @@ static int run(struct reader *r, xmlSchemaPtr schema, struct source *src) {
     r->parser->_private = r;
     r->parser->sax->serror = parser_error; /* the plug does not pass it on */
     xmlCtxtUseOptions(r->parser, XML_PARSE_NONET | XML_PARSE_HUGE);
-    xmlParseChunk(r->parser, (const char *)first + head, (int)(n - head), 0);
+    fed(r, first, head);
+    parse_chunk(r, first + head, n - head, 0);
     check_markup(r);
     if (feed(r, src, &buf, &cap) < 0)
         goto out;
@@ -802,6 +872,8 @@ out:
     xmlSchemaFreeValidCtxt(vctxt);
     xmlSetGenericErrorFunc(caller_ctx, caller_handler);
     free(buf);
+    free(r->recent);
+    r->recent = NULL;
     return rc;
 }
 

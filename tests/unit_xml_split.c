@@ -4,8 +4,9 @@
  * Lines), the same diagnostics in the same order, the same status. Every XML
  * fixture is read with blocks cut after every record and at other sizes; large
  * generated documents hold what the scan must follow (comments holding tags,
- * CDATA, processing instructions, start tags over several lines, ">" in
- * values, CRLF, records sharing a line) and records with problems, then one
+ * CDATA, processing instructions, start tags over several lines, some far
+ * into their first line, ">" in values, CRLF, records sharing a line) and
+ * records with problems, then one
  * fault each that only the whole document shows (stray text, a section out of
  * order, a syntax error, a truncated end, a default namespace, a declared
  * encoding) at a place many blocks in.
@@ -194,6 +195,13 @@ static void record(struct doc *d, int k, unsigned i) {
              dsr_kind_info(k)->name, "demv"[k], i);
     if (i % 29 == 9)
         snprintf(open, sizeof(open), "<%s id=\"Bad Id %u\"", dsr_kind_info(k)->name, i);
+    if (i % 43 == 20) { /* its place: a column far into a line its tag leaves */
+        put(d, "<!-- a long line");
+        for (unsigned n = 0; n < i % 300; n++)
+            put(d, " .");
+        put(d, " -->");
+        snprintf(open, sizeof(open), "<%s\n id=\"Bad Id %u\"", dsr_kind_info(k)->name, i);
+    }
     if (k == DSR_SOURCE && i % 41 == 6) { /* empty: its title is missing */
         put(d, open);
         put(d, "/>\n");
