@@ -715,6 +715,10 @@ static long source_next(struct reader *r, struct source *s, unsigned char **buf,
 
 /* Keeps the last RECENT bytes fed, n more from bytes: line_column looks back in them. */
 static void fed(struct reader *r, const unsigned char *bytes, size_t n) {
+    r->chunk = NULL;
+    r->chunk_len = 0;
+    if (n == 0)
+        return; /* the end: bytes may be NULL */
     if (n >= RECENT) {
         memcpy(r->recent, bytes + n - RECENT, RECENT);
         r->recent_len = RECENT;
@@ -725,8 +729,6 @@ static void fed(struct reader *r, const unsigned char *bytes, size_t n) {
         r->recent_len = keep + n;
     }
     r->chunk_at += n;
-    r->chunk = NULL;
-    r->chunk_len = 0;
 }
 
 static void parse_chunk(struct reader *r, const unsigned char *bytes, size_t n, int end) {

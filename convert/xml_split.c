@@ -29,9 +29,9 @@
 #include "xml.h"
 
 #define READ (64u << 10)     /* read at a time */
-#define UNCUT_MAX (8u << 20) /* no cut in this much: the rest is read in one pass */
-#define OPEN_TAG_MAX                                                                     \
-    (4u << 10) /* longest dataset or section start tag repeated in blocks */
+#define UNCUT_MAX (4u << 20) /* no cut in this much: the rest is read in one pass */
+/* The longest dataset or section start tag, which blocks repeat. */
+#define OPEN_TAG_MAX (4u << 10)
 
 size_t dsr_xml_split_block = 256u << 10;
 
@@ -111,7 +111,11 @@ static size_t line_ends(const unsigned char *p, size_t n) {
     for (; n - i >= 8; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
-        count += (size_t)__builtin_popcountll(dsr_bytes_equal(w, '\n'));
+        /* 0x80 in each byte that is a line end, exactly (no borrow from the
+         * byte below, as in dsr_bytes_equal); their sum, in the top byte */
+        uint64_t x = w ^ (DSR_ONES * '\n');
+        uint64_t ends = ~(((x & ~DSR_HIGH_BITS) + ~DSR_HIGH_BITS) | x) & DSR_HIGH_BITS;
+        count += (size_t)(((ends >> 7) * DSR_ONES) >> 56);
     }
     for (; i < n; i++)
         count += p[i] == '\n';
