@@ -260,7 +260,29 @@ static const char *const faults[] = {
     "AFTER-ROOT",
     "LATIN-1",
     "ROOT-ATTRIBUTES",
+    "DEEP",      /* elements nested past the limit: refused */
+    "BIG-FIELD", /* a record larger than the scan holds uncut */
 };
+
+/* The record a named fault inserts, or the fault itself (free()). */
+static char *fault_text(const char *fault) {
+    size_t n = !strcmp(fault, "DEEP") ? 300 : !strcmp(fault, "BIG-FIELD") ? 5u << 20 : 0;
+    char *t = malloc(strlen(fault) + 7 * n + 100), *p = t;
+    if (!t)
+        abort();
+    if (!n)
+        return strcpy(t, !strcmp(fault, "LATIN-1")
+                             ? "<entity id=\"e-l\"><kind>person</kind>"
+                               "<name>caf\xE9</name></entity>\n"
+                             : fault);
+    p += sprintf(p, "<entity id=\"e-f\"><kind>person</kind><name>x</name><notes>");
+    for (size_t i = 0; i < n; i++)
+        p += n == 300 ? sprintf(p, "<a>") : sprintf(p, "x");
+    for (size_t i = 0; n == 300 && i < n; i++)
+        p += sprintf(p, "</a>");
+    strcpy(p, "</notes></entity>\n");
+    return t;
+}
 
 static struct doc generate(const char *fault) {
     struct doc d = {0};
@@ -283,11 +305,11 @@ static struct doc generate(const char *fault) {
         }
         for (unsigned i = 0; i < per[k]; i++) {
             int in = k == (strstr(fault, "stray") ? DSR_SOURCE : DSR_ENTITY);
-            if (in && i == per[k] / 2 && fault[0] && !strchr("TSAR", fault[0]))
-                put(&d, latin
-                            ? "<entity id=\"e-l\"><kind>person</kind><name>caf\xE9</name>"
-                              "</entity>\n"
-                            : fault);
+            if (in && i == per[k] / 2 && fault[0] && !strchr("TSAR", fault[0])) {
+                char *t = fault_text(fault);
+                put(&d, t);
+                free(t);
+            }
             record(&d, k, i);
         }
         put(&d, "</");
