@@ -477,6 +477,8 @@ struct dsr_bytes {
 
 /* Room for n bytes more in b. 0, or -1 when out of memory. */
 int dsr_bytes_reserve(struct dsr_bytes *b, size_t n);
+/* Appends p[0..n) to b. 0, or -1 when out of memory. */
+int dsr_bytes_append(struct dsr_bytes *b, const void *p, size_t n);
 
 /*
  * How a receiver of records takes them packed, in a form of its own: readers

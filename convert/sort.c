@@ -184,7 +184,7 @@ int dsr_bytes_reserve(struct dsr_bytes *b, size_t n) {
     return 0;
 }
 
-static int buf_put(struct dsr_bytes *b, const void *p, size_t n) {
+int dsr_bytes_append(struct dsr_bytes *b, const void *p, size_t n) {
     if (dsr_bytes_reserve(b, n) < 0)
         return -1;
     memcpy(b->data + b->len, p, n);
@@ -921,7 +921,7 @@ int dsr_sorter_take_packed(struct dsr_sorter *s, const unsigned char *p, size_t 
         size_t whole = sizeof(size) + size, start = s->held.len;
         if (room(s) < 0)
             return -1;
-        int reserved = buf_put(&s->held, p, whole);
+        int reserved = dsr_bytes_append(&s->held, p, whole);
         if (held_one(s, start, reserved) < 0)
             return -1;
         p += whole;

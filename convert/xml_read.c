@@ -67,7 +67,7 @@ struct reader {
     int rejected;  /* the XSD rejected rec */
     int stopped;   /* syntax error, refusal or emit failure: ignore the rest */
     int root_seen; /* the root element has started */
-    const struct dsr_xml_piece *piece; /* NULL: the whole document from in->fp */
+    const struct dsr_xml_piece *piece; /* what is read: a document, or a piece of one */
     int prefix_opened;                 /* the piece's prefix elements started */
     int in_prefix;                     /* its prefix is being read */
     int in_suffix;                     /* its suffix is being read */
@@ -79,11 +79,10 @@ struct reader {
     size_t recent_len;
 };
 
-/* The document's line of the parser's line: a piece's start stands for what precedes it.
- */
+/* The document's line of a line the parser counts in a piece, after its prefix's. */
 static int doc_line(const struct reader *r, int line) {
     const struct dsr_xml_piece *p = r->piece;
-    if (!p || !p->prefix_len)
+    if (!p->prefix_len)
         return line;
     if (line <= 1) /* the prefix's line: its elements' */
         return p->n_open ? p->open_line[p->n_open - 1] : 1;
@@ -389,7 +388,7 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar *prefix,
         return;
     finish_pending(r);
     struct dsr_xml_elem e;
-    if (r->piece && r->prefix_opened < r->piece->n_open) {
+    if (r->prefix_opened < r->piece->n_open) {
         e.line = r->piece->open_line[r->prefix_opened];
         e.column = r->piece->open_column[r->prefix_opened++];
     } else {
@@ -496,7 +495,7 @@ static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *publi
 /* The line of the start tag an end tag does not match; in a piece's prefix, the
  * element's. */
 static int start_line(const struct reader *r, int line) {
-    if (r->piece && r->piece->prefix_len && line <= 1 && r->depth)
+    if (r->piece->prefix_len && line <= 1 && r->depth)
         return r->stack[r->depth - 1].line;
     return doc_line(r, line);
 }
@@ -560,7 +559,7 @@ static void add_schema_error(struct reader *r, int code, const char *message) {
     if (!r->rec) {
         /* About the dataset or a section, which a piece sees in part; the first
          * piece sees all before it, but not what follows its suffix. */
-        r->unsure |= r->piece && (r->piece->prefix_len || r->in_suffix);
+        r->unsure |= r->piece->prefix_len || r->in_suffix;
         report(r, &e);
         return;
     }
@@ -889,16 +888,17 @@ static void reader_release(struct reader *r) {
     free(r->raws);
 }
 
+/* Reads the whole of in->fp in one pass. */
+static int read_whole(const struct dsr_input *in, xmlSchemaPtr schema, dsr_record_fn emit,
+                      void *ctx, struct dsr_diags *diags) {
+    struct dsr_xml_piece whole = {.last = 1};
+    int unsure;
+    return dsr_xml_read_piece(in, schema, &whole, emit, ctx, diags, &unsure);
+}
+
 int dsr_xml_validate(const struct dsr_input *in, xmlSchemaPtr schema,
                      struct dsr_diags *diags) {
-    struct reader r;
-    struct source src = {.fp = in->fp};
-    memset(&r, 0, sizeof(r));
-    r.in = in;
-    r.diags = diags;
-    int rc = run(&r, schema, &src);
-    reader_release(&r);
-    return rc;
+    return read_whole(in, schema, NULL, NULL, diags);
 }
 
 void dsr_xml_before_threads(void) {
@@ -955,14 +955,8 @@ int dsr_xml_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     xmlSchemaPtr schema = dsr_xml_dataset_schema(diags);
     if (!schema)
         return -1;
-    int rc;
-    if (in->jobs > 1) {
-        rc = dsr_xml_read_split(in, schema, emit, ctx, diags);
-    } else {
-        struct dsr_xml_piece whole = {.last = 1};
-        int unsure;
-        rc = dsr_xml_read_piece(in, schema, &whole, emit, ctx, diags, &unsure);
-    }
+    int rc = in->jobs > 1 ? dsr_xml_read_split(in, schema, emit, ctx, diags)
+                          : read_whole(in, schema, emit, ctx, diags);
     xmlSchemaFree(schema);
     return rc;
 }

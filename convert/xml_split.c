@@ -400,15 +400,6 @@ static void block_spare(struct split *s, struct block *b) {
     s->spares = b;
 }
 
-/* Appends n bytes to out. 0, or -1 when out of memory. */
-static int append(struct dsr_bytes *out, const void *p, size_t n) {
-    if (dsr_bytes_reserve(out, n) < 0)
-        return -1;
-    memcpy(out->data + out->len, p, n);
-    out->len += n;
-    return 0;
-}
-
 static void out_of_memory(struct split *s) {
     dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL, "out of memory");
     s->stopped = 1;
@@ -427,7 +418,7 @@ static void take(struct split *s, struct block *b) {
     if (s->stopped) {
         /* nothing more is handed on */
     } else if (s->redo) {
-        if (append(&s->redo_text, b->text.data, b->text.len) < 0)
+        if (dsr_bytes_append(&s->redo_text, b->text.data, b->text.len) < 0)
             out_of_memory(s);
     } else if (dsr_batch_emit(&b->batch, s->emit, s->ctx, s->diags) < 0) {
         s->stopped = 1;
@@ -439,9 +430,9 @@ static void take(struct split *s, struct block *b) {
 static int context_here(struct split *s, struct context *c, size_t at) {
     const struct scan *sc = &s->scan;
     c->prefix = (struct dsr_bytes){0};
-    if (append(&c->prefix, sc->open[0].tag.data, sc->open[0].tag.len) < 0 ||
-        append(&c->prefix, sc->open[1].tag.data, sc->open[1].tag.len) < 0 ||
-        append(&c->prefix, "\n", 1) < 0) {
+    if (dsr_bytes_append(&c->prefix, sc->open[0].tag.data, sc->open[0].tag.len) < 0 ||
+        dsr_bytes_append(&c->prefix, sc->open[1].tag.data, sc->open[1].tag.len) < 0 ||
+        dsr_bytes_append(&c->prefix, "\n", 1) < 0) {
         free(c->prefix.data);
         return -1;
     }
@@ -559,7 +550,7 @@ int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema,
         xmlSchemaFree(s.schemas.idle[--s.schemas.n_idle]);
     pthread_mutex_destroy(&s.schemas.lock);
     int rc = -1;
-    if (s.redo && append(&s.redo_text, s.buf.data, s.buf.len) < 0)
+    if (s.redo && dsr_bytes_append(&s.redo_text, s.buf.data, s.buf.len) < 0)
         out_of_memory(&s);
     if (!s.stopped)
         rc = s.redo ? read_rest(&s, &s.redo_start, &s.redo_text)
