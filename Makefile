@@ -134,7 +134,7 @@ uninstall:
 build/san/dossier: $(SAN_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS)
 
-build/tests/unit_%: tests/unit_%.c $(LIB_OBJ) $(wildcard convert/*.h) | build/tests
+build/tests/unit_%: tests/unit_%.c tests/unit.h $(LIB_OBJ) $(wildcard convert/*.h) | build/tests
 	$(CC) $(ALL_CFLAGS) -Iconvert -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
 # ThreadSanitizer, for the -j workers (tests/threads.sh).
@@ -151,7 +151,7 @@ build/obj build/san build/tsan build/tests build/gen:
 	mkdir -p $@
 
 # The layout .clang-format describes; jschema_meta.c is generated (schemas/meta/embed.sh).
-FORMATTED := $(filter-out convert/jschema_meta.c,$(wildcard convert/*.c convert/*.h tests/*.c))
+FORMATTED := $(filter-out convert/jschema_meta.c,$(wildcard convert/*.c convert/*.h tests/*.c tests/*.h))
 format-check:
 	clang-format --dry-run --Werror $(FORMATTED)
 

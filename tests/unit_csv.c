@@ -12,15 +12,9 @@
 #include <string.h>
 
 #include "csv_read.h"
+#include "unit.h"
 
 static int failures;
-
-static int emit_jsonl(void *ctx, struct dsr_record *rec) {
-    struct dsr_writer w = {.format = DSR_FORMAT_JSONL, .out = ctx, .kind = -1};
-    int rc = dsr_jsonl_write_record(&w, rec);
-    dsr_record_free(rec);
-    return rc;
-}
 
 static const char *kind_name(enum dsr_diag_kind k) {
     static const char *names[] = {"syntax",  "schema",     "io",

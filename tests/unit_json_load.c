@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jschema.h"
+#include "unit.h"
 
 static long compared, accepted, taken, failures;
 
@@ -69,24 +70,6 @@ static void mutations(const char *text, size_t len) {
     for (size_t cut = 0; cut < len; cut++)
         both_ways(text, cut, "cut short");
     free(buf);
-}
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    if (fp && fseek(fp, 0, SEEK_END) == 0) {
-        long n = ftell(fp);
-        rewind(fp);
-        buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-        if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        }
-        *len = (size_t)n;
-    }
-    if (fp)
-        fclose(fp);
-    return buf;
 }
 
 /* Calls each(path) for the regular files of dir; the count, or -1 without dir. */

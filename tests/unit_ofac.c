@@ -9,15 +9,9 @@
 #include <string.h>
 
 #include "internal.h"
+#include "unit.h"
 
 static int failures;
-
-static int emit_jsonl(void *ctx, struct dsr_record *rec) {
-    struct dsr_writer w = {.format = DSR_FORMAT_JSONL, .out = ctx, .kind = -1};
-    int rc = dsr_jsonl_write_record(&w, rec);
-    dsr_record_free(rec);
-    return rc;
-}
 
 static void read_file(struct dsr_ofac_csv *oc, const char *name, const char *text,
                       size_t chunk, struct dsr_diags *diags) {

@@ -17,15 +17,9 @@
 #include <string.h>
 
 #include "xml.h"
+#include "unit.h"
 
 static int failures;
-
-static int emit_jsonl(void *ctx, struct dsr_record *rec) {
-    struct dsr_writer w = {.format = DSR_FORMAT_JSONL, .out = ctx, .kind = -1};
-    int rc = dsr_jsonl_write_record(&w, rec);
-    dsr_record_free(rec);
-    return rc;
-}
 
 static size_t taken; /* records read in blocks by workers, and kept */
 
@@ -110,24 +104,6 @@ static int agree(const char *what, const char *text, size_t len, const size_t *b
     }
     free(want);
     return ok;
-}
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    if (fp && fseek(fp, 0, SEEK_END) == 0) {
-        long n = ftell(fp);
-        rewind(fp);
-        buf = n > 0 ? malloc((size_t)n) : NULL;
-        if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        }
-        *len = (size_t)n;
-    }
-    if (fp)
-        fclose(fp);
-    return buf;
 }
 
 /* The project's XML files: every fixture, cut after each record and at other sizes. */
