@@ -503,9 +503,16 @@ static int write_records(struct dsr_dataset *ds, enum dsr_format format,
         dsr_output_abort(o);
         return -1;
     }
+    /* Records spilled are checked again as they come (check_refs makes the
+     * same changes); what it finds was reported when the dataset finished. */
+    struct dsr_diags again;
+    dsr_diags_init(&again);
+    ds->step_diags = &again;
     int ok = dsr_writer_open(&w, format, o) == 0;
     while (ok && (rec = dsr_sorter_next(ds->sorter)))
         ok = dsr_writer_record(&w, rec) == 0;
+    ds->step_diags = NULL;
+    dsr_diags_release(&again);
     if (dsr_sorter_failed(ds->sorter)) {
         dsr_sorter_report(ds->sorter, ds->diags);
         dsr_output_abort(o);

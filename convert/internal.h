@@ -361,8 +361,10 @@ typedef int (*dsr_visit_fn)(void *ctx, struct dsr_record *rec);
 /*
  * Puts everything taken so far in canonical order and reports records of one
  * kind sharing an id; visit (may be NULL) sees each record kept, and may
- * change it. keep: 1 when dsr_sorter_next() will read the records back; with
- * 0 nothing is written out for it. Returns the number of duplicates, or -1.
+ * change it. keep: 1 when dsr_sorter_next() will read the records back. When
+ * runs were spilled they are then merged again as it hands records out, and
+ * visit sees each again first: it must change it the same way, and what it
+ * reports then is not to be kept. Returns the number of duplicates, or -1.
  */
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
                       void *ctx, int keep);

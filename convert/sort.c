@@ -9,7 +9,9 @@
  * make one run of the next, so a few dozen files at most are open, whatever
  * the input, and each record is copied once a level, never unpacked.
  * finish() merges what is left into one sorted stream, dropping and reporting
- * records of one kind that share an id. Equal keys keep input order, so the
+ * records of one kind that share an id; when the records are read back, the
+ * runs are merged once more as they are, rather than the stream being written
+ * to a file and read again. Equal keys keep input order, so the
  * first record read is the one kept. With dsr_sorter_spill_aside, what is
  * held is sorted and spilled by a thread of its own while more is taken.
  */
@@ -47,16 +49,26 @@ struct dsr_sorter {
     struct run runs[MAX_RUNS + 1]; /* spilled runs, oldest (and largest) first */
     size_t n_runs;
     size_t next;            /* in memory, after finish: next index handed out */
-    struct run merged;      /* after finish, when runs were spilled: the result */
     struct dsr_record *out; /* last record handed out, owned */
-    char *tmpdir;           /* where run files are made, owned */
-    int failed;             /* 1 once something failed: see err and doing */
-    int err;                /* errno of a temporary file's failure */
-    const char *doing;      /* what failed on it ("write"...); NULL = out of memory */
-    int reported;           /* 1 once the failure is in a diagnostic */
-    struct dsr_bytes io;    /* one record packed on its way to a run file */
-    struct dsr_bytes last;  /* the final merge: the last record kept */
-    dsr_item_fn each;       /* finishing items (not records): who sees them */
+    /*
+     * After finish with records kept, when runs were spilled: the runs are
+     * merged again as records are handed out (out_next), each visited again,
+     * instead of the merge being written to a file and read back.
+     */
+    int handing_out;
+    struct run *heap[MAX_RUNS + 1];
+    int heap_made, has_out_key; /* out_key: the key of the last handed out */
+    struct dsr_bytes out_key;
+    dsr_visit_fn visit;
+    void *visit_ctx;
+    char *tmpdir;          /* where run files are made, owned */
+    int failed;            /* 1 once something failed: see err and doing */
+    int err;               /* errno of a temporary file's failure */
+    const char *doing;     /* what failed on it ("write"...); NULL = out of memory */
+    int reported;          /* 1 once the failure is in a diagnostic */
+    struct dsr_bytes io;   /* one record packed on its way to a run file */
+    struct dsr_bytes last; /* the final merge: the last record kept */
+    dsr_item_fn each;      /* finishing items (not records): who sees them */
     void *each_ctx;
     int in_order; /* dsr_sorter_keep_order: no sorting, one run */
     /*
@@ -96,8 +108,8 @@ void dsr_sorter_free(struct dsr_sorter *s) {
     dsr_sorter_free(s->aside);
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
-    run_release(&s->merged);
     dsr_record_free(s->out);
+    free(s->out_key.data);
     free(s->held.data);
     free(s->at);
     free(s->tmpdir);
@@ -1023,6 +1035,19 @@ static int finished(struct dsr_sorter *s, struct dsr_diags *diags, int rc) {
     return -1;
 }
 
+/* Makes the runs ready to be merged again from their starts. 0, or -1 (failure recorded).
+ */
+static int rewind_runs(struct dsr_sorter *s) {
+    for (size_t i = 0; i < s->n_runs; i++) {
+        s->runs[i].next_held = 0;
+        if (s->runs[i].fp && fseek(s->runs[i].fp, 0, SEEK_SET) != 0) {
+            fail(s, "read back", errno);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
                       void *ctx, int keep) {
     if (last_run(s) < 0)
@@ -1032,10 +1057,15 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
         int rc = duplicates < 0 ? duplicates : visit_held(s, visit, ctx);
         return finished(s, diags, rc < 0 ? rc : duplicates);
     }
-    if (keep && !(s->merged.fp = temp_file(s)))
-        return finished(s, diags, -1);
-    int duplicates = merge(s, s->runs, s->n_runs, s->merged.fp, 1, diags, visit, ctx);
-    release_runs(s);
+    int duplicates = merge(s, s->runs, s->n_runs, NULL, 1, diags, visit, ctx);
+    if (keep && duplicates >= 0) { /* merged again as they are handed out */
+        duplicates = rewind_runs(s) < 0 ? -1 : duplicates;
+        s->handing_out = 1;
+        s->visit = visit;
+        s->visit_ctx = ctx;
+    } else {
+        release_runs(s);
+    }
     return finished(s, diags, duplicates);
 }
 
@@ -1045,13 +1075,8 @@ int dsr_sorter_check(struct dsr_sorter *s, struct dsr_diags *dups) {
     int duplicates = s->n_runs == 0
                          ? drop_held_duplicates(s, dups)
                          : merge(s, s->runs, s->n_runs, NULL, 1, dups, NULL, NULL);
-    for (size_t i = 0; i < s->n_runs && duplicates >= 0; i++) {
-        s->runs[i].next_held = 0;
-        if (s->runs[i].fp && fseek(s->runs[i].fp, 0, SEEK_SET) != 0) {
-            fail(s, "read back", errno);
-            duplicates = -1;
-        }
-    }
+    if (duplicates >= 0 && rewind_runs(s) < 0)
+        duplicates = -1;
     return finished(s, dups, duplicates);
 }
 
@@ -1074,23 +1099,57 @@ int dsr_sorter_finish_items(struct dsr_sorter *s, struct dsr_diags *diags,
     return dsr_sorter_finish(s, diags, NULL, NULL, 0) < 0 ? -1 : 0;
 }
 
+/*
+ * The next record of the final merge, done again: records sharing a key with
+ * the one before are dropped (finish reported them), and the visit finish
+ * made is made again. NULL at the end or on a failure (recorded).
+ */
+static struct dsr_record *out_next(struct dsr_sorter *s) {
+    if (!s->heap_made) {
+        for (size_t i = 0; i < s->n_runs; i++) {
+            s->heap[i] = &s->runs[i];
+            read_head(s, &s->runs[i]);
+        }
+        for (size_t i = s->n_runs / 2; i-- > 0;)
+            sift_down(s->heap, s->n_runs, i);
+        s->heap_made = 1;
+    }
+    while (!s->failed && s->heap[0]->has_head) {
+        struct run *r = s->heap[0];
+        struct dsr_record *rec = NULL;
+        if (!s->has_out_key || key_cmp(s->out_key.data, r->head.data) != 0) {
+            rec = unpack_or_fail(s, &r->head);
+            struct dsr_bytes t = s->out_key; /* the record's bytes keep its key */
+            s->out_key = r->head;
+            r->head = t;
+            s->has_out_key = 1;
+        }
+        read_head(s, r);
+        sift_down(s->heap, s->n_runs, 0);
+        if (rec && s->visit && s->visit(s->visit_ctx, rec) < 0)
+            fail(s, NULL, 0);
+        if (rec && !s->failed)
+            return rec;
+        dsr_record_free(rec);
+    }
+    return NULL;
+}
+
 const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s) {
     dsr_record_free(s->out);
     s->out = NULL;
     if (s->failed)
         return NULL;
-    if (!s->merged.fp) {
-        if (s->next >= s->n)
-            return NULL;
-        uint32_t size;
-        const unsigned char *p = held_record(s, s->next++, &size);
-        struct dsr_bytes b = {(unsigned char *)p, size, size};
-        s->out = unpack_or_fail(s, &b);
+    if (s->handing_out) {
+        s->out = out_next(s);
         return s->out;
     }
-    read_head(s, &s->merged);
-    if (s->merged.has_head)
-        s->out = unpack_or_fail(s, &s->merged.head);
+    if (s->next >= s->n)
+        return NULL;
+    uint32_t size;
+    const unsigned char *p = held_record(s, s->next++, &size);
+    struct dsr_bytes b = {(unsigned char *)p, size, size};
+    s->out = unpack_or_fail(s, &b);
     return s->out;
 }
 

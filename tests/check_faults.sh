@@ -112,10 +112,10 @@ for f in json csv; do
     check "$f-file-size-limit" $? "exit $rc: $(cat err) [$(ls -A o | tr '\n' ' ')]"
 done
 
-# The sort's temporary files (in TMPDIR): the limit strikes its merged run
-# first, and is said as it is, not as memory running out.
+# The sort's temporary files (in TMPDIR): a limit below a run's size strikes
+# them first, and is said as it is, not as memory running out.
 prepare json
-(ulimit -f 30 && DOSSIER_SORT_MEMORY=4096 "$DOSSIER" convert --to json -o o/out.json \
+(ulimit -f 4 && DOSSIER_SORT_MEMORY=4096 "$DOSSIER" convert --to json -o o/out.json \
     "$article" > /dev/null 2> err)
 rc=$?
 [ $rc = 2 ] && [ "$(wc -l < err)" = 1 ] &&
