@@ -1048,6 +1048,37 @@ static int rewind_runs(struct dsr_sorter *s) {
     return 0;
 }
 
+/*
+ * Writes the run held in memory (the youngest) to a file of its own and frees
+ * the memory: records handed out after finish come from files alone, so a
+ * sorter finished holds no budget's worth of memory while whoever reads it
+ * fills a sorter of their own. 0, or -1 (failure recorded).
+ */
+static int held_to_file(struct dsr_sorter *s) {
+    struct run *r = &s->runs[s->n_runs - 1];
+    if (!r->held)
+        return 0;
+    FILE *fp = temp_file(s);
+    for (size_t i = 0; fp && i < s->n && !s->failed; i++) {
+        uint32_t size;
+        const unsigned char *p = held_record(s, i, &size);
+        put_packed(s, fp, p, size);
+    }
+    if (!fp || s->failed || finish_file(s, fp) < 0) {
+        if (fp)
+            fclose(fp);
+        return -1;
+    }
+    r->held = 0;
+    r->fp = fp;
+    free(s->held.data);
+    free(s->at);
+    s->held = (struct dsr_bytes){0};
+    s->at = NULL;
+    s->n = s->alloc = 0;
+    return 0;
+}
+
 int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_fn visit,
                       void *ctx, int keep) {
     if (last_run(s) < 0)
@@ -1059,7 +1090,7 @@ int dsr_sorter_finish(struct dsr_sorter *s, struct dsr_diags *diags, dsr_visit_f
     }
     int duplicates = merge(s, s->runs, s->n_runs, NULL, 1, diags, visit, ctx);
     if (keep && duplicates >= 0) { /* merged again as they are handed out */
-        duplicates = rewind_runs(s) < 0 ? -1 : duplicates;
+        duplicates = rewind_runs(s) < 0 || held_to_file(s) < 0 ? -1 : duplicates;
         s->handing_out = 1;
         s->visit = visit;
         s->visit_ctx = ctx;
