@@ -30,8 +30,7 @@
 #define CHUNK_MAX (16u << 20)  /* largest read, while markup is pending */
 #define RAWS_MAX 64            /* schema errors kept for one record */
 #define RECENT (32u << 10)     /* input kept from before the chunk being parsed */
-#define LINE_SCAN_MAX                                                                    \
-    (16u << 10) /* how far back a start tag's line start is looked for */
+#define LINE_SCAN_MAX (16u << 10) /* how far back a tag's line start is looked for */
 /* How the patterns of dossier.xsd's text and item types begin. */
 #define TEXT_PATTERN "<xs:pattern value=\"[\\s\\p{Z}&#x85;]*[^\\s\\p{Z}&#x85;&#x7F;"
 
@@ -235,8 +234,7 @@ static void tag_position(const struct reader *r, int *line, int *column) {
         *column = line_column(r, lt);
         return;
     }
-    /* Decoded from another encoding: count from the line start, when the buffer holds it.
-     */
+    /* Decoded from another encoding: from the line start, when the buffer holds it. */
     for (p = lt, chars = 1; p > in->base && p[-1] != '\n'; p--)
         chars += (p[-1] & 0xC0) != 0x80;
     if (p > in->base || in->consumed == 0)
@@ -492,8 +490,7 @@ static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *publi
     xmlStopParser(r->parser);
 }
 
-/* The line of the start tag an end tag does not match; in a piece's prefix, the
- * element's. */
+/* The line of the start tag an end tag does not match (in a prefix: the element's). */
 static int start_line(const struct reader *r, int line) {
     if (r->piece->prefix_len && line <= 1 && r->depth)
         return r->stack[r->depth - 1].line;

@@ -358,22 +358,30 @@ static void schema_give_back(struct schemas *pool, xmlSchemaPtr schema) {
     xmlSchemaFree(schema);
 }
 
+/* A piece starting where c stands: text, then suffix (a block) or, with none, the input's
+ * rest. */
+static struct dsr_xml_piece piece_at(const struct context *c,
+                                     const struct dsr_bytes *text, const char *suffix) {
+    struct dsr_xml_piece p = {(const char *)c->prefix.data,
+                              suffix,
+                              c->prefix.len,
+                              suffix ? strlen(suffix) : 0,
+                              c->n_open,
+                              {c->open_line[0], c->open_line[1]},
+                              {c->open_column[0], c->open_column[1]},
+                              c->line,
+                              {0},
+                              text->data,
+                              text->len,
+                              !suffix};
+    memcpy(p.counts, c->counts, sizeof(p.counts));
+    return p;
+}
+
 static void read_block(void *ctx, void *item) {
     struct split *s = ctx;
     struct block *b = item;
-    struct dsr_xml_piece piece = {(const char *)b->start.prefix.data,
-                                  b->suffix,
-                                  b->start.prefix.len,
-                                  strlen(b->suffix),
-                                  b->start.n_open,
-                                  {b->start.open_line[0], b->start.open_line[1]},
-                                  {b->start.open_column[0], b->start.open_column[1]},
-                                  b->start.line,
-                                  {0},
-                                  b->text.data,
-                                  b->text.len,
-                                  0};
-    memcpy(piece.counts, b->start.counts, sizeof(piece.counts));
+    struct dsr_xml_piece piece = piece_at(&b->start, &b->text, b->suffix);
     xmlSchemaPtr schema = schema_take(&s->schemas, &b->batch.diags);
     b->unsure = 1; /* unless read */
     if (schema) {
@@ -502,19 +510,7 @@ static void fill(struct split *s) {
 /* Reads text, then the rest of the input, in one pass from where c stands. */
 static int read_rest(struct split *s, const struct context *c,
                      const struct dsr_bytes *text) {
-    struct dsr_xml_piece piece = {(const char *)c->prefix.data,
-                                  NULL,
-                                  c->prefix.len,
-                                  0,
-                                  c->n_open,
-                                  {c->open_line[0], c->open_line[1]},
-                                  {c->open_column[0], c->open_column[1]},
-                                  c->line,
-                                  {0},
-                                  text->data,
-                                  text->len,
-                                  1};
-    memcpy(piece.counts, c->counts, sizeof(piece.counts));
+    struct dsr_xml_piece piece = piece_at(c, text, NULL);
     int unsure;
     return dsr_xml_read_piece(s->in, s->schema, &piece, s->emit, s->ctx, s->diags,
                               &unsure);
