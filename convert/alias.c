@@ -206,16 +206,13 @@ static long node_of(struct dsr_alias_set *set, char *key, const char *pinned) {
             free(key);
             return i;
         }
-    if (set->n_nodes == set->a_nodes) {
-        size_t alloc = set->a_nodes ? set->a_nodes * 2 : 256;
-        struct node *nodes = realloc(set->nodes, alloc * sizeof(*nodes));
-        if (!nodes) {
-            free(key);
-            return -1;
-        }
-        set->nodes = nodes;
-        set->a_nodes = alloc;
+    struct node *nodes =
+        dsr_room(set->nodes, &set->a_nodes, set->n_nodes, sizeof(*nodes));
+    if (!nodes) {
+        free(key);
+        return -1;
     }
+    set->nodes = nodes;
     struct node *nd = &set->nodes[set->n_nodes];
     memset(nd, 0, sizeof(*nd));
     nd->key = key;

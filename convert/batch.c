@@ -32,15 +32,12 @@ int dsr_batch_keep(void *batch, struct dsr_record *rec) {
         dsr_record_free(rec);
         rec = NULL;
     }
-    if (rc == 0 && b->n == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 64;
-        struct dsr_batch_record *recs = realloc(b->recs, cap * sizeof(*recs));
-        rc = recs ? 0 : -1;
-        if (recs) {
-            b->recs = recs;
-            b->cap = cap;
-        }
-    }
+    struct dsr_batch_record *recs =
+        rc == 0 ? dsr_room(b->recs, &b->cap, b->n, sizeof(*recs)) : NULL;
+    if (recs)
+        b->recs = recs;
+    else
+        rc = -1;
     if (rc < 0) {
         dsr_record_free(rec);
         dsr_diag_add(&b->diags, DSR_DIAG_REFUSED, b->in->name, 0, 0, NULL,
@@ -91,14 +88,10 @@ void dsr_batch_release(struct dsr_batch *b) {
 
 int dsr_pieces_add(struct dsr_pieces *p, const char *text, size_t len, size_t index,
                    int line, int column, size_t room) {
-    if (p->n == p->cap_at) {
-        size_t cap = p->cap_at ? 2 * p->cap_at : 256;
-        struct dsr_piece *at = realloc(p->at, cap * sizeof(*at));
-        if (!at)
-            return -1;
-        p->at = at;
-        p->cap_at = cap;
-    }
+    struct dsr_piece *at = dsr_room(p->at, &p->cap_at, p->n, sizeof(*at));
+    if (!at)
+        return -1;
+    p->at = at;
     if (p->len + len > p->cap) {
         size_t cap = p->len + len > room ? p->len + len : room;
         char *t = realloc(p->text, cap);

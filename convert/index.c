@@ -207,14 +207,11 @@ static int load_names(void *ctx, const char *key, size_t key_len, const char *da
     (void)key_len;
     if (len < head)
         return -1;
-    if (ix->n_pending == ix->alloc_pending) {
-        size_t alloc = ix->alloc_pending ? 2 * ix->alloc_pending : 256;
-        struct pending *grown = realloc(ix->pending, alloc * sizeof(*grown));
-        if (!grown)
-            return -1;
-        ix->pending = grown;
-        ix->alloc_pending = alloc;
-    }
+    struct pending *grown =
+        dsr_room(ix->pending, &ix->alloc_pending, ix->n_pending, sizeof(*grown));
+    if (!grown)
+        return -1;
+    ix->pending = grown;
     memcpy(&p.file, data, sizeof(p.file));
     memcpy(&p.line, data + sizeof(p.file), sizeof(p.line));
     memcpy(&n, data + sizeof(p.file) + sizeof(p.line), sizeof(n));

@@ -481,6 +481,12 @@ struct dsr_bytes {
 int dsr_bytes_reserve(struct dsr_bytes *b, size_t n);
 /* Appends p[0..n) to b. 0, or -1 when out of memory. */
 int dsr_bytes_append(struct dsr_bytes *b, const void *p, size_t n);
+/*
+ * An array of *cap items of size bytes, n of them used, with room for one
+ * more: items itself, or it grown (doubled; 256 at first), *cap updated.
+ * NULL when out of memory, items then unchanged.
+ */
+void *dsr_room(void *items, size_t *cap, size_t n, size_t size);
 
 /*
  * How a receiver of records takes them packed, in a form of its own: readers

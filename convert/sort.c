@@ -196,6 +196,16 @@ int dsr_bytes_reserve(struct dsr_bytes *b, size_t n) {
     return 0;
 }
 
+void *dsr_room(void *items, size_t *cap, size_t n, size_t size) {
+    if (n < *cap)
+        return items;
+    size_t grown = *cap ? 2 * *cap : 256;
+    void *p = realloc(items, grown * size);
+    if (p)
+        *cap = grown;
+    return p;
+}
+
 int dsr_bytes_append(struct dsr_bytes *b, const void *p, size_t n) {
     if (dsr_bytes_reserve(b, n) < 0)
         return -1;
@@ -795,24 +805,16 @@ static int spill(struct dsr_sorter *s) {
 }
 
 /* Room for one more record held. 0, or -1 when out of memory. */
-static int grow_at(struct dsr_sorter *s) {
-    size_t alloc = s->alloc ? s->alloc * 2 : 256;
-    size_t *at = realloc(s->at, alloc * sizeof(*at));
-    if (!at)
-        return -1;
-    s->at = at;
-    s->alloc = alloc;
-    return 0;
-}
-
 /* Room for one more record or item held. 0, or -1 (failure recorded). */
 static int room(struct dsr_sorter *s) {
     if (s->failed)
         return -1;
-    if (s->n == s->alloc && grow_at(s) < 0) {
+    size_t *at = dsr_room(s->at, &s->alloc, s->n, sizeof(*at));
+    if (!at) {
         fail(s, NULL, 0);
         return -1;
     }
+    s->at = at;
     return 0;
 }
 
