@@ -38,9 +38,7 @@ size_t dsr_xml_split_block = 256u << 10;
 /* What is open where a block starts. */
 struct context {
     struct dsr_bytes prefix; /* their start tags on one line, "\n"; empty at the start */
-    int n_open, open_line[2], open_column[2];
-    int line; /* the block's first line */
-    size_t counts[DSR_KIND_COUNT];
+    struct dsr_xml_piece at; /* their places, the first line, the records before */
 };
 
 /* A start tag kept: the dataset's or the open section's. */
@@ -358,23 +356,18 @@ static void schema_give_back(struct schemas *pool, xmlSchemaPtr schema) {
     xmlSchemaFree(schema);
 }
 
-/* A piece starting where c stands: text, then suffix (a block) or, with none, the input's
+/* A piece from where c stands: text, then suffix (a block), or with none the input's
  * rest. */
 static struct dsr_xml_piece piece_at(const struct context *c,
                                      const struct dsr_bytes *text, const char *suffix) {
-    struct dsr_xml_piece p = {(const char *)c->prefix.data,
-                              suffix,
-                              c->prefix.len,
-                              suffix ? strlen(suffix) : 0,
-                              c->n_open,
-                              {c->open_line[0], c->open_line[1]},
-                              {c->open_column[0], c->open_column[1]},
-                              c->line,
-                              {0},
-                              text->data,
-                              text->len,
-                              !suffix};
-    memcpy(p.counts, c->counts, sizeof(p.counts));
+    struct dsr_xml_piece p = c->at;
+    p.prefix = (const char *)c->prefix.data;
+    p.prefix_len = c->prefix.len;
+    p.suffix = suffix;
+    p.suffix_len = suffix ? strlen(suffix) : 0;
+    p.text = text->data;
+    p.len = text->len;
+    p.last = !suffix;
     return p;
 }
 
@@ -444,13 +437,13 @@ static int context_here(struct split *s, struct context *c, size_t at) {
         free(c->prefix.data);
         return -1;
     }
-    c->n_open = 2;
+    c->at =
+        (struct dsr_xml_piece){.n_open = 2, .line = line_at(&s->scan, s->buf.data, at)};
     for (int i = 0; i < 2; i++) {
-        c->open_line[i] = sc->open[i].line;
-        c->open_column[i] = sc->open[i].column;
+        c->at.open_line[i] = sc->open[i].line;
+        c->at.open_column[i] = sc->open[i].column;
     }
-    c->line = line_at(&s->scan, s->buf.data, at);
-    memcpy(c->counts, sc->counts, sizeof(c->counts));
+    memcpy(c->at.counts, sc->counts, sizeof(c->at.counts));
     return 0;
 }
 
@@ -520,14 +513,14 @@ int dsr_xml_read_split(const struct dsr_input *in, xmlSchemaPtr schema,
                        dsr_record_fn emit, void *ctx, struct dsr_diags *diags) {
     struct split s = {
         .in = in, .schema = schema, .emit = emit, .ctx = ctx, .diags = diags};
-    s.start.line = s.scan.line = 1;
+    s.start.at.line = s.scan.line = 1;
     s.scan.doc_start = 1;
     s.scan.section = -1;
     dsr_xml_before_threads();
     while (!s.stopped && !s.redo) {
         size_t n =
             find_cut(&s.scan, s.buf.data, s.buf.len, s.eof,
-                     s.start.n_open ? dsr_xml_split_block : dsr_xml_split_block / 2);
+                     s.start.at.n_open ? dsr_xml_split_block : dsr_xml_split_block / 2);
         if (n)
             cut(&s, n);
         else if (s.scan.stop || s.eof || s.buf.len >= UNCUT_MAX)
