@@ -445,9 +445,15 @@ int dsr_index_unanswered(const struct dsr_index *ix) {
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
     if (dsr_sorter_finish_items(ix->refs, diags, join, ix) < 0)
         return dsr_sorter_failed(ix->refs) ? -2 : -1;
-    /* Names only matter to references given by name: most datasets use ids. */
-    if (!ix->names_unknown)
+    /*
+     * Names only matter to references given by name: most datasets use ids.
+     * Unneeded, they go now (their run files with them), in the thread resolving.
+     */
+    if (!ix->names_unknown) {
+        dsr_sorter_free(ix->names);
+        ix->names = NULL;
         return 0;
+    }
     if (dsr_sorter_finish_items(ix->names, diags, load_names, ix) < 0)
         return dsr_sorter_failed(ix->names) ? -2 : -1;
     if (add_pending(ix, diags) < 0 || dsr_alias_resolve(ix->aliases, diags) < 0)

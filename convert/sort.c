@@ -240,6 +240,9 @@ static size_t put_size(struct packer *p) {
     return p->len;
 }
 
+/* A field's first packed byte: what follows it. An empty field is this byte alone. */
+enum { FIELD_TEXT = 1, FIELD_ITEMS = 2, FIELD_AT = 4 };
+
 size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
     const struct dsr_kind_info *info = dsr_kind_info(rec->kind);
     struct packer p = {out, 0};
@@ -252,18 +255,19 @@ size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
     put(&p, pos, sizeof(pos));
     for (size_t f = 1; f < info->n_fields; f++) {
         const struct dsr_value *v = &rec->values[f];
-        uint8_t has_text = v->text != NULL, has_at = v->at != NULL;
+        uint8_t has = (v->text ? FIELD_TEXT : 0) | (v->n ? FIELD_ITEMS : 0) |
+                      (v->at ? FIELD_AT : 0);
         uint32_t n = (uint32_t)v->n;
-        put(&p, &has_text, 1);
-        if (has_text)
+        put(&p, &has, 1);
+        if (v->text)
             put_str(&p, v->text);
-        put(&p, &n, sizeof(n));
-        put(&p, &has_at, 1);
+        if (v->n)
+            put(&p, &n, sizeof(n));
         for (size_t i = 0; i < v->n; i++) {
             put_str(&p, v->items[i]);
             if (v->roles)
                 put_str(&p, v->roles[i]);
-            if (has_at) {
+            if (v->at) {
                 int32_t at[2] = {v->at[i].line, v->at[i].column};
                 put(&p, at, sizeof(at));
                 put_str(&p, v->at[i].path);
@@ -275,8 +279,9 @@ size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
 
 /*
  * An item that is not a record is packed with the same head, so that it
- * sorts and merges as records do: ITEM for its kind, its key for an id, no
- * file or position, then its data as one string.
+ * sorts and merges as records do: ITEM for its kind, its key for an id, then
+ * its data as one string (no file or position: an index holds hundreds of
+ * thousands of keys, and those 16 bytes were a third of each).
  */
 #define ITEM 0xFF
 
@@ -285,14 +290,10 @@ size_t dsr_sorter_pack_item(unsigned char *out, const char *key, size_t key_len,
     struct packer p = {out, 0};
     uint32_t klen = (uint32_t)key_len, dlen = (uint32_t)len;
     uint8_t head[2] = {ITEM, 1};
-    const char *file = NULL;
-    int32_t pos[2] = {0, 0};
     put(&p, &(uint32_t){0}, sizeof(uint32_t));
     put(&p, head, sizeof(head));
     put(&p, &klen, sizeof(klen));
     put(&p, key, key_len);
-    put(&p, &file, sizeof(file));
-    put(&p, pos, sizeof(pos));
     put(&p, &dlen, sizeof(dlen));
     put(&p, data, len);
     return put_size(&p);
@@ -316,6 +317,7 @@ struct packed_head {
     int32_t line, column;
 };
 
+/* The head of a packed record (an item has no file or position). */
 static struct packed_head head_of(const unsigned char *p) {
     struct packed_head h = {(enum dsr_kind)p[0], (const char *)p + 6, 0, NULL, 0, 0};
     memcpy(&h.id_len, p + 2, sizeof(h.id_len));
@@ -382,14 +384,15 @@ static struct dsr_record *unpack(const unsigned char *p, size_t size, int *short
     memcpy(&rec->column, &pos[1], sizeof(int32_t));
     for (size_t f = 1; f < dsr_kind_info(rec->kind)->n_fields; f++) {
         struct dsr_value *v = &rec->values[f];
-        const uint8_t *has_text = take(&c, 1), *has_at;
-        const void *count;
-        uint32_t n;
-        if (!has_text || (*has_text && !(v->text = take_str(&c, rec))) ||
-            !(count = take(&c, sizeof(n))) || !(has_at = take(&c, 1)))
+        const uint8_t *has = take(&c, 1);
+        const void *count = NULL;
+        uint32_t n = 0;
+        if (!has || ((*has & FIELD_TEXT) && !(v->text = take_str(&c, rec))) ||
+            ((*has & FIELD_ITEMS) && !(count = take(&c, sizeof(n)))))
             goto fail;
-        memcpy(&n, count, sizeof(n));
-        if (n && dsr_record_reserve(rec, (int)f, n, *has_at) < 0)
+        if (count)
+            memcpy(&n, count, sizeof(n));
+        if (n && dsr_record_reserve(rec, (int)f, n, (*has & FIELD_AT) != 0) < 0)
             goto fail;
         for (; v->n < n; v->n++) {
             const void *at = NULL;
@@ -537,7 +540,7 @@ static int keep_record(struct dsr_sorter *s, const struct dsr_bytes *b, FILE *ou
 static int each_item(struct dsr_sorter *s, const unsigned char *p, size_t size) {
     uint32_t key_len, len = 0;
     memcpy(&key_len, p + 2, sizeof(key_len));
-    const unsigned char *data = p + 6 + key_len + sizeof(char *) + 2 * sizeof(int32_t);
+    const unsigned char *data = p + 6 + key_len;
     size_t head = (size_t)(data - p) + sizeof(len);
     if (p[0] == ITEM && head <= size)
         memcpy(&len, data, sizeof(len));
@@ -1008,9 +1011,9 @@ static int visit_held(struct dsr_sorter *s, dsr_visit_fn visit, void *ctx) {
  * becomes the youngest run, merged from memory. 0, or -1 (failure recorded).
  */
 static int last_run(struct dsr_sorter *s) {
+    sort_held(s); /* while the last spill aside, if any, ends */
     if (take_aside_runs(s) < 0)
         return -1;
-    sort_held(s);
     if (s->n_runs > 0 && s->n > 0)
         s->runs[s->n_runs++] = (struct run){.held = 1};
     return 0;

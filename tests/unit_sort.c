@@ -257,9 +257,9 @@ static void test_finish_frees(const char *dir) {
     struct dsr_sorter *s = dsr_sorter_new(4u << 20, dir);
     struct dsr_diags diags;
     dsr_diags_init(&diags);
-    /* about 1.2 budgets' worth: one run spilled, the rest held */
-    for (unsigned i = 0; i < 60000; i++)
-        dsr_sorter_take(s, entity(59999 - i, 1));
+    /* about 1.5 budgets' worth: one run spilled, the rest held */
+    for (unsigned i = 0; i < 100000; i++)
+        dsr_sorter_take(s, entity(99999 - i, 1));
     size_t before = allocated();
     int duplicates = dsr_sorter_finish(s, &diags, NULL, NULL, 1);
     size_t after = allocated();
@@ -269,7 +269,7 @@ static void test_finish_frees(const char *dir) {
     char detail[128];
     snprintf(detail, sizeof(detail), "%zu KiB before finish, %zu after; %u records",
              before >> 10, after >> 10, n);
-    check(duplicates == 0 && n == 60000 && after + (1u << 20) < before,
+    check(duplicates == 0 && n == 100000 && after + (1u << 20) < before,
           "finish-frees-what-it-held", detail);
     dsr_sorter_free(s);
     dsr_diags_release(&diags);
