@@ -940,12 +940,12 @@ int dsr_csv_read_raw(const struct dsr_input *in, size_t chunk, dsr_csv_raw_fn ta
 struct rows_block {
     struct dsr_batch batch;
     const struct reader *table; /* the table's reader, its header taken; borrowed */
-    unsigned char *text;
-    size_t len;
-    int line;   /* where the block starts, at the start of a line */
-    size_t row; /* the index of its first data row */
-    int last;   /* the input ends with it: what is left open is an error */
-    int stop;   /* reading stopped in it, or before it (a read error) */
+    struct dsr_bytes text;
+    struct rows_block *next; /* among the spares */
+    int line;                /* where the block starts, at the start of a line */
+    size_t row;              /* the index of its first data row */
+    int last;                /* the input ends with it: what is left open is an error */
+    int stop;                /* reading stopped in it, or before it (a read error) */
 };
 
 /* A worker's part: the block's rows, read as the table's reader would read them. */
@@ -973,7 +973,7 @@ static void read_rows(void *ctx, void *item) {
     } else {
         csv_set_space_func(&parser, no_space);
         csv_set_blk_size(&parser, 16384);
-        feed(&r, &parser, b->text, b->len, DSR_CSV_CHUNK);
+        feed(&r, &parser, b->text.data, b->text.len, DSR_CSV_CHUNK);
         if (b->last && !r.stop && scan_end(&r) == 0 &&
             csv_fini(&parser, on_field, on_row, &r) != 0 && !r.stop)
             syntax(&r, r.field_at, "malformed CSV");
@@ -987,17 +987,8 @@ static void read_rows(void *ctx, void *item) {
 
 static void rows_block_free(struct rows_block *b) {
     dsr_batch_release(&b->batch);
-    free(b->text);
+    free(b->text.data);
     free(b);
-}
-
-/* Takes a block back: its records on, in order. 0, or -1 when reading stopped. */
-static int take_rows(struct rows_block *b, dsr_record_fn emit, void *ctx,
-                     struct dsr_diags *diags, int stopped) {
-    int rc =
-        stopped || dsr_batch_emit(&b->batch, emit, ctx, diags) < 0 || b->stop ? -1 : 0;
-    rows_block_free(b);
-    return rc;
 }
 
 /* Where rows end, as the reading thread finds them. */
@@ -1063,36 +1054,56 @@ struct rows_reading {
     int line;   /* where buf starts */
     size_t row; /* the data rows before buf */
     int stopped;
+    struct rows_block *spares; /* taken back: their buffers serve again */
 };
+
+/*
+ * Takes a block back: its records on, in order, then keeps it with its
+ * buffers, which would come back as fresh pages if made again at each block.
+ */
+static void take_rows(struct rows_reading *rr, struct rows_block *b) {
+    if (rr->stopped ||
+        dsr_batch_emit(&b->batch, rr->emit, rr->ctx, rr->table->diags) < 0 || b->stop)
+        rr->stopped = 1;
+    dsr_batch_reset(&b->batch);
+    b->next = rr->spares;
+    rr->spares = b;
+}
 
 /* Hands a block to the workers, taking the oldest back first when they are full. */
 static void submit_rows(struct rows_reading *rr, struct rows_block *b) {
-    if (dsr_workers_full(rr->workers) &&
-        take_rows(dsr_workers_next(rr->workers), rr->emit, rr->ctx, rr->table->diags,
-                  rr->stopped) < 0)
-        rr->stopped = 1;
+    if (dsr_workers_full(rr->workers))
+        take_rows(rr, dsr_workers_next(rr->workers));
     dsr_workers_submit(rr->workers, b);
 }
 
 /* Makes buf[0..n) a block (the last: the input's end), and keeps what follows. 0 or -1.
  */
 static int cut_block(struct rows_reading *rr, size_t n, int last) {
-    struct rows_block *b = calloc(1, sizeof(*b));
-    if (!b || !(b->text = malloc(n ? n : 1))) {
-        free(b);
+    struct rows_block *b = rr->spares;
+    if (b)
+        rr->spares = b->next;
+    else if ((b = calloc(1, sizeof(*b))))
+        dsr_batch_init(&b->batch, rr->table->in);
+    if (!b || dsr_bytes_reserve(&b->text, rr->buf.len - n + ROWS_BLOCK) < 0) {
+        if (b)
+            rows_block_free(b);
         oom(rr->table);
         return -1;
     }
-    dsr_batch_init(&b->batch, rr->table->in);
+    /* The block takes buf's first n bytes; buf goes on in the spare's buffer. */
+    struct dsr_bytes rest = b->text;
+    memcpy(rest.data, rr->buf.data + n, rr->buf.len - n);
+    rest.len = rr->buf.len - n;
     b->table = rr->table;
-    memcpy(b->text, rr->buf.data, n);
-    b->len = n;
+    b->text = rr->buf;
+    b->text.len = n;
     b->line = rr->line;
     b->row = rr->row;
     b->last = last;
+    b->stop = 0;
+    rr->buf = rest;
     submit_rows(rr, b);
-    memmove(rr->buf.data, rr->buf.data + n, rr->buf.len - n);
-    rr->buf.len -= n;
     rr->scanned = 0;
     rr->line = rr->cut.line;
     rr->row = rr->cut.rows - 1; /* the header is no data row */
@@ -1187,17 +1198,13 @@ int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
                        .line = 1,
                        .column = 1};
     struct csv_parser parser;
-    struct rows_reading rr = {&t,
-                              &parser,
-                              dsr_workers_new(in->jobs, read_rows, NULL),
-                              emit,
-                              ctx,
-                              {0},
-                              0,
-                              {0, 0, 0, 1, 0},
-                              1,
-                              0,
-                              0};
+    struct rows_reading rr = {.table = &t,
+                              .parser = &parser,
+                              .workers = dsr_workers_new(in->jobs, read_rows, NULL),
+                              .emit = emit,
+                              .ctx = ctx,
+                              .cut = {.line = 1},
+                              .line = 1};
     unsigned char start[4];
     size_t n = 0, got;
     if (!rr.workers ||
@@ -1222,9 +1229,12 @@ int dsr_csv_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
         read_in_blocks(&rr);
     }
     for (struct rows_block *b; (b = dsr_workers_next(rr.workers));)
-        if (take_rows(b, emit, ctx, diags, rr.stopped) < 0)
-            rr.stopped = 1;
+        take_rows(&rr, b);
     dsr_workers_free(rr.workers);
+    for (struct rows_block *b; (b = rr.spares);) {
+        rr.spares = b->next;
+        rows_block_free(b);
+    }
     csv_free(&parser);
     free(rr.buf.data);
     free_cells(&t);
