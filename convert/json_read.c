@@ -498,13 +498,25 @@ struct block {
     int last;           /* nothing is read after this block */
     int stopped;        /* elements: one was not JSON: nothing is read after it */
     enum dsr_kind kind; /* elements: their kind */
+    struct block *next; /* among the spares */
 };
 
-/* A new empty block of in, or NULL when out of memory. */
-static struct block *block_new(const struct dsr_input *in) {
-    struct block *b = calloc(1, sizeof(*b));
-    if (b)
+/*
+ * A new empty block of in: a spare taken back, with its buffers (made again
+ * at each block, they would come back as fresh pages), or a new one. NULL
+ * when out of memory.
+ */
+static struct block *block_new(const struct dsr_input *in, struct block **spares) {
+    struct block *b = *spares;
+    if (b) {
+        *spares = b->next;
+        dsr_batch_reset(&b->batch);
+        struct dsr_pieces text = b->text;
+        text.len = text.n = 0;
+        *b = (struct block){.batch = b->batch, .text = text};
+    } else if ((b = calloc(1, sizeof(*b)))) {
         dsr_batch_init(&b->batch, in);
+    }
     return b;
 }
 
@@ -512,6 +524,13 @@ static void block_free(struct block *b) {
     dsr_batch_release(&b->batch);
     dsr_pieces_release(&b->text);
     free(b);
+}
+
+static void free_spares(struct block *spares) {
+    for (struct block *b; (b = spares);) {
+        spares = b->next;
+        block_free(b);
+    }
 }
 
 /* Emits a block's records, each after the diagnostics found before it. 0 or -1 to stop.
@@ -549,25 +568,35 @@ static void read_elements(void *ctx, void *item) {
 }
 
 /* Hands b to the workers, taking the oldest block back first when they are full. */
-static void submit(struct dsr_workers *w, struct block *b, dsr_record_fn emit, void *ctx,
-                   struct dsr_diags *diags, int *stopped) {
-    if (dsr_workers_full(w)) {
-        struct block *done = dsr_workers_next(w);
-        if (!*stopped && take_block(done, emit, ctx, diags) < 0)
-            *stopped = 1;
-        block_free(done);
-    }
+/*
+ * Takes the oldest block back from w (emitting nothing once stopped), as a
+ * spare. 0 when w had none.
+ */
+static int take_back(struct dsr_workers *w, struct block **spares, dsr_record_fn emit,
+                     void *ctx, struct dsr_diags *diags, int *stopped) {
+    struct block *done = dsr_workers_next(w);
+    if (!done)
+        return 0;
+    if (!*stopped && take_block(done, emit, ctx, diags) < 0)
+        *stopped = 1;
+    done->next = *spares;
+    *spares = done;
+    return 1;
+}
+
+/* Hands b to the workers, taking the oldest block back first when they are full. */
+static void submit(struct dsr_workers *w, struct block *b, struct block **spares,
+                   dsr_record_fn emit, void *ctx, struct dsr_diags *diags, int *stopped) {
+    if (dsr_workers_full(w))
+        take_back(w, spares, emit, ctx, diags, stopped);
     dsr_workers_submit(w, b);
 }
 
-/* Takes every block still in w back, in order (emitting nothing once stopped). */
-static void drain(struct dsr_workers *w, dsr_record_fn emit, void *ctx,
-                  struct dsr_diags *diags, int *stopped) {
-    for (struct block *taken; (taken = dsr_workers_next(w));) {
-        if (!*stopped && take_block(taken, emit, ctx, diags) < 0)
-            *stopped = 1;
-        block_free(taken);
-    }
+/* Takes every block still in w back, in order. */
+static void drain(struct dsr_workers *w, struct block **spares, dsr_record_fn emit,
+                  void *ctx, struct dsr_diags *diags, int *stopped) {
+    while (take_back(w, spares, emit, ctx, diags, stopped))
+        ;
 }
 
 /*
@@ -582,7 +611,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
     dsr_diags_init(&scanning);
     s->diags = &scanning;
     struct dsr_workers *w = dsr_workers_new(s->in->jobs, read_elements, NULL);
-    struct block *b = NULL;
+    struct block *b = NULL, *spares = NULL;
     int stopped = 0, done = 0, c = skip_ws(s);
     if (!w)
         dsr_diag_add(&scanning, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
@@ -603,7 +632,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
                 syntax(s, "expected a value");
             break;
         }
-        if (!b && (b = block_new(s->in)))
+        if (!b && (b = block_new(s->in, &spares)))
             b->kind = kind;
         if (!b || dsr_pieces_add(&b->text, s->buf + s->pos, n, i, s->line, s->column,
                                  BLOCK + CHUNK) < 0) {
@@ -613,7 +642,7 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
         }
         advance(s, n);
         if (b->text.len >= BLOCK || b->text.n >= BLOCK_ELEMENTS) {
-            submit(w, b, emit, ctx, diags, &stopped);
+            submit(w, b, &spares, emit, ctx, diags, &stopped);
             b = NULL;
         }
         if ((c = after_item(s, ']')) == -3)
@@ -622,23 +651,24 @@ static int read_array(struct scan *s, enum dsr_kind kind, dsr_record_fn emit, vo
     if (done)
         advance(s, 1);
     if (b && w) {
-        submit(w, b, emit, ctx, diags, &stopped);
+        submit(w, b, &spares, emit, ctx, diags, &stopped);
         b = NULL;
     }
     if (scanning.count || scanning.dropped) { /* last, after the elements before it */
-        struct block *last = w ? block_new(s->in) : NULL;
+        struct block *last = w ? block_new(s->in, &spares) : NULL;
         if (last) {
             last->last = 1;
             dsr_diags_move(&last->batch.diags, &scanning);
-            submit(w, last, emit, ctx, diags, &stopped);
+            submit(w, last, &spares, emit, ctx, diags, &stopped);
         } else {
             dsr_diags_move(diags, &scanning);
         }
     }
     if (w)
-        drain(w, emit, ctx, diags, &stopped);
+        drain(w, &spares, emit, ctx, diags, &stopped);
     if (b)
         block_free(b);
+    free_spares(spares);
     dsr_workers_free(w);
     dsr_diags_release(&scanning);
     s->diags = diags;
@@ -820,8 +850,8 @@ static void read_lines(void *ctx, void *item) {
  * NULL at the end of the input, or when out of memory (reported). A line too
  * long or a read error makes a block holding only that diagnostic, the last.
  */
-static struct block *next_block(struct scan *s) {
-    struct block *b = block_new(s->in);
+static struct block *next_block(struct scan *s, struct block **spares) {
+    struct block *b = block_new(s->in, spares);
     if (!b) {
         dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
                      "out of memory");
@@ -864,13 +894,12 @@ static struct block *next_block(struct scan *s) {
             avail = s->len - s->pos;
         }
     }
-    if (!(b->text.text = malloc(cut))) {
+    /* The lines, as one piece. */
+    if (dsr_pieces_add(&b->text, s->buf + s->pos, cut, 0, b->line, 1, cut) < 0) {
         dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, 0, 0, NULL,
                      "out of memory");
         goto last;
     }
-    memcpy(b->text.text, s->buf + s->pos, cut);
-    b->text.len = cut;
     for (const char *p = b->text.text, *end = p + cut; (p = memchr(p, '\n', end - p));
          p++)
         s->line++;
@@ -888,6 +917,7 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
     struct scan s;
     int rc = -1, reading = 1, stopped = 0;
     struct dsr_workers *workers = NULL;
+    struct block *spares = NULL;
     scan_init(&s, in, diags);
     if (check_encoding(&s, 1) < 0)
         goto out;
@@ -896,13 +926,14 @@ int dsr_jsonl_read(const struct dsr_input *in, dsr_record_fn emit, void *ctx,
         goto out;
     }
     while (reading && !stopped) {
-        struct block *b = next_block(&s);
+        struct block *b = next_block(&s, &spares);
         if (!b || b->last)
             reading = 0;
         if (b)
-            submit(workers, b, emit, ctx, diags, &stopped);
+            submit(workers, b, &spares, emit, ctx, diags, &stopped);
     }
-    drain(workers, emit, ctx, diags, &stopped);
+    drain(workers, &spares, emit, ctx, diags, &stopped);
+    free_spares(spares);
     rc = stopped ? -1 : 0;
 out:
     dsr_workers_free(workers);
