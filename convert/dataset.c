@@ -33,6 +33,11 @@ struct dsr_dataset {
 #define VALIDATE_SORT_MEMORY (6u << 20)
 /* The budget of each of the index's two sorts: ids and references, entity names. */
 #define INDEX_SORT_MEMORY (4u << 20)
+/*
+ * The budget of OFAC's row sort, which is read back while the dataset's sort
+ * fills: half the dataset's, so that the two together stay under 100 MiB.
+ */
+#define OFAC_ROWS_SORT_MEMORY (32u << 20)
 
 const char *dsr_version(void) {
     return DSR_VERSION;
@@ -94,7 +99,9 @@ int dsr_dataset_reset(struct dsr_dataset *ds) {
         dsr_index_spill_aside(ds->index);
     }
     if (ds->opts.from == DSR_DIALECT_OFAC_CSV)
-        ds->ofac = dsr_ofac_csv_new(ds->opts.sort_memory, ds->opts.tmpdir);
+        ds->ofac = dsr_ofac_csv_new(ds->opts.sort_memory ? ds->opts.sort_memory
+                                                         : OFAC_ROWS_SORT_MEMORY,
+                                    ds->opts.tmpdir);
     if (ds->sorter && ds->index && (ds->ofac || ds->opts.from != DSR_DIALECT_OFAC_CSV))
         return 0;
     out_of_memory(ds->diags, NULL);
