@@ -901,7 +901,8 @@ static int held_one(struct dsr_sorter *s, size_t start, int packed) {
     }
     s->at[s->n++] = start;
     size_t budget = s->spill_aside ? s->budget / 2 : s->budget;
-    if (s->held.len + s->n * sizeof(*s->at) > budget &&
+    /* Each record held costs its offset, and two entries while it is sorted. */
+    if (s->held.len + s->n * (sizeof(*s->at) + 2 * sizeof(struct sort_entry)) > budget &&
         (s->spill_aside ? spill_aside(s) : spill(s)) < 0)
         return -1;
     return 0;
