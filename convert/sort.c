@@ -435,10 +435,13 @@ static const unsigned char *held_record(const struct dsr_sorter *s, size_t i,
 
 /* ---- run files ---- */
 
+/* A run file is used by one thread at a time (spilling, or merging): no stdio lock. */
+
 /* Writes one packed record (size bytes at p) to fp. 0, or -1 (failure recorded). */
 static int put_packed(struct dsr_sorter *s, FILE *fp, const unsigned char *p,
                       uint32_t size) {
-    if (fwrite(&size, sizeof(size), 1, fp) != 1 || fwrite(p, 1, size, fp) != size) {
+    if (fwrite_unlocked(&size, sizeof(size), 1, fp) != 1 ||
+        fwrite_unlocked(p, 1, size, fp) != size) {
         fail(s, "write", errno);
         return -1;
     }
@@ -474,7 +477,7 @@ static void read_head(struct dsr_sorter *s, struct run *r) {
         r->has_head = 1;
         return;
     }
-    if (fread(&size, sizeof(size), 1, r->fp) != 1) {
+    if (fread_unlocked(&size, sizeof(size), 1, r->fp) != 1) {
         if (ferror(r->fp))
             fail(s, "read back", errno);
         return;
@@ -484,7 +487,7 @@ static void read_head(struct dsr_sorter *s, struct run *r) {
         fail(s, NULL, 0);
         return;
     }
-    if (fread(r->head.data, 1, size, r->fp) != size) {
+    if (fread_unlocked(r->head.data, 1, size, r->fp) != size) {
         fail(s, "read back", ferror(r->fp) ? errno : EIO);
         return;
     }
