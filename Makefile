@@ -194,7 +194,8 @@ fuzz: build/fuzz_read
 	for t in $(FUZZ_TARGETS); do \
 		echo "fuzz target $$t: $(FUZZ_SECONDS) s"; \
 		FUZZ_TARGET=$$t build/fuzz_read -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-			-timeout=10 -rss_limit_mb=4096 -print_final_stats=1 build/fuzz-corpus \
+			-timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix=build/ \
+			build/fuzz-corpus \
 			> build/fuzz-$$t.log 2>&1 || \
 			{ tail -n 40 build/fuzz-$$t.log; exit 1; }; \
 		grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz-$$t.log; \
