@@ -143,7 +143,7 @@ struct dsr_dataset_options {
     int keep_records;   /* 1 = keep whole records for dsr_dataset_write (convert);
                            0 = keep only what the checks need (validate) */
     size_t sort_memory; /* bytes of records held while sorting; 0 = 64 MiB when
-                           records are kept, 8 MiB when only ids and references are */
+                           records are kept, 6 MiB when only ids and references are */
     const char *tmpdir; /* where sorting spills past sort_memory; NULL = "/tmp" */
     const char *xslt;   /* a stylesheet mapping every input from another XML
                            dialect (read as XML whatever its name); NULL = none */
