@@ -773,11 +773,17 @@ static void sort_held(struct dsr_sorter *s) {
 }
 
 /*
- * Sorts what is held and writes it out as a new run of level 0, then merges
- * every FAN_IN runs of one level into one of the next, so that about
- * FAN_IN - 1 runs per level stay open (and never more than MAX_RUNS).
+ * Sorts what is held and writes it out as a new run of level 0. First, every
+ * FAN_IN runs of one level are merged into one of the next, so that at most
+ * FAN_IN runs a level stay open (and never more than MAX_RUNS): only when
+ * another run comes, as the final merge takes FAN_IN runs as well as one.
  */
 static int spill(struct dsr_sorter *s) {
+    while (s->n_runs >= FAN_IN &&
+           (s->runs[s->n_runs - FAN_IN].level == s->runs[s->n_runs - 1].level ||
+            s->n_runs >= MAX_RUNS))
+        if (merge_youngest(s, FAN_IN) < 0)
+            return -1;
     /* Kept in order: one run, appended to. */
     int append = s->in_order && s->n_runs == 1;
     struct run *r = &s->runs[append ? 0 : s->n_runs];
@@ -800,14 +806,7 @@ static int spill(struct dsr_sorter *s) {
     }
     s->n = 0;
     s->held.len = 0;
-    if (s->failed || finish_file(s, r->fp) < 0)
-        return -1;
-    while (s->n_runs >= FAN_IN &&
-           (s->runs[s->n_runs - FAN_IN].level == s->runs[s->n_runs - 1].level ||
-            s->n_runs > MAX_RUNS))
-        if (merge_youngest(s, FAN_IN) < 0)
-            return -1;
-    return 0;
+    return s->failed || finish_file(s, r->fp) < 0 ? -1 : 0;
 }
 
 /* Room for one more record held. 0, or -1 when out of memory. */
