@@ -1085,24 +1085,18 @@ static int cut_block(struct rows_reading *rr, size_t n, int last) {
         rr->spares = b->next;
     else if ((b = calloc(1, sizeof(*b))))
         dsr_batch_init(&b->batch, rr->table->in);
-    if (!b || dsr_bytes_reserve(&b->text, rr->buf.len - n + ROWS_BLOCK) < 0) {
+    /* The block takes buf's first n bytes; buf goes on in the spare's buffer. */
+    if (!b || dsr_bytes_hand_over(&rr->buf, n, &b->text, ROWS_BLOCK) < 0) {
         if (b)
             rows_block_free(b);
         oom(rr->table);
         return -1;
     }
-    /* The block takes buf's first n bytes; buf goes on in the spare's buffer. */
-    struct dsr_bytes rest = b->text;
-    memcpy(rest.data, rr->buf.data + n, rr->buf.len - n);
-    rest.len = rr->buf.len - n;
     b->table = rr->table;
-    b->text = rr->buf;
-    b->text.len = n;
     b->line = rr->line;
     b->row = rr->row;
     b->last = last;
     b->stop = 0;
-    rr->buf = rest;
     submit_rows(rr, b);
     rr->scanned = 0;
     rr->line = rr->cut.line;

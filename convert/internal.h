@@ -482,6 +482,14 @@ int dsr_bytes_reserve(struct dsr_bytes *b, size_t n);
 /* Appends p[0..n) to b. 0, or -1 when out of memory. */
 int dsr_bytes_append(struct dsr_bytes *b, const void *p, size_t n);
 /*
+ * Hands buf's first n bytes over without copying them: *to gets buf's
+ * buffer, holding those bytes, and buf goes on in to's old buffer with what
+ * followed them and room for `room` more. 0, or -1 when out of memory
+ * (nothing moved).
+ */
+int dsr_bytes_hand_over(struct dsr_bytes *buf, size_t n, struct dsr_bytes *to,
+                        size_t room);
+/*
  * An array of *cap items of size bytes, n of them used, with room for one
  * more: items itself, or it grown (doubled; 256 at first), *cap updated.
  * NULL when out of memory, items then unchanged.

@@ -567,7 +567,6 @@ static void read_elements(void *ctx, void *item) {
     }
 }
 
-/* Hands b to the workers, taking the oldest block back first when they are full. */
 /*
  * Takes the oldest block back from w (emitting nothing once stopped), as a
  * spare. 0 when w had none.

@@ -214,6 +214,19 @@ int dsr_bytes_append(struct dsr_bytes *b, const void *p, size_t n) {
     return 0;
 }
 
+int dsr_bytes_hand_over(struct dsr_bytes *buf, size_t n, struct dsr_bytes *to,
+                        size_t room) {
+    struct dsr_bytes rest = *to;
+    rest.len = 0;
+    if (dsr_bytes_append(&rest, buf->data + n, buf->len - n) < 0 ||
+        dsr_bytes_reserve(&rest, room) < 0)
+        return -1;
+    *to = *buf;
+    to->len = n;
+    *buf = rest;
+    return 0;
+}
+
 /* Where packing goes: to out when it is not NULL; len counts the bytes either way. */
 struct packer {
     unsigned char *out;

@@ -435,6 +435,7 @@ static int context_here(struct split *s, struct context *c, size_t at) {
         dsr_bytes_append(&c->prefix, sc->open[1].tag.data, sc->open[1].tag.len) < 0 ||
         dsr_bytes_append(&c->prefix, "\n", 1) < 0) {
         free(c->prefix.data);
+        c->prefix.data = NULL;
         return -1;
     }
     c->at =
@@ -462,28 +463,23 @@ static void cut(struct split *s, size_t n) {
         s->spares = b->next;
     else if ((b = calloc(1, sizeof(*b))))
         dsr_batch_init(&b->batch, s->in);
-    struct context next;
-    if (!b || dsr_bytes_reserve(&b->text, s->buf.len - n + READ) < 0 ||
-        context_here(s, &next, n) < 0) {
+    struct context next = {0};
+    /* The block takes buf's first n bytes; buf goes on in the spare's buffer. */
+    if (!b || context_here(s, &next, n) < 0 ||
+        dsr_bytes_hand_over(&s->buf, n, &b->text, READ) < 0) {
+        free(next.prefix.data);
         if (b)
             block_free(b);
         out_of_memory(s);
         return;
     }
-    /* The block takes buf's first n bytes; buf goes on in the spare's buffer. */
-    struct dsr_bytes rest = b->text;
-    memcpy(rest.data, s->buf.data + n, s->buf.len - n);
-    rest.len = s->buf.len - n;
     b->in = s->in;
     b->start = s->start;
-    b->text = s->buf;
-    b->text.len = n;
     snprintf(b->suffix, sizeof(b->suffix), "</%.*s></%.*s>",
              (int)s->scan.open[1].name_len, s->scan.open[1].tag.data + 1,
              (int)s->scan.open[0].name_len, s->scan.open[0].tag.data + 1);
     dsr_workers_submit(s->workers, b);
     s->start = next;
-    s->buf = rest;
     s->scan.at -= n;
     s->scan.lined -= n;
     s->scan.doc_start = 0;
