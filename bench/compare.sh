@@ -2,7 +2,9 @@
 # dossier side by side with the tools users would otherwise pick for the same
 # job, each run the fastest way a user would run it, on the same generated
 # data (names and sentences in several scripts): every pair alternated
-# BENCH_RUNS times (default 7), medians with min-max, peak memory, and the
+# BENCH_RUNS times (default 7; the -j 2 / -j 1 pairs, a second or two each,
+# BENCH_JOBS_RUNS times, default 15: two threads on a shared machine vary
+# more than one), medians with min-max, peak memory, and the
 # ratio dossier / other (below 1: dossier is faster). Prints the table and
 # writes it to bench/results.md. BENCH_RECORDS sets the size (default 200000).
 # The peers come from `make deps`: xmllint, jq, Miller from Debian, ajv 8 from
@@ -13,6 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dossier=$root/build/dossier
 n=${BENCH_RECORDS:-200000}
 runs=${BENCH_RUNS:-7}
+jobs_runs=${BENCH_JOBS_RUNS:-15}
 export LC_NUMERIC=C # EPOCHREALTIME's decimal point
 export NODE_PATH=$root/build/npm/node_modules
 ajv="node $root/bench/peers/ajv-validate.mjs"
@@ -108,6 +111,8 @@ pair "convert a JSON document to canonical JSON" "jq -cS (records sorted by id)"
 
 # Both cores: dossier with two threads beside dossier with one (ratio below 1:
 # two threads are faster; 0.5 would be twice as fast).
+peer_runs=$runs
+runs=$jobs_runs
 pair "validate JSON Lines, -j 2" "dossier -j 1" \
     "$dossier validate -q -j 2 data.jsonl" "$dossier validate -q -j 1 data.jsonl"
 pair "validate a JSON document, -j 2" "dossier -j 1" \
@@ -127,6 +132,8 @@ pair "validate --schema, one JSON document, -j 2" "dossier -j 1" \
     "$dossier validate -q -j 2 --schema $root/schemas/dossier.schema.json data.json" \
     "$dossier validate -q -j 1 --schema $root/schemas/dossier.schema.json data.json"
 
+runs=$peer_runs
+
 # OFAC's formats: no other tool reads them; entities a second is the figure.
 python3 "$root/bench/gen_ofac.py" csv "$tmp" 100000
 python3 "$root/bench/gen_ofac.py" xml sdn_advanced.xml 100000 "$root/fixtures/ofac/xml/sdn_advanced.xml"
@@ -141,7 +148,7 @@ pair "convert --from ofac-xml, 100,000 parties and entries" "" \
     echo
     echo "$(date -u +%Y-%m-%d), $(nproc) cores, $n generated records" \
         "($(($(wc -c < data.jsonl) / 1000000)) MB of JSON Lines, $(($(wc -c < data.xml) / 1000000)) MB of XML)," \
-        "each pair alternated $runs times. dossier runs with its default -j (one" \
+        "each pair alternated $runs times ($jobs_runs for -j 2 beside -j 1). dossier runs with its default -j (one" \
         "thread a core) unless a row says otherwise. Ratio: dossier's median time over the" \
         "other tool's (below 1: dossier is faster). Written by bench/compare.sh."
     echo

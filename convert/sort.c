@@ -293,8 +293,8 @@ size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
 /*
  * An item that is not a record is packed with the same head, so that it
  * sorts and merges as records do: ITEM for its kind, its key for an id, then
- * its data as one string (no file or position: an index holds hundreds of
- * thousands of keys, and those 16 bytes were a third of each).
+ * its data as one string; no file or position, which would be a third of an
+ * index's key.
  */
 #define ITEM 0xFF
 
