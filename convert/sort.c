@@ -209,7 +209,8 @@ void *dsr_room(void *items, size_t *cap, size_t n, size_t size) {
 int dsr_bytes_append(struct dsr_bytes *b, const void *p, size_t n) {
     if (dsr_bytes_reserve(b, n) < 0)
         return -1;
-    memcpy(b->data + b->len, p, n);
+    if (n) /* an empty b may have no buffer yet */
+        memcpy(b->data + b->len, p, n);
     b->len += n;
     return 0;
 }
@@ -218,8 +219,8 @@ int dsr_bytes_hand_over(struct dsr_bytes *buf, size_t n, struct dsr_bytes *to,
                         size_t room) {
     struct dsr_bytes rest = *to;
     rest.len = 0;
-    if (dsr_bytes_append(&rest, buf->data + n, buf->len - n) < 0 ||
-        dsr_bytes_reserve(&rest, room) < 0)
+    if (dsr_bytes_reserve(&rest, buf->len - n + room) < 0 ||
+        dsr_bytes_append(&rest, buf->data + n, buf->len - n) < 0)
         return -1;
     *to = *buf;
     to->len = n;
