@@ -823,7 +823,6 @@ static int spill(struct dsr_sorter *s) {
     return s->failed || finish_file(s, r->fp) < 0 ? -1 : 0;
 }
 
-/* Room for one more record held. 0, or -1 when out of memory. */
 /* Room for one more record or item held. 0, or -1 (failure recorded). */
 static int room(struct dsr_sorter *s) {
     if (s->failed)
