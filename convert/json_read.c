@@ -356,13 +356,13 @@ static int take_common(struct scan *s, struct json_place *place, int kind,
 }
 
 /*
- * Loads the value at the scan position, turns it into a record of kind (or,
- * with kind -1, of the kind its "record" member names) and emits it.
- * Returns 0 to go on, -1 to stop.
+ * Loads the value at the scan position, n bytes long (0: none is there),
+ * turns it into a record of kind (or, with kind -1, of the kind its "record"
+ * member names) and emits it. The scan stays where it was. Returns 0 to go
+ * on, -1 to stop.
  */
-static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_fn emit,
-                       void *ctx) {
-    size_t n = value_extent(s);
+static int take_record(struct scan *s, size_t n, int kind, const char *prefix,
+                       dsr_record_fn emit, void *ctx) {
     if (n == 0) {
         if (dsr_diags_status(s->diags) < 2)
             syntax(s, "expected a value");
@@ -372,10 +372,8 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
     dsr_copy_tail(place.prefix, sizeof(place.prefix), prefix);
     struct dsr_record *rec;
     int rc = take_common(s, &place, kind, emit, ctx);
-    if (rc != 1) {
-        advance(s, n);
+    if (rc != 1)
         return rc;
-    }
     rc = 0;
     json_t *obj = load(s->in, place.text, n, s->line, s->column, s->diags);
     if (!obj)
@@ -401,7 +399,6 @@ static int take_record(struct scan *s, int kind, const char *prefix, dsr_record_
     }
 out:
     json_decref(obj);
-    advance(s, n);
     return rc;
 }
 
@@ -558,7 +555,8 @@ static void read_elements(void *ctx, void *item) {
         s.column = e->column;
         snprintf(prefix, sizeof(prefix), "/%s/%zu", dsr_kind_info(b->kind)->plural,
                  e->index);
-        int r = take_record(&s, (int)b->kind, prefix, dsr_batch_keep, &b->batch);
+        /* Its end was found when the block was made. */
+        int r = take_record(&s, e->len, (int)b->kind, prefix, dsr_batch_keep, &b->batch);
         s.buf = NULL; /* the block's */
         if (r < 0) {
             b->stopped = 1;
@@ -829,9 +827,13 @@ static void read_lines(void *ctx, void *item) {
             size_t save_len = s.len;
             s.len = s.pos + text_len;
             advance(&s, k);
-            r = take_record(&s, -1, "", dsr_batch_keep, &b->batch);
-            if (r == 0 && skip_ws(&s) >= 0)
-                syntax(&s, "unexpected text after the record");
+            size_t extent = value_extent(&s);
+            r = take_record(&s, extent, -1, "", dsr_batch_keep, &b->batch);
+            if (r == 0) {
+                advance(&s, extent);
+                if (skip_ws(&s) >= 0)
+                    syntax(&s, "unexpected text after the record");
+            }
             s.len = save_len;
         }
         if (r < 0 && dsr_diags_status(&b->batch.diags) == 2)
