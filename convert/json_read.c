@@ -5,6 +5,7 @@
  * JSON Lines). Memory is bounded by the largest record, not the file. The
  * scanner only finds where values end; jansson checks everything else.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,58 +94,143 @@ static void syntax(struct scan *s, const char *message) {
                  message);
 }
 
-/* Found where the next JSON value's text ends; returns its length, or 0 on error. */
-static size_t value_extent(struct scan *s) {
-    size_t i = 0;
-    int depth = 0, in_string = 0;
-    for (;;) {
-        if (s->pos + i >= s->len) {
-            if (i >= RECORD_MAX) {
-                dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, s->line, s->column,
-                             NULL, "record larger than %u MiB refused", RECORD_MAX >> 20);
-                return 0;
-            }
-            if (fill(s, i + CHUNK) < 0)
-                return 0;
-            if (s->pos + i >= s->len)   /* input ends: jansson reports what is missing */
-                return s->len - s->pos; /* (a final backslash skipped past the end) */
-        }
-        char c = s->buf[s->pos + i];
-        if (in_string && c != '"' && c != '\\') {
+/* Where value_extent is in a value: at byte i, how deep, in a string or not. */
+struct extent {
+    size_t i;
+    int depth, in_string;
+};
+
+#define NOT_YET SIZE_MAX
+
+/*
+ * value_extent a byte at a time, from e->i up to end (or a little past, when
+ * an escape ends there): the value's length when it ends, else NOT_YET.
+ */
+static size_t extent_bytes(const char *text, size_t end, struct extent *e) {
+    while (e->i < end) {
+        char c = text[e->i];
+        if (e->in_string && c != '"' && c != '\\') {
             /* Inside a string: on to the next quote or backslash, eight bytes at a time.
              */
-            const char *p = s->buf + s->pos + i + 1, *end = s->buf + s->len;
-            while (end - p >= 8) {
+            const char *p = text + e->i + 1, *stop = text + end;
+            while (stop - p >= 8) {
                 uint64_t w;
                 memcpy(&w, p, 8);
                 if (dsr_bytes_equal(w, '"') | dsr_bytes_equal(w, '\\'))
                     break;
                 p += 8;
             }
-            i = (size_t)(p - s->buf - s->pos);
+            e->i = (size_t)(p - text);
             continue;
         }
-        if (in_string) {
+        if (e->in_string) {
             if (c == '\\')
-                i++;
+                e->i++;
             else if (c == '"')
-                in_string = 0;
-            if (!in_string && depth == 0)
-                return i + 1;
+                e->in_string = 0;
+            if (!e->in_string && e->depth == 0)
+                return e->i + 1;
         } else if (c == '"') {
-            in_string = 1;
+            e->in_string = 1;
         } else if (c == '{' || c == '[') {
-            depth++;
+            e->depth++;
         } else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return i; /* a scalar ended by its container */
-            if (--depth == 0)
-                return i + 1;
-        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' ||
-                                  c == '\r' || c == ':')) {
-            return i;
+            if (e->depth == 0)
+                return e->i; /* a scalar ended by its container */
+            if (--e->depth == 0)
+                return e->i + 1;
+        } else if (e->depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' ||
+                                     c == '\r' || c == ':')) {
+            return e->i;
         }
-        i++;
+        e->i++;
+    }
+    return NOT_YET;
+}
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Bit k set where byte k of the 64 in v is c. */
+static inline uint64_t bytes_where(const __m128i v[4], char c) {
+    __m128i want = _mm_set1_epi8(c);
+    return (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v[0], want)) |
+           (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v[1], want)) << 16 |
+           (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v[2], want)) << 32 |
+           (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v[3], want)) << 48;
+}
+
+/*
+ * value_extent inside a container, 64 bytes at a time: which bytes are
+ * quotes and brackets, which lie inside strings (every bit after an odd
+ * number of quotes), and the brackets outside them taken in turn. A block
+ * with a backslash is left to extent_bytes (an escaped quote is no quote).
+ * Returns the value's length, NOT_YET when it goes on past the block, or 0
+ * when the block has a backslash.
+ */
+static size_t extent_block(const char *text, struct extent *e) {
+    __m128i v[4], folded[4];
+    for (int k = 0; k < 4; k++) {
+        v[k] = _mm_loadu_si128((const __m128i *)(text + e->i + 16 * k));
+        folded[k] = _mm_or_si128(v[k], _mm_set1_epi8(0x20)); /* '[' -> '{', ']' -> '}' */
+    }
+    if (bytes_where(v, '\\'))
+        return 0;
+    uint64_t strings = bytes_where(v, '"');
+    strings ^= strings << 1;
+    strings ^= strings << 2;
+    strings ^= strings << 4;
+    strings ^= strings << 8;
+    strings ^= strings << 16;
+    strings ^= strings << 32;
+    if (e->in_string)
+        strings = ~strings;
+    uint64_t opens = bytes_where(folded, '{') & ~strings;
+    uint64_t brackets = (opens | bytes_where(folded, '}')) & ~strings;
+    for (; brackets; brackets &= brackets - 1) {
+        int at = __builtin_ctzll(brackets);
+        if (opens >> at & 1) {
+            e->depth++;
+        } else if (--e->depth == 0) {
+            return e->i + (size_t)at + 1;
+        }
+    }
+    e->in_string = (int)(strings >> 63);
+    e->i += 64;
+    return NOT_YET;
+}
+#endif
+
+/* Found where the next JSON value's text ends; returns its length, or 0 on error. */
+static size_t value_extent(struct scan *s) {
+    struct extent e = {0, 0, 0};
+    for (;;) {
+        if (s->pos + e.i >= s->len) {
+            if (e.i >= RECORD_MAX) {
+                dsr_diag_add(s->diags, DSR_DIAG_REFUSED, s->in->name, s->line, s->column,
+                             NULL, "record larger than %u MiB refused", RECORD_MAX >> 20);
+                return 0;
+            }
+            if (fill(s, e.i + CHUNK) < 0)
+                return 0;
+            if (s->pos + e.i >= s->len) /* input ends: jansson reports what is missing */
+                return s->len - s->pos; /* (a final backslash skipped past the end) */
+        }
+        const char *text = s->buf + s->pos;
+        size_t avail = s->len - s->pos, n;
+#ifdef __SSE2__
+        if (e.depth > 0 && avail - e.i >= 64 && (n = extent_block(text, &e))) {
+            if (n != NOT_YET)
+                return n;
+            continue;
+        }
+#endif
+        /* A byte at a time outside any container or string (the next may open one),
+         * else a block's worth: at the input's end, or past a backslash. */
+        size_t bytes = e.depth == 0 && !e.in_string ? 1 : 64;
+        if ((n = extent_bytes(text, avail - e.i > bytes ? e.i + bytes : avail, &e)) !=
+            NOT_YET)
+            return n;
     }
 }
 

@@ -54,9 +54,44 @@ size_t dsr_utf8_trim(const char *s, size_t len) {
     return len - (i - 1) >= need ? len : i - 1;
 }
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/*
+ * Counts the characters of the 64 bytes at p into *column, unless one is a
+ * newline: 1 when counted, else 0.
+ */
+static inline int count_block(const char *p, int *column) {
+    uint64_t newlines = 0, continuing = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        newlines |=
+            (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
+            << (16 * k);
+        /* 10xxxxxx, as signed bytes: below -64 */
+        continuing |=
+            (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)))
+            << (16 * k);
+    }
+    if (newlines)
+        return 0;
+    /* Bits set, summed without a popcount instruction (the baseline has none). */
+    continuing -= continuing >> 1 & 0x5555555555555555u;
+    continuing =
+        (continuing & 0x3333333333333333u) + (continuing >> 2 & 0x3333333333333333u);
+    continuing = (continuing + (continuing >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+    *column += 64 - (int)((continuing * 0x0101010101010101u) >> 56);
+    return 1;
+}
+#endif
+
 void dsr_text_advance(const char *text, size_t n, int *line, int *column) {
     const char *p = text, *end = text + n;
     while (p < end) {
+#ifdef __SSE2__
+        while (end - p >= 64 && count_block(p, column))
+            p += 64;
+#endif
         /* Eight bytes at a time while no newline comes: count characters' first bytes. */
         while (end - p >= 8) {
             uint64_t w;
