@@ -249,6 +249,8 @@ int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b) {
 static int is_space(long cp) {
     if (cp < 0x80)
         return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+    if (cp > 0xA0 && cp < 0x1680) /* most letters of most scripts */
+        return 0;
     return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
            cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
@@ -309,15 +311,21 @@ static struct text_facts scan_text(const char *s, size_t len) {
             p++;
             continue;
         }
-        long need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        const char *q = (const char *)p;
-        long cp = end - p < need ? -1 : dsr_utf8_next(&q); /* refuses overlong forms */
-        if (cp < 0) {
-            t.invalid = 1;
-            t.normal = 0;
-            return t;
+        long cp;
+        if (c >= 0xC2 && c <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+            cp = (long)(c & 0x1F) << 6 | (p[1] & 0x3F); /* two bytes, the common case */
+            p += 2;
+        } else {
+            long need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            const char *q = (const char *)p;
+            cp = end - p < need ? -1 : dsr_utf8_next(&q); /* refuses overlong forms */
+            if (cp < 0) {
+                t.invalid = 1;
+                t.normal = 0;
+                return t;
+            }
+            p = (const unsigned char *)q;
         }
-        p = (const unsigned char *)q;
         if ((cp == 0xFFFE || cp == 0xFFFF) && t.unfit < 0)
             t.unfit = cp;
         if (is_space(cp)) {

@@ -28,6 +28,18 @@ int dsr_utf8_valid(const char *s, size_t len) {
             p++;
             continue;
         }
+        /* Two- and three-byte characters whose lead alone rules out overlong forms
+           and surrogates (C2-DF; E1-EC, EE, EF): only their continuations to check. */
+        const unsigned char *u = (const unsigned char *)p;
+        if (lead >= 0xC2 && lead <= 0xDF && end - p >= 2 && (u[1] & 0xC0) == 0x80) {
+            p += 2;
+            continue;
+        }
+        if (lead >= 0xE1 && lead <= 0xEF && lead != 0xED && end - p >= 3 &&
+            (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+            p += 3;
+            continue;
+        }
         long need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
         if (end - p < need || dsr_utf8_next(&p) < 0) /* dsr_utf8_next stops at a NUL */
             return 0;
