@@ -236,7 +236,10 @@ void dsr_table_release(struct dsr_table *t);
  * point cp as it is wherever it stands, so that text made only of such
  * characters needs no normalising. Only the Basic Multilingual Plane is known.
  */
-int dsr_nfc_stable(long cp);
+extern const uint32_t dsr_nfc_stable_bits[2048];
+static inline int dsr_nfc_stable(long cp) {
+    return cp >= 0 && cp < 0x10000 && (dsr_nfc_stable_bits[cp >> 5] >> (cp & 31) & 1);
+}
 /*
  * The combining class of a combining mark that NFC leaves as it is after a
  * base, as long as the marks after a base come in order of class (UAX #15's

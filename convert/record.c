@@ -246,7 +246,7 @@ int dsr_record_cmp(const struct dsr_record *a, const struct dsr_record *b) {
 /* ---- text ---- */
 
 /* White space as Unicode says (White_Space: C0 spaces, U+0085, category Zs, U+2028/9). */
-static int is_space(long cp) {
+static inline int is_space(long cp) {
     if (cp < 0x80)
         return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
     if (cp > 0xA0 && cp < 0x1680) /* most letters of most scripts */
