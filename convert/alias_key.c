@@ -25,6 +25,9 @@ static const char *const keywords[] = {"a.k.a.", "a.k.a", "f.k.a.", "f.k.a",
 
 /* Length of the keyword at text[i], which must end at a blank or the end; else 0. */
 static size_t keyword_at(const char *text, size_t len, size_t i) {
+    char first = (char)(text[i] | 0x20); /* every keyword starts with a or f */
+    if (first != 'a' && first != 'f')
+        return 0;
     for (int k = 0; keywords[k]; k++) {
         size_t n = strlen(keywords[k]);
         if (i + n <= len && !strncasecmp(text + i, keywords[k], n) &&
