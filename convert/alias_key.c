@@ -272,6 +272,9 @@ static utf8proc_int32_t fold_arabic(utf8proc_int32_t cp) {
 
 /* Letters, digits and symbols stay in a key; everything else separates words. */
 static int is_word(utf8proc_int32_t cp) {
+    if (cp < 0x80) /* ASCII's letters, digits and symbols, without asking utf8proc */
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+               (cp >= '0' && cp <= '9') || (cp > 0 && strchr("$+<=>^`|~", (int)cp));
     utf8proc_category_t c = utf8proc_category(cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO) ||
            (c >= UTF8PROC_CATEGORY_SM && c <= UTF8PROC_CATEGORY_SO);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "alias.h"
 
 static int failures;
@@ -44,6 +46,37 @@ static void key_case(const char *name, const char *want, const char *want_fuzzy)
         free(f);
     }
     free(key);
+}
+
+/*
+ * Each printable ASCII character between two words: kept in the key when
+ * Unicode calls it a letter, digit or symbol (utf8proc's category, which the
+ * key's ASCII shortcut must agree with), dropped when an apostrophe, else a
+ * space between words.
+ */
+static void ascii_cases(void) {
+    int wrong = 0;
+    char name[8], want[8], got_shown[64] = "";
+    for (int c = 0x21; c < 0x7F; c++) {
+        utf8proc_category_t cat = utf8proc_category(c);
+        int word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) ||
+                   (cat >= UTF8PROC_CATEGORY_SM && cat <= UTF8PROC_CATEGORY_SO);
+        snprintf(name, sizeof(name), "ab%ccd", c);
+        if (c == '\'' || c == '`')
+            snprintf(want, sizeof(want), "abcd");
+        else if (word)
+            snprintf(want, sizeof(want), "ab%ccd", c >= 'A' && c <= 'Z' ? c + 32 : c);
+        else
+            snprintf(want, sizeof(want), "ab cd");
+        char *key = dsr_alias_key(name, strlen(name));
+        if (!key || strcmp(key, want)) {
+            if (!wrong++)
+                snprintf(got_shown, sizeof(got_shown), "\"%s\" for \"%s\"",
+                         key ? key : "(null)", name);
+        }
+        free(key);
+    }
+    check(!wrong, "keys of ASCII's punctuation and symbols", got_shown);
 }
 
 /* Two names whose transliteration keys must differ (hard negatives). */
@@ -114,6 +147,8 @@ int main(void) {
     apart("Abu Hafs", "Abu Walid");
     apart("Adel Al-Jubeir", "Sayf al-Adl");
     apart("Al-Qaeda", "Al-Qaeda in Iraq");
+
+    ascii_cases();
 
     char slug[32];
     dsr_alias_slug("Yāsīn al-Sūrī", slug, sizeof(slug));
