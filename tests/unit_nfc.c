@@ -116,6 +116,26 @@ int main(void) {
         free(want);
         free(nfc);
     }
+    /*
+     * Two spaces become one wherever they stand against the shortcut's blocks of
+     * eight and sixteen bytes (one space ending a block, the next starting one).
+     */
+    int spaced = 0;
+    for (size_t at = 1; at < 40; at++)
+        for (size_t after = 1; after < 24; after++) {
+            char text[80], want[80];
+            memset(text, 'a', at);
+            memset(text + at, ' ', 2);
+            memset(text + at + 2, 'b', after);
+            text[at + 2 + after] = '\0';
+            memcpy(want, text, at + 1);
+            memcpy(want + at + 1, text + at + 2, after + 1);
+            char *got = dsr_text_normalize(text, strlen(text));
+            spaced += !got || strcmp(got, want);
+            free(got);
+        }
+    printf("%s nfc collapses two spaces at every offset\n", spaced ? "FAIL" : "ok");
+    failures += spaced;
     /* Decomposed input still goes through utf8proc: e + U+0301 becomes U+00E9. */
     char *e = dsr_text_normalize("e\xCC\x81", 3);
     int ok = e && !strcmp(e, "\xC3\xA9");
