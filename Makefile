@@ -142,12 +142,25 @@ build/tsan/dossier: $(SRC) build/gen/schemas.c $(wildcard convert/*.h) | build/t
 	$(CC) $(ALL_CFLAGS) -O1 -g -fsanitize=thread -Iconvert -o $@ $(SRC) build/gen/schemas.c \
 		$(PKG_LIBS)
 
+# The scans that take sixteen or 64 bytes at a time with SSE2 fall back to
+# eight or one elsewhere (ARM, say): the library built as if without SSE2,
+# for the unit tests that check those scans.
+PORTABLE_LIB_OBJ := $(LIB_SRC:convert/%.c=build/portable/%.o) build/portable/schemas.o
+PORTABLE_UNITS := $(addprefix build/portable/unit_,utf8 nfc json_extent json_record)
+.SECONDARY: $(PORTABLE_LIB_OBJ)
+build/portable/%.o: convert/%.c $(wildcard convert/*.h) | build/portable
+	$(CC) $(ALL_CFLAGS) -U__SSE2__ -c -o $@ $<
+build/portable/schemas.o: build/gen/schemas.c | build/portable
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+build/portable/unit_%: tests/unit_%.c tests/unit.h $(PORTABLE_LIB_OBJ) | build/portable
+	$(CC) $(ALL_CFLAGS) -U__SSE2__ -Iconvert -o $@ $< $(PORTABLE_LIB_OBJ) $(PKG_LIBS)
+
 # The fuzz corpus replayed under AddressSanitizer and UBSan too.
 build/san/unit_fuzz_replay: tests/unit_fuzz_replay.c tests/fuzz_read.c $(SAN_LIB_OBJ) \
 		$(wildcard convert/*.h) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Iconvert -o $@ $< $(SAN_LIB_OBJ) $(PKG_LIBS)
 
-build/obj build/san build/tsan build/tests build/gen:
+build/obj build/san build/tsan build/portable build/tests build/gen:
 	mkdir -p $@
 
 # The layout .clang-format describes; jschema_meta.c is generated (schemas/meta/embed.sh).
@@ -155,8 +168,11 @@ FORMATTED := $(filter-out convert/jschema_meta.c,$(wildcard convert/*.c convert/
 format-check:
 	clang-format --dry-run --Werror $(FORMATTED)
 
-check: all build/san/dossier build/san/unit_fuzz_replay build/tsan/dossier format-check
+check: all build/san/dossier build/san/unit_fuzz_replay build/tsan/dossier $(PORTABLE_UNITS) \
+		format-check
 	tests/run.sh build/dossier
+	@for unit in $(PORTABLE_UNITS); do $$unit > $$unit.log || { grep -v '^ok' $$unit.log; exit 1; }; done
+	@echo "byte scans without SSE2: $(words $(PORTABLE_UNITS)) unit tests passed"
 	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build/san/dossier
 	bash tests/threads.sh build/tsan/dossier
 	@ASAN_OPTIONS=detect_leaks=1 build/san/unit_fuzz_replay > build/san/replay.log || \
