@@ -77,32 +77,23 @@ static void string(struct text *t, int with_escapes) {
 static void value(struct text *t, int depth, int with_escapes) {
     static const char *const scalars[] = {"0", "-12.5e3", "true", "false", "null"};
     unsigned kind = depth > 4 ? 2 + pick(2) : pick(4);
-    if (kind == 0) {
-        unsigned n = pick(6);
-        puts_(t, "{");
+    if (kind < 2) { /* an object, or an array */
+        unsigned n = pick(kind == 0 ? 6 : 5);
+        puts_(t, kind == 0 ? "{" : "[");
         for (unsigned i = 0; i < n; i++) {
             space(t);
-            string(t, with_escapes);
-            space(t);
-            puts_(t, ":");
-            space(t);
+            if (kind == 0) {
+                string(t, with_escapes);
+                space(t);
+                puts_(t, ":");
+                space(t);
+            }
             value(t, depth + 1, with_escapes);
             space(t);
             if (i + 1 < n)
                 puts_(t, ",");
         }
-        puts_(t, "}");
-    } else if (kind == 1) {
-        unsigned n = pick(5);
-        puts_(t, "[");
-        for (unsigned i = 0; i < n; i++) {
-            space(t);
-            value(t, depth + 1, with_escapes);
-            space(t);
-            if (i + 1 < n)
-                puts_(t, ",");
-        }
-        puts_(t, "]");
+        puts_(t, kind == 0 ? "}" : "]");
     } else if (kind == 2) {
         string(t, with_escapes);
     } else {
