@@ -149,8 +149,6 @@ static size_t extent_bytes(const char *text, size_t end, struct extent *e) {
 }
 
 #ifdef __SSE2__
-#include <emmintrin.h>
-
 /* Bit k set where byte k of the 64 in v is c. */
 static inline uint64_t bytes_where(const __m128i v[4], char c) {
     __m128i want = _mm_set1_epi8(c);

@@ -12,10 +12,6 @@
 
 #include "internal.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 struct parser {
     const char *p, *end;
     char *scratch; /* a string's decoded bytes, when it holds escapes */
@@ -143,7 +139,7 @@ static int string(struct parser *ps, const char **text, size_t *len) {
             __m128i stops =
                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                             _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+                             dsr_controls16(v));
             unsigned stop = (unsigned)_mm_movemask_epi8(stops);
             unsigned high = (unsigned)_mm_movemask_epi8(v);
             if (stop) {
@@ -155,7 +151,7 @@ static int string(struct parser *ps, const char **text, size_t *len) {
             ascii &= !high;
             ps->p += 16;
         }
-#endif
+#else
         /* Eight bytes at a time up to a quote, a backslash or a control character. */
         uint64_t w, high = 0;
         while (ps->end - ps->p >= 8) {
@@ -167,6 +163,7 @@ static int string(struct parser *ps, const char **text, size_t *len) {
             ps->p += 8;
         }
         ascii &= !(high & DSR_HIGH_BITS);
+#endif
         if (ps->p >= ps->end)
             return -1;
         unsigned char c = (unsigned char)*ps->p;

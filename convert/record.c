@@ -11,10 +11,6 @@
 
 #include "internal.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 static const char *const entity_kinds[] = {"person", "organization", "vessel", "aircraft",
                                            NULL};
 
@@ -285,8 +281,7 @@ static struct text_facts scan_text(const char *s, size_t len) {
         while (end - p >= 16 && *p < 0x80) {
             __m128i v = _mm_loadu_si128((const __m128i *)p);
             __m128i odd =
-                _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
-                             _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+                _mm_or_si128(dsr_controls16(v), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
             /* Not ASCII, a control character or DEL: a byte at a time from there. */
             unsigned stop = (unsigned)(_mm_movemask_epi8(v) | _mm_movemask_epi8(odd));
             unsigned n = stop ? (unsigned)__builtin_ctz(stop) : 16;

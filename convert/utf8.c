@@ -67,32 +67,22 @@ size_t dsr_utf8_trim(const char *s, size_t len) {
 }
 
 #ifdef __SSE2__
-#include <emmintrin.h>
-
 /*
  * Counts the characters of the 64 bytes at p into *column, unless one is a
  * newline: 1 when counted, else 0.
  */
 static inline int count_block(const char *p, int *column) {
-    uint64_t newlines = 0, continuing = 0;
+    __m128i newlines = _mm_setzero_si128(), continuing = _mm_setzero_si128();
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-        newlines |=
-            (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
-            << (16 * k);
-        /* 10xxxxxx, as signed bytes: below -64 */
-        continuing |=
-            (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)))
-            << (16 * k);
+        newlines = _mm_or_si128(newlines, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+        /* 10xxxxxx, as signed bytes below -64: each adds 1 (-(-1)) to its lane */
+        continuing = _mm_sub_epi8(continuing, _mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
     }
-    if (newlines)
+    if (_mm_movemask_epi8(newlines))
         return 0;
-    /* Bits set, summed without a popcount instruction (the baseline has none). */
-    continuing -= continuing >> 1 & 0x5555555555555555u;
-    continuing =
-        (continuing & 0x3333333333333333u) + (continuing >> 2 & 0x3333333333333333u);
-    continuing = (continuing + (continuing >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-    *column += 64 - (int)((continuing * 0x0101010101010101u) >> 56);
+    __m128i sums = _mm_sad_epu8(continuing, _mm_setzero_si128()); /* two halves */
+    *column += 64 - _mm_cvtsi128_si32(sums) - _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
     return 1;
 }
 #endif
