@@ -30,15 +30,31 @@
 #define DEFAULT_TMPDIR "/tmp"
 #define FAN_IN 8    /* runs of one level merged into one of the next */
 #define MAX_RUNS 48 /* runs open at most; past it the youngest are merged early */
-#define RUN_BUFFER (32u << 10) /* each run file's stdio buffer */
+#define RUN_BUFFER (32u << 10) /* each run file's stdio buffer, for writing */
+#define RUN_READ (64u << 10)   /* what a merge reads of a run file at a time */
 
 struct run {
-    FILE *fp;              /* packed records in canonical order, from its start */
-    struct dsr_bytes head; /* the next record of the run, packed */
-    int has_head;          /* 0 = the run ended */
-    unsigned level;        /* 0 = spilled from memory; n + 1 = merged from level n */
-    int held;              /* 1: no file, but what the sorter holds, sorted */
-    size_t next_held;      /* then: the next record held to read */
+    FILE *fp;                  /* packed records in canonical order, from its start */
+    struct dsr_bytes in;       /* read from fp, not yet merged from `taken` on */
+    size_t taken;              /* where in `in` the record after the head starts */
+    const unsigned char *head; /* the next record, packed: in `in`, or held */
+    uint32_t head_len;
+    int has_head;     /* 0 = the run ended */
+    unsigned level;   /* 0 = spilled from memory; n + 1 = merged from level n */
+    int held;         /* 1: no file, but what the sorter holds, sorted */
+    size_t next_held; /* then: the next record held to read */
+};
+
+/*
+ * A merge's tournament (a loser tree) over k runs: node[0] is the run whose
+ * head comes first, and each node[1..k) the run that lost there, the runs
+ * being the leaves k..2k-1 below. A run's next head plays its way up once:
+ * one comparison a level.
+ */
+struct tree {
+    struct run *runs;
+    size_t k;
+    size_t node[MAX_RUNS + 1];
 };
 
 struct dsr_sorter {
@@ -56,8 +72,8 @@ struct dsr_sorter {
      * instead of the merge being written to a file and read back.
      */
     int handing_out;
-    struct run *heap[MAX_RUNS + 1];
-    int heap_made, has_out_key; /* out_key: the key of the last handed out */
+    struct tree out_tree;
+    int tree_made, has_out_key; /* out_key: the key of the last handed out */
     struct dsr_bytes out_key;
     dsr_visit_fn visit;
     void *visit_ctx;
@@ -95,7 +111,7 @@ struct dsr_sorter *dsr_sorter_new(size_t budget, const char *tmpdir) {
 static void run_release(struct run *r) {
     if (r->fp)
         fclose(r->fp);
-    free(r->head.data);
+    free(r->in.data);
     memset(r, 0, sizeof(*r));
 }
 
@@ -430,10 +446,10 @@ fail:
 }
 
 /* Unpacks for the caller; NULL on a failure (recorded). */
-static struct dsr_record *unpack_or_fail(struct dsr_sorter *s,
-                                         const struct dsr_bytes *b) {
+static struct dsr_record *unpack_or_fail(struct dsr_sorter *s, const unsigned char *p,
+                                         size_t size) {
     int short_read = 0;
-    struct dsr_record *rec = unpack(b->data, b->len, &short_read);
+    struct dsr_record *rec = unpack(p, size, &short_read);
     if (!rec)
         fail(s, short_read ? "read back" : NULL, EIO);
     return rec;
@@ -473,39 +489,67 @@ static int put_record(struct dsr_sorter *s, FILE *fp, const struct dsr_record *r
                       (uint32_t)(s->io.len - sizeof(uint32_t)));
 }
 
-/* Reads r's next record into its head; has_head 0 at the end or on a failure. */
+/*
+ * Makes need bytes of r's file readable in r->in from r->taken on, reading
+ * RUN_READ bytes or more at a time. 1, 0 when the file ended first, or -1
+ * (failure recorded).
+ */
+static int run_fill(struct dsr_sorter *s, struct run *r, size_t need) {
+    size_t have = r->in.len - r->taken;
+    if (have >= need)
+        return 1;
+    if (have && r->taken) /* what is left moves to the front; the head read goes */
+        memmove(r->in.data, r->in.data + r->taken, have);
+    r->in.len = have;
+    r->taken = 0;
+    if (dsr_bytes_reserve(&r->in, need > RUN_READ ? need : RUN_READ) < 0) {
+        fail(s, NULL, 0);
+        return -1;
+    }
+    while (r->in.len < need) {
+        size_t got =
+            fread_unlocked(r->in.data + r->in.len, 1, r->in.cap - r->in.len, r->fp);
+        if (got == 0) {
+            if (ferror(r->fp)) {
+                fail(s, "read back", errno);
+                return -1;
+            }
+            return 0;
+        }
+        r->in.len += got;
+    }
+    return 1;
+}
+
+/*
+ * Points r's head at its next record, read in place (never copied); has_head
+ * 0 at the end or on a failure. The head before it is gone.
+ */
 static void read_head(struct dsr_sorter *s, struct run *r) {
     uint32_t size;
     r->has_head = 0;
     if (r->held) {
-        if (r->next_held == s->n)
-            return;
-        const unsigned char *p = held_record(s, r->next_held++, &size);
-        r->head.len = 0;
-        if (dsr_bytes_reserve(&r->head, size) < 0) {
-            fail(s, NULL, 0);
-            return;
+        if (r->next_held < s->n) {
+            r->head = held_record(s, r->next_held++, &r->head_len);
+            r->has_head = 1;
         }
-        memcpy(r->head.data, p, size);
-        r->head.len = size;
-        r->has_head = 1;
         return;
     }
-    if (fread_unlocked(&size, sizeof(size), 1, r->fp) != 1) {
-        if (ferror(r->fp))
-            fail(s, "read back", errno);
+    int filled = run_fill(s, r, sizeof(size));
+    if (filled <= 0) {
+        if (filled == 0 && r->in.len > r->taken) /* part of a size: cut short */
+            fail(s, "read back", EIO);
         return;
     }
-    r->head.len = 0;
-    if (dsr_bytes_reserve(&r->head, size) < 0) {
-        fail(s, NULL, 0);
+    memcpy(&size, r->in.data + r->taken, sizeof(size));
+    if ((filled = run_fill(s, r, sizeof(size) + (size_t)size)) <= 0) {
+        if (filled == 0)
+            fail(s, "read back", EIO);
         return;
     }
-    if (fread_unlocked(r->head.data, 1, size, r->fp) != size) {
-        fail(s, "read back", ferror(r->fp) ? errno : EIO);
-        return;
-    }
-    r->head.len = size;
+    r->head = r->in.data + r->taken + sizeof(size);
+    r->head_len = size;
+    r->taken += sizeof(size) + (size_t)size;
     r->has_head = 1;
 }
 
@@ -534,11 +578,11 @@ static void report_duplicate(struct dsr_diags *diags, const unsigned char *dup,
  * and out (when there is one) gets it, packed again if visit changed it.
  * 0, -1 (failure recorded), or -2 when visit failed.
  */
-static int keep_record(struct dsr_sorter *s, const struct dsr_bytes *b, FILE *out,
-                       dsr_visit_fn visit, void *ctx) {
+static int keep_record(struct dsr_sorter *s, const unsigned char *p, uint32_t size,
+                       FILE *out, dsr_visit_fn visit, void *ctx) {
     int changed = 0;
     if (visit) {
-        struct dsr_record *rec = unpack_or_fail(s, b);
+        struct dsr_record *rec = unpack_or_fail(s, p, size);
         if (!rec)
             return -1;
         changed = visit(ctx, rec);
@@ -549,7 +593,25 @@ static int keep_record(struct dsr_sorter *s, const struct dsr_bytes *b, FILE *ou
             return s->failed ? -1 : -2;
     }
     if (out && !changed)
-        return put_packed(s, out, b->data, (uint32_t)b->len);
+        return put_packed(s, out, p, size);
+    return 0;
+}
+
+/*
+ * Copies the head of the record packed in p (size bytes) into to: its key,
+ * file and position, what key_cmp and report_duplicate read, for the head's
+ * own bytes are overwritten as its run is read on. 0, or -1 (failure recorded).
+ */
+static int keep_key(struct dsr_sorter *s, struct dsr_bytes *to, const unsigned char *p,
+                    uint32_t size) {
+    uint32_t id_len;
+    memcpy(&id_len, p + 2, sizeof(id_len));
+    size_t n = 6 + (size_t)id_len + sizeof(const char *) + 2 * sizeof(int32_t);
+    to->len = 0;
+    if (dsr_bytes_append(to, p, n < size ? n : size) < 0) {
+        fail(s, NULL, 0);
+        return -1;
+    }
     return 0;
 }
 
@@ -574,27 +636,49 @@ static int each_item(struct dsr_sorter *s, const unsigned char *p, size_t size) 
 /* ---- merging ---- */
 
 /* Is run a's head before run b's? Ended runs sort last; ties go to the older run. */
-static int run_before(const struct run *a, const struct run *b) {
-    if (!a->has_head || !b->has_head)
-        return a->has_head;
-    int c = key_cmp(a->head.data, b->head.data);
+static int run_before(const struct tree *t, size_t a, size_t b) {
+    const struct run *x = &t->runs[a], *y = &t->runs[b];
+    if (!x->has_head || !y->has_head)
+        return x->has_head;
+    int c = key_cmp(x->head, y->head);
     return c ? c < 0 : a < b;
 }
 
-static void sift_down(struct run **heap, size_t n, size_t i) {
-    for (;;) {
-        size_t least = i, l = 2 * i + 1, r = l + 1;
-        if (l < n && run_before(heap[l], heap[least]))
-            least = l;
-        if (r < n && run_before(heap[r], heap[least]))
-            least = r;
-        if (least == i)
-            return;
-        struct run *t = heap[i];
-        heap[i] = heap[least];
-        heap[least] = t;
-        i = least;
-    }
+/* Plays the subtree at node: the losers stay in its nodes; returns the winner. */
+static size_t play(struct tree *t, size_t node) {
+    if (node >= t->k)
+        return node - t->k;
+    size_t a = play(t, 2 * node), b = play(t, 2 * node + 1);
+    int a_wins = run_before(t, a, b);
+    t->node[node] = a_wins ? b : a;
+    return a_wins ? a : b;
+}
+
+/* Reads the first head of each of runs[0..k), k >= 1, and plays them all. */
+static void tree_start(struct dsr_sorter *s, struct tree *t, struct run *runs, size_t k) {
+    t->runs = runs;
+    t->k = k;
+    for (size_t i = 0; i < k; i++)
+        read_head(s, &runs[i]);
+    t->node[0] = play(t, 1);
+}
+
+/* The run whose head comes first. */
+static struct run *tree_first(const struct tree *t) {
+    return &t->runs[t->node[0]];
+}
+
+/* Reads the first run's next head, and plays it up from its leaf. */
+static void tree_next(struct dsr_sorter *s, struct tree *t) {
+    size_t winner = t->node[0];
+    read_head(s, &t->runs[winner]);
+    for (size_t node = (t->k + winner) / 2; node > 0; node /= 2)
+        if (run_before(t, t->node[node], winner)) {
+            size_t loser = winner;
+            winner = t->node[node];
+            t->node[node] = loser;
+        }
+    t->node[0] = winner;
 }
 
 /*
@@ -606,33 +690,25 @@ static void sift_down(struct run **heap, size_t n, size_t i) {
  */
 static int merge(struct dsr_sorter *s, struct run *runs, size_t n, FILE *out, int final,
                  struct dsr_diags *diags, dsr_visit_fn visit, void *ctx) {
-    struct run *heap[MAX_RUNS + 1];
+    struct tree t;
     int duplicates = 0, rc = 0, has_last = 0;
-    for (size_t i = 0; i < n; i++) {
-        heap[i] = &runs[i];
-        read_head(s, &runs[i]);
-    }
-    for (size_t i = n / 2; i-- > 0;)
-        sift_down(heap, n, i);
-    while (!s->failed && rc == 0 && heap[0]->has_head) {
-        struct run *r = heap[0];
+    tree_start(s, &t, runs, n);
+    while (!s->failed && rc == 0 && tree_first(&t)->has_head) {
+        struct run *r = tree_first(&t);
         if (!final) {
-            rc = put_packed(s, out, r->head.data, (uint32_t)r->head.len);
+            rc = put_packed(s, out, r->head, r->head_len);
         } else if (s->each) {
-            rc = each_item(s, r->head.data, r->head.len);
-        } else if (has_last && key_cmp(s->last.data, r->head.data) == 0) {
-            report_duplicate(diags, r->head.data, s->last.data);
+            rc = each_item(s, r->head, r->head_len);
+        } else if (has_last && key_cmp(s->last.data, r->head) == 0) {
+            report_duplicate(diags, r->head, s->last.data);
             duplicates++;
         } else {
-            rc = keep_record(s, &r->head, out, visit, ctx);
-            /* The record kept becomes the last; its buffer takes the next head. */
-            struct dsr_bytes t = s->last;
-            s->last = r->head;
-            r->head = t;
+            rc = keep_record(s, r->head, r->head_len, out, visit, ctx);
+            if (rc == 0) /* the record kept becomes the last */
+                rc = keep_key(s, &s->last, r->head, r->head_len);
             has_last = 1;
         }
-        read_head(s, r);
-        sift_down(heap, n, 0);
+        tree_next(s, &t);
     }
     if (s->failed || rc == -1 || (out && finish_file(s, out) < 0))
         return -1;
@@ -1003,8 +1079,7 @@ static int visit_held(struct dsr_sorter *s, dsr_visit_fn visit, void *ctx) {
     for (size_t i = 0; visit && i < s->n; i++) {
         uint32_t size;
         const unsigned char *p = held_record(s, i, &size);
-        struct dsr_bytes b = {(unsigned char *)p, size, size};
-        struct dsr_record *rec = unpack_or_fail(s, &b);
+        struct dsr_record *rec = unpack_or_fail(s, p, size);
         if (!rec)
             return -1;
         int changed = visit(ctx, rec);
@@ -1061,6 +1136,7 @@ static int finished(struct dsr_sorter *s, struct dsr_diags *diags, int rc) {
 static int rewind_runs(struct dsr_sorter *s) {
     for (size_t i = 0; i < s->n_runs; i++) {
         s->runs[i].next_held = 0;
+        s->runs[i].in.len = s->runs[i].taken = 0;
         if (s->runs[i].fp && fseek(s->runs[i].fp, 0, SEEK_SET) != 0) {
             fail(s, "read back", errno);
             return -1;
@@ -1157,27 +1233,18 @@ int dsr_sorter_finish_items(struct dsr_sorter *s, struct dsr_diags *diags,
  * made is made again. NULL at the end or on a failure (recorded).
  */
 static struct dsr_record *out_next(struct dsr_sorter *s) {
-    if (!s->heap_made) {
-        for (size_t i = 0; i < s->n_runs; i++) {
-            s->heap[i] = &s->runs[i];
-            read_head(s, &s->runs[i]);
-        }
-        for (size_t i = s->n_runs / 2; i-- > 0;)
-            sift_down(s->heap, s->n_runs, i);
-        s->heap_made = 1;
+    if (!s->tree_made) {
+        tree_start(s, &s->out_tree, s->runs, s->n_runs);
+        s->tree_made = 1;
     }
-    while (!s->failed && s->heap[0]->has_head) {
-        struct run *r = s->heap[0];
+    while (!s->failed && tree_first(&s->out_tree)->has_head) {
+        struct run *r = tree_first(&s->out_tree);
         struct dsr_record *rec = NULL;
-        if (!s->has_out_key || key_cmp(s->out_key.data, r->head.data) != 0) {
-            rec = unpack_or_fail(s, &r->head);
-            struct dsr_bytes t = s->out_key; /* the record's bytes keep its key */
-            s->out_key = r->head;
-            r->head = t;
-            s->has_out_key = 1;
+        if (!s->has_out_key || key_cmp(s->out_key.data, r->head) != 0) {
+            rec = unpack_or_fail(s, r->head, r->head_len);
+            s->has_out_key = keep_key(s, &s->out_key, r->head, r->head_len) == 0;
         }
-        read_head(s, r);
-        sift_down(s->heap, s->n_runs, 0);
+        tree_next(s, &s->out_tree);
         if (rec && s->visit && s->visit(s->visit_ctx, rec) < 0)
             fail(s, NULL, 0);
         if (rec && !s->failed)
@@ -1200,8 +1267,7 @@ const struct dsr_record *dsr_sorter_next(struct dsr_sorter *s) {
         return NULL;
     uint32_t size;
     const unsigned char *p = held_record(s, s->next++, &size);
-    struct dsr_bytes b = {(unsigned char *)p, size, size};
-    s->out = unpack_or_fail(s, &b);
+    s->out = unpack_or_fail(s, p, size);
     return s->out;
 }
 

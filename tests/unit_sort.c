@@ -242,6 +242,46 @@ static void test_key_order(const char *dir, size_t budget, int aside, const char
     dsr_diags_release(&diags);
 }
 
+/*
+ * Records larger than what a merge reads of a run at a time, among small
+ * ones, spilled with a small budget: each comes back whole, in order.
+ */
+static void test_large_records(const char *dir) {
+    enum { TAKEN = 400 };
+    struct dsr_sorter *s = dsr_sorter_new(256u << 10, dir);
+    struct dsr_diags diags;
+    dsr_diags_init(&diags);
+    size_t size_of[TAKEN];
+    char *text = malloc(300000);
+    int name = dsr_field_index(DSR_ENTITY, "name");
+    for (unsigned i = 0; i < TAKEN; i++) {
+        unsigned id = (i * 7u) % TAKEN; /* 7 does not divide 400: every id once */
+        size_of[id] = id % 5 == 0 ? 70000 + 1000 * (size_t)(id % 230) : 1 + id;
+        memset(text, 'a' + (char)(id % 26), size_of[id]);
+        struct dsr_record *rec = entity(id, 1);
+        dsr_record_set(rec, name, text, size_of[id]);
+        dsr_sorter_take(s, rec);
+    }
+    int duplicates = dsr_sorter_finish(s, &diags, NULL, NULL, 1);
+    unsigned n = 0, wrong = 0;
+    const struct dsr_record *rec;
+    while ((rec = dsr_sorter_next(s))) {
+        const char *got = rec->values[name].text;
+        size_t len = strlen(got);
+        wrong += n >= TAKEN || len != size_of[n] || got[0] != 'a' + (char)(n % 26) ||
+                 got[len - 1] != got[0];
+        n++;
+    }
+    char detail[128];
+    snprintf(detail, sizeof(detail), "%u records, %u wrong, duplicates %d", n, wrong,
+             duplicates);
+    check(duplicates == 0 && n == TAKEN && !wrong && !dsr_sorter_failed(s),
+          "large-records-spilled", detail);
+    free(text);
+    dsr_sorter_free(s);
+    dsr_diags_release(&diags);
+}
+
 /* Bytes this process has allocated now (glibc's count). */
 static size_t allocated(void) {
     struct mallinfo2 m = mallinfo2();
@@ -287,6 +327,13 @@ int main(void) {
     test_key_order(dir, 64u << 20, 0, "key-order-in-memory");
     test_key_order(dir, 16384, 0, "key-order-spilled");
     test_key_order(dir, 16384, 1, "key-order-spilled-aside");
+    /* final merges of two to six runs: trees of other shapes than eight runs make */
+    for (size_t budget = 300u << 10; budget <= 1300u << 10; budget += 100u << 10) {
+        char name[64];
+        snprintf(name, sizeof(name), "key-order-%zu-KiB-runs", budget >> 10);
+        test_key_order(dir, budget, 0, name);
+    }
+    test_large_records(dir);
     test_finish_frees(dir);
     test_missing_dir(dir);
     test_write_failure(dir, 0);
