@@ -11,6 +11,8 @@
 
 #include "internal.h"
 
+#define SLACK 2 /* items in flight beyond two a worker */
+
 enum slot_state { SLOT_EMPTY, SLOT_QUEUED, SLOT_WORKING, SLOT_DONE };
 
 struct slot {
@@ -67,7 +69,13 @@ struct dsr_workers *dsr_workers_new(int threads, void (*work)(void *ctx, void *i
     pthread_cond_init(&w->done, NULL);
     w->work = work;
     w->ctx = ctx;
-    w->n_slots = threads > 1 ? 2 * (size_t)threads : 1;
+    /*
+     * Two items a worker, and SLACK more: when the scheduler gives a worker's
+     * core to another thread for a while (a spill, the reader), the oldest
+     * item is late, and the other workers go on with what is queued instead
+     * of waiting at a full ring.
+     */
+    w->n_slots = threads > 1 ? 2 * (size_t)threads + SLACK : 1;
     w->slots = calloc(w->n_slots, sizeof(*w->slots));
     w->threads = threads > 1 ? calloc((size_t)threads, sizeof(*w->threads)) : NULL;
     if (!w->slots || (threads > 1 && !w->threads)) {
