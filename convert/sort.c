@@ -309,9 +309,10 @@ size_t dsr_sorter_pack(unsigned char *out, const struct dsr_record *rec) {
 
 /*
  * An item that is not a record is packed with the same head, so that it
- * sorts and merges as records do: ITEM for its kind, its key for an id, then
- * its data as one string; no file or position, which would be a third of an
- * index's key.
+ * sorts and merges as records do: ITEM for its kind, whether it has data,
+ * its key for an id, then its data, if any, as one string; no file or
+ * position, which would be a third of an index's key, and no length for no
+ * data (the index's references have none).
  */
 #define ITEM 0xFF
 
@@ -319,13 +320,15 @@ size_t dsr_sorter_pack_item(unsigned char *out, const char *key, size_t key_len,
                             const void *data, size_t len) {
     struct packer p = {out, 0};
     uint32_t klen = (uint32_t)key_len, dlen = (uint32_t)len;
-    uint8_t head[2] = {ITEM, 1};
+    uint8_t head[2] = {ITEM, len > 0};
     put(&p, &(uint32_t){0}, sizeof(uint32_t));
     put(&p, head, sizeof(head));
     put(&p, &klen, sizeof(klen));
     put(&p, key, key_len);
-    put(&p, &dlen, sizeof(dlen));
-    put(&p, data, len);
+    if (len) {
+        put(&p, &dlen, sizeof(dlen));
+        put(&p, data, len);
+    }
     return put_size(&p);
 }
 
@@ -620,15 +623,16 @@ static int each_item(struct dsr_sorter *s, const unsigned char *p, size_t size) 
     uint32_t key_len, len = 0;
     memcpy(&key_len, p + 2, sizeof(key_len));
     const unsigned char *data = p + 6 + key_len;
-    size_t head = (size_t)(data - p) + sizeof(len);
-    if (p[0] == ITEM && head <= size)
+    size_t head = (size_t)(data - p) + (p[1] ? sizeof(len) : 0);
+    if (p[0] == ITEM && p[1] && head <= size) {
         memcpy(&len, data, sizeof(len));
+        data += sizeof(len);
+    }
     if (p[0] != ITEM || head > size || len > size - head) {
         fail(s, "read back", EIO);
         return -1;
     }
-    return s->each(s->each_ctx, (const char *)p + 6, key_len,
-                   (const char *)data + sizeof(len), len) < 0
+    return s->each(s->each_ctx, (const char *)p + 6, key_len, (const char *)data, len) < 0
                ? -2
                : 0;
 }
@@ -887,9 +891,13 @@ static int spill(struct dsr_sorter *s) {
             return -1;
         s->n_runs++;
     }
-    if (!s->in_order)
+    if (s->in_order) { /* what is held is what the run holds, byte for byte */
+        if (fwrite_unlocked(s->held.data, 1, s->held.len, r->fp) != s->held.len)
+            fail(s, "write", errno);
+    } else {
         sort_held(s);
-    for (size_t i = 0; i < s->n && !s->failed; i++) {
+    }
+    for (size_t i = 0; !s->in_order && i < s->n && !s->failed; i++) {
         uint32_t size;
         const unsigned char *p = held_record(s, i, &size);
         put_packed(s, r->fp, p, size);
