@@ -412,39 +412,65 @@ struct resolving {
     struct dsr_index *index;
     struct dsr_diags diags;
     int resolved; /* what dsr_index_resolve returned */
+    /* Told once the join is done (`joined`): what it returned, and its verdict. */
+    pthread_mutex_t lock;
+    pthread_cond_t told;
+    int joined, join_rc, unanswered;
 };
 
 static void *resolve(void *arg) {
     struct resolving *r = arg;
-    r->resolved = dsr_index_resolve(r->index, &r->diags);
+    int rc = dsr_index_join(r->index, &r->diags);
+    int unanswered = rc == 0 && dsr_index_unanswered(r->index);
+    pthread_mutex_lock(&r->lock);
+    r->joined = 1;
+    r->join_rc = rc;
+    r->unanswered = unanswered;
+    pthread_cond_signal(&r->told);
+    pthread_mutex_unlock(&r->lock);
+    r->resolved = rc ? rc : dsr_index_resolve_names(r->index, &r->diags);
     return NULL;
 }
 
 /*
  * Validation past -j 1: the index resolves in a thread of its own while the
  * records are checked for duplicate ids. Only when some reference is no id
- * are the records visited again, to check them (check_refs). What is
- * reported, in what order, is what finishing in one thread reports.
+ * are the records visited again, to check them (check_refs); otherwise their
+ * run files go as soon as the join says so, beside the names' in the other
+ * thread. What is reported, in what order, is what finishing in one thread
+ * reports.
  */
 static void finish_validation(struct dsr_dataset *ds, struct dsr_diags *mine) {
-    struct resolving r = {ds->index, {0}, -1};
+    struct resolving r = {.index = ds->index, .resolved = -1};
     struct dsr_diags dups;
     pthread_t thread;
     dsr_diags_init(&r.diags);
     dsr_diags_init(&dups);
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.told, NULL);
     int threaded = pthread_create(&thread, NULL, resolve, &r) == 0;
     if (!threaded)
         resolve(&r);
     int checked = dsr_sorter_check(ds->sorter, &dups);
+    pthread_mutex_lock(&r.lock);
+    while (!r.joined)
+        pthread_cond_wait(&r.told, &r.lock);
+    int revisit = r.join_rc == 0 && r.unanswered && checked >= 0;
+    pthread_mutex_unlock(&r.lock);
+    if (!revisit) {
+        dsr_sorter_free(ds->sorter);
+        ds->sorter = NULL;
+    }
     if (threaded)
         pthread_join(thread, NULL);
+    pthread_mutex_destroy(&r.lock);
+    pthread_cond_destroy(&r.told);
     dsr_diags_move(mine, &r.diags);
     if (r.resolved == -1)
         out_of_memory(mine, NULL);
     if (r.resolved != 0) /* one thread would not have finished the records at all */
         dsr_diags_release(&dups);
-    else if (checked >= 0 && dsr_index_unanswered(ds->index) &&
-             dsr_sorter_revisit(ds->sorter, &dups, check_refs, ds) < 0 &&
+    else if (revisit && dsr_sorter_revisit(ds->sorter, &dups, check_refs, ds) < 0 &&
              !dsr_sorter_failed(ds->sorter))
         out_of_memory(&dups, NULL);
     dsr_diags_move(mine, &dups);

@@ -442,9 +442,13 @@ int dsr_index_unanswered(const struct dsr_index *ix) {
     return ix->table.n > 0;
 }
 
-int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
+int dsr_index_join(struct dsr_index *ix, struct dsr_diags *diags) {
     if (dsr_sorter_finish_items(ix->refs, diags, join, ix) < 0)
         return dsr_sorter_failed(ix->refs) ? -2 : -1;
+    return 0;
+}
+
+int dsr_index_resolve_names(struct dsr_index *ix, struct dsr_diags *diags) {
     /*
      * Names only matter to references given by name: most datasets use ids.
      * Unneeded, they go now (their run files with them), in the thread resolving.
@@ -472,6 +476,11 @@ int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
     if (ix->n_extras > 1)
         qsort(ix->extras, ix->n_extras, sizeof(*ix->extras), extra_cmp);
     return 0;
+}
+
+int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags) {
+    int joined = dsr_index_join(ix, diags);
+    return joined ? joined : dsr_index_resolve_names(ix, diags);
 }
 
 int dsr_index_complete(const struct dsr_index *ix, struct dsr_record *rec) {

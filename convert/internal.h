@@ -466,7 +466,14 @@ int dsr_index_take(struct dsr_index *ix, enum dsr_kind kind, const unsigned char
  * out of memory, or -2 after reporting a temporary file's failure.
  */
 int dsr_index_resolve(struct dsr_index *ix, struct dsr_diags *diags);
-/* After resolve: 1 when some reference is answered by no id (a name, or nothing). */
+/*
+ * Resolve's two steps: the join finds the references no id answers; then
+ * names go to entities, or, unneeded, their run files are freed. Each
+ * returns what resolve returns.
+ */
+int dsr_index_join(struct dsr_index *ix, struct dsr_diags *diags);
+int dsr_index_resolve_names(struct dsr_index *ix, struct dsr_diags *diags);
+/* After the join: 1 when some reference is answered by no id (a name, or nothing). */
 int dsr_index_unanswered(const struct dsr_index *ix);
 /*
  * After resolve: adds to an entity record the names met in references to it
