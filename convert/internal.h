@@ -321,6 +321,12 @@ static inline unsigned dsr_bytes_counted(uint64_t high) {
 static inline __m128i dsr_controls16(__m128i v) {
     return _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
 }
+/* 0xFF in each byte of v that a JSON string escapes: quote, backslash, control. */
+static inline __m128i dsr_json_stops16(__m128i v) {
+    return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                        dsr_controls16(v));
+}
 #endif
 
 /* The length of s[0..len) without an incomplete UTF-8 sequence at its end. */

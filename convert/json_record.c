@@ -136,11 +136,7 @@ static int string(struct parser *ps, const char **text, size_t *len) {
            character. */
         while (ps->end - ps->p >= 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)ps->p);
-            __m128i stops =
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                             dsr_controls16(v));
-            unsigned stop = (unsigned)_mm_movemask_epi8(stops);
+            unsigned stop = (unsigned)_mm_movemask_epi8(dsr_json_stops16(v));
             unsigned high = (unsigned)_mm_movemask_epi8(v);
             if (stop) {
                 unsigned at = (unsigned)__builtin_ctz(stop);

@@ -185,7 +185,68 @@ static const char *const written[] = {
     "{}",
 };
 
+/* RFC 8785's string, written the plain way, byte by byte. */
+static void escaped(const char *s, char *out) {
+    static const char hex[] = "0123456789abcdef";
+    *out++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const char *esc = *p == '"'    ? "\\\""
+                          : *p == '\\' ? "\\\\"
+                          : *p == '\b' ? "\\b"
+                          : *p == '\f' ? "\\f"
+                          : *p == '\n' ? "\\n"
+                          : *p == '\r' ? "\\r"
+                          : *p == '\t' ? "\\t"
+                                       : NULL;
+        if (esc)
+            out = stpcpy(out, esc);
+        else if (*p < 0x20)
+            out += sprintf(out, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
+        else
+            *out++ = (char)*p;
+    }
+    *out++ = '"';
+    *out = 0;
+}
+
+/*
+ * dsr_json_put_string, which skips text needing no escape sixteen bytes at a
+ * time: each character that needs one, at every offset of texts up to 48
+ * bytes, against the plain way.
+ */
+static void put_strings(void) {
+    static const char *const stops[] = {"\"", "\\", "\n", "\x01", "\x1f", "\t"};
+    static const char *const plain[] = {"a", "\xc3\xa9", "\x7f", " ", "\xe2\x80\xa8"};
+    char text[64], want[512];
+    long wrong = 0, n = 0;
+    for (size_t len = 0; len <= 48; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (size_t k = 0; k < sizeof(stops) / sizeof(*stops); k++) {
+                const char *fill = plain[(len + k) % (sizeof(plain) / sizeof(*plain))];
+                size_t used = 0;
+                while (used + strlen(fill) <= len)
+                    used += (size_t)sprintf(text + used, "%s", fill);
+                text[used] = 0;
+                if (at < used) /* one character that needs an escape, at `at` */
+                    text[at] = stops[k][0];
+                char *got = NULL;
+                size_t got_len = 0;
+                FILE *out = open_memstream(&got, &got_len);
+                dsr_json_put_string(out, text);
+                fclose(out);
+                escaped(text, want);
+                wrong += strcmp(got, want) != 0;
+                n++;
+                free(got);
+            }
+    if (wrong)
+        failures++;
+    printf("%s json_record: %ld strings written, %ld not as RFC 8785 writes them\n",
+           wrong ? "FAIL" : "ok", n, wrong);
+}
+
 int main(void) {
+    put_strings();
     FILE *fp = fopen("fixtures/article/article.jsonl", "r");
     if (!fp) {
         printf("FAIL json_record: cannot open fixtures/article/article.jsonl\n");
