@@ -25,7 +25,7 @@ struct dsr_workers {
     void *ctx;
     pthread_mutex_t lock;
     pthread_cond_t queued; /* a slot was queued, or the pool is closing */
-    pthread_cond_t done;   /* a slot's work is done */
+    pthread_cond_t done;   /* the oldest slot's work is done */
     struct slot *slots;    /* a ring: items in submission order from oldest */
     size_t n_slots, oldest, count;
     pthread_t *threads;
@@ -53,7 +53,9 @@ static void *run(void *arg) {
         w->work(w->ctx, mine->item);
         pthread_mutex_lock(&w->lock);
         mine->state = SLOT_DONE;
-        pthread_cond_broadcast(&w->done);
+        /* Only the oldest is waited for (dsr_workers_next): the rest wait for it. */
+        if (mine == &w->slots[w->oldest])
+            pthread_cond_signal(&w->done);
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
