@@ -866,6 +866,30 @@ static void sort_held(struct dsr_sorter *s) {
     free(e);
 }
 
+/* Writes what is held to fp, in order. 0, or -1 (failure recorded). */
+static int put_held(struct dsr_sorter *s, FILE *fp) {
+    if (s->in_order) { /* held as taken: the run's bytes, as they are */
+        if (fwrite_unlocked(s->held.data, 1, s->held.len, fp) != s->held.len)
+            fail(s, "write", errno);
+        return s->failed ? -1 : 0;
+    }
+    for (size_t i = 0; i < s->n && !s->failed; i++) {
+        uint32_t size;
+        const unsigned char *p = held_record(s, i, &size);
+        put_packed(s, fp, p, size);
+    }
+    return s->failed ? -1 : 0;
+}
+
+/* Frees what is held, and the room for it. */
+static void drop_held(struct dsr_sorter *s) {
+    free(s->held.data);
+    free(s->at);
+    s->held = (struct dsr_bytes){0};
+    s->at = NULL;
+    s->n = s->alloc = 0;
+}
+
 /*
  * Sorts what is held and writes it out as a new run of level 0. First, every
  * FAN_IN runs of one level are merged into one of the next, so that at most
@@ -891,20 +915,12 @@ static int spill(struct dsr_sorter *s) {
             return -1;
         s->n_runs++;
     }
-    if (s->in_order) { /* what is held is what the run holds, byte for byte */
-        if (fwrite_unlocked(s->held.data, 1, s->held.len, r->fp) != s->held.len)
-            fail(s, "write", errno);
-    } else {
+    if (!s->in_order)
         sort_held(s);
-    }
-    for (size_t i = 0; !s->in_order && i < s->n && !s->failed; i++) {
-        uint32_t size;
-        const unsigned char *p = held_record(s, i, &size);
-        put_packed(s, r->fp, p, size);
-    }
+    int put = put_held(s, r->fp);
     s->n = 0;
     s->held.len = 0;
-    return s->failed || finish_file(s, r->fp) < 0 ? -1 : 0;
+    return put < 0 || finish_file(s, r->fp) < 0 ? -1 : 0;
 }
 
 /* Room for one more record or item held. 0, or -1 (failure recorded). */
@@ -1123,11 +1139,7 @@ static void release_runs(struct dsr_sorter *s) {
     for (size_t i = 0; i < s->n_runs; i++)
         run_release(&s->runs[i]);
     s->n_runs = 0;
-    free(s->held.data);
-    free(s->at);
-    s->held = (struct dsr_bytes){0};
-    s->at = NULL;
-    s->n = s->alloc = 0;
+    drop_held(s);
 }
 
 /* What finish returns for what a final step returned: -2 (visit's failure) is -1. */
@@ -1164,23 +1176,14 @@ static int held_to_file(struct dsr_sorter *s) {
     if (!r->held)
         return 0;
     FILE *fp = temp_file(s);
-    for (size_t i = 0; fp && i < s->n && !s->failed; i++) {
-        uint32_t size;
-        const unsigned char *p = held_record(s, i, &size);
-        put_packed(s, fp, p, size);
-    }
-    if (!fp || s->failed || finish_file(s, fp) < 0) {
+    if (!fp || put_held(s, fp) < 0 || finish_file(s, fp) < 0) {
         if (fp)
             fclose(fp);
         return -1;
     }
     r->held = 0;
     r->fp = fp;
-    free(s->held.data);
-    free(s->at);
-    s->held = (struct dsr_bytes){0};
-    s->at = NULL;
-    s->n = s->alloc = 0;
+    drop_held(s);
     return 0;
 }
 
